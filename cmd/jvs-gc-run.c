@@ -1,0 +1,78 @@
+/* jvs-gc-run: delete the candidates of a reviewed gc plan. */
+#include "cli.h"
+
+#include "jvs/error.h"
+#include "jvs/gc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "jvs-gc-run --plan-id ID [--json]";
+
+enum { OPT_PLAN_ID = CLI_OPT_FIRST_PRIVATE };
+
+static json_t *result_json(const jvs_gc_result *r)
+{
+	json_t *ids = json_array();
+	for (size_t i = 0; ids && i < r->ndeleted; i++)
+		json_array_append_new(ids, json_string(r->deleted[i]));
+	return json_pack("{s:s, s:I, s:o, s:I, s:I}", "plan_id", r->plan_id, "deleted_count",
+			 (json_int_t)r->ndeleted, "deleted", ids, "already_deleted",
+			 (json_int_t)r->already_deleted, "bytes_freed", (json_int_t)r->bytes_freed);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{"plan-id", required_argument, NULL, OPT_PLAN_ID},
+		{NULL, 0, NULL, 0},
+	};
+	cli c;
+	jvs_repo *repo = NULL;
+	jvs_gc_result res = {0};
+	const char *plan_id = NULL;
+	int opt, rc = 0;
+
+	cli_init(&c, "jvs-gc-run", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg))
+			continue;
+		if (opt == OPT_PLAN_ID)
+			plan_id = optarg;
+		else
+			return cli_bad_option(&c);
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 0)
+		return cli_usage_error(&c, "unexpected argument '%s'", argv[0]);
+	if (!plan_id)
+		return cli_usage_error(&c, "give the plan to run with --plan-id");
+
+	if (cli_open_repo(&c, &repo) < 0 || jvs_gc_run(repo, plan_id, c.wait_seconds, &res) < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
+	if (c.json) {
+		rc = cli_print_json(&c, result_json(&res));
+		goto out;
+	}
+	if (!c.quiet) {
+		for (size_t i = 0; i < res.ndeleted; i++)
+			printf("Deleted snapshot %s\n", res.deleted[i]);
+		printf("GC run %s: deleted %zu snapshot%s, freed %llu bytes", res.plan_id,
+		       res.ndeleted, res.ndeleted == 1 ? "" : "s",
+		       (unsigned long long)res.bytes_freed);
+		if (res.already_deleted)
+			printf(" (%zu deleted by an earlier run)", res.already_deleted);
+		printf("\n");
+	}
+	if (fflush(stdout) != 0)
+		rc = 1;
+out:
+	jvs_gc_result_clear(&res);
+	jvs_repo_free(repo);
+	return rc;
+}

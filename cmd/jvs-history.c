@@ -1,0 +1,172 @@
+/* jvs-history: list snapshots, newest first. */
+#include "cli.h"
+
+#include "jvs/catalog.h"
+#include "jvs/error.h"
+#include "jvs/history.h"
+#include "jvs/manifest.h"
+#include "jvs/tombstone.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"jvs-history [--all] [--limit N] [--grep TEXT] [--tag PATTERN]\n"
+	"            [--json | --format text|json|tsv|id]";
+
+enum { OPT_ALL = CLI_OPT_FIRST_PRIVATE, OPT_LIMIT, OPT_GREP, OPT_TAG, OPT_FORMAT };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_TSV, FMT_ID };
+
+static void print_tags(const jvs_descriptor *d, const char *sep)
+{
+	for (size_t i = 0; i < d->ntags; i++)
+		printf("%s%s", i ? sep : "", d->tags[i]);
+}
+
+static void print_text(const jvs_history *h, int all, size_t i)
+{
+	const jvs_descriptor *d = h->items[i];
+	char when[32];
+	snprintf(when, sizeof when, "%.10s %.8s", d->created_at, d->created_at + 11);
+	printf("%s  %s", d->snapshot_id, when);
+	if (all)
+		printf("  %-10s", d->worktree_name);
+	printf("  %s", d->note && *d->note ? d->note : "(no note)");
+	if (d->ntags) {
+		printf("  tags: ");
+		print_tags(d, ", ");
+	}
+	if (h->latest[0] && !strcmp(d->snapshot_id, h->latest))
+		printf("  [HEAD]");
+	if (h->head[0] && strcmp(h->head, h->latest) && !strcmp(d->snapshot_id, h->head))
+		printf("  <- current position (DETACHED)");
+	printf("\n");
+}
+
+static void print_tsv(const jvs_descriptor *d)
+{
+	char *note = jvs_path_escape(d->note ? d->note : "");
+	printf("%s\t%s\t%s\t%s\t", d->snapshot_id, d->created_at, d->worktree_name,
+	       d->parent_id[0] ? d->parent_id : "-");
+	print_tags(d, ",");
+	printf("\t%s\n", note ? note : "");
+	free(note);
+}
+
+/* The line goes on into a snapshot gc deleted: say which, from its tombstone. */
+static void print_pruned(const jvs_repo *repo, const char *parent)
+{
+	jvs_tombstone t;
+	if (!*parent) {
+		printf("... (pruned)\n");
+	} else if (jvs_tombstone_load(repo, parent, &t) == 0) {
+		printf("... %s (pruned)%s%s\n", parent, t.note && *t.note ? " " : "",
+		       t.note ? t.note : "");
+		jvs_tombstone_clear(&t);
+	} else {
+		printf("... %s (pruned)\n", parent);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{"all", no_argument, NULL, OPT_ALL},
+		{"limit", required_argument, NULL, 'n'},
+		{"grep", required_argument, NULL, OPT_GREP},
+		{"tag", required_argument, NULL, OPT_TAG},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{NULL, 0, NULL, 0},
+	};
+	cli c;
+	jvs_repo *repo = NULL;
+	jvs_catalog cat = {0};
+	jvs_history h = {0};
+	jvs_history_opts ho = {0};
+	enum fmt fmt = FMT_TEXT;
+	int opt, rc = 0;
+
+	cli_init(&c, "jvs-history", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "n:", longopts, NULL)) != -1) {
+		char *end;
+		if (cli_common_option(&c, opt, optarg))
+			continue;
+		switch (opt) {
+		case OPT_ALL:
+			ho.all = 1;
+			break;
+		case 'n':
+			ho.limit = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || optarg[0] == '-' || ho.limit == 0)
+				return cli_usage_error(&c, "--limit takes a positive number");
+			break;
+		case OPT_GREP:
+			ho.grep = optarg;
+			break;
+		case OPT_TAG:
+			ho.tag = optarg;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "json"))
+				fmt = FMT_JSON;
+			else if (!strcmp(optarg, "tsv"))
+				fmt = FMT_TSV;
+			else if (!strcmp(optarg, "id"))
+				fmt = FMT_ID;
+			else if (!strcmp(optarg, "text"))
+				fmt = FMT_TEXT;
+			else
+				return cli_usage_error(&c, "unknown format '%s' (json, tsv, id, text)",
+						       optarg);
+			break;
+		default:
+			return cli_bad_option(&c);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+	if (c.json)
+		fmt = FMT_JSON;
+
+	if (cli_open_repo(&c, &repo) < 0 || jvs_catalog_load(repo, &cat) < 0 ||
+	    jvs_history_list(repo, &cat, jvs_repo_worktree(repo), &ho, &h) < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
+	if (h.tag_prefix_fallback && h.total && !c.quiet)
+		fprintf(stderr, "note: no snapshot has the tag '%s'; showing tags starting with it\n",
+			ho.tag);
+	if (fmt == FMT_JSON) {
+		json_t *a = json_array();
+		for (size_t i = 0; a && i < h.n; i++)
+			json_array_append_new(a, jvs_descriptor_to_json(h.items[i]));
+		rc = cli_print_json(&c, a);
+		goto out;
+	}
+	if (fmt == FMT_TEXT && !ho.all && !ho.tag && !ho.grep && h.head[0] &&
+	    strcmp(h.head, h.latest))
+		printf("DETACHED: files are at %s; the latest is %s (jvs restore HEAD)\n", h.head,
+		       h.latest);
+	for (size_t i = 0; i < h.n; i++) {
+		if (fmt == FMT_ID)
+			printf("%s\n", h.items[i]->snapshot_id);
+		else if (fmt == FMT_TSV)
+			print_tsv(h.items[i]);
+		else
+			print_text(&h, ho.all || ho.tag || ho.grep, i);
+	}
+	if (fmt == FMT_TEXT && h.ends_pruned && h.n == h.total)
+		print_pruned(repo, h.n ? h.items[h.n - 1]->parent_id : "");
+	if (fmt == FMT_TEXT && h.total == 0 && !c.quiet)
+		fprintf(stderr, "%s\n", ho.tag || ho.grep ? "no snapshot matches"
+							   : "no snapshots yet (jvs snapshot NOTE)");
+	if (fflush(stdout) != 0)
+		rc = 1;
+out:
+	jvs_history_clear(&h);
+	jvs_catalog_clear(&cat);
+	jvs_repo_free(repo);
+	return rc;
+}

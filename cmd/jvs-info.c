@@ -1,0 +1,82 @@
+/* jvs-info: describe the repository. */
+#include "cli.h"
+
+#include "jvs/catalog.h"
+#include "jvs/engine.h"
+#include "jvs/error.h"
+#include "jvs/worktree.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char usage[] = "jvs-info [--json]";
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {CLI_LONGOPTS, {NULL, 0, NULL, 0}};
+	cli c;
+	jvs_repo *repo = NULL;
+	jvs_catalog cat = {0};
+	jvs_engine engine;
+	char **wts = NULL;
+	size_t nwt = 0;
+	int64_t logical = 0, files = 0;
+	int opt, rc = 0;
+
+	cli_init(&c, "jvs-info", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
+		if (!cli_common_option(&c, opt, optarg))
+			return cli_bad_option(&c);
+	if (optind < argc)
+		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+
+	if (cli_open_repo(&c, &repo) < 0 || jvs_catalog_load(repo, &cat) < 0 ||
+	    jvs_worktree_list(repo, &wts, &nwt) < 0 || jvs_engine_detect(repo, &engine) < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
+	for (size_t i = 0; i < cat.n; i++) {
+		logical += cat.d[i].total_bytes;
+		files += cat.d[i].file_count;
+	}
+	if (c.json) {
+		json_t *names = json_array();
+		for (size_t i = 0; i < nwt; i++)
+			json_array_append_new(names, json_string(wts[i]));
+		rc = cli_print_json(
+			&c, json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:I, s:I}",
+				      "repo_root", jvs_repo_root(repo), "repo_id", jvs_repo_id(repo),
+				      "format_version", JVS_FORMAT_VERSION, "snapshot_engine",
+				      jvs_engine_name(engine.kind), "engine_reason", engine.why,
+				      "hash_algorithm", "blake2b-256", "total_snapshots",
+				      (json_int_t)cat.n, "total_worktrees", (json_int_t)nwt,
+				      "worktrees", names, "current_worktree",
+				      jvs_repo_worktree(repo) ? json_string(jvs_repo_worktree(repo))
+							      : json_null(),
+				      "logical_bytes", (json_int_t)logical, "logical_files",
+				      (json_int_t)files));
+		goto out;
+	}
+	printf("Repository: %s\n", jvs_repo_root(repo));
+	printf("Repository id: %s\n", jvs_repo_id(repo));
+	printf("Format version: %d\n", JVS_FORMAT_VERSION);
+	printf("Snapshot engine: %s (%s)\n", jvs_engine_name(engine.kind), engine.why);
+	printf("Hash algorithm: blake2b-256\n");
+	printf("Worktrees: %zu", nwt);
+	for (size_t i = 0; i < nwt; i++)
+		printf("%s%s", i ? ", " : " (", wts[i]);
+	printf("%s\n", nwt ? ")" : "");
+	if (jvs_repo_worktree(repo))
+		printf("Current worktree: %s\n", jvs_repo_worktree(repo));
+	printf("Snapshots: %zu\n", cat.n);
+	printf("Logical size: %" PRId64 " bytes in %" PRId64 " files (summed over snapshots)\n",
+	       logical, files);
+	if (cat.nbad)
+		printf("Unreadable descriptors: %zu (run 'jvs doctor --strict')\n", cat.nbad);
+out:
+	jvs_strv_free(wts, nwt);
+	jvs_catalog_clear(&cat);
+	jvs_repo_free(repo);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/* jvs-init: create a repository. */
+#include "cli.h"
+
+#include "jvs/engine.h"
+#include "jvs/error.h"
+#include "jvs/repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static const char usage[] = "jvs-init [DIR]";
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {CLI_LONGOPTS, {NULL, 0, NULL, 0}};
+	cli c;
+	char *root = NULL;
+	jvs_repo *repo = NULL;
+	jvs_engine engine;
+	int opt;
+
+	cli_init(&c, "jvs-init", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
+		if (!cli_common_option(&c, opt, optarg))
+			return cli_bad_option(&c);
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		return cli_usage_error(&c, "too many arguments");
+	if (c.chdir && chdir(c.chdir) < 0)
+		return jvs_error_sys("cannot change to '%s'", c.chdir), cli_fail(&c);
+
+	if (jvs_repo_init(argc ? argv[0] : ".", &root) < 0 || jvs_repo_open(&repo, root) < 0 ||
+	    jvs_engine_detect(repo, &engine) < 0) {
+		free(root);
+		jvs_repo_free(repo);
+		return cli_fail(&c);
+	}
+	if (c.json) {
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "repo_root", root, "repo_id",
+				      jvs_repo_id(repo), "snapshot_engine",
+				      jvs_engine_name(engine.kind), "engine_reason", engine.why);
+		free(root);
+		jvs_repo_free(repo);
+		return cli_print_json(&c, j);
+	}
+	if (c.quiet)
+		printf("%s\n", root);
+	else
+		printf("Initialized JVS repository in %s\n"
+		       "Engine: %s (%s)\n"
+		       "Next: cd %s/main\n",
+		       root, jvs_engine_name(engine.kind), engine.why, argc ? argv[0] : ".");
+	free(root);
+	jvs_repo_free(repo);
+	return 0;
+}

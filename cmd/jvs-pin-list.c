@@ -1,0 +1,67 @@
+/* jvs-pin-list: show the pins that protect snapshots from gc. */
+#include "cli.h"
+
+#include "jvs/error.h"
+#include "jvs/fsutil.h"
+#include "jvs/pin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char usage[] = "jvs-pin-list [--json]";
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{NULL, 0, NULL, 0},
+	};
+	cli c;
+	jvs_repo *repo = NULL;
+	jvs_pin *pins = NULL;
+	size_t n = 0;
+	int64_t now = jvs_now_ms();
+	int opt, rc = 0;
+
+	cli_init(&c, "jvs-pin-list", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
+		if (!cli_common_option(&c, opt, optarg))
+			return cli_bad_option(&c);
+	if (optind < argc)
+		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+
+	if (cli_open_repo(&c, &repo) < 0 || jvs_pin_list(repo, &pins, &n) < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
+	if (c.json) {
+		json_t *a = json_array();
+		for (size_t i = 0; a && i < n; i++)
+			json_array_append_new(a, jvs_pin_to_json(&pins[i], now));
+		rc = cli_print_json(&c, a);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const jvs_pin *p = &pins[i];
+		char exp[48];
+		if (!p->expires_at[0])
+			snprintf(exp, sizeof exp, "never");
+		else if (jvs_pin_is_expired(p, now))
+			snprintf(exp, sizeof exp, "expired %s", p->expires_at);
+		else
+			snprintf(exp, sizeof exp, "%s", p->expires_at);
+		if (c.quiet)
+			printf("%s\n", p->pin_id);
+		else
+			printf("%s  %s  %-32s  %s\n", p->pin_id, p->snapshot_id, exp,
+			       p->reason ? p->reason : "");
+	}
+	if (!n && !c.quiet)
+		fprintf(stderr, "no pins (jvs pin add REF)\n");
+	if (fflush(stdout) != 0)
+		rc = 1;
+out:
+	jvs_pin_list_free(pins, n);
+	jvs_repo_free(repo);
+	return rc;
+}

@@ -1,0 +1,208 @@
+/* jvs-restore: bring the current worktree to a snapshot, in place. */
+#include "cli.h"
+
+#include "jvs/catalog.h"
+#include "jvs/changes.h"
+#include "jvs/error.h"
+#include "jvs/json.h"
+#include "jvs/manifest.h"
+#include "jvs/restore.h"
+#include "jvs/worktree.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char usage[] = "jvs-restore REF | HEAD | --latest-tag TAG [--discard] [-i]";
+
+enum { OPT_LATEST_TAG = CLI_OPT_FIRST_PRIVATE, OPT_DISCARD };
+
+/* Like jvs_ref_resolve, but a full id whose descriptor fails to load
+ * reports why (E_DESCRIPTOR_CORRUPT...) instead of E_NOT_FOUND. */
+static int resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
+		   const char *ref, char out[JVS_ID_BUF])
+{
+	for (size_t i = 0; i < cat->nbad; i++) {
+		jvs_descriptor d;
+		if (strcmp(cat->bad[i], ref))
+			continue;
+		if (jvs_descriptor_load(repo, ref, &d) < 0)
+			return -1;
+		jvs_descriptor_clear(&d);
+	}
+	return jvs_ref_resolve(repo, cat, worktree, ref, out);
+}
+
+static const char *note_of(const char *note)
+{
+	return note && *note ? note : "no note";
+}
+
+static void print_changes(const jvs_changes *ch, int invert)
+{
+	for (size_t i = 0; i < ch->n; i++) {
+		char k = (char)ch->c[i].kind;
+		char *esc = jvs_path_escape(ch->c[i].path);
+		if (invert && k != 'M')
+			k = k == 'A' ? 'D' : 'A';
+		fprintf(stderr, "%c\t%s\n", k, esc ? esc : ch->c[i].path);
+		free(esc);
+	}
+}
+
+/* Shows what restoring would do and asks; 1 yes, 0 no, -1 error. */
+static int confirm(const jvs_repo *repo, const char *worktree, const jvs_descriptor *d,
+		   int discard)
+{
+	jvs_worktree wt;
+	jvs_changes to_target, dirty;
+	char line[64], pending[JVS_ID_BUF], *s;
+	fprintf(stderr, "Target: %s  %s  (%s)\n", d->snapshot_id, d->created_at,
+		note_of(d->note));
+	if (d->ntags) {
+		fprintf(stderr, "Tags:");
+		for (size_t i = 0; i < d->ntags; i++)
+			fprintf(stderr, " %s", d->tags[i]);
+		fprintf(stderr, "\n");
+	}
+	if (jvs_worktree_load(repo, worktree, &wt) < 0 ||
+	    jvs_changes_worktree(repo, worktree, d->snapshot_id, &to_target) < 0)
+		return -1;
+	if (jvs_changes_worktree(repo, worktree, wt.head, &dirty) < 0) {
+		jvs_changes_clear(&to_target);
+		return -1;
+	}
+	if (jvs_restore_interrupted(repo, worktree, pending))
+		fprintf(stderr, "An interrupted restore to %s is pending%s\n",
+			*pending ? pending : "(unknown)",
+			!strcmp(pending, d->snapshot_id) ? ": this restore finishes it"
+			: discard ? "; --discard abandons it"
+				  : "; this restore will be refused");
+	else if (dirty.n)
+		fprintf(stderr, discard ? "%zu unsnapshotted change(s) will be DISCARDED\n"
+					: "%zu unsnapshotted change(s) will first be saved "
+					  "(tag autosave)\n",
+			dirty.n);
+	if (to_target.n) {
+		fprintf(stderr, "Restoring changes %zu entr%s of %s:\n", to_target.n,
+			to_target.n == 1 ? "y" : "ies", worktree);
+		print_changes(&to_target, 1);
+	} else {
+		fprintf(stderr, "%s already holds exactly these files\n", worktree);
+	}
+	jvs_changes_clear(&to_target);
+	jvs_changes_clear(&dirty);
+	fprintf(stderr, "Restore? [y/N] ");
+	fflush(stderr);
+	if (!fgets(line, sizeof line, stdin))
+		return 0;
+	for (s = line; *s && isspace((unsigned char)*s); s++)
+		;
+	s[strcspn(s, " \t\r\n")] = '\0';
+	return !strcasecmp(s, "y") || !strcasecmp(s, "yes");
+}
+
+static int print_result(cli *c, const char *worktree, const jvs_restore_result *r)
+{
+	json_t *j;
+	if (c->json) {
+		j = json_pack("{s:s, s:s, s:s, s:b, s:o, s:I, s:I, s:I}", "worktree", worktree,
+			      "snapshot_id", r->snapshot_id, "note", r->note ? r->note : "",
+			      "detached", r->detached, "autosave_snapshot_id",
+			      r->autosave_id[0] ? json_string(r->autosave_id) : json_null(),
+			      "written", (json_int_t)r->stats.written, "removed",
+			      (json_int_t)r->stats.removed, "unchanged",
+			      (json_int_t)r->stats.unchanged);
+		return cli_print_json(c, j);
+	}
+	if (c->quiet) {
+		printf("%s\n", r->snapshot_id);
+		return 0;
+	}
+	if (r->resumed)
+		fprintf(stderr, "note: finished the interrupted restore of %s to %s\n", worktree,
+			r->snapshot_id);
+	if (r->autosave_id[0])
+		printf("Saved unsnapshotted changes as %s (tag autosave)\n", r->autosave_id);
+	printf("Restored %s to %s (%s)\n", worktree, r->snapshot_id, note_of(r->note));
+	if (r->detached) {
+		printf("DETACHED: %s is at %s, %s %s.\n", worktree, r->snapshot_id,
+		       strcmp(r->snapshot_id, r->latest) < 0 ? "an older snapshot than its latest"
+							     : "not at its latest snapshot",
+		       r->latest);
+		printf("  back: jvs restore HEAD    forward from here: jvs worktree fork NAME\n");
+	} else {
+		printf("%s is at its latest snapshot (HEAD state)\n", worktree);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{"latest-tag", required_argument, NULL, OPT_LATEST_TAG},
+		{"discard", no_argument, NULL, OPT_DISCARD},
+		{"interactive", no_argument, NULL, 'i'},
+		{NULL, 0, NULL, 0},
+	};
+	cli c;
+	jvs_repo *repo = NULL;
+	jvs_catalog cat = {0};
+	jvs_restore_opts ro = {0};
+	jvs_restore_result res = {0};
+	const char *worktree, *tag = NULL, *ref = NULL;
+	char id[JVS_ID_BUF];
+	int opt, rc, interactive = 0;
+
+	cli_init(&c, "jvs-restore", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "i", longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg))
+			continue;
+		if (opt == OPT_LATEST_TAG)
+			tag = optarg;
+		else if (opt == OPT_DISCARD)
+			ro.discard = 1;
+		else if (opt == 'i')
+			interactive = 1;
+		else
+			return cli_bad_option(&c);
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1 || (argc == 1 && tag) || (argc == 0 && !tag))
+		return cli_usage_error(&c, "give one snapshot: REF, HEAD or --latest-tag TAG");
+	ref = argc ? argv[0] : NULL;
+	ro.wait_seconds = c.wait_seconds;
+
+	if (cli_open_repo(&c, &repo) < 0 || jvs_repo_require_worktree(repo, &worktree) < 0 ||
+	    jvs_catalog_load(repo, &cat) < 0)
+		goto fail;
+	if ((tag ? jvs_ref_latest_tag(&cat, tag, id)
+		 : resolve(repo, &cat, worktree, ref, id)) < 0)
+		goto fail;
+	if (interactive) {
+		const jvs_descriptor *d = jvs_catalog_get(&cat, id);
+		int yes = d ? confirm(repo, worktree, d, ro.discard) : 1;
+		if (yes < 0)
+			goto fail;
+		if (!yes) {
+			fprintf(stderr, "%s: restore cancelled; nothing changed\n", c.prog);
+			rc = 1;
+			goto out;
+		}
+	}
+	if (jvs_restore(repo, worktree, id, &ro, &res) < 0)
+		goto fail;
+	rc = print_result(&c, worktree, &res);
+	goto out;
+fail:
+	rc = cli_fail(&c);
+out:
+	jvs_restore_result_clear(&res);
+	jvs_catalog_clear(&cat);
+	jvs_repo_free(repo);
+	return rc;
+}

@@ -1,0 +1,84 @@
+/* jvs-snapshot: save the current worktree as a new immutable snapshot. */
+#include "cli.h"
+
+#include "jvs/descriptor.h"
+#include "jvs/error.h"
+#include "jvs/snapshot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]...";
+
+enum { OPT_TAG = CLI_OPT_FIRST_PRIVATE };
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{"tag", required_argument, NULL, 't'},
+		{"message", required_argument, NULL, 'm'},
+		{NULL, 0, NULL, 0},
+	};
+	cli c;
+	jvs_repo *repo = NULL;
+	jvs_snapshot_opts so = {0};
+	jvs_snapshot_stats stats;
+	jvs_descriptor d;
+	const char *worktree, *note = NULL;
+	const char **tags;
+	int opt, rc;
+
+	cli_init(&c, "jvs-snapshot", usage);
+	tags = calloc((size_t)argc + 1, sizeof *tags);
+	if (!tags)
+		return 1;
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "t:m:", longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg))
+			continue;
+		if (opt == 't')
+			tags[so.ntags++] = optarg;
+		else if (opt == 'm')
+			note = optarg;
+		else
+			return cli_bad_option(&c);
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1 || (argc == 1 && note))
+		return cli_usage_error(&c, "give one note (quote it if it has spaces)");
+	if (argc == 1)
+		note = argv[0];
+
+	if (cli_open_repo(&c, &repo) < 0 || jvs_repo_require_worktree(repo, &worktree) < 0)
+		return jvs_repo_free(repo), cli_fail(&c);
+	so.note = note ? note : "";
+	so.tags = tags;
+	so.wait_seconds = c.wait_seconds;
+	if (jvs_snapshot_create(repo, worktree, &so, &d, &stats) < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
+	if (stats.new_line)
+		fprintf(stderr,
+			"note: %s was detached; a new line of history starts at %s\n"
+			"note: the previous latest %s is still listed by 'jvs history --all'\n",
+			worktree, d.snapshot_id, stats.old_latest);
+	if (getenv("JVS_DEBUG_STATS"))
+		fprintf(stderr, "stats: hashed=%zu linked=%zu copied=%zu cache_hits=%zu bytes=%llu\n",
+			stats.files_hashed, stats.files_linked, stats.files_copied,
+			stats.cache_hits, (unsigned long long)stats.bytes_copied);
+	rc = 0;
+	if (c.json)
+		rc = cli_print_json(&c, jvs_descriptor_to_json(&d));
+	else if (c.quiet)
+		printf("%s\n", d.snapshot_id);
+	else
+		printf("Created snapshot %s\n", d.snapshot_id);
+	jvs_descriptor_clear(&d);
+out:
+	free(tags);
+	jvs_repo_free(repo);
+	return rc;
+}

@@ -1,0 +1,144 @@
+/* jvs-status: the current worktree's position and what differs from its head. */
+#include "cli.h"
+
+#include "jvs/changes.h"
+#include "jvs/descriptor.h"
+#include "jvs/error.h"
+#include "jvs/json.h"
+#include "jvs/manifest.h"
+#include "jvs/restore.h"
+#include "jvs/worktree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "jvs-status [--json] [-q]";
+
+static json_t *path_json(const char *path)
+{
+	json_t *s = json_string(path);
+	if (!s) { /* not UTF-8: fall back to the escaped bytes */
+		char *esc = jvs_path_escape(path);
+		s = json_string_nocheck(esc ? esc : "");
+		free(esc);
+	}
+	return s;
+}
+
+static void count(const jvs_changes *ch, size_t n[3])
+{
+	n[0] = n[1] = n[2] = 0;
+	for (size_t i = 0; i < ch->n; i++)
+		n[ch->c[i].kind == JVS_CHANGE_ADDED	 ? 0
+		  : ch->c[i].kind == JVS_CHANGE_MODIFIED ? 1
+							 : 2]++;
+}
+
+static int print_json(cli *c, const jvs_worktree *wt, const char *interrupted,
+		      const jvs_changes *ch)
+{
+	json_t *j, *arr = json_array();
+	size_t n[3];
+	count(ch, n);
+	for (size_t i = 0; arr && i < ch->n; i++) {
+		char k[2] = {(char)ch->c[i].kind, 0};
+		json_array_append_new(arr, json_pack("{s:s, s:o}", "status", k, "path",
+						     path_json(ch->c[i].path)));
+	}
+	j = json_pack("{s:s, s:o, s:o, s:b, s:b, s:o, s:o, s:I, s:I, s:I}", "worktree",
+		      wt->name, "head_snapshot_id", jvs_json_str_or_null(wt->head),
+		      "latest_snapshot_id", jvs_json_str_or_null(wt->latest), "detached",
+		      jvs_worktree_is_detached(wt), "dirty", ch->n > 0, "interrupted_restore",
+		      interrupted ? json_string(interrupted) : json_null(), "changes", arr,
+		      "added", (json_int_t)n[0], "modified", (json_int_t)n[1], "removed",
+		      (json_int_t)n[2]);
+	return cli_print_json(c, j);
+}
+
+static void print_text(const jvs_repo *repo, const jvs_worktree *wt, const char *interrupted,
+		       const jvs_changes *ch)
+{
+	jvs_descriptor d;
+	printf("Worktree: %s\n", wt->name);
+	if (!wt->head[0]) {
+		printf("Head: (none: no snapshot yet)\n");
+	} else if (jvs_descriptor_load(repo, wt->head, &d) == 0) {
+		printf("Head: %s (%s)\n", wt->head, d.note && *d.note ? d.note : "no note");
+		jvs_descriptor_clear(&d);
+	} else {
+		printf("Head: %s (unreadable: %s)\n", wt->head, jvs_error_last()->message);
+		jvs_error_clear();
+	}
+	printf("Latest: %s\n", wt->latest[0] ? wt->latest : "(none)");
+	if (jvs_worktree_is_detached(wt))
+		printf("State: DETACHED (head is not the latest %s; back: jvs restore HEAD, "
+		       "forward from here: jvs worktree fork NAME)\n",
+		       wt->latest);
+	else
+		printf("State: HEAD state\n");
+	if (interrupted)
+		printf("Interrupted restore to %s: run 'jvs restore %s' to finish it\n",
+		       *interrupted ? interrupted : "(unknown)",
+		       *interrupted ? interrupted : "REF --discard");
+	if (ch->n == 0) {
+		if (wt->head[0])
+			printf("Clean: matches %s\n", wt->head);
+		else
+			printf("Clean: empty, no snapshot yet\n");
+		return;
+	}
+	if (wt->head[0])
+		printf("Changes since %s:\n", wt->head);
+	else
+		printf("Changes (no snapshot yet):\n");
+	for (size_t i = 0; i < ch->n; i++) {
+		char *esc = jvs_path_escape(ch->c[i].path);
+		printf("%c\t%s\n", (char)ch->c[i].kind, esc ? esc : ch->c[i].path);
+		free(esc);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{NULL, 0, NULL, 0},
+	};
+	cli c;
+	jvs_repo *repo = NULL;
+	jvs_changes ch = {0};
+	jvs_worktree wt;
+	const char *worktree;
+	char target[JVS_ID_BUF];
+	int opt, rc, interrupted;
+
+	cli_init(&c, "jvs-status", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg))
+			continue;
+		return cli_bad_option(&c);
+	}
+	if (argc > optind)
+		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+
+	if (cli_open_repo(&c, &repo) < 0 || jvs_repo_require_worktree(repo, &worktree) < 0 ||
+	    jvs_worktree_load(repo, worktree, &wt) < 0 ||
+	    jvs_changes_worktree(repo, worktree, wt.head, &ch) < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
+	interrupted = jvs_restore_interrupted(repo, worktree, target);
+	if (c.quiet) {
+		rc = ch.n > 0 || interrupted;
+	} else if (c.json) {
+		rc = print_json(&c, &wt, interrupted ? target : NULL, &ch);
+	} else {
+		print_text(repo, &wt, interrupted ? target : NULL, &ch);
+		rc = 0;
+	}
+out:
+	jvs_changes_clear(&ch);
+	jvs_repo_free(repo);
+	return rc;
+}

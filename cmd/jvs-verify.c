@@ -1,0 +1,187 @@
+/* jvs-verify: check snapshots against their descriptors and manifests. */
+#include "cli.h"
+
+#include "jvs/catalog.h"
+#include "jvs/error.h"
+#include "jvs/verify.h"
+#include "jvs/worktree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char usage[] = "jvs-verify [REF... | --all] [--quick] [--json]";
+
+enum { OPT_ALL = CLI_OPT_FIRST_PRIVATE, OPT_QUICK };
+
+typedef struct {
+	struct timespec start, last;
+	int shown;
+} progress_state;
+
+static void show_progress(void *arg, uint64_t bytes, uint64_t files)
+{
+	progress_state *p = arg;
+	struct timespec now;
+	double since_start, since_last;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	since_start = (double)(now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) / 1e9;
+	since_last = (double)(now.tv_sec - p->last.tv_sec) + (now.tv_nsec - p->last.tv_nsec) / 1e9;
+	if (since_start < 0.5 || since_last < 0.2)
+		return;
+	p->last = now;
+	p->shown = 1;
+	fprintf(stderr, "\rverifying: %llu files, %.1f MB, %.1f MB/s   ", (unsigned long long)files,
+		(double)bytes / 1e6, (double)bytes / 1e6 / since_start);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{"all", no_argument, NULL, OPT_ALL},
+		{"quick", no_argument, NULL, OPT_QUICK},
+		{NULL, 0, NULL, 0},
+	};
+	cli c;
+	jvs_repo *repo = NULL;
+	jvs_catalog cat = {0};
+	jvs_verifier *v = NULL;
+	progress_state ps = {0};
+	char **ids = NULL;
+	size_t nids = 0;
+	int opt, all = 0, quick = 0, rc = 0, failed = 0, audit_ok = 1;
+	char audit_detail[512] = "";
+	json_t *out = NULL;
+
+	cli_init(&c, "jvs-verify", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg))
+			continue;
+		if (opt == OPT_ALL)
+			all = 1;
+		else if (opt == OPT_QUICK)
+			quick = 1;
+		else
+			return cli_bad_option(&c);
+	}
+	argc -= optind;
+	argv += optind;
+	if (all && argc)
+		return cli_usage_error(&c, "give REFs or --all, not both");
+
+	if (cli_open_repo(&c, &repo) < 0)
+		return cli_fail(&c);
+	if (all) {
+		if (jvs_verify_all_ids(repo, &ids, &nids) < 0)
+			goto fail;
+	} else {
+		if (jvs_catalog_load(repo, &cat) < 0)
+			goto fail;
+		ids = calloc((size_t)argc + 1, sizeof *ids);
+		if (!argc) { /* default: the current worktree's head */
+			const char *wt;
+			jvs_worktree w;
+			if (jvs_repo_require_worktree(repo, &wt) < 0 ||
+			    jvs_worktree_load(repo, wt, &w) < 0)
+				goto fail;
+			if (!w.head[0]) {
+				jvs_error_set(JVS_E_NOT_FOUND, "worktree '%s' has no snapshot yet", wt);
+				goto fail;
+			}
+			ids[nids++] = strdup(w.head);
+		}
+		for (int i = 0; i < argc; i++) {
+			char id[JVS_ID_BUF];
+			if (jvs_ref_resolve(repo, &cat, jvs_repo_worktree(repo), argv[i], id) < 0)
+				goto fail;
+			ids[nids++] = strdup(id);
+		}
+	}
+	v = jvs_verifier_new(repo, quick);
+	if (!v)
+		goto fail;
+	if (!c.no_progress && !c.quiet && cli_stderr_is_tty()) {
+		clock_gettime(CLOCK_MONOTONIC, &ps.start);
+		ps.last = ps.start;
+		jvs_verifier_set_progress(v, show_progress, &ps);
+	}
+	if (c.json)
+		out = json_array();
+	for (size_t i = 0; i < nids; i++) {
+		jvs_verify_result r;
+		if (jvs_verify_snapshot(v, ids[i], &r) < 0)
+			goto fail;
+		if (ps.shown) {
+			fprintf(stderr, "\r\033[K");
+			ps.shown = 0;
+		}
+		if (r.first_class != JVS_OK)
+			failed++;
+		if (out) {
+			json_array_append_new(
+				out, json_pack("{s:s, s:b, s:b, s:b, s:s, s:O}", "snapshot_id",
+					       r.snapshot_id, "checksum_valid", r.checksum_valid,
+					       "payload_hash_valid", r.payload_hash_valid,
+					       "tamper_detected", r.tamper_detected, "severity",
+					       r.first_class == JVS_OK ? "ok" : "error", "errors",
+					       r.errors));
+		} else if (r.first_class == JVS_OK) {
+			if (!c.quiet)
+				printf("OK %s\n", r.snapshot_id);
+		} else {
+			size_t k;
+			json_t *e;
+			printf("FAIL %s %s %s%s\n", r.snapshot_id,
+			       jvs_error_class_name(r.first_class), r.first_detail,
+			       r.tamper_detected ? " (TAMPERED)" : "");
+			json_array_foreach(r.errors, k, e)
+			{
+				if (k == 0)
+					continue;
+				printf("  %s %s%s%s\n", json_string_value(json_object_get(e, "class")),
+				       json_is_string(json_object_get(e, "path"))
+					       ? json_string_value(json_object_get(e, "path"))
+					       : "",
+				       json_is_string(json_object_get(e, "path")) ? ": " : "",
+				       json_string_value(json_object_get(e, "detail")));
+			}
+		}
+		jvs_verify_result_clear(&r);
+	}
+	if (all) {
+		if (jvs_verify_audit(repo, &audit_ok, audit_detail, sizeof audit_detail) < 0)
+			goto fail;
+		if (!audit_ok)
+			failed++;
+		if (out)
+			json_array_append_new(out, json_pack("{s:s, s:b, s:s, s:s}", "audit_chain",
+							     "audit.jsonl", "valid", audit_ok,
+							     "severity", audit_ok ? "ok" : "error",
+							     "detail", audit_detail));
+		else if (!audit_ok)
+			printf("FAIL audit E_AUDIT_CHAIN_BROKEN %s (TAMPERED)\n", audit_detail);
+		else if (!c.quiet)
+			printf("OK audit chain\n");
+	}
+	if (out) {
+		rc = cli_print_json(&c, out);
+		out = NULL;
+	}
+	if (!rc && failed) {
+		if (!c.json)
+			fprintf(stderr, "jvs-verify: %d problem(s) found\n", failed);
+		rc = 4;
+	}
+	goto done;
+fail:
+	rc = cli_fail(&c);
+done:
+	json_decref(out);
+	jvs_verifier_free(v);
+	jvs_strv_free(ids, nids);
+	jvs_catalog_clear(&cat);
+	jvs_repo_free(repo);
+	return rc;
+}

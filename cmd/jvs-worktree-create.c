@@ -1,0 +1,69 @@
+/* jvs-worktree-create: a new empty worktree, or one holding a snapshot. */
+#include "cli.h"
+
+#include "jvs/catalog.h"
+#include "jvs/error.h"
+#include "jvs/worktree.h"
+#include "jvs/worktree_ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char usage[] = "jvs-worktree-create NAME [--from REF]";
+
+enum { OPT_FROM = CLI_OPT_FIRST_PRIVATE };
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    CLI_LONGOPTS,
+	    {"from", required_argument, NULL, OPT_FROM},
+	    {NULL, 0, NULL, 0},
+	};
+	cli c;
+	jvs_repo *repo = NULL;
+	jvs_catalog cat = {0};
+	jvs_worktree wt;
+	const char *ref = NULL, *name;
+	char id[JVS_ID_BUF] = "", *path = NULL;
+	int opt, rc = 0;
+
+	cli_init(&c, "jvs-worktree-create", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg))
+			continue;
+		if (opt == OPT_FROM)
+			ref = optarg;
+		else
+			return cli_bad_option(&c);
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		return cli_usage_error(&c,
+		                       argc ? "give one worktree NAME" : "missing worktree NAME");
+	name = argv[0];
+
+	if (cli_open_repo(&c, &repo) < 0)
+		goto fail;
+	if (ref && (jvs_catalog_load(repo, &cat) < 0 ||
+	            jvs_ref_resolve(repo, &cat, jvs_repo_worktree(repo), ref, id) < 0))
+		goto fail;
+	if (jvs_worktree_create(repo, name, id, c.wait_seconds) < 0 ||
+	    jvs_worktree_load(repo, name, &wt) < 0 || !(path = jvs_repo_payload_root(repo, name)))
+		goto fail;
+	if (c.json)
+		rc = cli_print_json(&c, jvs_worktree_to_json(repo, &wt));
+	else if (c.quiet)
+		printf("%s\n", path);
+	else
+		printf("Created worktree %s%s%s\nPath: %s\n", name, *id ? " at " : "", id, path);
+	goto out;
+fail:
+	rc = cli_fail(&c);
+out:
+	free(path);
+	jvs_catalog_clear(&cat);
+	jvs_repo_free(repo);
+	return rc;
+}

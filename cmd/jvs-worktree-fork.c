@@ -1,0 +1,99 @@
+/* jvs-worktree-fork: a new worktree holding a snapshot's files. */
+#include "cli.h"
+
+#include "jvs/catalog.h"
+#include "jvs/error.h"
+#include "jvs/worktree.h"
+#include "jvs/worktree_ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char usage[] = "jvs-worktree-fork [REF] NAME\n"
+                            "jvs-worktree-fork --at REF NAME";
+
+enum { OPT_AT = CLI_OPT_FIRST_PRIVATE };
+
+/* The current worktree's position: the files it was last restored to or
+ * snapshotted as, so a detached worktree forks from where it is. */
+static int current_head(jvs_repo *repo, char id[JVS_ID_BUF])
+{
+	const char *cur;
+	jvs_worktree wt;
+	if (!jvs_repo_worktree(repo)) {
+		jvs_error_set(JVS_E_NO_WORKTREE, "no current worktree to fork from");
+		return jvs_error_hint("cd into a worktree, use -w NAME, or name the snapshot: "
+		                      "jvs worktree fork REF NAME");
+	}
+	if (jvs_repo_require_worktree(repo, &cur) < 0 || jvs_worktree_load(repo, cur, &wt) < 0)
+		return -1;
+	if (!wt.head[0]) {
+		jvs_error_set(JVS_E_NOT_FOUND, "nothing to fork: worktree '%s' has no snapshot yet",
+		              cur);
+		return jvs_error_hint("run 'jvs snapshot' first, or make an empty worktree with "
+		                      "'jvs worktree create NAME'");
+	}
+	snprintf(id, JVS_ID_BUF, "%s", wt.head);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    CLI_LONGOPTS,
+	    {"at", required_argument, NULL, OPT_AT},
+	    {NULL, 0, NULL, 0},
+	};
+	cli c;
+	jvs_repo *repo = NULL;
+	jvs_catalog cat = {0};
+	jvs_worktree wt;
+	const char *ref = NULL, *name;
+	char id[JVS_ID_BUF], *path = NULL;
+	int opt, rc = 0;
+
+	cli_init(&c, "jvs-worktree-fork", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg))
+			continue;
+		if (opt == OPT_AT)
+			ref = optarg;
+		else
+			return cli_bad_option(&c);
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 2 && !ref)
+		ref = argv[0];
+	else if (argc != 1)
+		return cli_usage_error(&c, argc == 0 ? "missing worktree NAME"
+		                                     : "give one REF (or --at REF) and one NAME");
+	name = argv[argc - 1];
+
+	if (cli_open_repo(&c, &repo) < 0)
+		goto fail;
+	if (ref) {
+		if (jvs_catalog_load(repo, &cat) < 0 ||
+		    jvs_ref_resolve(repo, &cat, jvs_repo_worktree(repo), ref, id) < 0)
+			goto fail;
+	} else if (current_head(repo, id) < 0) {
+		goto fail;
+	}
+	if (jvs_worktree_fork(repo, id, name, c.wait_seconds) < 0 ||
+	    jvs_worktree_load(repo, name, &wt) < 0 || !(path = jvs_repo_payload_root(repo, name)))
+		goto fail;
+	if (c.json)
+		rc = cli_print_json(&c, jvs_worktree_to_json(repo, &wt));
+	else if (c.quiet)
+		printf("%s\n", path);
+	else
+		printf("Created worktree %s at %s\nPath: %s\n", name, id, path);
+	goto out;
+fail:
+	rc = cli_fail(&c);
+out:
+	free(path);
+	jvs_catalog_clear(&cat);
+	jvs_repo_free(repo);
+	return rc;
+}

@@ -1,0 +1,82 @@
+/* jvs-worktree-list: the worktrees with their head and state. */
+#include "cli.h"
+
+#include "jvs/error.h"
+#include "jvs/worktree.h"
+#include "jvs/worktree_ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "jvs-worktree-list [--json | -q]";
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {CLI_LONGOPTS, {NULL, 0, NULL, 0}};
+	cli c;
+	jvs_repo *repo = NULL;
+	jvs_worktree *wts = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	int opt, rc = 0, width = 4;
+	json_t *arr = NULL;
+
+	cli_init(&c, "jvs-worktree-list", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
+		if (!cli_common_option(&c, opt, optarg))
+			return cli_bad_option(&c);
+	if (optind < argc)
+		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+
+	if (cli_open_repo(&c, &repo) < 0 || jvs_worktree_list(repo, &names, &n) < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
+	wts = calloc(n ? n : 1, sizeof *wts);
+	arr = json_array();
+	if (!wts || !arr) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		rc = cli_fail(&c);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (jvs_worktree_load(repo, names[i], &wts[i]) < 0) {
+			/* One bad config must not hide the others. */
+			const jvs_error *e = jvs_error_last();
+			fprintf(stderr, "%s: %s: %s\n", c.prog, jvs_error_class_name(e->cls),
+			        e->message);
+			rc = jvs_error_exit_code(e->cls);
+			wts[i].name[0] = '\0';
+			continue;
+		}
+		if ((int)strlen(names[i]) > width)
+			width = (int)strlen(names[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const jvs_worktree *w = &wts[i];
+		const char *cur = jvs_repo_worktree(repo);
+		if (!w->name[0])
+			continue;
+		if (c.json)
+			json_array_append_new(arr, jvs_worktree_to_json(repo, w));
+		else if (c.quiet)
+			printf("%s\n", w->name);
+		else
+			printf("%c %-*s  %-22s  %s\n", cur && !strcmp(cur, w->name) ? '*' : ' ',
+			       width, w->name, w->head[0] ? w->head : "-",
+			       jvs_worktree_state_name(jvs_worktree_state(w)));
+	}
+	if (c.json) {
+		int jrc = cli_print_json(&c, arr);
+		arr = NULL;
+		if (jrc)
+			rc = jrc;
+	}
+out:
+	json_decref(arr);
+	free(wts);
+	jvs_strv_free(names, n);
+	jvs_repo_free(repo);
+	return rc;
+}

@@ -1,0 +1,297 @@
+#!/bin/sh
+# jvs: dispatch `jvs CMD [SUB...] ARGS` to the program jvs-CMD[-SUB...].
+#
+# The longest hyphenated program name that exists wins (up to three words).
+# Programs are looked up in the directory holding this script, then in PATH.
+# Leading -C DIR / -w NAME options are handed on to the program.
+
+JVS_VERSION='@VERSION@'
+
+command_list () {
+	cat <<'JVS_COMMAND_LIST_EOF'
+@COMMANDS@
+JVS_COMMAND_LIST_EOF
+}
+
+me=jvs
+
+# The directory holding this script, symlinks resolved.
+self=$0
+case $self in
+*/*) ;;
+*) self=$(command -v -- "$self" 2>/dev/null) || self=$0 ;;
+esac
+if resolved=$(readlink -f -- "$self" 2>/dev/null) && [ -n "$resolved" ]; then
+	self=$resolved
+fi
+selfdir=$(cd -- "$(dirname -- "$self")" 2>/dev/null && pwd -P) || selfdir=
+
+# Unbuilt (cmd/jvs.sh run from the source tree): read the sibling list.
+commands () {
+	case $JVS_VERSION in
+	@*)
+		if [ -r "$selfdir/command-list.txt" ]; then
+			cat "$selfdir/command-list.txt"
+			return
+		fi
+		;;
+	esac
+	command_list
+}
+
+# "jvs-worktree-fork" -> "worktree fork"
+display_names () {
+	commands | awk -F '\t' '/^jvs-/ { n = substr($1, 5); gsub("-", " ", n); print n }'
+}
+
+usage () {
+	cat <<EOF
+usage: jvs [-C DIR] [-w NAME] <command> [<args>]
+       jvs --version
+       jvs help <command>
+
+EOF
+	commands | awk -F '\t' '
+		/^jvs-/ {
+			n = substr($1, 5); gsub("-", " ", n)
+			if ($2 == "plumbing") { pl[++np] = n; ps[np] = $3 }
+			else { po[++npo] = n; pos[npo] = $3 }
+		}
+		END {
+			if (npo) {
+				print "Commands:"
+				for (i = 1; i <= npo; i++) printf "   %-18s %s\n", po[i], pos[i]
+			}
+			if (np) {
+				if (npo) print ""
+				print "Commands for scripts (plumbing):"
+				for (i = 1; i <= np; i++) printf "   %-18s %s\n", pl[i], ps[i]
+			}
+		}'
+	cat <<EOF
+
+Every command takes -h/--help, --version, -C DIR, -w NAME and -q.
+'jvs help <command>' opens the manual of a command.
+EOF
+}
+
+# find_prog NAME: print the path of program NAME, or fail.
+find_prog () {
+	if [ -n "$selfdir" ] && [ -f "$selfdir/$1" ] && [ -x "$selfdir/$1" ]; then
+		printf '%s\n' "$selfdir/$1"
+		return 0
+	fi
+	fp=$(command -v -- "$1" 2>/dev/null) || return 1
+	case $fp in
+	/*) printf '%s\n' "$fp" ;;
+	*) return 1 ;;
+	esac
+}
+
+# is_word W: W may be part of a command name.
+is_word () {
+	case $1 in
+	'' | -* | *[!a-z0-9]*) return 1 ;;
+	esac
+	return 0
+}
+
+# listed_prefix NAME: the longest listed command that NAME starts with.
+listed_prefix () {
+	commands | awk -F '\t' -v n="$1-" '
+		index(n, $1 "-") == 1 && length($1) > length(best) { best = $1 }
+		END { if (best != "") print best }'
+}
+
+# subcommands GROUP: the commands below GROUP, one per line ("gc plan").
+subcommands () {
+	display_names | awk -v g="$1 " 'index($0, g) == 1'
+}
+
+# suggest "W1 [W2]": print "did you mean" on stderr.
+suggest () {
+	display_names | awk -v typed="$1" '
+		function min3(a, b, c) { return a < b ? (a < c ? a : c) : (b < c ? b : c) }
+		function dist(s, t,    i, j, m, n, d, cost) {
+			m = length(s); n = length(t)
+			for (i = 0; i <= m; i++) d[i, 0] = i
+			for (j = 0; j <= n; j++) d[0, j] = j
+			for (i = 1; i <= m; i++)
+				for (j = 1; j <= n; j++) {
+					cost = substr(s, i, 1) != substr(t, j, 1)
+					d[i, j] = min3(d[i-1, j] + 1, d[i, j-1] + 1, d[i-1, j-1] + cost)
+				}
+			return d[m, n]
+		}
+		BEGIN { nt = split(typed, t, " ") }
+		{
+			# One word typed: compare with the first words ("gc");
+			# "GROUP WORD" typed: compare WORD with the group members.
+			nw = split($0, w, " ")
+			if (nt == 1) { cand = w[1]; s = t[1]; c = w[1] }
+			else if (nw >= 2 && w[1] == t[1]) { cand = w[1] " " w[2]; s = t[2]; c = w[2] }
+			else next
+			if (cand in score) next
+			d = dist(s, c)
+			if (length(s) >= 2 && index(c, s) == 1 && d > 0.5) d = 0.5
+			score[cand] = d
+			typedlen = length(s)
+		}
+		END {
+			best = 1e9
+			for (c in score) if (score[c] < best) best = score[c]
+			lim = typedlen / 3; if (lim < 2) lim = 2
+			if (best > lim) exit
+			n = 0
+			for (c in score) if (score[c] == best) hit[++n] = c
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+				if (hit[j] < hit[i]) { x = hit[i]; hit[i] = hit[j]; hit[j] = x }
+			if (n == 1) printf "Did you mean '\''jvs %s'\''?\n", hit[1]
+			else {
+				print "The most similar commands are"
+				for (i = 1; i <= n; i++) printf "\tjvs %s\n", hit[i]
+			}
+		}' >&2
+}
+
+# resolve WORDS...: set prog (path or empty), used (words consumed),
+# name (jvs-W1-..-Wn over the command-like words) and words ("W1 .. Wn").
+resolve () {
+	name=jvs
+	words=
+	prog=
+	used=0
+	rn=0
+	for w in "$@"; do
+		is_word "$w" || break
+		rn=$((rn + 1))
+		[ $rn -le 3 ] || break
+		name=$name-$w
+		words="$words${words:+ }$w"
+		if rp=$(find_prog "$name"); then
+			prog=$rp
+			used=$rn
+		fi
+	done
+}
+
+# unknown FIRSTARG: report that no program matched and exit.
+unknown () {
+	typed=${words:-$1}
+	first=${typed%% *}
+	subs=$(subcommands "$first")
+	if [ -n "$subs" ]; then
+		rest=${typed#"$first"}
+		rest=${rest# }
+		rest=${rest%% *}
+		if [ -z "$rest" ]; then
+			printf "%s: '%s' needs a subcommand:\n" "$me" "$first" >&2
+			printf '%s\n' "$subs" | sed 's/^/   jvs /' >&2
+			exit 2
+		fi
+		typed="$first $rest"
+	else
+		typed=$first
+	fi
+	listed=$(listed_prefix "$name")
+	if [ -n "$listed" ]; then
+		printf "%s: '%s' is not installed (looked in %s and PATH)\n" \
+			"$me" "$listed" "${selfdir:-?}" >&2
+		exit 1
+	fi
+	printf "%s: '%s' is not a jvs command. See 'jvs --help'.\n" "$me" "$typed" >&2
+	suggest "$typed"
+	exit 2
+}
+
+show_help () {
+	resolve "$@"
+	page=$(listed_prefix "$name")
+	if [ -z "$page" ] && [ -n "$prog" ]; then
+		page=${prog##*/}
+	fi
+	[ -n "$page" ] || unknown "$1"
+	if command -v man >/dev/null 2>&1; then
+		if [ -n "$selfdir" ] && [ -r "$selfdir/../man/$page.1" ] &&
+			! man -w "$page" >/dev/null 2>&1; then
+			exec man -l "$selfdir/../man/$page.1"
+		fi
+		if man -w "$page" >/dev/null 2>&1; then
+			exec man "$page"
+		fi
+	fi
+	if p=$(find_prog "$page"); then
+		exec "$p" --help
+	fi
+	printf "%s: no manual and no program for '%s'\n" "$me" "$page" >&2
+	exit 1
+}
+
+# ---- main ----------------------------------------------------------------
+
+# Global options before the command, handed on to the program.
+pre_n=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	-h | --help)
+		usage
+		exit 0
+		;;
+	--version)
+		printf 'jvs %s\n' "$JVS_VERSION"
+		exit 0
+		;;
+	-C | -w)
+		if [ $# -lt 2 ]; then
+			printf "%s: option '%s' needs an argument\n" "$me" "$1" >&2
+			exit 2
+		fi
+		eval "pre_$((pre_n + 1))=\$1; pre_$((pre_n + 2))=\$2"
+		pre_n=$((pre_n + 2))
+		shift 2
+		;;
+	-C?* | -w?*)
+		eval "pre_$((pre_n + 1))=\$1"
+		pre_n=$((pre_n + 1))
+		shift
+		;;
+	--)
+		shift
+		break
+		;;
+	-*)
+		printf "%s: unknown option '%s'\nSee 'jvs --help'.\n" "$me" "$1" >&2
+		exit 2
+		;;
+	*)
+		break
+		;;
+	esac
+done
+
+if [ $# -eq 0 ]; then
+	usage
+	exit 0
+fi
+
+if [ "$1" = help ]; then
+	shift
+	if [ $# -eq 0 ]; then
+		usage
+		exit 0
+	fi
+	show_help "$@"
+fi
+
+resolve "$@"
+[ -n "$prog" ] || unknown "$1"
+shift "$used"
+
+# Global options first, then the rest.
+i=$pre_n
+while [ "$i" -ge 1 ]; do
+	eval "set -- \"\$pre_$i\" \"\$@\""
+	i=$((i - 1))
+done
+
+exec "$prog" "$@"

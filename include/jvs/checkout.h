@@ -1,0 +1,27 @@
+/* Making a directory hold exactly a snapshot's tree, incrementally. */
+#ifndef JVS_CHECKOUT_H
+#define JVS_CHECKOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jvs/repo.h"
+
+typedef struct {
+	size_t written;	  /* entries created or replaced */
+	size_t removed;	  /* extra entries deleted */
+	size_t unchanged; /* entries left as they were */
+	uint64_t bytes_written;
+	int touched;	  /* dest_dir may have been modified (0: failed before) */
+} jvs_checkout_stats;
+
+/* Verifies the snapshot's descriptor checksum and manifest hash, then
+ * brings dest_dir (which must exist; it is never replaced) to the
+ * snapshot's exact tree: only differing entries are written (copied with
+ * the engine, never hard-linked), extras removed, modes and mtimes set.
+ * cache_worktree: worktree whose hash cache to use and refresh (NULL: none).
+ * Idempotent, so an interrupted run is completed by running it again. */
+int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
+		 const char *cache_worktree, jvs_checkout_stats *stats);
+
+#endif

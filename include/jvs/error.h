@@ -1,0 +1,49 @@
+/* Error classes (SPEC §12) and the per-thread last-error slot. */
+#ifndef JVS_ERROR_H
+#define JVS_ERROR_H
+
+typedef enum {
+	JVS_OK = 0,
+	JVS_E_IO,
+	JVS_E_EXISTS,
+	JVS_E_NO_WORKTREE,
+	JVS_E_NOT_A_REPO,
+	JVS_E_UNSUPPORTED_FILE,
+	JVS_E_INTERNAL,
+	JVS_E_USAGE,
+	JVS_E_NAME_INVALID,
+	JVS_E_PATH_ESCAPE,
+	JVS_E_NOT_FOUND,
+	JVS_E_AMBIGUOUS,
+	JVS_E_DESCRIPTOR_CORRUPT,
+	JVS_E_PAYLOAD_HASH_MISMATCH,
+	JVS_E_LINEAGE_BROKEN,
+	JVS_E_PARTIAL_SNAPSHOT,
+	JVS_E_AUDIT_CHAIN_BROKEN,
+	JVS_E_FORMAT_UNSUPPORTED,
+	JVS_E_LOCKED,
+	JVS_E_GC_PLAN_MISMATCH,
+	JVS_E_DIRTY,
+	JVS_E__COUNT
+} jvs_error_class;
+
+typedef struct {
+	jvs_error_class cls;
+	char message[1024];
+	char hint[512];
+} jvs_error;
+
+/* Sets the last error and returns -1, so `return jvs_error_set(...)` works. */
+int jvs_error_set(jvs_error_class cls, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Like jvs_error_set with ": strerror(errno)" appended; class E_IO. */
+int jvs_error_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Adds a hint to the current last error. Returns -1. */
+int jvs_error_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void jvs_error_clear(void);
+const jvs_error *jvs_error_last(void);
+
+const char *jvs_error_class_name(jvs_error_class cls);
+int jvs_error_exit_code(jvs_error_class cls);
+
+#endif

@@ -1,0 +1,37 @@
+/* .jvs/index.sqlite: the per-worktree file-hash cache (SPEC §7).
+ * A cache only: any failure degrades to "no cache", never to an error. */
+#ifndef JVS_INDEX_H
+#define JVS_INDEX_H
+
+#include <stdint.h>
+
+#include "jvs/hash.h"
+#include "jvs/repo.h"
+#include "jvs/scan.h"
+
+typedef struct jvs_index jvs_index;
+
+/* NULL when JVS_NO_CACHE=1 or the index cannot be opened or rebuilt. */
+jvs_index *jvs_index_open(const jvs_repo *repo);
+void jvs_index_close(jvs_index *idx);
+
+/* A forward-only lookup over one worktree's cache rows. Paths must be
+ * asked for in increasing byte order. Rows passed over are dropped at
+ * commit (their files are gone). */
+typedef struct jvs_cache jvs_cache;
+jvs_cache *jvs_cache_begin(jvs_index *idx, const char *worktree);
+/* 1 and the hash when trusted (all keys equal and mtime < recorded). */
+int jvs_cache_lookup(jvs_cache *c, const char *path, const jvs_filekey *key,
+		     char out[JVS_HASH_HEX]);
+void jvs_cache_put(jvs_cache *c, const char *path, const jvs_filekey *key, const char *hash,
+		   int64_t recorded_ns);
+/* Writes puts and drops; prune_unseen also drops rows never looked up. */
+void jvs_cache_commit(jvs_cache *c, int prune_unseen);
+void jvs_cache_abort(jvs_cache *c);
+
+/* Coarse wall clock, the same granularity the kernel stamps inodes with. */
+int64_t jvs_cache_clock_ns(void);
+/* Drops every row of a worktree (after rename/remove). */
+void jvs_index_forget_worktree(jvs_index *idx, const char *worktree);
+
+#endif

@@ -1,0 +1,15 @@
+/* In-flight operation records in .jvs/intents/ (runtime state). */
+#ifndef JVS_INTENT_H
+#define JVS_INTENT_H
+
+#include <jansson.h>
+
+#include "jvs/repo.h"
+
+/* Writes .jvs/intents/<name>.json durably (body is not stolen). */
+int jvs_intent_write(const jvs_repo *repo, const char *name, const json_t *body);
+/* Reads it; 1 found, 0 absent, -1 error. */
+int jvs_intent_read(const jvs_repo *repo, const char *name, json_t **out);
+int jvs_intent_remove(const jvs_repo *repo, const char *name);
+
+#endif

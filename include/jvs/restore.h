@@ -1,0 +1,39 @@
+/* Restoring a worktree to a snapshot, in place (SPEC §6). */
+#ifndef JVS_RESTORE_H
+#define JVS_RESTORE_H
+
+#include "jvs/checkout.h"
+#include "jvs/name.h"
+#include "jvs/repo.h"
+
+typedef struct {
+	int discard;	  /* drop unsnapshotted changes instead of autosaving them */
+	int wait_seconds; /* lock wait: 0 none, <0 forever */
+} jvs_restore_opts;
+
+typedef struct {
+	char snapshot_id[JVS_ID_BUF];
+	char autosave_id[JVS_ID_BUF]; /* "" when nothing needed saving */
+	char head[JVS_ID_BUF], latest[JVS_ID_BUF]; /* the worktree afterwards */
+	int detached;			 /* head != latest afterwards */
+	int resumed;			 /* finished an interrupted restore */
+	char *note;			 /* the target's note (malloc'd) */
+	jvs_checkout_stats stats;
+} jvs_restore_result;
+
+/* Locks the worktree; if it differs from its head and !discard, saves it
+ * first as a snapshot tagged "autosave" (head and latest stay); records a
+ * restore intent; checks the target out in place; moves head to it
+ * (latest stays, so an older target leaves the worktree detached);
+ * removes the intent; appends an audit record.
+ * A pending intent for the same target is completed without autosave; a
+ * pending intent for another target is E_DIRTY unless discard. */
+int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
+		const jvs_restore_opts *opts, jvs_restore_result *out);
+void jvs_restore_result_clear(jvs_restore_result *r);
+
+/* 1 and the target when a restore of worktree was interrupted, else 0. */
+int jvs_restore_interrupted(const jvs_repo *repo, const char *worktree,
+			    char target_out[JVS_ID_BUF]);
+
+#endif

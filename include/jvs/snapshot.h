@@ -1,0 +1,33 @@
+/* Creating snapshots: the publish protocol of SPEC §5. */
+#ifndef JVS_SNAPSHOT_H
+#define JVS_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jvs/descriptor.h"
+#include "jvs/repo.h"
+
+typedef struct {
+	const char *note;
+	const char *const *tags;
+	size_t ntags;
+	int wait_seconds; /* lock wait: 0 none, <0 forever */
+	int autosave;	  /* keep head and latest where they are */
+	int locked;	  /* caller holds the worktree locks already */
+} jvs_snapshot_opts;
+
+typedef struct {
+	size_t files_hashed, files_linked, files_copied, cache_hits;
+	uint64_t bytes_copied;
+	int new_line;			 /* made while detached */
+	char old_latest[JVS_ID_BUF];	 /* the latest it left behind */
+} jvs_snapshot_stats;
+
+int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
+			jvs_descriptor *out, jvs_snapshot_stats *stats);
+
+/* Writes d (checksum computed here) to path durably. */
+int jvs_descriptor_write(const char *path, jvs_descriptor *d);
+
+#endif

@@ -1,0 +1,258 @@
+#include "jvs/changes.h"
+#include "changes_int.h"
+#include "jvs/descriptor.h"
+#include "jvs/error.h"
+#include "jvs/fsutil.h"
+#include "jvs/index.h"
+#include "jvs/scan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int add_change(jvs_changes *ch, jvs_change_kind kind, const char *path)
+{
+	if (ch->n == ch->cap) {
+		size_t cap = ch->cap ? ch->cap * 2 : 64;
+		jvs_change *nc = realloc(ch->c, cap * sizeof *nc);
+		if (!nc)
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		ch->c = nc;
+		ch->cap = cap;
+	}
+	ch->c[ch->n].path = strdup(path);
+	if (!ch->c[ch->n].path)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	ch->c[ch->n].kind = kind;
+	ch->n++;
+	return 0;
+}
+
+void jvs_changes_clear(jvs_changes *ch)
+{
+	if (!ch)
+		return;
+	for (size_t i = 0; i < ch->n; i++)
+		free(ch->c[i].path);
+	free(ch->c);
+	memset(ch, 0, sizeof *ch);
+}
+
+int jvs_changes__load_manifest(const jvs_repo *repo, const char *id, jvs_manifest *out)
+{
+	jvs_descriptor d;
+	int rc;
+	memset(out, 0, sizeof *out);
+	if (!id || !*id)
+		return 0;
+	if (jvs_descriptor_load(repo, id, &d) < 0)
+		return -1;
+	rc = jvs_manifest_load(repo, id, d.payload_root_hash, out);
+	jvs_descriptor_clear(&d);
+	return rc;
+}
+
+int jvs_changes__hash_file(jvs_cache *c, int dir_fd, const char *path, int lenient,
+			   char out[JVS_HASH_HEX])
+{
+	struct stat before, after;
+	jvs_filekey key;
+	int64_t recorded = jvs_cache_clock_ns();
+	int fd = openat(dir_fd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR ||
+		    (lenient && errno == EACCES))
+			return 0;
+		jvs_error_sys("cannot read '%s'", path);
+		if (errno == EACCES)
+			jvs_error_hint("make the file readable, or move it out of the worktree");
+		return -1;
+	}
+	if (fstat(fd, &before) < 0) {
+		jvs_error_sys("cannot stat '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(before.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	if (jvs_hash_fd(fd, out) < 0) {
+		jvs_error_sys("cannot read '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (fstat(fd, &after) == 0) {
+		jvs_filekey a;
+		jvs_filekey_from_stat(&before, &key);
+		jvs_filekey_from_stat(&after, &a);
+		if (jvs_filekey_equal(&key, &a))
+			jvs_cache_put(c, path, &key, out, recorded);
+	}
+	close(fd);
+	return 1;
+}
+
+int jvs_changes__hash_link(int dir_fd, const char *path, char out[JVS_HASH_HEX])
+{
+	char target[PATH_MAX + 1];
+	ssize_t n = readlinkat(dir_fd, path, target, sizeof target - 1);
+	if (n < 0) {
+		if (errno == ENOENT || errno == EINVAL || errno == ENOTDIR)
+			return 0;
+		return jvs_error_sys("cannot read symlink '%s'", path);
+	}
+	jvs_hash_buf(target, (size_t)n, out);
+	return 1;
+}
+
+static int manifest_entries_differ(const jvs_manifest_entry *a, const jvs_manifest_entry *b)
+{
+	if (a->type != b->type)
+		return 1;
+	switch (a->type) {
+	case JVS_ENT_DIR:
+		return a->mode != b->mode;
+	case JVS_ENT_SYMLINK:
+		return strcmp(a->hash, b->hash) != 0;
+	default:
+		return a->mode != b->mode || a->size != b->size || strcmp(a->hash, b->hash) != 0;
+	}
+}
+
+int jvs_changes_manifests(const jvs_manifest *from, const jvs_manifest *to, jvs_changes *out)
+{
+	size_t i = 0, j = 0;
+	memset(out, 0, sizeof *out);
+	while (i < from->n || j < to->n) {
+		int cmp = i >= from->n ? 1 : j >= to->n ? -1 : strcmp(from->e[i].path, to->e[j].path);
+		int rc = 0;
+		if (cmp < 0)
+			rc = add_change(out, JVS_CHANGE_DELETED, from->e[i++].path);
+		else if (cmp > 0)
+			rc = add_change(out, JVS_CHANGE_ADDED, to->e[j++].path);
+		else {
+			if (manifest_entries_differ(&from->e[i], &to->e[j]))
+				rc = add_change(out, JVS_CHANGE_MODIFIED, to->e[j].path);
+			i++, j++;
+		}
+		if (rc < 0) {
+			jvs_changes_clear(out);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int jvs_changes_snapshots(const jvs_repo *repo, const char *from, const char *to,
+			  jvs_changes *out)
+{
+	jvs_manifest a, b;
+	int rc = -1;
+	memset(out, 0, sizeof *out);
+	memset(&b, 0, sizeof b);
+	if (jvs_changes__load_manifest(repo, from, &a) < 0)
+		return -1;
+	if (jvs_changes__load_manifest(repo, to, &b) < 0)
+		goto done;
+	rc = jvs_changes_manifests(&a, &b, out);
+done:
+	jvs_manifest_clear(&a);
+	jvs_manifest_clear(&b);
+	return rc;
+}
+
+/* 1 when the worktree entry s differs from manifest entry e. The cache
+ * lookup for files happens here, once per scanned file, in path order. */
+static int entry_differs(jvs_cache *cache, int root_fd, const jvs_scan_entry *s,
+			 const jvs_manifest_entry *e)
+{
+	char hash[JVS_HASH_HEX];
+	int hit = 0, rc;
+	if (s->type == JVS_ENT_FILE)
+		hit = jvs_cache_lookup(cache, s->path, &s->key, hash);
+	if (s->type != e->type)
+		return 1;
+	switch (s->type) {
+	case JVS_ENT_DIR:
+		return (s->key.mode & 07777) != e->mode;
+	case JVS_ENT_SYMLINK:
+		rc = jvs_changes__hash_link(root_fd, s->path, hash);
+		return rc < 0 ? -1 : rc == 0 ? 1 : strcmp(hash, e->hash) != 0;
+	default:
+		if ((s->key.mode & 07777) != e->mode || s->key.size != e->size)
+			return 1;
+		if (hit)
+			return strcmp(hash, e->hash) != 0;
+		rc = jvs_changes__hash_file(cache, root_fd, s->path, 0, hash);
+		return rc < 0 ? -1 : rc == 0 ? 1 : strcmp(hash, e->hash) != 0;
+	}
+}
+
+int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char *id,
+			 jvs_changes *out)
+{
+	jvs_manifest m;
+	jvs_scan scan = {0};
+	jvs_index *idx = NULL;
+	jvs_cache *cache = NULL;
+	char *root = NULL;
+	int root_fd = -1, rc = -1;
+	size_t i = 0, j = 0;
+
+	memset(out, 0, sizeof *out);
+	if (jvs_changes__load_manifest(repo, id, &m) < 0)
+		return -1;
+	root = jvs_repo_payload_root(repo, worktree);
+	if (!root)
+		goto done;
+	root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0) {
+		jvs_error_sys("cannot open worktree '%s'", root);
+		goto done;
+	}
+	if (jvs_scan_tree(root, &scan) < 0)
+		goto done;
+	idx = jvs_index_open(repo);
+	cache = jvs_cache_begin(idx, worktree);
+	while (i < scan.n || j < m.n) {
+		int cmp = i >= scan.n ? 1 : j >= m.n ? -1 : strcmp(scan.e[i].path, m.e[j].path);
+		int r = 0;
+		if (cmp < 0) {
+			if (scan.e[i].type == JVS_ENT_FILE) {
+				char unused[JVS_HASH_HEX];
+				jvs_cache_lookup(cache, scan.e[i].path, &scan.e[i].key, unused);
+			}
+			r = add_change(out, JVS_CHANGE_ADDED, scan.e[i++].path);
+		} else if (cmp > 0) {
+			r = add_change(out, JVS_CHANGE_DELETED, m.e[j++].path);
+		} else {
+			int d = entry_differs(cache, root_fd, &scan.e[i], &m.e[j]);
+			if (d < 0)
+				goto done;
+			if (d)
+				r = add_change(out, JVS_CHANGE_MODIFIED, m.e[j].path);
+			i++, j++;
+		}
+		if (r < 0)
+			goto done;
+	}
+	jvs_cache_commit(cache, 1);
+	cache = NULL;
+	rc = 0;
+done:
+	if (rc < 0)
+		jvs_changes_clear(out);
+	jvs_cache_abort(cache);
+	jvs_index_close(idx);
+	jvs_scan_clear(&scan);
+	jvs_manifest_clear(&m);
+	if (root_fd >= 0)
+		close(root_fd);
+	free(root);
+	return rc;
+}

@@ -1,0 +1,639 @@
+/* Incremental checkout: make a directory hold exactly a snapshot's tree.
+ *
+ * 1. plan   merge-walk the dest scan against the manifest: which dest
+ *           entries go, which manifest entries are written, which stay.
+ * 2. stage  copy every entry to be written into a staging directory on
+ *           the same file system (.jvs/tmp), checking each against its
+ *           manifest hash, with final mode, owner and mtime; syncfs.
+ *           Nothing in dest has changed yet, so a damaged snapshot is
+ *           refused with the worktree untouched.
+ * 3. apply  remove extras (deepest first), create directories, rename
+ *           staged entries into place, fix metadata of kept entries, then
+ *           directory modes and mtimes deepest first; syncfs.
+ * Every dest path is reached through directories opened with O_NOFOLLOW,
+ * so a symlink in dest is replaced, never followed. */
+#include "jvs/checkout.h"
+#include "changes_int.h"
+#include "jvs/descriptor.h"
+#include "jvs/engine.h"
+#include "jvs/error.h"
+#include "jvs/fsutil.h"
+#include "jvs/index.h"
+#include "jvs/manifest.h"
+#include "jvs/scan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { ACT_KEEP, ACT_PLACE, ACT_MKDIR };
+
+typedef struct {
+	const jvs_repo *repo;
+	const char *id;
+	jvs_engine engine;
+	int src_fd, dst_fd, stage_fd;
+	char *stage_path;
+	jvs_manifest m;
+	jvs_scan scan;
+	jvs_cache *cache;
+	jvs_checkout_stats *stats;
+	int is_root;
+	unsigned char *act;    /* per manifest entry */
+	unsigned char *remove; /* per scan entry */
+	int modified;	       /* something in dest was changed */
+	char *pdir;	       /* cached parent directory (relative path) */
+	int pfd;
+} co_ctx;
+
+static int64_t mtime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+static void drop_parent(co_ctx *c)
+{
+	if (c->pfd >= 0)
+		close(c->pfd);
+	c->pfd = -1;
+	free(c->pdir);
+	c->pdir = NULL;
+}
+
+/* Directory fd holding `path` in dest, reached without following any
+ * symlink; *leaf is the last component. */
+static int parent_of(co_ctx *c, const char *path, const char **leaf)
+{
+	const char *slash = strrchr(path, '/'), *p;
+	size_t dlen, plen;
+	int cur, start;
+	if (!slash) {
+		*leaf = path;
+		return c->dst_fd;
+	}
+	*leaf = slash + 1;
+	dlen = (size_t)(slash - path);
+	if (c->pfd >= 0 && strlen(c->pdir) == dlen && !memcmp(c->pdir, path, dlen))
+		return c->pfd;
+	start = c->dst_fd;
+	p = path;
+	if (c->pfd >= 0 && (plen = strlen(c->pdir)) < dlen && !memcmp(c->pdir, path, plen) &&
+	    path[plen] == '/') {
+		start = c->pfd;
+		p = path + plen + 1;
+	}
+	cur = start;
+	while (p < slash) {
+		const char *end = memchr(p, '/', (size_t)(slash - p) + 1);
+		char comp[NAME_MAX + 1];
+		struct stat st;
+		int nfd;
+		size_t n = (size_t)(end - p);
+		if (n > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			nfd = -1;
+		} else {
+			memcpy(comp, p, n);
+			comp[n] = '\0';
+			nfd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (nfd >= 0 && (fstat(nfd, &st) < 0 || !S_ISDIR(st.st_mode))) {
+				close(nfd);
+				errno = ENOTDIR;
+				nfd = -1;
+			}
+		}
+		if (cur != start)
+			close(cur);
+		if (nfd < 0) {
+			jvs_error_sys("cannot enter '%.*s'", (int)(end - path), path);
+			if (errno == ENOTDIR || errno == ELOOP)
+				jvs_error_hint("the worktree changed during the restore; run it again");
+			if (start == c->pfd)
+				drop_parent(c);
+			return -1;
+		}
+		cur = nfd;
+		p = end + 1;
+	}
+	drop_parent(c); /* cur is a fresh fd: the walk went at least one level */
+	c->pdir = strndup(path, dlen);
+	if (!c->pdir) {
+		close(cur);
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	}
+	c->pfd = cur;
+	return cur;
+}
+
+/* ---- 1. plan ---- */
+
+static int plan(co_ctx *c)
+{
+	size_t i = 0, j = 0;
+	c->act = calloc(c->m.n + 1, 1);
+	c->remove = calloc(c->scan.n + 1, 1);
+	if (!c->act || !c->remove)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	while (i < c->scan.n || j < c->m.n) {
+		int cmp = i >= c->scan.n ? 1
+			  : j >= c->m.n	 ? -1
+					 : strcmp(c->scan.e[i].path, c->m.e[j].path);
+		const jvs_scan_entry *s;
+		const jvs_manifest_entry *e;
+		char hash[JVS_HASH_HEX];
+		int hit = 0, r;
+		if (cmp < 0) {
+			c->remove[i++] = 1;
+			continue;
+		}
+		e = &c->m.e[j];
+		if (cmp > 0) {
+			c->act[j++] = e->type == JVS_ENT_DIR ? ACT_MKDIR : ACT_PLACE;
+			continue;
+		}
+		s = &c->scan.e[i];
+		if (s->type == JVS_ENT_FILE)
+			hit = jvs_cache_lookup(c->cache, s->path, &s->key, hash);
+		if (s->type != e->type) {
+			if ((s->type == JVS_ENT_DIR) != (e->type == JVS_ENT_DIR))
+				c->remove[i] = 1;
+			c->act[j] = e->type == JVS_ENT_DIR ? ACT_MKDIR : ACT_PLACE;
+		} else if (e->type == JVS_ENT_DIR) {
+			c->act[j] = ACT_KEEP;
+		} else if (e->type == JVS_ENT_SYMLINK) {
+			r = jvs_changes__hash_link(c->dst_fd, s->path, hash);
+			if (r < 0)
+				return -1;
+			c->act[j] = r && !strcmp(hash, e->hash) ? ACT_KEEP : ACT_PLACE;
+		} else if (s->key.size != e->size) {
+			c->act[j] = ACT_PLACE;
+		} else {
+			r = hit ? 1 : jvs_changes__hash_file(c->cache, c->dst_fd, s->path, 1, hash);
+			if (r < 0)
+				return -1;
+			c->act[j] = r && !strcmp(hash, e->hash) ? ACT_KEEP : ACT_PLACE;
+		}
+		i++, j++;
+	}
+	return 0;
+}
+
+/* ---- 2. stage ---- */
+
+static int set_owner_mode_time(co_ctx *c, int fd, const jvs_manifest_entry *e,
+			       const struct stat *src)
+{
+	struct timespec ts[2] = {{0, UTIME_OMIT}, src->st_mtim};
+	if (c->is_root && fchown(fd, src->st_uid, src->st_gid) < 0)
+		return jvs_error_sys("cannot set owner of '%s'", e->path);
+	if (fchmod(fd, e->mode) < 0)
+		return jvs_error_sys("cannot set mode of '%s'", e->path);
+	if (futimens(fd, ts) < 0)
+		return jvs_error_sys("cannot set mtime of '%s'", e->path);
+	return 0;
+}
+
+static int damaged(co_ctx *c, jvs_error_class cls, const char *what, const char *path)
+{
+	jvs_error_set(cls, "snapshot %s: '%s' %s", c->id, path, what);
+	return jvs_error_hint("run 'jvs verify %s'; restore another snapshot", c->id);
+}
+
+static int stage_file(co_ctx *c, size_t j, const char *name)
+{
+	const jvs_manifest_entry *e = &c->m.e[j];
+	char hash[JVS_HASH_HEX];
+	struct stat st;
+	int src, dst = -1, rc = -1;
+
+	src = openat(c->src_fd, e->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (src < 0) {
+		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
+			return damaged(c, JVS_E_PARTIAL_SNAPSHOT, "is missing from its payload",
+				       e->path);
+		return jvs_error_sys("cannot read '%s' of snapshot %s", e->path, c->id);
+	}
+	if (fstat(src, &st) < 0) {
+		jvs_error_sys("cannot stat '%s' of snapshot %s", e->path, c->id);
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size != e->size) {
+		damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest", e->path);
+		goto done;
+	}
+	dst = openat(c->stage_fd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (dst < 0) {
+		jvs_error_sys("cannot create a staging file for '%s'", e->path);
+		goto done;
+	}
+	if (jvs_engine_copy_data(&c->engine, src, dst, (uint64_t)st.st_size) < 0) {
+		jvs_error_set(jvs_error_last()->cls, "'%s': %s", e->path,
+			      jvs_error_last()->message);
+		goto done;
+	}
+	if (lseek(dst, 0, SEEK_SET) < 0 || jvs_hash_fd(dst, hash) < 0) {
+		jvs_error_sys("cannot read back the copy of '%s'", e->path);
+		goto done;
+	}
+	if (strcmp(hash, e->hash)) {
+		damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest", e->path);
+		goto done;
+	}
+	if (set_owner_mode_time(c, dst, e, &st) < 0)
+		goto done;
+	c->stats->bytes_written += (uint64_t)st.st_size;
+	rc = 0;
+done:
+	close(src);
+	if (dst >= 0)
+		close(dst);
+	return rc;
+}
+
+static int stage_symlink(co_ctx *c, size_t j, const char *name)
+{
+	const jvs_manifest_entry *e = &c->m.e[j];
+	char target[PATH_MAX + 1], hash[JVS_HASH_HEX];
+	struct stat st;
+	struct timespec ts[2];
+	ssize_t n;
+	if (fstatat(c->src_fd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return damaged(c, JVS_E_PARTIAL_SNAPSHOT, "is missing from its payload",
+				       e->path);
+		return jvs_error_sys("cannot stat '%s' of snapshot %s", e->path, c->id);
+	}
+	n = S_ISLNK(st.st_mode) ? readlinkat(c->src_fd, e->path, target, sizeof target - 1) : -1;
+	if (n < 0)
+		return damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest",
+			       e->path);
+	target[n] = '\0';
+	jvs_hash_buf(target, (size_t)n, hash);
+	if (strcmp(hash, e->hash))
+		return damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest",
+			       e->path);
+	if (symlinkat(target, c->stage_fd, name) < 0)
+		return jvs_error_sys("cannot create a staging symlink for '%s'", e->path);
+	if (c->is_root && fchownat(c->stage_fd, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return jvs_error_sys("cannot set owner of '%s'", e->path);
+	ts[0].tv_sec = 0;
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1] = st.st_mtim;
+	if (utimensat(c->stage_fd, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		return jvs_error_sys("cannot set mtime of '%s'", e->path);
+	return 0;
+}
+
+static int stage(co_ctx *c)
+{
+	size_t staged = 0;
+	for (size_t j = 0; j < c->m.n; j++) {
+		char name[32];
+		if (c->act[j] != ACT_PLACE)
+			continue;
+		snprintf(name, sizeof name, "%zu", j);
+		if ((c->m.e[j].type == JVS_ENT_FILE ? stage_file(c, j, name)
+						    : stage_symlink(c, j, name)) < 0)
+			return -1;
+		staged++;
+	}
+	if (staged && syncfs(c->stage_fd) < 0)
+		return jvs_error_sys("cannot sync staged files");
+	return 0;
+}
+
+/* ---- 3. apply ---- */
+
+/* Directories must be writable and searchable by us while their entries
+ * change; their final modes are set by finish_dirs. */
+static int open_up_dirs(co_ctx *c)
+{
+	if (c->is_root)
+		return 0;
+	for (size_t i = 0; i < c->scan.n; i++) {
+		const jvs_scan_entry *s = &c->scan.e[i];
+		const char *leaf;
+		int pfd;
+		if (s->type != JVS_ENT_DIR || (s->key.mode & 0700) == 0700)
+			continue;
+		if ((pfd = parent_of(c, s->path, &leaf)) < 0)
+			return -1;
+		if (fchmodat(pfd, leaf, (s->key.mode & 07777) | 0700, 0) < 0 && errno != ENOENT)
+			return jvs_error_sys("cannot make '%s' writable", s->path);
+		c->modified = 1;
+	}
+	return 0;
+}
+
+static int remove_extras(co_ctx *c)
+{
+	for (size_t i = c->scan.n; i-- > 0;) {
+		const jvs_scan_entry *s = &c->scan.e[i];
+		const char *leaf;
+		int pfd, isdir = s->type == JVS_ENT_DIR;
+		if (!c->remove[i])
+			continue;
+		if ((pfd = parent_of(c, s->path, &leaf)) < 0)
+			return -1;
+		if (unlinkat(pfd, leaf, isdir ? AT_REMOVEDIR : 0) < 0 && errno != ENOENT) {
+			jvs_error_sys("cannot remove '%s'", s->path);
+			if (errno == ENOTEMPTY || errno == EISDIR || errno == ENOTDIR)
+				jvs_error_hint("the worktree changed during the restore; run it again");
+			return -1;
+		}
+		if (isdir)
+			drop_parent(c);
+		c->modified = 1;
+		c->stats->removed++;
+	}
+	return 0;
+}
+
+static void cache_refresh(co_ctx *c, int pfd, const char *leaf, const jvs_manifest_entry *e)
+{
+	struct stat st;
+	jvs_filekey key;
+	int64_t recorded = jvs_cache_clock_ns();
+	if (!c->cache || fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		return;
+	jvs_filekey_from_stat(&st, &key);
+	jvs_cache_put(c->cache, e->path, &key, e->hash, recorded);
+}
+
+/* A kept file or symlink: content is right; mode, owner, mtime may not be. */
+static int fix_kept(co_ctx *c, int pfd, const char *leaf, const jvs_manifest_entry *e)
+{
+	struct stat src, dst;
+	int changed = 0, mode_changed = 0;
+	if (fstatat(c->src_fd, e->path, &src, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fstatat(pfd, leaf, &dst, AT_SYMLINK_NOFOLLOW) < 0) {
+		c->stats->unchanged++;
+		return 0; /* content verified equal; metadata is best effort */
+	}
+	if (c->is_root && (src.st_uid != dst.st_uid || src.st_gid != dst.st_gid)) {
+		if (fchownat(pfd, leaf, src.st_uid, src.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return jvs_error_sys("cannot set owner of '%s'", e->path);
+		changed = 1;
+		if (e->type == JVS_ENT_FILE && (dst.st_mode & 07000))
+			dst.st_mode &= ~(mode_t)07000; /* chown cleared set-id bits */
+	}
+	if (e->type == JVS_ENT_FILE && (dst.st_mode & 07777) != e->mode) {
+		if (fchmodat(pfd, leaf, e->mode, 0) < 0)
+			return jvs_error_sys("cannot set mode of '%s'", e->path);
+		changed = mode_changed = 1;
+	}
+	if (mtime_ns(&src) != mtime_ns(&dst)) {
+		struct timespec ts[2] = {{0, UTIME_OMIT}, src.st_mtim};
+		if (utimensat(pfd, leaf, ts, AT_SYMLINK_NOFOLLOW) < 0)
+			return jvs_error_sys("cannot set mtime of '%s'", e->path);
+		changed = 1;
+	}
+	if (changed)
+		c->modified = 1;
+	if (changed && e->type == JVS_ENT_FILE)
+		cache_refresh(c, pfd, leaf, e);
+	if (mode_changed)
+		c->stats->written++;
+	else
+		c->stats->unchanged++;
+	return 0;
+}
+
+static int place_all(co_ctx *c)
+{
+	for (size_t j = 0; j < c->m.n; j++) {
+		const jvs_manifest_entry *e = &c->m.e[j];
+		const char *leaf;
+		char name[32];
+		int pfd = parent_of(c, e->path, &leaf);
+		if (pfd < 0)
+			return -1;
+		switch (c->act[j]) {
+		case ACT_MKDIR:
+			if (mkdirat(pfd, leaf, 0700) < 0) {
+				struct stat st;
+				if (errno != EEXIST ||
+				    fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+				    !S_ISDIR(st.st_mode))
+					return jvs_error_sys("cannot create directory '%s'",
+							     e->path);
+			}
+			c->modified = 1;
+			c->stats->written++;
+			break;
+		case ACT_PLACE:
+			snprintf(name, sizeof name, "%zu", j);
+			if (renameat(c->stage_fd, name, pfd, leaf) < 0) {
+				jvs_error_sys("cannot put '%s' in place", e->path);
+				if (errno == EISDIR || errno == ENOTEMPTY)
+					jvs_error_hint("the worktree changed during the restore; "
+						       "run it again");
+				return -1;
+			}
+			if (e->type == JVS_ENT_FILE)
+				cache_refresh(c, pfd, leaf, e);
+			c->modified = 1;
+			c->stats->written++;
+			break;
+		default:
+			if (e->type != JVS_ENT_DIR && fix_kept(c, pfd, leaf, e) < 0)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Modes, owners and mtimes of directories, deepest first. */
+static int finish_dirs(co_ctx *c)
+{
+	for (size_t j = c->m.n; j-- > 0;) {
+		const jvs_manifest_entry *e = &c->m.e[j];
+		struct stat src, dst;
+		const char *leaf;
+		int pfd;
+		if (e->type != JVS_ENT_DIR)
+			continue;
+		if ((pfd = parent_of(c, e->path, &leaf)) < 0)
+			return -1;
+		if (fstatat(pfd, leaf, &dst, AT_SYMLINK_NOFOLLOW) < 0)
+			return jvs_error_sys("cannot stat '%s'", e->path);
+		if (fstatat(c->src_fd, e->path, &src, AT_SYMLINK_NOFOLLOW) < 0)
+			src = dst;
+		if (c->is_root && (src.st_uid != dst.st_uid || src.st_gid != dst.st_gid) &&
+		    fchownat(pfd, leaf, src.st_uid, src.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return jvs_error_sys("cannot set owner of '%s'", e->path);
+		if ((dst.st_mode & 07777) != e->mode) {
+			if (fchmodat(pfd, leaf, e->mode, 0) < 0)
+				return jvs_error_sys("cannot set mode of '%s'", e->path);
+			c->modified = 1;
+			if (c->act[j] == ACT_KEEP) {
+				c->stats->written++;
+				c->act[j] = ACT_MKDIR; /* counted */
+			}
+		}
+		if (mtime_ns(&src) != mtime_ns(&dst)) {
+			struct timespec ts[2] = {{0, UTIME_OMIT}, src.st_mtim};
+			if (utimensat(pfd, leaf, ts, AT_SYMLINK_NOFOLLOW) < 0)
+				return jvs_error_sys("cannot set mtime of '%s'", e->path);
+			c->modified = 1;
+		}
+		if (c->act[j] == ACT_KEEP)
+			c->stats->unchanged++;
+	}
+	return 0;
+}
+
+/* ---- driver ---- */
+
+static int open_stage(co_ctx *c, const char *dest_dir)
+{
+	struct stat dst, tmp;
+	char *tmpdir = jvs_repo_path(c->repo, "tmp");
+	int rc = -1;
+	if (!tmpdir)
+		return -1;
+	if (fstat(c->dst_fd, &dst) < 0) {
+		jvs_error_sys("cannot stat '%s'", dest_dir);
+		goto done;
+	}
+	if (stat(tmpdir, &tmp) < 0) {
+		if (errno != ENOENT || jvs_mkdir_p(tmpdir, 0755) < 0 || stat(tmpdir, &tmp) < 0) {
+			jvs_error_sys("cannot use '%s'", tmpdir);
+			goto done;
+		}
+	}
+	/* Named after the destination, so a rerun finds and clears it. Staging
+	 * must share dest's file system for rename; .jvs/tmp is preferred. */
+	if (tmp.st_dev == dst.st_dev)
+		c->stage_path = jvs_strf("%s/checkout-%llx-%llx.tmp", tmpdir,
+					 (unsigned long long)dst.st_dev,
+					 (unsigned long long)dst.st_ino);
+	else
+		c->stage_path = jvs_strf("%s/.jvs-tmp-checkout", dest_dir);
+	if (!c->stage_path || jvs_rm_rf(c->stage_path) < 0)
+		goto done;
+	rc = 0;
+done:
+	free(tmpdir);
+	return rc;
+}
+
+static int make_stage(co_ctx *c)
+{
+	if (mkdir(c->stage_path, 0700) < 0)
+		return jvs_error_sys("cannot create '%s'", c->stage_path);
+	c->stage_fd = open(c->stage_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (c->stage_fd < 0)
+		return jvs_error_sys("cannot open '%s'", c->stage_path);
+	return 0;
+}
+
+int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
+		 const char *cache_worktree, jvs_checkout_stats *stats)
+{
+	jvs_checkout_stats local;
+	jvs_index *idx = NULL;
+	co_ctx c;
+	char *src = NULL;
+	int rc = -1;
+
+	memset(&c, 0, sizeof c);
+	c.src_fd = c.dst_fd = c.stage_fd = c.pfd = -1;
+	c.repo = repo;
+	c.id = id;
+	c.is_root = geteuid() == 0;
+	c.stats = stats ? stats : &local;
+	memset(c.stats, 0, sizeof *c.stats);
+
+	if (!jvs_snapshot_is_published(repo, id)) {
+		if (jvs_id_is_valid(id)) {
+			char *d = jvs_repo_pathf(repo, "descriptors/%s.json", id);
+			int exists = d && jvs_path_exists(d);
+			free(d);
+			if (exists) {
+				jvs_error_set(JVS_E_PARTIAL_SNAPSHOT,
+					      "snapshot %s is incomplete (payload or READY marker "
+					      "missing)",
+					      id);
+				return jvs_error_hint("run 'jvs doctor'");
+			}
+		}
+		return jvs_error_set(JVS_E_NOT_FOUND, "snapshot %s does not exist", id);
+	}
+	if (jvs_changes__load_manifest(repo, id, &c.m) < 0)
+		return -1;
+	if (jvs_engine_detect(repo, &c.engine) < 0)
+		goto done;
+	src = jvs_repo_pathf(repo, "snapshots/%s", id);
+	if (!src)
+		goto done;
+	c.src_fd = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (c.src_fd < 0) {
+		jvs_error_sys("cannot open the payload of %s", id);
+		goto done;
+	}
+	c.dst_fd = open(dest_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c.dst_fd < 0) {
+		jvs_error_sys("cannot open '%s'", dest_dir);
+		goto done;
+	}
+	if (open_stage(&c, dest_dir) < 0)
+		goto done;
+	if (jvs_scan_tree(dest_dir, &c.scan) < 0)
+		goto done;
+	idx = cache_worktree ? jvs_index_open(repo) : NULL;
+	c.cache = jvs_cache_begin(idx, cache_worktree ? cache_worktree : "");
+
+	if (plan(&c) < 0 || make_stage(&c) < 0 || stage(&c) < 0)
+		goto done;
+
+	c.stats->touched = 1;
+	if (open_up_dirs(&c) < 0 || remove_extras(&c) < 0)
+		goto done;
+	drop_parent(&c);
+	if (place_all(&c) < 0 || finish_dirs(&c) < 0)
+		goto done;
+	if (c.modified && syncfs(c.dst_fd) < 0) {
+		jvs_error_sys("cannot sync '%s'", dest_dir);
+		goto done;
+	}
+	jvs_cache_commit(c.cache, 1);
+	c.cache = NULL;
+	rc = 0;
+done:
+	drop_parent(&c);
+	if (c.stage_fd >= 0)
+		close(c.stage_fd);
+	if (c.stage_path) {
+		/* A leftover would be cleared by the next run or by doctor. */
+		jvs_error saved = *jvs_error_last();
+		if (rmdir(c.stage_path) < 0)
+			jvs_rm_rf(c.stage_path);
+		if (rc < 0) {
+			jvs_error_set(saved.cls, "%s", saved.message);
+			if (saved.hint[0])
+				jvs_error_hint("%s", saved.hint);
+		} else {
+			jvs_error_clear();
+		}
+	}
+	jvs_cache_abort(c.cache);
+	jvs_index_close(idx);
+	jvs_scan_clear(&c.scan);
+	jvs_manifest_clear(&c.m);
+	free(c.act);
+	free(c.remove);
+	if (c.src_fd >= 0)
+		close(c.src_fd);
+	if (c.dst_fd >= 0)
+		close(c.dst_fd);
+	free(src);
+	free(c.stage_path);
+	return rc;
+}

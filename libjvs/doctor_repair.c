@@ -1,0 +1,263 @@
+/* Doctor repairs: each acts only on the findings that name it. */
+#include "doctor_int.h"
+
+#include "jvs/audit.h"
+#include "jvs/error.h"
+#include "jvs/fsutil.h"
+#include "jvs/gc.h"
+#include "jvs/hash.h"
+#include "jvs/index.h"
+#include "jvs/intent.h"
+#include "jvs/json.h"
+#include "jvs/restore.h"
+#include "jvs/worktree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int remove_path(const jvs_repo *repo, const char *fmt, const char *id)
+{
+	char *p = jvs_repo_pathf(repo, fmt, id);
+	int rc = p ? jvs_rm_rf(p) : -1;
+	free(p);
+	return rc;
+}
+
+/* Rolls an interrupted snapshot forward when it was published, back when not. */
+static int finish_snapshot_intent(jvs_repo *repo, const json_t *j)
+{
+	const char *id = jvs_json_str(j, "snapshot_id");
+	const char *wtname = jvs_json_str(j, "worktree");
+	const char *parent = jvs_json_str(j, "parent_id");
+	jvs_worktree wt;
+	if (!id || !jvs_id_is_valid(id))
+		return 0;
+	if (jvs_snapshot_is_published(repo, id)) {
+		if (wtname && jvs_worktree_load(repo, wtname, &wt) == 0 &&
+		    !strcmp(wt.head, parent ? parent : "")) {
+			snprintf(wt.head, sizeof wt.head, "%s", id);
+			snprintf(wt.latest, sizeof wt.latest, "%s", id);
+			if (jvs_worktree_save(repo, &wt) < 0)
+				return -1;
+			return jvs_audit_append(repo, "snapshot", id,
+						json_pack("{s:s, s:b}", "worktree", wtname,
+							  "recovered_by_doctor", 1),
+						NULL);
+		}
+		jvs_error_clear();
+		return 0;
+	}
+	{
+		char *desc = jvs_repo_pathf(repo, "descriptors/%s.json", id);
+		int has_desc = desc && jvs_path_exists(desc);
+		free(desc);
+		if (remove_path(repo, "snapshots/%s.tmp", id) < 0 ||
+		    remove_path(repo, "manifests/%s.tmp", id) < 0 ||
+		    remove_path(repo, "descriptors/%s.json.tmp", id) < 0)
+			return -1;
+		if (!has_desc && (remove_path(repo, "snapshots/%s.READY", id) < 0 ||
+				  remove_path(repo, "snapshots/%s", id) < 0 ||
+				  remove_path(repo, "manifests/%s", id) < 0))
+			return -1;
+	}
+	return 0;
+}
+
+static int finish_restore_intent(jvs_repo *repo, const json_t *j)
+{
+	const char *wt = jvs_json_str(j, "worktree"), *to = jvs_json_str(j, "target_id");
+	jvs_restore_opts o = {0};
+	jvs_restore_result r;
+	int rc;
+	if (!wt || !to || !jvs_worktree_exists(repo, wt))
+		return 0;
+	rc = jvs_restore(repo, wt, to, &o, &r);
+	jvs_restore_result_clear(&r);
+	return rc;
+}
+
+static int clean_intent(jvs_repo *repo, const char *path)
+{
+	json_t *j = NULL;
+	const char *op;
+	int rc = 0;
+	if (jvs_json_load_file(path, JVS_E_PARTIAL_SNAPSHOT, &j) == 0) {
+		op = jvs_json_str(j, "operation");
+		if (op && !strcmp(op, "snapshot"))
+			rc = finish_snapshot_intent(repo, j);
+		else if (op && !strcmp(op, "restore"))
+			rc = finish_restore_intent(repo, j);
+	}
+	jvs_error_clear();
+	json_decref(j);
+	if (rc < 0)
+		return -1;
+	if (jvs_rm_rf(path) < 0)
+		return -1;
+	return 0;
+}
+
+static int rebuild_index(const jvs_repo *repo)
+{
+	static const char *const names[] = {"index.sqlite", "index.sqlite-journal",
+					    "index.sqlite-wal", "index.sqlite-shm"};
+	for (size_t i = 0; i < 4; i++) {
+		char *p = jvs_repo_path(repo, names[i]);
+		if (p)
+			unlink(p);
+		free(p);
+	}
+	jvs_index_close(jvs_index_open(repo));
+	return 0;
+}
+
+static int advance_head(const jvs_repo *repo, const char *name)
+{
+	jvs_catalog cat;
+	jvs_worktree wt;
+	int rc = 0;
+	if (jvs_worktree_load(repo, name, &wt) < 0 || jvs_catalog_load(repo, &cat) < 0)
+		return -1;
+	for (size_t steps = 0; steps < cat.n; steps++) {
+		const jvs_descriptor *next = NULL;
+		for (size_t i = 0; i < cat.n; i++)
+			if (!strcmp(cat.d[i].parent_id, wt.latest) &&
+			    !strcmp(cat.d[i].worktree_name, name) &&
+			    !jvs_descriptor_has_tag(&cat.d[i], "autosave"))
+				next = &cat.d[i];
+		if (!next)
+			break;
+		snprintf(wt.latest, sizeof wt.latest, "%s", next->snapshot_id);
+	}
+	snprintf(wt.head, sizeof wt.head, "%s", wt.latest);
+	if (jvs_worktree_save(repo, &wt) < 0 ||
+	    jvs_audit_append(repo, "doctor_advance_head", name,
+			     json_pack("{s:s}", "latest_snapshot_id", wt.latest), NULL) < 0)
+		rc = -1;
+	jvs_catalog_clear(&cat);
+	return rc;
+}
+
+/* Keeps the valid prefix of the log, preserves the whole broken log beside
+ * it, and records the repair as a new link of the chain. */
+static int audit_repair(const jvs_repo *repo)
+{
+	char *path = jvs_repo_path(repo, "audit/audit.jsonl"), *buf = NULL, *kept = NULL;
+	char *aside = NULL;
+	size_t len = 0, used = 0, lineno = 0, good = 0;
+	char prev[JVS_HASH_HEX] = "";
+	int rc = -1;
+	if (!path)
+		return -1;
+	if (jvs_read_file(path, &buf, &len) < 0) {
+		buf = strdup("");
+		len = 0;
+		jvs_error_clear();
+	}
+	kept = malloc(len + 1);
+	if (!buf || !kept)
+		goto done;
+	for (char *line = buf; line < buf + len;) {
+		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
+		json_t *rec;
+		const char *rh;
+		json_t *ph;
+		char got[JVS_HASH_HEX];
+		if (!nl)
+			break;
+		*nl = '\0';
+		lineno++;
+		rec = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+		rh = jvs_json_str(rec, "record_hash");
+		ph = json_object_get(rec, "prev_hash");
+		if (!rec || !rh || !ph ||
+		    (prev[0] ? !json_is_string(ph) || strcmp(json_string_value(ph), prev)
+			     : !json_is_null(ph)) ||
+		    jvs_audit_record_hash(rec, got) < 0 || strcmp(got, rh)) {
+			json_decref(rec);
+			break;
+		}
+		snprintf(prev, sizeof prev, "%s", rh);
+		json_decref(rec);
+		memcpy(kept + used, line, (size_t)(nl - line));
+		used += (size_t)(nl - line);
+		kept[used++] = '\n';
+		good++;
+		line = nl + 1;
+	}
+	aside = jvs_repo_pathf(repo, "audit/audit.jsonl.broken-%lld", (long long)jvs_now_ms());
+	if (!aside)
+		goto done;
+	if (jvs_path_exists(path) && link(path, aside) < 0) {
+		jvs_error_sys("cannot preserve the broken audit log as '%s'", aside);
+		goto done;
+	}
+	if (jvs_write_file_atomic(path, kept, used) < 0 ||
+	    jvs_audit_reset_head(repo, (long long)good, prev) < 0)
+		goto done;
+	rc = jvs_audit_append(repo, "audit_repair", "audit.jsonl",
+			      json_pack("{s:I, s:s}", "valid_records", (json_int_t)good,
+					"broken_log_preserved_as", strrchr(aside, '/') + 1),
+			      NULL);
+done:
+	free(buf);
+	free(kept);
+	free(aside);
+	free(path);
+	return rc;
+}
+
+int doctor_resume_gc(jvs_repo *repo, const char *intent_path)
+{
+	json_t *j = NULL;
+	const char *plan;
+	jvs_gc_result r;
+	int rc = 0;
+	if (jvs_json_load_file(intent_path, JVS_E_PARTIAL_SNAPSHOT, &j) < 0)
+		return jvs_rm_rf(intent_path);
+	plan = jvs_json_str(j, "plan_id");
+	memset(&r, 0, sizeof r);
+	if (plan)
+		rc = jvs_gc_run(repo, plan, 0, &r);
+	else
+		rc = jvs_rm_rf(intent_path);
+	jvs_gc_result_clear(&r);
+	json_decref(j);
+	return rc;
+}
+
+int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *action)
+{
+	int repaired = 0;
+	for (size_t i = 0; i < found->n; i++) {
+		const jvs_finding *f = &found->f[i];
+		int rc = 0;
+		if (strcmp(f->repair, action))
+			continue;
+		if (!strcmp(action, "clean_tmp")) {
+			if (!strcmp(f->code, "layout_missing")) {
+				char *p = jvs_repo_path(repo, f->target);
+				rc = p ? jvs_mkdir_p(p, 0755) : -1;
+				free(p);
+			} else {
+				rc = jvs_rm_rf(f->target);
+			}
+		} else if (!strcmp(action, "clean_intents")) {
+			rc = clean_intent(repo, f->target);
+		} else if (!strcmp(action, "rebuild_index")) {
+			rc = rebuild_index(repo);
+		} else if (!strcmp(action, "advance_head")) {
+			rc = advance_head(repo, f->target);
+		} else if (!strcmp(action, "audit_repair")) {
+			rc = audit_repair(repo);
+		} else if (!strcmp(action, "resume_gc")) {
+			rc = doctor_resume_gc(repo, f->target);
+		}
+		if (rc < 0)
+			return -1;
+		repaired++;
+	}
+	return repaired;
+}

@@ -1,0 +1,99 @@
+#include "jvs/error.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static _Thread_local jvs_error last;
+
+static const struct {
+	const char *name;
+	int exit_code;
+} classes[JVS_E__COUNT] = {
+	[JVS_OK] = {"OK", 0},
+	[JVS_E_IO] = {"E_IO", 1},
+	[JVS_E_EXISTS] = {"E_EXISTS", 1},
+	[JVS_E_NO_WORKTREE] = {"E_NO_WORKTREE", 1},
+	[JVS_E_NOT_A_REPO] = {"E_NOT_A_REPO", 1},
+	[JVS_E_UNSUPPORTED_FILE] = {"E_UNSUPPORTED_FILE", 1},
+	[JVS_E_INTERNAL] = {"E_INTERNAL", 1},
+	[JVS_E_USAGE] = {"E_USAGE", 2},
+	[JVS_E_NAME_INVALID] = {"E_NAME_INVALID", 2},
+	[JVS_E_PATH_ESCAPE] = {"E_PATH_ESCAPE", 2},
+	[JVS_E_NOT_FOUND] = {"E_NOT_FOUND", 3},
+	[JVS_E_AMBIGUOUS] = {"E_AMBIGUOUS", 3},
+	[JVS_E_DESCRIPTOR_CORRUPT] = {"E_DESCRIPTOR_CORRUPT", 4},
+	[JVS_E_PAYLOAD_HASH_MISMATCH] = {"E_PAYLOAD_HASH_MISMATCH", 4},
+	[JVS_E_LINEAGE_BROKEN] = {"E_LINEAGE_BROKEN", 4},
+	[JVS_E_PARTIAL_SNAPSHOT] = {"E_PARTIAL_SNAPSHOT", 4},
+	[JVS_E_AUDIT_CHAIN_BROKEN] = {"E_AUDIT_CHAIN_BROKEN", 4},
+	[JVS_E_FORMAT_UNSUPPORTED] = {"E_FORMAT_UNSUPPORTED", 4},
+	[JVS_E_LOCKED] = {"E_LOCKED", 5},
+	[JVS_E_GC_PLAN_MISMATCH] = {"E_GC_PLAN_MISMATCH", 5},
+	[JVS_E_DIRTY] = {"E_DIRTY", 5},
+};
+
+int jvs_error_set(jvs_error_class cls, const char *fmt, ...)
+{
+	va_list ap;
+	last.cls = cls;
+	last.hint[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(last.message, sizeof last.message, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int jvs_error_sys(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+	size_t len;
+	last.cls = JVS_E_IO;
+	last.hint[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(last.message, sizeof last.message, fmt, ap);
+	va_end(ap);
+	len = strlen(last.message);
+	snprintf(last.message + len, sizeof last.message - len, ": %s", strerror(saved));
+	if (saved == ENOSPC)
+		snprintf(last.hint, sizeof last.hint, "free some space on the file system and retry");
+	else if (saved == EACCES || saved == EPERM || saved == EROFS)
+		snprintf(last.hint, sizeof last.hint, "check the permissions of the repository");
+	errno = saved;
+	return -1;
+}
+
+int jvs_error_hint(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(last.hint, sizeof last.hint, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void jvs_error_clear(void)
+{
+	memset(&last, 0, sizeof last);
+}
+
+const jvs_error *jvs_error_last(void)
+{
+	return &last;
+}
+
+const char *jvs_error_class_name(jvs_error_class cls)
+{
+	if ((int)cls < 0 || cls >= JVS_E__COUNT)
+		return "E_INTERNAL";
+	return classes[cls].name;
+}
+
+int jvs_error_exit_code(jvs_error_class cls)
+{
+	if ((int)cls < 0 || cls >= JVS_E__COUNT)
+		return 1;
+	return classes[cls].exit_code;
+}

@@ -1,0 +1,123 @@
+#include "jvs/history.h"
+#include "jvs/error.h"
+#include "jvs/worktree.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_glob(const char *p)
+{
+	return strpbrk(p, "*?[") != NULL;
+}
+
+int jvs_tag_matches(const char *pattern, const char *tag, int prefix)
+{
+	if (is_glob(pattern))
+		return fnmatch(pattern, tag, 0) == 0;
+	if (prefix)
+		return !strncmp(tag, pattern, strlen(pattern));
+	return !strcmp(tag, pattern);
+}
+
+static int has_matching_tag(const jvs_descriptor *d, const char *pattern, int prefix)
+{
+	for (size_t i = 0; i < d->ntags; i++)
+		if (jvs_tag_matches(pattern, d->tags[i], prefix))
+			return 1;
+	return 0;
+}
+
+static int note_matches(const jvs_descriptor *d, const char *grep)
+{
+	return d->note && strcasestr(d->note, grep) != NULL;
+}
+
+static int push(jvs_history *h, const jvs_descriptor *d)
+{
+	h->items[h->n++] = d;
+	return 0;
+}
+
+/* Walks parents from start; returns 1 if `want` was met on the way. */
+static int lineage_contains(const jvs_catalog *cat, const char *start, const char *want)
+{
+	const jvs_descriptor *d = jvs_catalog_get(cat, start);
+	for (size_t steps = 0; d && steps <= cat->n; steps++) {
+		if (!strcmp(d->snapshot_id, want))
+			return 1;
+		d = d->parent_id[0] ? jvs_catalog_get(cat, d->parent_id) : NULL;
+	}
+	return 0;
+}
+
+int jvs_history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
+		     const jvs_history_opts *opts, jvs_history *out)
+{
+	int filtered = opts->tag || opts->grep;
+	memset(out, 0, sizeof *out);
+	out->items = calloc(cat->n + 1, sizeof *out->items);
+	if (!out->items)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	if (worktree) {
+		jvs_worktree wt;
+		if (jvs_worktree_load(repo, worktree, &wt) < 0)
+			goto fail;
+		memcpy(out->head, wt.head, sizeof out->head);
+		memcpy(out->latest, wt.latest, sizeof out->latest);
+	}
+	if (opts->all || filtered) {
+		int prefix = 0;
+		if (opts->tag && !is_glob(opts->tag)) {
+			int exact = 0;
+			for (size_t i = 0; i < cat->n && !exact; i++)
+				exact = has_matching_tag(&cat->d[i], opts->tag, 0);
+			prefix = !exact;
+			out->tag_prefix_fallback = prefix;
+		}
+		for (size_t i = cat->n; i-- > 0;) {
+			const jvs_descriptor *d = &cat->d[i];
+			if (opts->tag && !has_matching_tag(d, opts->tag, prefix))
+				continue;
+			if (opts->grep && !note_matches(d, opts->grep))
+				continue;
+			push(out, d);
+		}
+	} else {
+		const char *start;
+		const jvs_descriptor *d;
+		if (!worktree) {
+			jvs_error_set(JVS_E_NO_WORKTREE, "no current worktree to show the lineage of");
+			jvs_error_hint("cd into a worktree, use -w NAME, or 'jvs history --all'");
+			goto fail;
+		}
+		/* From latest when head lies on its line, else from head. */
+		start = out->latest;
+		if (out->head[0] && !lineage_contains(cat, out->latest, out->head))
+			start = out->head;
+		d = start[0] ? jvs_catalog_get(cat, start) : NULL;
+		for (size_t steps = 0; d && steps <= cat->n; steps++) {
+			push(out, d);
+			if (!d->parent_id[0])
+				break;
+			const jvs_descriptor *p = jvs_catalog_get(cat, d->parent_id);
+			if (!p)
+				out->ends_pruned = 1;
+			d = p;
+		}
+	}
+	out->total = out->n;
+	if (opts->limit && out->n > opts->limit)
+		out->n = opts->limit;
+	return 0;
+fail:
+	jvs_history_clear(out);
+	return -1;
+}
+
+void jvs_history_clear(jvs_history *h)
+{
+	free(h->items);
+	memset(h, 0, sizeof *h);
+}

@@ -1,0 +1,345 @@
+#include "jvs/index.h"
+#include "jvs/error.h"
+#include "jvs/fsutil.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SCHEMA_VERSION "1"
+
+struct jvs_index {
+	sqlite3 *db;
+};
+
+typedef struct {
+	char *path;
+	jvs_filekey key;
+	char hash[JVS_HASH_HEX];
+	int64_t recorded_ns;
+} pending_put;
+
+struct jvs_cache {
+	jvs_index *idx;
+	char *worktree;
+	sqlite3_stmt *rows;
+	int row_valid; /* current row of `rows` not yet consumed */
+	int done;
+	pending_put *puts;
+	size_t nputs, capputs;
+	char **drops;
+	size_t ndrops, capdrops;
+};
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+	"CREATE TABLE IF NOT EXISTS filecache("
+	" worktree TEXT NOT NULL, path BLOB NOT NULL, dev INTEGER, ino INTEGER,"
+	" size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, mode INTEGER,"
+	" hash TEXT NOT NULL, recorded_ns INTEGER NOT NULL,"
+	" PRIMARY KEY(worktree, path)) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO meta VALUES('schema', '" SCHEMA_VERSION "');";
+
+int64_t jvs_cache_clock_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static sqlite3 *try_open(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int ok = 0;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK)
+		goto done;
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;", NULL, NULL,
+			 NULL) != SQLITE_OK)
+		goto done;
+	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
+		goto done;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema'", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto done;
+	ok = !strcmp((const char *)sqlite3_column_text(st, 0), SCHEMA_VERSION);
+done:
+	sqlite3_finalize(st);
+	if (!ok) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+static void remove_index_files(const char *path)
+{
+	char *p;
+	unlink(path);
+	if ((p = jvs_strf("%s-wal", path)))
+		unlink(p);
+	free(p);
+	if ((p = jvs_strf("%s-shm", path)))
+		unlink(p);
+	free(p);
+}
+
+jvs_index *jvs_index_open(const jvs_repo *repo)
+{
+	const char *nc = getenv("JVS_NO_CACHE");
+	char *path;
+	jvs_index *idx;
+	sqlite3 *db;
+	if (nc && *nc && strcmp(nc, "0"))
+		return NULL;
+	path = jvs_repo_path(repo, "index.sqlite");
+	if (!path) {
+		jvs_error_clear();
+		return NULL;
+	}
+	db = try_open(path);
+	if (!db) { /* corrupt or foreign: it is only a cache, rebuild it */
+		remove_index_files(path);
+		db = try_open(path);
+	}
+	free(path);
+	if (!db)
+		return NULL;
+	idx = calloc(1, sizeof *idx);
+	if (!idx) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	idx->db = db;
+	return idx;
+}
+
+void jvs_index_close(jvs_index *idx)
+{
+	if (!idx)
+		return;
+	sqlite3_close(idx->db);
+	free(idx);
+}
+
+jvs_cache *jvs_cache_begin(jvs_index *idx, const char *worktree)
+{
+	jvs_cache *c;
+	if (!idx)
+		return NULL;
+	c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->idx = idx;
+	c->worktree = strdup(worktree);
+	if (sqlite3_prepare_v2(idx->db,
+			       "SELECT path, dev, ino, size, mtime_ns, ctime_ns, mode, hash,"
+			       " recorded_ns FROM filecache WHERE worktree=?1 ORDER BY path",
+			       -1, &c->rows, NULL) != SQLITE_OK) {
+		free(c->worktree);
+		free(c);
+		return NULL;
+	}
+	sqlite3_bind_text(c->rows, 1, worktree, -1, SQLITE_TRANSIENT);
+	return c;
+}
+
+static int row_cmp(sqlite3_stmt *st, const char *path)
+{
+	const void *blob = sqlite3_column_blob(st, 0);
+	int blen = sqlite3_column_bytes(st, 0);
+	size_t plen = strlen(path);
+	size_t n = (size_t)blen < plen ? (size_t)blen : plen;
+	int c = n ? memcmp(blob, path, n) : 0;
+	if (c)
+		return c;
+	return (size_t)blen < plen ? -1 : (size_t)blen > plen ? 1 : 0;
+}
+
+static void add_drop(jvs_cache *c, sqlite3_stmt *st)
+{
+	char *p;
+	int len = sqlite3_column_bytes(st, 0);
+	if (c->ndrops == c->capdrops) {
+		size_t cap = c->capdrops ? c->capdrops * 2 : 64;
+		char **nd = realloc(c->drops, cap * sizeof *nd);
+		if (!nd)
+			return;
+		c->drops = nd;
+		c->capdrops = cap;
+	}
+	p = malloc((size_t)len + 1);
+	if (!p)
+		return;
+	memcpy(p, sqlite3_column_blob(st, 0), (size_t)len);
+	p[len] = '\0';
+	c->drops[c->ndrops++] = p;
+}
+
+static int advance(jvs_cache *c)
+{
+	if (c->done)
+		return 0;
+	if (c->row_valid)
+		return 1;
+	if (sqlite3_step(c->rows) == SQLITE_ROW) {
+		c->row_valid = 1;
+		return 1;
+	}
+	c->done = 1;
+	return 0;
+}
+
+int jvs_cache_lookup(jvs_cache *c, const char *path, const jvs_filekey *key,
+		     char out[JVS_HASH_HEX])
+{
+	sqlite3_stmt *st;
+	jvs_filekey k;
+	int64_t recorded;
+	const char *hash;
+	if (!c)
+		return 0;
+	st = c->rows;
+	while (advance(c)) {
+		int cmp = row_cmp(st, path);
+		if (cmp > 0)
+			return 0;
+		c->row_valid = 0;
+		if (cmp < 0) {
+			add_drop(c, st);
+			continue;
+		}
+		k.dev = (uint64_t)sqlite3_column_int64(st, 1);
+		k.ino = (uint64_t)sqlite3_column_int64(st, 2);
+		k.size = sqlite3_column_int64(st, 3);
+		k.mtime_ns = sqlite3_column_int64(st, 4);
+		k.ctime_ns = sqlite3_column_int64(st, 5);
+		k.mode = (uint32_t)sqlite3_column_int64(st, 6);
+		hash = (const char *)sqlite3_column_text(st, 7);
+		recorded = sqlite3_column_int64(st, 8);
+		if (!jvs_filekey_equal(&k, key) || key->mtime_ns >= recorded || !hash ||
+		    !jvs_hash_is_hex(hash))
+			return 0;
+		memcpy(out, hash, JVS_HASH_HEX);
+		return 1;
+	}
+	return 0;
+}
+
+void jvs_cache_put(jvs_cache *c, const char *path, const jvs_filekey *key, const char *hash,
+		   int64_t recorded_ns)
+{
+	pending_put *p;
+	if (!c)
+		return;
+	if (c->nputs == c->capputs) {
+		size_t cap = c->capputs ? c->capputs * 2 : 64;
+		pending_put *np = realloc(c->puts, cap * sizeof *np);
+		if (!np)
+			return;
+		c->puts = np;
+		c->capputs = cap;
+	}
+	p = &c->puts[c->nputs];
+	p->path = strdup(path);
+	if (!p->path)
+		return;
+	p->key = *key;
+	memcpy(p->hash, hash, JVS_HASH_HEX);
+	p->recorded_ns = recorded_ns;
+	c->nputs++;
+}
+
+static void free_cache(jvs_cache *c)
+{
+	for (size_t i = 0; i < c->nputs; i++)
+		free(c->puts[i].path);
+	for (size_t i = 0; i < c->ndrops; i++)
+		free(c->drops[i]);
+	free(c->puts);
+	free(c->drops);
+	free(c->worktree);
+	free(c);
+}
+
+void jvs_cache_commit(jvs_cache *c, int prune_unseen)
+{
+	sqlite3 *db;
+	sqlite3_stmt *ins = NULL, *del = NULL;
+	if (!c)
+		return;
+	db = c->idx->db;
+	while (prune_unseen && advance(c)) {
+		c->row_valid = 0;
+		add_drop(c, c->rows);
+	}
+	sqlite3_finalize(c->rows);
+	c->rows = NULL;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT OR REPLACE INTO filecache VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+			       -1, &ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "DELETE FROM filecache WHERE worktree=?1 AND path=?2", -1, &del,
+			       NULL) != SQLITE_OK)
+		goto rollback;
+	for (size_t i = 0; i < c->ndrops; i++) {
+		sqlite3_bind_text(del, 1, c->worktree, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(del, 2, c->drops[i], (int)strlen(c->drops[i]), SQLITE_STATIC);
+		if (sqlite3_step(del) != SQLITE_DONE)
+			goto rollback;
+		sqlite3_reset(del);
+	}
+	for (size_t i = 0; i < c->nputs; i++) {
+		pending_put *p = &c->puts[i];
+		sqlite3_bind_text(ins, 1, c->worktree, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(ins, 2, p->path, (int)strlen(p->path), SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 3, (sqlite3_int64)p->key.dev);
+		sqlite3_bind_int64(ins, 4, (sqlite3_int64)p->key.ino);
+		sqlite3_bind_int64(ins, 5, p->key.size);
+		sqlite3_bind_int64(ins, 6, p->key.mtime_ns);
+		sqlite3_bind_int64(ins, 7, p->key.ctime_ns);
+		sqlite3_bind_int64(ins, 8, p->key.mode);
+		sqlite3_bind_text(ins, 9, p->hash, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 10, p->recorded_ns);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			goto rollback;
+		sqlite3_reset(ins);
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(del);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	goto out;
+rollback:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(del);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	free_cache(c);
+}
+
+void jvs_cache_abort(jvs_cache *c)
+{
+	if (!c)
+		return;
+	sqlite3_finalize(c->rows);
+	free_cache(c);
+}
+
+void jvs_index_forget_worktree(jvs_index *idx, const char *worktree)
+{
+	sqlite3_stmt *st = NULL;
+	if (!idx)
+		return;
+	if (sqlite3_prepare_v2(idx->db, "DELETE FROM filecache WHERE worktree=?1", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(st, 1, worktree, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+}

@@ -1,0 +1,68 @@
+#include "jvs/intent.h"
+#include "jvs/error.h"
+#include "jvs/fsutil.h"
+#include "jvs/json.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Every intent names its process, so doctor can tell a running operation
+ * from the leftover of a crashed one. */
+int jvs_intent_write(const jvs_repo *repo, const char *name, const json_t *body)
+{
+	char *p = jvs_repo_pathf(repo, "intents/%s.json", name);
+	char host[256] = "";
+	json_t *copy = json_deep_copy(body);
+	int rc = -1;
+	if (!p || !copy) {
+		free(p);
+		json_decref(copy);
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	}
+	gethostname(host, sizeof host - 1);
+	json_object_set_new(copy, "pid", json_integer((json_int_t)getpid()));
+	json_object_set_new(copy, "host", json_string(host));
+	if (!json_object_get(copy, "started_at")) {
+		char ts[32];
+		jvs_format_time_ms(jvs_now_ms(), ts);
+		json_object_set_new(copy, "started_at", json_string(ts));
+	}
+	rc = jvs_json_write_file(p, copy);
+	json_decref(copy);
+	free(p);
+	return rc;
+}
+
+int jvs_intent_read(const jvs_repo *repo, const char *name, json_t **out)
+{
+	char *p = jvs_repo_pathf(repo, "intents/%s.json", name);
+	int rc;
+	if (!p)
+		return -1;
+	if (!jvs_path_exists(p)) {
+		free(p);
+		return 0;
+	}
+	rc = jvs_json_load_file(p, JVS_E_PARTIAL_SNAPSHOT, out);
+	free(p);
+	return rc < 0 ? -1 : 1;
+}
+
+int jvs_intent_remove(const jvs_repo *repo, const char *name)
+{
+	char *p = jvs_repo_pathf(repo, "intents/%s.json", name);
+	if (!p)
+		return -1;
+	if (unlink(p) < 0 && errno != ENOENT) {
+		jvs_error_sys("cannot remove intent '%s'", p);
+		free(p);
+		return -1;
+	}
+	free(p);
+	p = jvs_repo_path(repo, "intents");
+	if (p)
+		jvs_fsync_dir(p);
+	free(p);
+	return 0;
+}

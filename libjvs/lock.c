@@ -1,0 +1,142 @@
+#include "jvs/lock.h"
+#include "jvs/error.h"
+#include "jvs/fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+struct jvs_lock {
+	int fd;
+	char *path;
+};
+
+static char lock_command[64] = "jvs";
+
+void jvs_lock_set_command(const char *command)
+{
+	snprintf(lock_command, sizeof lock_command, "%s", command);
+}
+
+static void describe_holder(const char *path, char *out, size_t outlen)
+{
+	char *holder = jvs_strf("%s.holder", path), *buf = NULL;
+	size_t len;
+	snprintf(out, outlen, "another jvs process");
+	if (holder && jvs_read_file(holder, &buf, &len) == 0 && len > 0) {
+		while (len > 0 && buf[len - 1] == '\n')
+			buf[--len] = '\0';
+		snprintf(out, outlen, "%s", buf);
+	}
+	jvs_error_clear();
+	free(buf);
+	free(holder);
+}
+
+static void record_holder(const char *path)
+{
+	char host[256] = "?", line[512];
+	char *holder = jvs_strf("%s.holder", path);
+	int fd;
+	if (!holder)
+		return;
+	gethostname(host, sizeof host - 1);
+	snprintf(line, sizeof line, "pid %ld on %s (%s)\n", (long)getpid(), host, lock_command);
+	fd = open(holder, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		if (write(fd, line, strlen(line)) < 0) {
+			/* holder info is advisory */
+		}
+		close(fd);
+	}
+	free(holder);
+}
+
+int jvs_lock_acquire(const jvs_repo *repo, const char *name, jvs_lock_mode mode,
+		     int wait_seconds, jvs_lock **out)
+{
+	char *path = jvs_repo_pathf(repo, "locks/%s.lock", name);
+	int fd, op = mode == JVS_LOCK_EXCLUSIVE ? LOCK_EX : LOCK_SH;
+	struct timespec start, now;
+	jvs_lock *lock;
+	if (!path)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		jvs_error_sys("cannot open lock '%s'", path);
+		free(path);
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (flock(fd, op | (wait_seconds < 0 ? 0 : LOCK_NB)) == 0)
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			jvs_error_sys("cannot lock '%s'", path);
+			goto fail;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= wait_seconds) {
+			char holder[512];
+			describe_holder(path, holder, sizeof holder);
+			jvs_error_set(JVS_E_LOCKED, "%s lock is held by %s", name, holder);
+			jvs_error_hint("retry later, or wait for it with --wait[=SECONDS]");
+			goto fail;
+		}
+		usleep(50000);
+	}
+	if (mode == JVS_LOCK_EXCLUSIVE)
+		record_holder(path);
+	lock = malloc(sizeof *lock);
+	if (!lock) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		goto fail;
+	}
+	lock->fd = fd;
+	lock->path = path;
+	*out = lock;
+	return 0;
+fail:
+	close(fd);
+	free(path);
+	return -1;
+}
+
+void jvs_lock_release(jvs_lock *lock)
+{
+	if (!lock)
+		return;
+	close(lock->fd);
+	free(lock->path);
+	free(lock);
+}
+
+int jvs_lock_worktree(const jvs_repo *repo, const char *worktree, int wait_seconds,
+		      jvs_wt_locks *out)
+{
+	char name[160];
+	out->repo = out->worktree = NULL;
+	if (jvs_lock_acquire(repo, "repo", JVS_LOCK_SHARED, wait_seconds, &out->repo) < 0)
+		return -1;
+	snprintf(name, sizeof name, "worktree-%s", worktree);
+	if (jvs_lock_acquire(repo, name, JVS_LOCK_EXCLUSIVE, wait_seconds, &out->worktree) < 0) {
+		jvs_lock_release(out->repo);
+		out->repo = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void jvs_unlock_worktree(jvs_wt_locks *locks)
+{
+	jvs_lock_release(locks->worktree);
+	jvs_lock_release(locks->repo);
+	locks->worktree = locks->repo = NULL;
+}

@@ -1,0 +1,394 @@
+#include "jvs/repo.h"
+#include "jvs/audit.h"
+#include "jvs/error.h"
+#include "jvs/fsutil.h"
+#include "jvs/json.h"
+#include "jvs/name.h"
+#include "jvs/worktree.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+struct jvs_repo {
+	char *root;
+	char *control;
+	char *worktree;
+	char *prefix;
+	char repo_id[40];
+};
+
+static const char *const control_dirs[] = {
+	"worktrees", "snapshots", "descriptors", "manifests", "intents", "audit",
+	"gc",	     "gc/pins",	  "gc/plans",	 "gc/tombstones", "locks", "tmp",
+};
+
+static int make_control_plane(const char *dir, const char *repo_id, const char *created)
+{
+	char *p;
+	json_t *cfg;
+	int rc;
+	if (mkdir(dir, 0755) < 0)
+		return jvs_error_sys("cannot create '%s'", dir);
+	for (size_t i = 0; i < sizeof control_dirs / sizeof *control_dirs; i++) {
+		p = jvs_path_join(dir, control_dirs[i]);
+		if (!p)
+			return -1;
+		rc = mkdir(p, 0755);
+		if (rc < 0) {
+			jvs_error_sys("cannot create '%s'", p);
+			free(p);
+			return -1;
+		}
+		free(p);
+	}
+	p = jvs_path_join(dir, "format_version");
+	rc = p ? jvs_write_file_atomic(p, "1\n", 2) : -1;
+	free(p);
+	if (rc < 0)
+		return -1;
+	cfg = json_pack("{s:s, s:s, s:i}", "repo_id", repo_id, "created_at", created,
+			"format_version", JVS_FORMAT_VERSION);
+	p = jvs_path_join(dir, "config.json");
+	rc = p && cfg ? jvs_json_write_file(p, cfg) : -1;
+	free(p);
+	json_decref(cfg);
+	if (rc < 0)
+		return -1;
+	p = jvs_path_join(dir, "worktrees/main");
+	if (!p || mkdir(p, 0755) < 0) {
+		if (p)
+			jvs_error_sys("cannot create '%s'", p);
+		free(p);
+		return -1;
+	}
+	free(p);
+	p = jvs_strf("%s/worktrees/main/config.json", dir);
+	cfg = json_pack("{s:s, s:s, s:n, s:n, s:n}", "name", "main", "created_at", created,
+			"base_snapshot_id", "head_snapshot_id", "latest_snapshot_id");
+	rc = p && cfg ? jvs_json_write_file(p, cfg) : -1;
+	free(p);
+	json_decref(cfg);
+	if (rc < 0)
+		return -1;
+	p = jvs_strf("%s/audit/audit.jsonl", dir);
+	rc = p ? jvs_write_file_atomic(p, "", 0) : -1;
+	free(p);
+	if (rc < 0)
+		return -1;
+	return jvs_fsync_dir(dir);
+}
+
+int jvs_repo_init(const char *dir, char **out_root)
+{
+	char real[PATH_MAX], created[32], repo_id[40];
+	char *jvs = NULL, *tmp = NULL, *p = NULL;
+	uuid_t uu;
+	int empty, rc = -1;
+	jvs_repo *repo = NULL;
+
+	if (!dir || !*dir)
+		dir = ".";
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return jvs_error_sys("cannot create '%s'", dir);
+	if (!realpath(dir, real))
+		return jvs_error_sys("cannot resolve '%s'", dir);
+	jvs = jvs_path_join(real, ".jvs/format_version");
+	if (!jvs)
+		return -1;
+	if (jvs_path_exists(jvs)) {
+		free(jvs);
+		jvs_error_set(JVS_E_EXISTS, "a JVS repository already exists in %s", real);
+		return jvs_error_hint("cd %s/main and run 'jvs snapshot'", real);
+	}
+	free(jvs);
+	jvs = NULL;
+	if (!jvs_is_dir(real)) {
+		jvs_error_set(JVS_E_EXISTS, "'%s' exists and is not a directory", real);
+		return -1;
+	}
+	empty = jvs_dir_is_empty(real);
+	if (empty != 1) {
+		jvs_error_set(JVS_E_EXISTS, "'%s' already exists and is not empty", real);
+		return jvs_error_hint("choose a new or empty directory: jvs init NEW_DIR");
+	}
+
+	uuid_generate_random(uu);
+	uuid_unparse_lower(uu, repo_id);
+	jvs_format_time_ms(jvs_now_ms(), created);
+	tmp = jvs_strf("%s/.jvs-tmp-init-%ld", real, (long)getpid());
+	jvs = jvs_path_join(real, ".jvs");
+	if (!tmp || !jvs)
+		goto done;
+	if (make_control_plane(tmp, repo_id, created) < 0)
+		goto cleanup;
+	p = jvs_path_join(real, "main");
+	if (!p || (mkdir(p, 0755) < 0 && errno != EEXIST)) {
+		if (p)
+			jvs_error_sys("cannot create '%s'", p);
+		goto cleanup;
+	}
+	free(p);
+	p = jvs_path_join(real, "worktrees");
+	if (!p || (mkdir(p, 0755) < 0 && errno != EEXIST)) {
+		if (p)
+			jvs_error_sys("cannot create '%s'", p);
+		goto cleanup;
+	}
+	if (rename(tmp, jvs) < 0) {
+		jvs_error_sys("cannot create '%s'", jvs);
+		goto cleanup;
+	}
+	if (jvs_fsync_dir(real) < 0)
+		goto done;
+	if (jvs_repo_open(&repo, real) < 0)
+		goto done;
+	{
+		json_t *details = json_pack("{s:s}", "repo_id", repo_id);
+		if (jvs_audit_append(repo, "init", real, details, NULL) < 0)
+			goto done;
+	}
+	if (out_root) {
+		*out_root = strdup(real);
+		if (!*out_root) {
+			jvs_error_set(JVS_E_INTERNAL, "out of memory");
+			goto done;
+		}
+	}
+	rc = 0;
+	goto done;
+cleanup:
+	{
+		jvs_error saved = *jvs_error_last();
+		jvs_rm_rf(tmp);
+		jvs_error_set(saved.cls, "%s", saved.message);
+		if (saved.hint[0])
+			jvs_error_hint("%s", saved.hint);
+	}
+done:
+	jvs_repo_free(repo);
+	free(tmp);
+	free(jvs);
+	free(p);
+	return rc;
+}
+
+static int check_format(const char *root)
+{
+	char *p = jvs_path_join(root, ".jvs/format_version"), *buf = NULL;
+	long v;
+	if (!p)
+		return -1;
+	if (jvs_read_file(p, &buf, NULL) < 0) {
+		free(p);
+		return -1;
+	}
+	free(p);
+	v = strtol(buf, NULL, 10);
+	free(buf);
+	if (v > JVS_FORMAT_VERSION)
+		return jvs_error_set(JVS_E_FORMAT_UNSUPPORTED,
+				     "repository format %ld is newer than supported (%d)", v,
+				     JVS_FORMAT_VERSION),
+		       jvs_error_hint("upgrade jvs");
+	if (v < 1)
+		return jvs_error_set(JVS_E_FORMAT_UNSUPPORTED, "unreadable format_version"),
+		       jvs_error_hint("run 'jvs doctor'");
+	return 0;
+}
+
+static int load_repo_id(jvs_repo *repo)
+{
+	char *p = jvs_repo_path(repo, "config.json");
+	json_t *cfg = NULL;
+	const char *id;
+	if (!p)
+		return -1;
+	if (jvs_json_load_file(p, JVS_E_DESCRIPTOR_CORRUPT, &cfg) == 0 &&
+	    (id = jvs_json_str(cfg, "repo_id")))
+		snprintf(repo->repo_id, sizeof repo->repo_id, "%s", id);
+	json_decref(cfg);
+	free(p);
+	jvs_error_clear();
+	return 0;
+}
+
+/* Works out the current worktree from the path below the root. */
+static int detect_worktree(jvs_repo *repo, const char *cwd)
+{
+	size_t rlen = strlen(repo->root);
+	const char *rel = cwd + rlen, *slash;
+	char name[JVS_NAME_MAX + 1];
+	char *cfg;
+	if (*rel == '/')
+		rel++;
+	if (!strncmp(rel, "main", 4) && (rel[4] == '\0' || rel[4] == '/')) {
+		strcpy(name, "main");
+		rel += 4;
+	} else if (!strncmp(rel, "worktrees/", 10)) {
+		rel += 10;
+		slash = strchr(rel, '/');
+		size_t n = slash ? (size_t)(slash - rel) : strlen(rel);
+		if (n == 0 || n > JVS_NAME_MAX)
+			return 0;
+		memcpy(name, rel, n);
+		name[n] = '\0';
+		rel += n;
+	} else {
+		return 0;
+	}
+	if (jvs_name_validate(name, "worktree name") < 0) {
+		jvs_error_clear();
+		return 0;
+	}
+	cfg = jvs_repo_pathf(repo, "worktrees/%s/config.json", name);
+	if (!cfg)
+		return -1;
+	if (jvs_path_exists(cfg)) {
+		repo->worktree = strdup(name);
+		repo->prefix = strdup(*rel == '/' ? rel + 1 : rel);
+	}
+	free(cfg);
+	return 0;
+}
+
+int jvs_repo_open(jvs_repo **out, const char *start_dir)
+{
+	char cwd[PATH_MAX], dir[PATH_MAX], probe[PATH_MAX + 32];
+	jvs_repo *repo;
+
+	if (!realpath(start_dir ? start_dir : ".", cwd))
+		return jvs_error_sys("cannot resolve '%s'", start_dir ? start_dir : ".");
+	snprintf(dir, sizeof dir, "%s", cwd);
+	for (;;) {
+		char *slash;
+		snprintf(probe, sizeof probe, "%s/.jvs/format_version",
+			 strcmp(dir, "/") ? dir : "");
+		if (jvs_path_exists(probe))
+			break;
+		if (!strcmp(dir, "/")) {
+			jvs_error_set(JVS_E_NOT_A_REPO, "not inside a JVS repository");
+			return jvs_error_hint("run 'jvs init DIR' to create one, or use -C DIR");
+		}
+		slash = strrchr(dir, '/');
+		if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	repo = calloc(1, sizeof *repo);
+	if (!repo)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	repo->root = strdup(dir);
+	repo->control = jvs_strf("%s/.jvs", strcmp(dir, "/") ? dir : "");
+	if (!repo->root || !repo->control) {
+		jvs_repo_free(repo);
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	}
+	if (check_format(repo->root) < 0) {
+		jvs_repo_free(repo);
+		return -1;
+	}
+	load_repo_id(repo);
+	if (detect_worktree(repo, cwd) < 0) {
+		jvs_repo_free(repo);
+		return -1;
+	}
+	*out = repo;
+	return 0;
+}
+
+void jvs_repo_free(jvs_repo *repo)
+{
+	if (!repo)
+		return;
+	free(repo->root);
+	free(repo->control);
+	free(repo->worktree);
+	free(repo->prefix);
+	free(repo);
+}
+
+const char *jvs_repo_root(const jvs_repo *repo)
+{
+	return repo->root;
+}
+
+const char *jvs_repo_id(const jvs_repo *repo)
+{
+	return repo->repo_id;
+}
+
+const char *jvs_repo_worktree(const jvs_repo *repo)
+{
+	return repo->worktree;
+}
+
+const char *jvs_repo_prefix(const jvs_repo *repo)
+{
+	return repo->prefix ? repo->prefix : "";
+}
+
+int jvs_repo_select_worktree(jvs_repo *repo, const char *name)
+{
+	char *dup;
+	if (jvs_name_validate(name, "worktree name") < 0)
+		return -1;
+	if (!jvs_worktree_exists(repo, name)) {
+		jvs_error_set(JVS_E_NOT_FOUND, "no worktree named '%s'", name);
+		return jvs_error_hint("see 'jvs worktree list'");
+	}
+	dup = strdup(name);
+	if (!dup)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	free(repo->worktree);
+	free(repo->prefix);
+	repo->worktree = dup;
+	repo->prefix = NULL;
+	return 0;
+}
+
+int jvs_repo_require_worktree(const jvs_repo *repo, const char **out_name)
+{
+	if (!repo->worktree) {
+		jvs_error_set(JVS_E_NO_WORKTREE, "not inside a worktree of %s", repo->root);
+		return jvs_error_hint("cd %s/main, or name one with -w NAME", repo->root);
+	}
+	*out_name = repo->worktree;
+	return 0;
+}
+
+char *jvs_repo_path(const jvs_repo *repo, const char *rel)
+{
+	return jvs_path_join(repo->control, rel);
+}
+
+char *jvs_repo_pathf(const jvs_repo *repo, const char *fmt, ...)
+{
+	va_list ap;
+	char *rel = NULL, *out;
+	va_start(ap, fmt);
+	if (vasprintf(&rel, fmt, ap) < 0)
+		rel = NULL;
+	va_end(ap);
+	if (!rel) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	out = jvs_path_join(repo->control, rel);
+	free(rel);
+	return out;
+}
+
+char *jvs_repo_payload_root(const jvs_repo *repo, const char *worktree)
+{
+	if (!strcmp(worktree, "main"))
+		return jvs_strf("%s/main", repo->root);
+	return jvs_strf("%s/worktrees/%s", repo->root, worktree);
+}

@@ -1,0 +1,239 @@
+#include "jvs/restore.h"
+#include "changes_int.h"
+#include "jvs/audit.h"
+#include "jvs/changes.h"
+#include "jvs/descriptor.h"
+#include "jvs/error.h"
+#include "jvs/fault.h"
+#include "jvs/fsutil.h"
+#include "jvs/intent.h"
+#include "jvs/json.h"
+#include "jvs/lock.h"
+#include "jvs/snapshot.h"
+#include "jvs/worktree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void intent_name(const char *worktree, char out[JVS_NAME_MAX + 16])
+{
+	snprintf(out, JVS_NAME_MAX + 16, "restore-%s", worktree);
+}
+
+/* 1 pending (target "" if unreadable), 0 none, -1 error. */
+static int pending_restore(const jvs_repo *repo, const char *worktree, char target[JVS_ID_BUF])
+{
+	char name[JVS_NAME_MAX + 16];
+	json_t *j = NULL;
+	const char *t;
+	int rc;
+	intent_name(worktree, name);
+	target[0] = '\0';
+	rc = jvs_intent_read(repo, name, &j);
+	if (rc < 0) {
+		char *p = jvs_repo_pathf(repo, "intents/%s.json", name);
+		int exists = p && jvs_path_exists(p);
+		free(p);
+		if (!exists)
+			return -1;
+		jvs_error_clear();
+		return 1;
+	}
+	if (rc == 0)
+		return 0;
+	t = jvs_json_str(j, "target_id");
+	if (t && jvs_id_is_valid(t))
+		snprintf(target, JVS_ID_BUF, "%s", t);
+	json_decref(j);
+	return 1;
+}
+
+int jvs_restore_interrupted(const jvs_repo *repo, const char *worktree,
+			    char target_out[JVS_ID_BUF])
+{
+	int rc = pending_restore(repo, worktree, target_out);
+	if (rc < 0) {
+		jvs_error_clear();
+		return 0;
+	}
+	return rc;
+}
+
+void jvs_restore_result_clear(jvs_restore_result *r)
+{
+	if (!r)
+		return;
+	free(r->note);
+	memset(r, 0, sizeof *r);
+}
+
+static int autosave(jvs_repo *repo, const char *worktree, const char *target, jvs_worktree *wt,
+		    jvs_restore_result *out)
+{
+	static const char *const tags[] = {"autosave"};
+	jvs_changes ch;
+	jvs_snapshot_opts so = {0};
+	jvs_descriptor d;
+	char *note;
+	size_t n;
+	if (jvs_changes_worktree(repo, worktree, wt->head, &ch) == 0) {
+		n = ch.n;
+		jvs_changes_clear(&ch);
+	} else {
+		jvs_error_class cls = jvs_error_last()->cls;
+		if (cls == JVS_E_IO || cls == JVS_E_UNSUPPORTED_FILE || cls == JVS_E_INTERNAL)
+			return -1;
+		n = 1; /* the head cannot be compared with: save to be safe */
+	}
+	if (n == 0)
+		return 0;
+	note = jvs_strf("autosave before restore to %s", target);
+	if (!note)
+		return -1;
+	so.note = note;
+	so.tags = tags;
+	so.ntags = 1;
+	so.autosave = 1;
+	so.locked = 1;
+	if (jvs_snapshot_create(repo, worktree, &so, &d, NULL) < 0) {
+		jvs_error_set(jvs_error_last()->cls,
+			      "cannot save unsnapshotted changes before restoring: %s",
+			      jvs_error_last()->message);
+		free(note);
+		return jvs_error_hint("fix that, or restore with --discard to drop the changes");
+	}
+	snprintf(out->autosave_id, sizeof out->autosave_id, "%s", d.snapshot_id);
+	jvs_descriptor_clear(&d);
+	free(note);
+	return 0;
+}
+
+static int write_intent(const jvs_repo *repo, const char *name, const char *worktree,
+			const char *target, const jvs_worktree *wt, const char *autosave_id)
+{
+	char now[32];
+	json_t *j;
+	int rc;
+	jvs_format_time_ms(jvs_now_ms(), now);
+	j = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:I}", "operation", "restore", "worktree",
+		      worktree, "target_id", target, "from_snapshot_id",
+		      jvs_json_str_or_null(wt->head), "autosave_snapshot_id",
+		      jvs_json_str_or_null(autosave_id), "started_at", now, "pid",
+		      (json_int_t)getpid());
+	if (!j)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	rc = jvs_intent_write(repo, name, j);
+	json_decref(j);
+	return rc;
+}
+
+int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
+		const jvs_restore_opts *opts, jvs_restore_result *out)
+{
+	jvs_wt_locks locks = {0};
+	jvs_worktree wt;
+	jvs_descriptor d;
+	jvs_manifest m;
+	char name[JVS_NAME_MAX + 16], pending[JVS_ID_BUF], from[JVS_ID_BUF];
+	char *root = NULL;
+	int rc = -1, p;
+
+	memset(out, 0, sizeof *out);
+	memset(&d, 0, sizeof d);
+	snprintf(out->snapshot_id, sizeof out->snapshot_id, "%s", target_id);
+	intent_name(worktree, name);
+	if (jvs_lock_worktree(repo, worktree, opts->wait_seconds, &locks) < 0)
+		return -1;
+	if (jvs_worktree_load(repo, worktree, &wt) < 0)
+		goto done;
+
+	/* Refuse a damaged target before anything is written. */
+	if (jvs_descriptor_load(repo, target_id, &d) < 0)
+		goto done;
+	if (jvs_manifest_load(repo, target_id, d.payload_root_hash, &m) < 0)
+		goto done;
+	jvs_manifest_clear(&m);
+	out->note = strdup(d.note ? d.note : "");
+	if (!out->note) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		goto done;
+	}
+
+	p = pending_restore(repo, worktree, pending);
+	if (p < 0)
+		goto done;
+	if (p && strcmp(pending, target_id) && !opts->discard) {
+		if (pending[0]) {
+			jvs_error_set(JVS_E_DIRTY,
+				      "a restore of %s to %s was interrupted; its files may be "
+				      "half restored",
+				      worktree, pending);
+			jvs_error_hint("finish it with 'jvs restore %s', or go to %s anyway with "
+				       "'jvs restore %s --discard'",
+				       pending, target_id, target_id);
+		} else {
+			jvs_error_set(JVS_E_DIRTY, "an interrupted restore of %s left an "
+						   "unreadable intent",
+				      worktree);
+			jvs_error_hint("restore with --discard, or run 'jvs doctor'");
+		}
+		goto done;
+	}
+	out->resumed = p && !strcmp(pending, target_id);
+	snprintf(from, sizeof from, "%s", wt.head);
+
+	if (!p && !opts->discard && autosave(repo, worktree, target_id, &wt, out) < 0)
+		goto done;
+
+	if (write_intent(repo, name, worktree, target_id, &wt, out->autosave_id) < 0)
+		goto done;
+	jvs_fault_point("restore-after-intent");
+
+	root = jvs_repo_payload_root(repo, worktree);
+	if (!root)
+		goto done;
+	if (jvs_checkout(repo, target_id, root, worktree, &out->stats) < 0) {
+		if (!out->stats.touched && !p) {
+			jvs_error saved = *jvs_error_last();
+			jvs_intent_remove(repo, name);
+			jvs_error_set(saved.cls, "%s", saved.message);
+			if (saved.hint[0])
+				jvs_error_hint("%s", saved.hint);
+		}
+		goto done;
+	}
+	jvs_fault_point("restore-after-checkout");
+
+	if (jvs_worktree_load(repo, worktree, &wt) < 0)
+		goto done;
+	snprintf(wt.head, sizeof wt.head, "%s", target_id);
+	if (!wt.latest[0])
+		snprintf(wt.latest, sizeof wt.latest, "%s", target_id);
+	if (jvs_worktree_save(repo, &wt) < 0)
+		goto done;
+	jvs_fault_point("restore-after-head");
+	if (jvs_intent_remove(repo, name) < 0)
+		goto done;
+	snprintf(out->head, sizeof out->head, "%s", wt.head);
+	snprintf(out->latest, sizeof out->latest, "%s", wt.latest);
+	out->detached = jvs_worktree_is_detached(&wt);
+	{
+		json_t *det = json_pack(
+			"{s:s, s:o, s:o, s:b, s:b, s:I, s:I, s:I}", "worktree", worktree,
+			"from_snapshot_id", jvs_json_str_or_null(from), "autosave_snapshot_id",
+			jvs_json_str_or_null(out->autosave_id), "discard", opts->discard,
+			"resumed", out->resumed, "written", (json_int_t)out->stats.written,
+			"removed", (json_int_t)out->stats.removed, "unchanged",
+			(json_int_t)out->stats.unchanged);
+		if (jvs_audit_append(repo, "restore", target_id, det, NULL) < 0)
+			goto done;
+	}
+	rc = 0;
+done:
+	jvs_descriptor_clear(&d);
+	free(root);
+	jvs_unlock_worktree(&locks);
+	return rc;
+}

@@ -1,0 +1,165 @@
+#include "jvs/scan.h"
+#include "jvs/error.h"
+#include "jvs/fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void jvs_filekey_from_stat(const struct stat *st, jvs_filekey *k)
+{
+	k->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	k->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	k->size = st->st_size;
+	k->dev = st->st_dev;
+	k->ino = st->st_ino;
+	k->mode = st->st_mode;
+	k->uid = st->st_uid;
+	k->gid = st->st_gid;
+}
+
+int jvs_filekey_equal(const jvs_filekey *a, const jvs_filekey *b)
+{
+	return a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns && a->size == b->size &&
+	       a->dev == b->dev && a->ino == b->ino && a->mode == b->mode;
+}
+
+static int push(jvs_scan *s, jvs_entry_type type, char *path, const struct stat *st)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		jvs_scan_entry *ne = realloc(s->e, cap * sizeof *ne);
+		if (!ne)
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		s->e = ne;
+		s->cap = cap;
+	}
+	s->e[s->n].type = type;
+	s->e[s->n].path = path;
+	jvs_filekey_from_stat(st, &s->e[s->n].key);
+	s->n++;
+	return 0;
+}
+
+static const char *special_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "FIFO";
+	if (S_ISSOCK(m))
+		return "socket";
+	if (S_ISCHR(m))
+		return "character device";
+	if (S_ISBLK(m))
+		return "block device";
+	return "special file";
+}
+
+static int walk(int fd_in, const char *prefix, jvs_scan *s)
+{
+	DIR *d = fdopendir(fd_in);
+	struct dirent *de;
+	if (!d) {
+		close(fd_in);
+		return jvs_error_sys("cannot open directory '%s'", *prefix ? prefix : ".");
+	}
+	for (;;) {
+		struct stat st;
+		char *path;
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno) {
+				jvs_error_sys("cannot read directory '%s'", *prefix ? prefix : ".");
+				closedir(d);
+				return -1;
+			}
+			break;
+		}
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		path = *prefix ? jvs_strf("%s/%s", prefix, de->d_name) : strdup(de->d_name);
+		if (!path) {
+			closedir(d);
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		}
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT) { /* vanished while walking */
+				free(path);
+				continue;
+			}
+			jvs_error_sys("cannot stat '%s'", path);
+			free(path);
+			closedir(d);
+			return -1;
+		}
+		if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+			if (push(s, S_ISREG(st.st_mode) ? JVS_ENT_FILE : JVS_ENT_SYMLINK, path,
+				 &st) < 0) {
+				free(path);
+				closedir(d);
+				return -1;
+			}
+		} else if (S_ISDIR(st.st_mode)) {
+			int fd;
+			if (push(s, JVS_ENT_DIR, path, &st) < 0) {
+				free(path);
+				closedir(d);
+				return -1;
+			}
+			fd = openat(dirfd(d), de->d_name,
+				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0) {
+				jvs_error_sys("cannot open directory '%s'", path);
+				closedir(d);
+				return -1;
+			}
+			if (walk(fd, path, s) < 0) {
+				closedir(d);
+				return -1;
+			}
+		} else {
+			jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is a %s", path,
+				      special_kind(st.st_mode));
+			jvs_error_hint("JVS stores regular files, directories and symlinks; "
+				       "move it out of the worktree");
+			free(path);
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const jvs_scan_entry *)a)->path, ((const jvs_scan_entry *)b)->path);
+}
+
+int jvs_scan_tree(const char *root, jvs_scan *out)
+{
+	int fd;
+	memset(out, 0, sizeof *out);
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return jvs_error_sys("cannot open '%s'", root);
+	if (walk(fd, "", out) < 0) {
+		jvs_scan_clear(out);
+		return -1;
+	}
+	if (out->n > 1)
+		qsort(out->e, out->n, sizeof *out->e, cmp_entry);
+	return 0;
+}
+
+void jvs_scan_clear(jvs_scan *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->e[i].path);
+	free(s->e);
+	memset(s, 0, sizeof *s);
+}

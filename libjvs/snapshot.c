@@ -1,0 +1,584 @@
+#include "jvs/snapshot.h"
+#include "jvs/audit.h"
+#include "jvs/engine.h"
+#include "jvs/error.h"
+#include "jvs/fault.h"
+#include "jvs/fsutil.h"
+#include "jvs/index.h"
+#include "jvs/intent.h"
+#include "jvs/json.h"
+#include "jvs/lock.h"
+#include "jvs/manifest.h"
+#include "jvs/scan.h"
+#include "jvs/worktree.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#define CHANGE_RETRIES 3
+
+typedef struct {
+	jvs_repo *repo;
+	const char *worktree;
+	jvs_engine engine;
+	int wt_fd, tmp_fd, parent_fd;
+	jvs_manifest parent;
+	jvs_manifest out;
+	jvs_cache *cache;
+	jvs_snapshot_stats *stats;
+	char **degraded;
+	size_t ndegraded;
+	int is_root;
+} snap_ctx;
+
+static int add_degraded(snap_ctx *c, const char *fmt, const char *path)
+{
+	char **nv = realloc(c->degraded, (c->ndegraded + 1) * sizeof *nv);
+	char *s;
+	if (!nv)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	c->degraded = nv;
+	s = jvs_strf(fmt, path);
+	if (!s)
+		return -1;
+	c->degraded[c->ndegraded++] = s;
+	return 0;
+}
+
+static void set_times(struct timespec ts[2], const jvs_filekey *k)
+{
+	ts[0].tv_sec = 0;
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_sec = k->mtime_ns / 1000000000LL;
+	ts[1].tv_nsec = k->mtime_ns % 1000000000LL;
+}
+
+/* Copies user xattrs; anything that cannot be copied is recorded. */
+static int copy_xattrs(snap_ctx *c, int src, int dst, const char *path)
+{
+	char names[4096], value[65536];
+	ssize_t len = flistxattr(src, names, sizeof names);
+	if (len <= 0)
+		return 0;
+	for (char *n = names; n < names + len; n += strlen(n) + 1) {
+		ssize_t vl = fgetxattr(src, n, value, sizeof value);
+		if (vl < 0 || fsetxattr(dst, n, value, (size_t)vl, 0) < 0)
+			return add_degraded(c, "xattrs not preserved: %s", path);
+	}
+	return 0;
+}
+
+static int try_link_parent(snap_ctx *c, const jvs_scan_entry *e, const char *hash)
+{
+	const jvs_manifest_entry *pm;
+	struct stat st;
+	if (c->parent_fd < 0)
+		return 0;
+	pm = jvs_manifest_find(&c->parent, e->path);
+	if (!pm || pm->type != JVS_ENT_FILE || strcmp(pm->hash, hash) ||
+	    pm->mode != (e->key.mode & 07777))
+		return 0;
+	if (fstatat(c->parent_fd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if ((int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != e->key.mtime_ns ||
+	    st.st_size != e->key.size || (st.st_mode & 07777) != (e->key.mode & 07777) ||
+	    st.st_uid != e->key.uid || st.st_gid != e->key.gid)
+		return 0;
+	if (linkat(c->parent_fd, e->path, c->tmp_fd, e->path, 0) < 0)
+		return 0; /* EMLINK, EXDEV, ...: copy instead */
+	c->stats->files_linked++;
+	return 1;
+}
+
+static int same_content_state(const jvs_filekey *a, const struct stat *st)
+{
+	jvs_filekey b;
+	jvs_filekey_from_stat(st, &b);
+	return a->mtime_ns == b.mtime_ns && a->ctime_ns == b.ctime_ns && a->size == b.size &&
+	       a->ino == b.ino;
+}
+
+static int copy_file(snap_ctx *c, const jvs_scan_entry *e, const char *known_hash,
+		     char hash[JVS_HASH_HEX])
+{
+	int src = -1, dst = -1, rc = -1;
+	struct stat before, after;
+	struct timespec ts[2];
+	jvs_filekey key;
+	int64_t recorded;
+
+	src = openat(c->wt_fd, e->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (src < 0) {
+		jvs_error_sys("cannot read '%s'", e->path);
+		if (errno == EACCES)
+			jvs_error_hint("make the file readable, or move it out of the worktree");
+		return -1;
+	}
+	dst = openat(c->tmp_fd, e->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (dst < 0) {
+		jvs_error_sys("cannot create snapshot copy of '%s'", e->path);
+		goto done;
+	}
+	for (int attempt = 0;; attempt++) {
+		recorded = jvs_cache_clock_ns();
+		if (fstat(src, &before) < 0 || !S_ISREG(before.st_mode)) {
+			jvs_error_sys("cannot stat '%s'", e->path);
+			goto done;
+		}
+		if (jvs_engine_copy_data(&c->engine, src, dst, (uint64_t)before.st_size) < 0) {
+			jvs_error_set(jvs_error_last()->cls, "'%s': %s", e->path,
+				      jvs_error_last()->message);
+			goto done;
+		}
+		if (fstat(src, &after) < 0) {
+			jvs_error_sys("cannot stat '%s'", e->path);
+			goto done;
+		}
+		jvs_filekey_from_stat(&before, &key);
+		if (same_content_state(&key, &after))
+			break;
+		if (attempt + 1 >= CHANGE_RETRIES) {
+			jvs_error_set(JVS_E_IO, "'%s' kept changing while being snapshotted",
+				      e->path);
+			jvs_error_hint("stop the program writing it, then snapshot again");
+			goto done;
+		}
+		if (ftruncate(dst, 0) < 0 || lseek(dst, 0, SEEK_SET) < 0 ||
+		    lseek(src, 0, SEEK_SET) < 0) {
+			jvs_error_sys("cannot retry copy of '%s'", e->path);
+			goto done;
+		}
+	}
+	c->stats->files_copied++;
+	c->stats->bytes_copied += (uint64_t)before.st_size;
+	if (known_hash && before.st_mtim.tv_sec * 1000000000LL + before.st_mtim.tv_nsec ==
+				  e->key.mtime_ns &&
+	    before.st_size == e->key.size) {
+		memcpy(hash, known_hash, JVS_HASH_HEX);
+	} else {
+		if (lseek(dst, 0, SEEK_SET) < 0 || jvs_hash_fd(dst, hash) < 0) {
+			jvs_error_sys("cannot hash snapshot copy of '%s'", e->path);
+			goto done;
+		}
+		c->stats->files_hashed++;
+	}
+	jvs_cache_put(c->cache, e->path, &key, hash, recorded);
+	if (copy_xattrs(c, src, dst, e->path) < 0)
+		goto done;
+	if (c->is_root && fchown(dst, before.st_uid, before.st_gid) < 0) {
+		jvs_error_sys("cannot set owner of '%s'", e->path);
+		goto done;
+	}
+	if (fchmod(dst, before.st_mode & 07777) < 0) {
+		jvs_error_sys("cannot set mode of '%s'", e->path);
+		goto done;
+	}
+	set_times(ts, &key);
+	if (futimens(dst, ts) < 0) {
+		jvs_error_sys("cannot set mtime of '%s'", e->path);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (src >= 0)
+		close(src);
+	if (dst >= 0)
+		close(dst);
+	return rc;
+}
+
+static int put_file(snap_ctx *c, const jvs_scan_entry *e, int64_t *total)
+{
+	char hash[JVS_HASH_HEX], cached[JVS_HASH_HEX];
+	int hit = jvs_cache_lookup(c->cache, e->path, &e->key, cached);
+	if (hit) {
+		c->stats->cache_hits++;
+		if (try_link_parent(c, e, cached)) {
+			*total += e->key.size;
+			return jvs_manifest_add(&c->out, JVS_ENT_FILE, e->path, e->key.mode & 07777,
+						e->key.size, cached);
+		}
+	}
+	if (copy_file(c, e, hit ? cached : NULL, hash) < 0)
+		return -1;
+	{
+		struct stat st;
+		if (fstatat(c->tmp_fd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return jvs_error_sys("cannot stat snapshot copy of '%s'", e->path);
+		*total += st.st_size;
+		return jvs_manifest_add(&c->out, JVS_ENT_FILE, e->path, st.st_mode & 07777,
+					st.st_size, hash);
+	}
+}
+
+static int put_symlink(snap_ctx *c, const jvs_scan_entry *e)
+{
+	char target[PATH_MAX + 1], hash[JVS_HASH_HEX];
+	struct timespec ts[2];
+	ssize_t n = readlinkat(c->wt_fd, e->path, target, sizeof target - 1);
+	if (n < 0)
+		return jvs_error_sys("cannot read symlink '%s'", e->path);
+	target[n] = '\0';
+	if (symlinkat(target, c->tmp_fd, e->path) < 0)
+		return jvs_error_sys("cannot create snapshot symlink '%s'", e->path);
+	if (c->is_root && fchownat(c->tmp_fd, e->path, e->key.uid, e->key.gid,
+				   AT_SYMLINK_NOFOLLOW) < 0)
+		return jvs_error_sys("cannot set owner of '%s'", e->path);
+	set_times(ts, &e->key);
+	if (utimensat(c->tmp_fd, e->path, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		return jvs_error_sys("cannot set mtime of '%s'", e->path);
+	jvs_hash_buf(target, (size_t)n, hash);
+	return jvs_manifest_add(&c->out, JVS_ENT_SYMLINK, e->path, 0, -1, hash);
+}
+
+/* Directory modes and times are applied last, deepest first, so that a
+ * read-only directory can still be filled and its mtime is not disturbed. */
+static int finish_dirs(snap_ctx *c, const jvs_scan *s)
+{
+	for (size_t i = s->n; i-- > 0;) {
+		const jvs_scan_entry *e = &s->e[i];
+		struct timespec ts[2];
+		if (e->type != JVS_ENT_DIR)
+			continue;
+		if (c->is_root && fchownat(c->tmp_fd, e->path, e->key.uid, e->key.gid,
+					   AT_SYMLINK_NOFOLLOW) < 0)
+			return jvs_error_sys("cannot set owner of '%s'", e->path);
+		if (fchmodat(c->tmp_fd, e->path, e->key.mode & 07777, 0) < 0)
+			return jvs_error_sys("cannot set mode of '%s'", e->path);
+		set_times(ts, &e->key);
+		if (utimensat(c->tmp_fd, e->path, ts, AT_SYMLINK_NOFOLLOW) < 0)
+			return jvs_error_sys("cannot set mtime of '%s'", e->path);
+	}
+	return 0;
+}
+
+static int materialise(snap_ctx *c, const jvs_scan *s, int64_t *file_count, int64_t *total)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const jvs_scan_entry *e = &s->e[i];
+		switch (e->type) {
+		case JVS_ENT_DIR:
+			if (mkdirat(c->tmp_fd, e->path, 0700) < 0)
+				return jvs_error_sys("cannot create '%s' in snapshot", e->path);
+			if (jvs_manifest_add(&c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777,
+					     -1, NULL) < 0)
+				return -1;
+			break;
+		case JVS_ENT_SYMLINK:
+			if (put_symlink(c, e) < 0)
+				return -1;
+			(*file_count)++;
+			break;
+		case JVS_ENT_FILE:
+			if (put_file(c, e, total) < 0)
+				return -1;
+			(*file_count)++;
+			break;
+		}
+	}
+	return finish_dirs(c, s);
+}
+
+int jvs_descriptor_write(const char *path, jvs_descriptor *d)
+{
+	json_t *j;
+	int rc;
+	if (jvs_descriptor_checksum(d, d->descriptor_checksum) < 0)
+		return -1;
+	j = jvs_descriptor_to_json(d);
+	if (!j)
+		return -1;
+	rc = jvs_json_write_file(path, j);
+	json_decref(j);
+	return rc;
+}
+
+static int write_ready(const jvs_repo *repo, const jvs_descriptor *d)
+{
+	char *p = jvs_repo_pathf(repo, "snapshots/%s.READY", d->snapshot_id);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "snapshot_id", d->snapshot_id,
+			      "created_at", d->created_at, "engine", d->engine,
+			      "descriptor_checksum", d->descriptor_checksum, "payload_root_hash",
+			      d->payload_root_hash);
+	int rc = p && j ? jvs_json_write_file(p, j) : -1;
+	json_decref(j);
+	free(p);
+	return rc;
+}
+
+static int rename_durably(const char *from, const char *to)
+{
+	if (rename(from, to) < 0)
+		return jvs_error_sys("cannot rename '%s'", from);
+	return jvs_fsync_parent(to);
+}
+
+static int new_id(const jvs_repo *repo, const char *parent, char out[JVS_ID_BUF])
+{
+	int64_t ms = jvs_now_ms();
+	if (parent && *parent && jvs_id_ms(parent) >= ms)
+		ms = jvs_id_ms(parent) + 1;
+	for (int tries = 0; tries < 16; tries++) {
+		char *a, *b;
+		int taken;
+		if (jvs_id_generate(ms, out) < 0)
+			return -1;
+		a = jvs_repo_pathf(repo, "descriptors/%s.json", out);
+		b = jvs_repo_pathf(repo, "snapshots/%s.tmp", out);
+		taken = !a || !b || jvs_path_exists(a) || jvs_path_exists(b);
+		free(a);
+		free(b);
+		if (!taken)
+			return 0;
+	}
+	return jvs_error_set(JVS_E_INTERNAL, "cannot find a free snapshot id");
+}
+
+static void cleanup_failed(const jvs_repo *repo, const char *id)
+{
+	jvs_error saved = *jvs_error_last();
+	const char *const fmts[] = {"snapshots/%s.tmp", "manifests/%s.tmp",
+				    "descriptors/%s.json.tmp"};
+	for (size_t i = 0; i < sizeof fmts / sizeof *fmts; i++) {
+		char *p = jvs_repo_pathf(repo, fmts[i], id);
+		if (p)
+			jvs_rm_rf(p);
+		free(p);
+	}
+	{
+		char *name = jvs_strf("snapshot-%s", id);
+		if (name)
+			jvs_intent_remove(repo, name);
+		free(name);
+	}
+	jvs_error_set(saved.cls, "%s", saved.message);
+	if (saved.hint[0])
+		jvs_error_hint("%s", saved.hint);
+}
+
+int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
+			jvs_descriptor *out, jvs_snapshot_stats *stats)
+{
+	jvs_snapshot_stats local_stats;
+	jvs_wt_locks locks = {0};
+	jvs_worktree wt;
+	jvs_descriptor d;
+	jvs_scan scan = {0};
+	jvs_index *idx = NULL;
+	snap_ctx c;
+	char id[JVS_ID_BUF] = "", intent_name[64];
+	char *payload = NULL, *tmp = NULL, *final = NULL, *mtmp = NULL, *mfinal = NULL;
+	char *dtmp = NULL, *dfinal = NULL, *mbytes = NULL;
+	size_t mlen;
+	int64_t file_count = 0, total = 0;
+	int rc = -1, published = 0;
+	json_t *intent = NULL;
+
+	memset(&c, 0, sizeof c);
+	memset(&d, 0, sizeof d);
+	c.wt_fd = c.tmp_fd = c.parent_fd = -1;
+	if (!stats)
+		stats = &local_stats;
+	memset(stats, 0, sizeof *stats);
+	c.stats = stats;
+	c.repo = repo;
+	c.worktree = worktree;
+	c.is_root = geteuid() == 0;
+
+	for (size_t i = 0; i < opts->ntags; i++)
+		if (jvs_tag_validate(opts->tags[i]) < 0)
+			return -1;
+	if (!opts->locked && jvs_lock_worktree(repo, worktree, opts->wait_seconds, &locks) < 0)
+		return -1;
+	if (jvs_worktree_load(repo, worktree, &wt) < 0)
+		goto done;
+	if (jvs_engine_detect(repo, &c.engine) < 0)
+		goto done;
+	if (!opts->autosave && jvs_worktree_is_detached(&wt)) {
+		stats->new_line = 1;
+		snprintf(stats->old_latest, sizeof stats->old_latest, "%s", wt.latest);
+	}
+	if (new_id(repo, wt.head, id) < 0)
+		goto done;
+
+	/* 2. intent */
+	snprintf(intent_name, sizeof intent_name, "snapshot-%s", id);
+	intent = json_pack("{s:s, s:s, s:s, s:o, s:I}", "operation", "snapshot", "snapshot_id", id,
+			   "worktree", worktree, "parent_id", jvs_json_str_or_null(wt.head), "pid",
+			   (json_int_t)getpid());
+	if (!intent || jvs_intent_write(repo, intent_name, intent) < 0)
+		goto done;
+	jvs_fault_point("snapshot-after-intent");
+
+	/* 3-4. payload and manifest */
+	payload = jvs_repo_payload_root(repo, worktree);
+	tmp = jvs_repo_pathf(repo, "snapshots/%s.tmp", id);
+	final = jvs_repo_pathf(repo, "snapshots/%s", id);
+	if (!payload || !tmp || !final)
+		goto fail;
+	c.wt_fd = open(payload, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c.wt_fd < 0) {
+		jvs_error_sys("cannot open worktree '%s'", payload);
+		goto fail;
+	}
+	if (mkdir(tmp, 0700) < 0) {
+		jvs_error_sys("cannot create '%s'", tmp);
+		goto fail;
+	}
+	c.tmp_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c.tmp_fd < 0) {
+		jvs_error_sys("cannot open '%s'", tmp);
+		goto fail;
+	}
+	if (wt.head[0] && jvs_snapshot_is_published(repo, wt.head)) {
+		char *pp = jvs_repo_pathf(repo, "snapshots/%s", wt.head);
+		if (pp && jvs_manifest_load(repo, wt.head, NULL, &c.parent) == 0)
+			c.parent_fd = open(pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		free(pp);
+		jvs_error_clear();
+	}
+	if (jvs_scan_tree(payload, &scan) < 0)
+		goto fail;
+	idx = jvs_index_open(repo);
+	c.cache = jvs_cache_begin(idx, worktree);
+	if (materialise(&c, &scan, &file_count, &total) < 0)
+		goto fail;
+	jvs_fault_point("snapshot-after-payload");
+
+	/* 5. durability of the payload */
+	if (syncfs(c.tmp_fd) < 0) {
+		jvs_error_sys("cannot sync snapshot payload");
+		goto fail;
+	}
+	mbytes = jvs_manifest_format(&c.out, &mlen);
+	if (!mbytes)
+		goto fail;
+	mtmp = jvs_repo_pathf(repo, "manifests/%s.tmp", id);
+	mfinal = jvs_repo_pathf(repo, "manifests/%s", id);
+	dtmp = jvs_repo_pathf(repo, "descriptors/%s.json.tmp", id);
+	dfinal = jvs_repo_pathf(repo, "descriptors/%s.json", id);
+	if (!mtmp || !mfinal || !dtmp || !dfinal)
+		goto fail;
+	if (jvs_write_file_atomic(mtmp, mbytes, mlen) < 0)
+		goto fail;
+
+	/* 6. descriptor */
+	snprintf(d.snapshot_id, sizeof d.snapshot_id, "%s", id);
+	snprintf(d.worktree_name, sizeof d.worktree_name, "%s", worktree);
+	snprintf(d.parent_id, sizeof d.parent_id, "%s", wt.head);
+	jvs_format_time_ms(jvs_id_ms(id), d.created_at);
+	d.note = strdup(opts->note ? opts->note : "");
+	for (size_t i = 0; i < opts->ntags; i++)
+		if (jvs_descriptor_add_tag(&d, opts->tags[i]) < 0)
+			goto fail;
+	snprintf(d.engine, sizeof d.engine, "%s", jvs_engine_name(c.engine.kind));
+	snprintf(d.hash_algorithm, sizeof d.hash_algorithm, "blake2b-256");
+	jvs_hash_buf(mbytes, mlen, d.payload_root_hash);
+	d.file_count = file_count;
+	d.total_bytes = total;
+	if (c.engine.degraded[0] && add_degraded(&c, "%s", c.engine.degraded) < 0)
+		goto fail;
+	d.degraded = c.degraded;
+	d.ndegraded = c.ndegraded;
+	c.degraded = NULL;
+	c.ndegraded = 0;
+	snprintf(d.integrity_state, sizeof d.integrity_state, "verified");
+	if (!d.note || jvs_descriptor_write(dtmp, &d) < 0)
+		goto fail;
+	jvs_fault_point("snapshot-after-descriptor-tmp");
+
+	/* 7-9. publish */
+	close(c.tmp_fd);
+	c.tmp_fd = -1;
+	if (rename_durably(tmp, final) < 0)
+		goto fail;
+	jvs_fault_point("snapshot-after-payload-rename");
+	if (write_ready(repo, &d) < 0)
+		goto fail_published;
+	jvs_fault_point("snapshot-after-ready");
+	if (rename_durably(mtmp, mfinal) < 0)
+		goto fail_published;
+	jvs_fault_point("snapshot-after-manifest");
+	if (rename_durably(dtmp, dfinal) < 0)
+		goto fail_published;
+	published = 1;
+	jvs_fault_point("snapshot-after-descriptor");
+
+	/* 10. worktree pointers */
+	if (!opts->autosave) {
+		snprintf(wt.head, sizeof wt.head, "%s", id);
+		snprintf(wt.latest, sizeof wt.latest, "%s", id);
+		if (jvs_worktree_save(repo, &wt) < 0)
+			goto done;
+	}
+	jvs_fault_point("snapshot-after-head");
+
+	/* 11. intent, audit, index */
+	jvs_intent_remove(repo, intent_name);
+	{
+		json_t *det = json_pack("{s:s, s:o, s:o, s:s, s:b}", "worktree", worktree,
+					"parent_id", jvs_json_str_or_null(d.parent_id), "tags",
+					json_array(), "note", d.note, "autosave", opts->autosave);
+		for (size_t i = 0; det && i < d.ntags; i++)
+			json_array_append_new(json_object_get(det, "tags"), json_string(d.tags[i]));
+		if (jvs_audit_append(repo, "snapshot", id, det, NULL) < 0)
+			goto done;
+	}
+	jvs_cache_commit(c.cache, 1);
+	c.cache = NULL;
+	rc = 0;
+	goto done;
+
+fail_published:
+	/* payload renamed but not all records in place: remove what is there. */
+	{
+		jvs_error saved = *jvs_error_last();
+		char *ready = jvs_repo_pathf(repo, "snapshots/%s.READY", id);
+		if (ready)
+			unlink(ready);
+		free(ready);
+		jvs_rm_rf(final);
+		unlink(mfinal);
+		jvs_error_set(saved.cls, "%s", saved.message);
+	}
+fail:
+	cleanup_failed(repo, id);
+done:
+	if (rc == 0 && out) {
+		*out = d;
+		memset(&d, 0, sizeof d);
+	}
+	(void)published;
+	jvs_cache_abort(c.cache);
+	jvs_index_close(idx);
+	jvs_descriptor_clear(&d);
+	jvs_strv_free(c.degraded, c.ndegraded);
+	jvs_manifest_clear(&c.parent);
+	jvs_manifest_clear(&c.out);
+	jvs_scan_clear(&scan);
+	if (c.wt_fd >= 0)
+		close(c.wt_fd);
+	if (c.tmp_fd >= 0)
+		close(c.tmp_fd);
+	if (c.parent_fd >= 0)
+		close(c.parent_fd);
+	json_decref(intent);
+	free(payload);
+	free(tmp);
+	free(final);
+	free(mtmp);
+	free(mfinal);
+	free(dtmp);
+	free(dfinal);
+	free(mbytes);
+	if (!opts->locked)
+		jvs_unlock_worktree(&locks);
+	return rc;
+}

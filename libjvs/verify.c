@@ -1,0 +1,508 @@
+#include "jvs/verify.h"
+#include "jvs/audit.h"
+#include "jvs/descriptor.h"
+#include "jvs/fsutil.h"
+#include "jvs/hash.h"
+#include "jvs/json.h"
+#include "jvs/manifest.h"
+#include "jvs/scan.h"
+#include "jvs/worktree.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_THREADS 8
+
+typedef struct {
+	uint64_t dev, ino;
+	char hash[JVS_HASH_HEX];
+	int used;
+} inode_slot;
+
+struct jvs_verifier {
+	const jvs_repo *repo;
+	int quick;
+	inode_slot *slots;
+	size_t nslots, used;
+	jvs_verify_progress progress;
+	void *progress_arg;
+	uint64_t bytes_done, files_done;
+};
+
+typedef struct {
+	const char *path;
+	const char *want;
+	uint64_t dev, ino;
+	int64_t size;
+	char got[JVS_HASH_HEX];
+	int failed;
+} hash_job;
+
+typedef struct {
+	jvs_verifier *v;
+	int dirfd;
+	hash_job *jobs;
+	size_t njobs, next;
+	pthread_mutex_t mu;
+} job_queue;
+
+jvs_verifier *jvs_verifier_new(const jvs_repo *repo, int quick)
+{
+	jvs_verifier *v = calloc(1, sizeof *v);
+	if (!v) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	v->repo = repo;
+	v->quick = quick;
+	return v;
+}
+
+void jvs_verifier_set_progress(jvs_verifier *v, jvs_verify_progress fn, void *arg)
+{
+	v->progress = fn;
+	v->progress_arg = arg;
+}
+
+void jvs_verifier_free(jvs_verifier *v)
+{
+	if (!v)
+		return;
+	free(v->slots);
+	free(v);
+}
+
+static size_t slot_index(const jvs_verifier *v, uint64_t dev, uint64_t ino)
+{
+	uint64_t h = (dev * 0x9E3779B97F4A7C15ULL) ^ (ino * 0xC2B2AE3D27D4EB4FULL);
+	return (size_t)(h & (v->nslots - 1));
+}
+
+static const char *inode_lookup(const jvs_verifier *v, uint64_t dev, uint64_t ino)
+{
+	if (!v->nslots)
+		return NULL;
+	for (size_t i = slot_index(v, dev, ino);; i = (i + 1) & (v->nslots - 1)) {
+		const inode_slot *s = &v->slots[i];
+		if (!s->used)
+			return NULL;
+		if (s->dev == dev && s->ino == ino)
+			return s->hash;
+	}
+}
+
+static void inode_insert(jvs_verifier *v, uint64_t dev, uint64_t ino, const char *hash)
+{
+	if ((v->used + 1) * 2 > v->nslots) {
+		size_t old_n = v->nslots, n = old_n ? old_n * 2 : 1024;
+		inode_slot *old = v->slots, *ns = calloc(n, sizeof *ns);
+		if (!ns)
+			return; /* memo is an optimisation only */
+		v->slots = ns;
+		v->nslots = n;
+		v->used = 0;
+		for (size_t i = 0; i < old_n; i++)
+			if (old[i].used)
+				inode_insert(v, old[i].dev, old[i].ino, old[i].hash);
+		free(old);
+	}
+	for (size_t i = slot_index(v, dev, ino);; i = (i + 1) & (v->nslots - 1)) {
+		inode_slot *s = &v->slots[i];
+		if (s->used && s->dev == dev && s->ino == ino)
+			return;
+		if (!s->used) {
+			s->used = 1;
+			s->dev = dev;
+			s->ino = ino;
+			memcpy(s->hash, hash, JVS_HASH_HEX);
+			v->used++;
+			return;
+		}
+	}
+}
+
+static void add_error(jvs_verify_result *res, jvs_error_class cls, const char *path,
+		      const char *detail)
+{
+	json_array_append_new(res->errors,
+			      json_pack("{s:s, s:o, s:s}", "class", jvs_error_class_name(cls),
+					"path", jvs_json_str_or_null(path), "detail", detail));
+	if (res->first_class == JVS_OK) {
+		res->first_class = cls;
+		if (path)
+			snprintf(res->first_detail, sizeof res->first_detail, "%s: %s", path,
+				 detail);
+		else
+			snprintf(res->first_detail, sizeof res->first_detail, "%s", detail);
+	}
+	if (cls == JVS_E_PAYLOAD_HASH_MISMATCH)
+		res->tamper_detected = 1;
+}
+
+static void *hash_worker(void *arg)
+{
+	job_queue *q = arg;
+	for (;;) {
+		hash_job *j;
+		int fd;
+		pthread_mutex_lock(&q->mu);
+		if (q->next >= q->njobs) {
+			pthread_mutex_unlock(&q->mu);
+			return NULL;
+		}
+		j = &q->jobs[q->next++];
+		pthread_mutex_unlock(&q->mu);
+		fd = openat(q->dirfd, j->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || jvs_hash_fd(fd, j->got) < 0)
+			j->failed = 1;
+		if (fd >= 0)
+			close(fd);
+		if (q->v->progress) {
+			pthread_mutex_lock(&q->mu);
+			q->v->bytes_done += (uint64_t)j->size;
+			q->v->files_done++;
+			q->v->progress(q->v->progress_arg, q->v->bytes_done, q->v->files_done);
+			pthread_mutex_unlock(&q->mu);
+		}
+	}
+}
+
+static int thread_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
+static void hash_jobs(jvs_verifier *v, int dirfd, hash_job *jobs, size_t n)
+{
+	job_queue q = {.v = v, .dirfd = dirfd, .jobs = jobs, .njobs = n};
+	pthread_t th[MAX_THREADS];
+	int nt = thread_count(), started = 0;
+	if ((size_t)nt > n)
+		nt = (int)n;
+	pthread_mutex_init(&q.mu, NULL);
+	for (int i = 1; i < nt; i++)
+		if (pthread_create(&th[started], NULL, hash_worker, &q) == 0)
+			started++;
+	hash_worker(&q);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&q.mu);
+}
+
+static void check_symlink(int dirfd, const jvs_manifest_entry *m, jvs_verify_result *res)
+{
+	char target[PATH_MAX + 1], got[JVS_HASH_HEX];
+	ssize_t n = readlinkat(dirfd, m->path, target, sizeof target - 1);
+	if (n < 0) {
+		add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, m->path, "symlink unreadable");
+		return;
+	}
+	jvs_hash_buf(target, (size_t)n, got);
+	if (strcmp(got, m->hash))
+		add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, m->path, "symlink target changed");
+}
+
+/* Compares the payload tree with the manifest; queues content hashing. */
+static int compare_payload(jvs_verifier *v, const char *dir, const jvs_manifest *m,
+			   jvs_verify_result *res)
+{
+	jvs_scan scan;
+	hash_job *jobs = NULL;
+	size_t njobs = 0, i = 0, j = 0;
+	int dirfd;
+	if (jvs_scan_tree(dir, &scan) < 0) {
+		add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, NULL, jvs_error_last()->message);
+		return 0;
+	}
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	jobs = calloc(m->n + 1, sizeof *jobs);
+	if (dirfd < 0 || !jobs) {
+		jvs_scan_clear(&scan);
+		free(jobs);
+		if (dirfd >= 0)
+			close(dirfd);
+		return jvs_error_sys("cannot open '%s'", dir);
+	}
+	while (i < m->n || j < scan.n) {
+		int c = i >= m->n ? 1 : j >= scan.n ? -1 : strcmp(m->e[i].path, scan.e[j].path);
+		if (c < 0) {
+			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, m->e[i].path, "missing");
+			i++;
+			continue;
+		}
+		if (c > 0) {
+			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, scan.e[j].path,
+				  "extra entry not in manifest");
+			j++;
+			continue;
+		}
+		const jvs_manifest_entry *me = &m->e[i];
+		const jvs_scan_entry *se = &scan.e[j];
+		i++, j++;
+		if (me->type != se->type) {
+			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path, "type changed");
+			continue;
+		}
+		if (me->type != JVS_ENT_SYMLINK && (se->key.mode & 07777) != me->mode) {
+			char d[64];
+			snprintf(d, sizeof d, "mode %04o, manifest says %04o", se->key.mode & 07777,
+				 me->mode);
+			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path, d);
+		}
+		if (me->type == JVS_ENT_SYMLINK) {
+			check_symlink(dirfd, me, res);
+		} else if (me->type == JVS_ENT_FILE) {
+			const char *known;
+			if (se->key.size != me->size) {
+				add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path, "size changed");
+				continue;
+			}
+			if (v->quick)
+				continue;
+			known = inode_lookup(v, se->key.dev, se->key.ino);
+			if (known) {
+				if (strcmp(known, me->hash))
+					add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path,
+						  "content changed");
+				continue;
+			}
+			jobs[njobs].path = me->path;
+			jobs[njobs].want = me->hash;
+			jobs[njobs].dev = se->key.dev;
+			jobs[njobs].ino = se->key.ino;
+			jobs[njobs].size = se->key.size;
+			njobs++;
+		}
+	}
+	if (njobs)
+		hash_jobs(v, dirfd, jobs, njobs);
+	for (size_t k = 0; k < njobs; k++) {
+		if (jobs[k].failed) {
+			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, jobs[k].path, "unreadable");
+			continue;
+		}
+		inode_insert(v, jobs[k].dev, jobs[k].ino, jobs[k].got);
+		if (strcmp(jobs[k].got, jobs[k].want))
+			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, jobs[k].path, "content changed");
+	}
+	free(jobs);
+	close(dirfd);
+	jvs_scan_clear(&scan);
+	return 0;
+}
+
+static void check_ready(const jvs_repo *repo, const jvs_descriptor *d, jvs_verify_result *res)
+{
+	char *p = jvs_repo_pathf(repo, "snapshots/%s.READY", d->snapshot_id);
+	json_t *j = NULL;
+	const char *sum, *root;
+	if (!p)
+		return;
+	if (!jvs_path_exists(p)) {
+		add_error(res, JVS_E_PARTIAL_SNAPSHOT, NULL, ".READY marker is missing");
+	} else if (jvs_json_load_file(p, JVS_E_PARTIAL_SNAPSHOT, &j) < 0) {
+		add_error(res, JVS_E_PARTIAL_SNAPSHOT, NULL, ".READY marker is unreadable");
+	} else {
+		sum = jvs_json_str(j, "descriptor_checksum");
+		root = jvs_json_str(j, "payload_root_hash");
+		if (!sum || strcmp(sum, d->descriptor_checksum) || !root ||
+		    strcmp(root, d->payload_root_hash))
+			add_error(res, JVS_E_DESCRIPTOR_CORRUPT, NULL,
+				  ".READY marker disagrees with the descriptor");
+	}
+	json_decref(j);
+	free(p);
+	jvs_error_clear();
+}
+
+int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
+{
+	jvs_descriptor d;
+	jvs_manifest m;
+	char *dir = NULL;
+	int rc = 0;
+	memset(res, 0, sizeof *res);
+	snprintf(res->snapshot_id, sizeof res->snapshot_id, "%s", id);
+	res->errors = json_array();
+	res->checksum_valid = res->payload_hash_valid = 1;
+	if (jvs_descriptor_load(v->repo, id, &d) < 0) {
+		res->checksum_valid = 0;
+		res->payload_hash_valid = 0;
+		add_error(res, jvs_error_last()->cls == JVS_E_NOT_FOUND ? JVS_E_PARTIAL_SNAPSHOT
+									: JVS_E_DESCRIPTOR_CORRUPT,
+			  NULL, jvs_error_last()->message);
+		res->tamper_detected = 1;
+		jvs_error_clear();
+		return 0;
+	}
+	check_ready(v->repo, &d, res);
+	if (jvs_manifest_load(v->repo, id, d.payload_root_hash, &m) < 0) {
+		res->payload_hash_valid = 0;
+		add_error(res, jvs_error_last()->cls, NULL, jvs_error_last()->message);
+		res->tamper_detected = 1;
+		jvs_error_clear();
+		goto done;
+	}
+	dir = jvs_repo_pathf(v->repo, "snapshots/%s", id);
+	if (!dir) {
+		rc = -1;
+	} else if (!jvs_is_dir(dir)) {
+		add_error(res, JVS_E_PARTIAL_SNAPSHOT, NULL, "payload directory is missing");
+	} else if (compare_payload(v, dir, &m, res) < 0) {
+		rc = -1;
+	}
+	if (res->first_class == JVS_E_PAYLOAD_HASH_MISMATCH)
+		res->payload_hash_valid = 0;
+	jvs_manifest_clear(&m);
+done:
+	if (res->first_class == JVS_E_DESCRIPTOR_CORRUPT)
+		res->tamper_detected = 1;
+	free(dir);
+	jvs_descriptor_clear(&d);
+	return rc;
+}
+
+void jvs_verify_result_clear(jvs_verify_result *res)
+{
+	json_decref(res->errors);
+	res->errors = NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void collect_ids(const char *dir, const char *suffix, char ***v, size_t *n, size_t *cap)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t sl = strlen(suffix);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char id[JVS_ID_BUF];
+		if (strlen(de->d_name) != JVS_ID_LEN + sl || strcmp(de->d_name + JVS_ID_LEN, suffix))
+			continue;
+		memcpy(id, de->d_name, JVS_ID_LEN);
+		id[JVS_ID_LEN] = '\0';
+		if (!jvs_id_is_valid(id))
+			continue;
+		if (*n == *cap) {
+			char **nv = realloc(*v, (*cap = *cap ? *cap * 2 : 64) * sizeof *nv);
+			if (!nv)
+				break;
+			*v = nv;
+		}
+		(*v)[(*n)++] = strdup(id);
+	}
+	closedir(d);
+}
+
+int jvs_verify_all_ids(const jvs_repo *repo, char ***out, size_t *n)
+{
+	char *ddir = jvs_repo_path(repo, "descriptors"), *sdir = jvs_repo_path(repo, "snapshots");
+	char **v = NULL;
+	size_t cnt = 0, cap = 0, w = 0;
+	if (!ddir || !sdir) {
+		free(ddir);
+		free(sdir);
+		return -1;
+	}
+	collect_ids(ddir, ".json", &v, &cnt, &cap);
+	collect_ids(sdir, ".READY", &v, &cnt, &cap);
+	free(ddir);
+	free(sdir);
+	qsort(v, cnt, sizeof *v, cmp_str);
+	for (size_t i = 0; i < cnt; i++) {
+		if (w && !strcmp(v[w - 1], v[i])) {
+			free(v[i]);
+			continue;
+		}
+		v[w++] = v[i];
+	}
+	*out = v;
+	*n = w;
+	return 0;
+}
+
+static void check_head(const jvs_repo *repo, size_t records, const char *last, int *ok,
+		       char *detail, size_t detail_len)
+{
+	char *p = jvs_repo_path(repo, "audit/audit.head");
+	json_t *h = NULL;
+	if (p && jvs_path_exists(p) && jvs_json_load_file(p, JVS_E_AUDIT_CHAIN_BROKEN, &h) == 0) {
+		const char *want = jvs_json_str(h, "record_hash");
+		json_int_t n = json_integer_value(json_object_get(h, "records"));
+		if ((size_t)n != records || !want || strcmp(want, last)) {
+			*ok = 0;
+			snprintf(detail, detail_len,
+				 "audit log holds %zu records but %lld were written: it was truncated "
+				 "or rewritten",
+				 records, (long long)n);
+		}
+	}
+	jvs_error_clear();
+	json_decref(h);
+	free(p);
+}
+
+int jvs_verify_audit(const jvs_repo *repo, int *ok, char *detail, size_t detail_len)
+{
+	char *p = jvs_repo_path(repo, "audit/audit.jsonl"), *buf = NULL, *line, *save = NULL;
+	char prev[JVS_HASH_HEX] = "", got[JVS_HASH_HEX];
+	size_t len, lineno = 0;
+	*ok = 1;
+	detail[0] = '\0';
+	if (!p)
+		return -1;
+	if (jvs_read_file(p, &buf, &len) < 0) {
+		free(p);
+		*ok = 0;
+		snprintf(detail, detail_len, "audit log is missing or unreadable");
+		jvs_error_clear();
+		return 0;
+	}
+	free(p);
+	if (len > 0 && buf[len - 1] != '\n') {
+		*ok = 0;
+		snprintf(detail, detail_len, "audit log ends with a partial record");
+	}
+	for (line = strtok_r(buf, "\n", &save); line && *ok; line = strtok_r(NULL, "\n", &save)) {
+		json_t *rec = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+		const char *rh = jvs_json_str(rec, "record_hash");
+		json_t *ph = json_object_get(rec, "prev_hash");
+		lineno++;
+		if (!rec || !rh || !ph) {
+			*ok = 0;
+			snprintf(detail, detail_len, "audit record %zu is malformed", lineno);
+		} else if ((prev[0] && (!json_is_string(ph) || strcmp(json_string_value(ph), prev))) ||
+			   (!prev[0] && !json_is_null(ph))) {
+			*ok = 0;
+			snprintf(detail, detail_len, "audit record %zu does not chain to record %zu",
+				 lineno, lineno - 1);
+		} else if (jvs_audit_record_hash(rec, got) < 0 || strcmp(got, rh)) {
+			*ok = 0;
+			snprintf(detail, detail_len, "audit record %zu was altered (record_hash)",
+				 lineno);
+		} else {
+			snprintf(prev, sizeof prev, "%s", rh);
+		}
+		json_decref(rec);
+	}
+	free(buf);
+	if (*ok)
+		check_head(repo, lineno, prev, ok, detail, detail_len);
+	return 0;
+}
