@@ -14,6 +14,18 @@
 #define JVS_VERSION "0.1.0"
 #endif
 
+/* glibc hands argc/argv to ELF constructors: this lets cli_bad_option name
+ * the offending word without every main() passing argv along. getopt_long
+ * permutes this same array, so argv[optind - 1] stays right. */
+static char **saved_argv;
+static int saved_argc;
+
+__attribute__((constructor)) static void save_args(int argc, char **argv)
+{
+	saved_argc = argc;
+	saved_argv = argv;
+}
+
 void cli_init(cli *c, const char *prog, const char *usage)
 {
 	memset(c, 0, sizeof *c);
@@ -94,10 +106,18 @@ int cli_usage_error(cli *c, const char *fmt, ...)
 
 int cli_bad_option(cli *c)
 {
+	const char *word = saved_argv && optind > 0 && optind <= saved_argc
+				   ? saved_argv[optind - 1]
+				   : NULL;
 	if (optopt && optopt < 0x100 && optopt > ' ')
-		return cli_usage_error(c, "unknown or incomplete option '-%c'", optopt);
-	return cli_usage_error(c, "unknown or incomplete option '%s'",
-			       optind > 0 ? "(see usage)" : "");
+		return cli_usage_error(c, "unknown option '-%c', or it lacks its value", optopt);
+	if (word && word[0] == '-' && word[1] == '-') {
+		const char *eq = strchr(word, '=');
+		int len = eq ? (int)(eq - word) : (int)strlen(word);
+		return cli_usage_error(c, "unknown option '%.*s', or it lacks its value", len,
+				       word);
+	}
+	return cli_usage_error(c, "unknown or incomplete option");
 }
 
 int cli_open_repo(cli *c, jvs_repo **out)

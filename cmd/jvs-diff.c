@@ -18,22 +18,6 @@ static const char usage[] = "jvs-diff [FROM [TO]] [--stat] [--json]";
 
 enum { OPT_STAT = CLI_OPT_FIRST_PRIVATE };
 
-/* Like jvs_ref_resolve, but a full id whose descriptor fails to load
- * reports why (E_DESCRIPTOR_CORRUPT...) instead of E_NOT_FOUND. */
-static int resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
-		   const char *ref, char out[JVS_ID_BUF])
-{
-	for (size_t i = 0; i < cat->nbad; i++) {
-		jvs_descriptor d;
-		if (strcmp(cat->bad[i], ref))
-			continue;
-		if (jvs_descriptor_load(repo, ref, &d) < 0)
-			return -1;
-		jvs_descriptor_clear(&d);
-	}
-	return jvs_ref_resolve(repo, cat, worktree, ref, out);
-}
-
 static json_t *path_json(const char *path)
 {
 	json_t *s = json_string(path);
@@ -50,15 +34,17 @@ static int print_json(cli *c, const char *from, const char *to, const jvs_change
 	json_t *arr[3] = {json_array(), json_array(), json_array()}; /* A, D, M */
 	json_t *j;
 	for (size_t i = 0; i < ch->n; i++) {
-		int k = ch->c[i].kind == JVS_CHANGE_ADDED ? 0 : ch->c[i].kind == JVS_CHANGE_DELETED ? 1 : 2;
+		int k = ch->c[i].kind == JVS_CHANGE_ADDED     ? 0
+		        : ch->c[i].kind == JVS_CHANGE_DELETED ? 1
+		                                              : 2;
 		json_array_append_new(arr[k], path_json(ch->c[i].path));
 	}
 	j = json_pack("{s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o}", "from_snapshot_id",
-		      jvs_json_str_or_null(from), "to_snapshot_id", jvs_json_str_or_null(to),
-		      "total_added", (json_int_t)json_array_size(arr[0]), "total_removed",
-		      (json_int_t)json_array_size(arr[1]), "total_modified",
-		      (json_int_t)json_array_size(arr[2]), "added", arr[0], "removed", arr[1],
-		      "modified", arr[2]);
+	              jvs_json_str_or_null(from), "to_snapshot_id", jvs_json_str_or_null(to),
+	              "total_added", (json_int_t)json_array_size(arr[0]), "total_removed",
+	              (json_int_t)json_array_size(arr[1]), "total_modified",
+	              (json_int_t)json_array_size(arr[2]), "added", arr[0], "removed", arr[1],
+	              "modified", arr[2]);
 	return cli_print_json(c, j);
 }
 
@@ -67,7 +53,9 @@ static void print_text(const jvs_changes *ch, int stat)
 	size_t n[3] = {0, 0, 0};
 	for (size_t i = 0; i < ch->n; i++) {
 		char *esc;
-		n[ch->c[i].kind == JVS_CHANGE_ADDED ? 0 : ch->c[i].kind == JVS_CHANGE_MODIFIED ? 1 : 2]++;
+		n[ch->c[i].kind == JVS_CHANGE_ADDED      ? 0
+		  : ch->c[i].kind == JVS_CHANGE_MODIFIED ? 1
+		                                         : 2]++;
 		if (stat)
 			continue;
 		esc = jvs_path_escape(ch->c[i].path);
@@ -80,7 +68,7 @@ static void print_text(const jvs_changes *ch, int stat)
 
 /* No operand: the head's parent against the head. */
 static int default_range(const jvs_repo *repo, const char *worktree, char from[JVS_ID_BUF],
-			 char to[JVS_ID_BUF])
+                         char to[JVS_ID_BUF])
 {
 	jvs_worktree wt;
 	jvs_descriptor d;
@@ -101,9 +89,9 @@ static int default_range(const jvs_repo *repo, const char *worktree, char from[J
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"stat", no_argument, NULL, OPT_STAT},
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {"stat", no_argument, NULL, OPT_STAT},
+	    {NULL, 0, NULL, 0},
 	};
 	cli c;
 	jvs_repo *repo = NULL;
@@ -137,12 +125,12 @@ int main(int argc, char **argv)
 			goto fail;
 	} else {
 		if (jvs_catalog_load(repo, &cat) < 0 ||
-		    resolve(repo, &cat, worktree, argv[0], from) < 0 ||
-		    (argc == 2 && resolve(repo, &cat, worktree, argv[1], to) < 0))
+		    jvs_ref_resolve(repo, &cat, worktree, argv[0], from) < 0 ||
+		    (argc == 2 && jvs_ref_resolve(repo, &cat, worktree, argv[1], to) < 0))
 			goto fail;
 	}
 	r = argc == 1 ? jvs_changes_worktree(repo, worktree, from, &ch)
-		      : jvs_changes_snapshots(repo, from, to, &ch);
+	              : jvs_changes_snapshots(repo, from, to, &ch);
 	if (r < 0)
 		goto fail;
 	if (c.json)

@@ -56,19 +56,24 @@ int main(int argc, char **argv)
 		} else if (opt == OPT_REPAIR_RUNTIME) {
 			runtime = 1;
 		} else if (opt == OPT_REPAIR) {
-			if (!jvs_doctor_is_repair(optarg))
-				return cli_usage_error(&c,
+			if (!jvs_doctor_is_repair(optarg)) {
+				rc = cli_usage_error(&c,
 						       "unknown repair '%s' (clean_tmp, clean_intents, "
 						       "rebuild_index, advance_head, audit_repair, "
 						       "resume_gc)",
 						       optarg);
+				goto out;
+			}
 			wanted[nwanted++] = optarg;
 		} else {
-			return cli_bad_option(&c);
+			rc = cli_bad_option(&c);
+			goto out;
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+	if (optind < argc) {
+		rc = cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
 
 	if (cli_open_repo(&c, &repo) < 0 || jvs_doctor_check(repo, strict, &before) < 0)
 		goto fail;

@@ -9,10 +9,10 @@
 #include <string.h>
 
 static const char usage[] =
-	"jvs-gc-plan [--keep-last N] [--keep-hourly N] [--keep-daily N]\n"
-	"            [--keep-weekly N] [--keep-monthly N] [--keep-yearly N]\n"
-	"            [--keep-within DURATION] [--keep-tag TAG]... [--keep-tagged]\n"
-	"            [--policy NAME] [--json]";
+    "jvs-gc-plan [--keep-last N] [--keep-hourly N] [--keep-daily N]\n"
+    "            [--keep-weekly N] [--keep-monthly N] [--keep-yearly N]\n"
+    "            [--keep-within DURATION] [--keep-tag TAG]... [--keep-tagged]\n"
+    "            [--policy NAME] [--json]";
 
 enum {
 	OPT_LAST = CLI_OPT_FIRST_PRIVATE,
@@ -26,6 +26,9 @@ enum {
 	OPT_TAGGED,
 	OPT_POLICY
 };
+
+static const char *const count_names[] = {"keep-last",   "keep-hourly",  "keep-daily",
+                                          "keep-weekly", "keep-monthly", "keep-yearly"};
 
 static void human(uint64_t b, char *out, size_t len)
 {
@@ -81,18 +84,18 @@ static int count_arg(cli *c, const char *name, const char *arg, int *out)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"keep-last", required_argument, NULL, OPT_LAST},
-		{"keep-hourly", required_argument, NULL, OPT_HOURLY},
-		{"keep-daily", required_argument, NULL, OPT_DAILY},
-		{"keep-weekly", required_argument, NULL, OPT_WEEKLY},
-		{"keep-monthly", required_argument, NULL, OPT_MONTHLY},
-		{"keep-yearly", required_argument, NULL, OPT_YEARLY},
-		{"keep-within", required_argument, NULL, OPT_WITHIN},
-		{"keep-tag", required_argument, NULL, OPT_TAG},
-		{"keep-tagged", no_argument, NULL, OPT_TAGGED},
-		{"policy", required_argument, NULL, OPT_POLICY},
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {"keep-last", required_argument, NULL, OPT_LAST},
+	    {"keep-hourly", required_argument, NULL, OPT_HOURLY},
+	    {"keep-daily", required_argument, NULL, OPT_DAILY},
+	    {"keep-weekly", required_argument, NULL, OPT_WEEKLY},
+	    {"keep-monthly", required_argument, NULL, OPT_MONTHLY},
+	    {"keep-yearly", required_argument, NULL, OPT_YEARLY},
+	    {"keep-within", required_argument, NULL, OPT_WITHIN},
+	    {"keep-tag", required_argument, NULL, OPT_TAG},
+	    {"keep-tagged", no_argument, NULL, OPT_TAGGED},
+	    {"policy", required_argument, NULL, OPT_POLICY},
+	    {NULL, 0, NULL, 0},
 	};
 	cli c;
 	jvs_repo *repo = NULL;
@@ -105,40 +108,22 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common_option(&c, opt, optarg))
 			continue;
-		switch (opt) {
-		case OPT_LAST:
-			rc = count_arg(&c, "keep-last", optarg, &pol.keep_last);
-			break;
-		case OPT_HOURLY:
-			rc = count_arg(&c, "keep-hourly", optarg, &pol.keep_hourly);
-			break;
-		case OPT_DAILY:
-			rc = count_arg(&c, "keep-daily", optarg, &pol.keep_daily);
-			break;
-		case OPT_WEEKLY:
-			rc = count_arg(&c, "keep-weekly", optarg, &pol.keep_weekly);
-			break;
-		case OPT_MONTHLY:
-			rc = count_arg(&c, "keep-monthly", optarg, &pol.keep_monthly);
-			break;
-		case OPT_YEARLY:
-			rc = count_arg(&c, "keep-yearly", optarg, &pol.keep_yearly);
-			break;
-		case OPT_WITHIN:
+		if (opt >= OPT_LAST && opt <= OPT_YEARLY) {
+			int *counts[] = {&pol.keep_last,   &pol.keep_hourly,  &pol.keep_daily,
+			                 &pol.keep_weekly, &pol.keep_monthly, &pol.keep_yearly};
+			rc = count_arg(&c, count_names[opt - OPT_LAST], optarg,
+			               counts[opt - OPT_LAST]);
+		} else if (opt == OPT_WITHIN) {
 			if (jvs_gc_policy_set_within(&pol, optarg) < 0)
 				rc = cli_fail(&c);
-			break;
-		case OPT_TAG:
+		} else if (opt == OPT_TAG) {
 			if (jvs_gc_policy_add_tag(&pol, optarg) < 0)
 				rc = cli_fail(&c);
-			break;
-		case OPT_TAGGED:
+		} else if (opt == OPT_TAGGED) {
 			pol.keep_tagged = 1;
-			break;
-		case OPT_POLICY:
+		} else if (opt == OPT_POLICY) {
 			policy_name = optarg;
-			break;
-		default:
+		} else {
 			rc = cli_bad_option(&c);
 		}
 		if (rc)

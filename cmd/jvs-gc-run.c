@@ -18,16 +18,16 @@ static json_t *result_json(const jvs_gc_result *r)
 	for (size_t i = 0; ids && i < r->ndeleted; i++)
 		json_array_append_new(ids, json_string(r->deleted[i]));
 	return json_pack("{s:s, s:I, s:o, s:I, s:I}", "plan_id", r->plan_id, "deleted_count",
-			 (json_int_t)r->ndeleted, "deleted", ids, "already_deleted",
-			 (json_int_t)r->already_deleted, "bytes_freed", (json_int_t)r->bytes_freed);
+	                 (json_int_t)r->ndeleted, "deleted", ids, "already_deleted",
+	                 (json_int_t)r->already_deleted, "bytes_freed", (json_int_t)r->bytes_freed);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"plan-id", required_argument, NULL, OPT_PLAN_ID},
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {"plan-id", required_argument, NULL, OPT_PLAN_ID},
+	    {NULL, 0, NULL, 0},
 	};
 	cli c;
 	jvs_repo *repo = NULL;

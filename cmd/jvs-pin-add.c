@@ -16,10 +16,10 @@ enum { OPT_REASON = CLI_OPT_FIRST_PRIVATE, OPT_EXPIRES };
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"reason", required_argument, NULL, OPT_REASON},
-		{"expires", required_argument, NULL, OPT_EXPIRES},
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {"reason", required_argument, NULL, OPT_REASON},
+	    {"expires", required_argument, NULL, OPT_EXPIRES},
+	    {NULL, 0, NULL, 0},
 	};
 	cli c;
 	jvs_repo *repo = NULL;

@@ -13,8 +13,8 @@ static const char usage[] = "jvs-pin-list [--json]";
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	cli c;
 	jvs_repo *repo = NULL;

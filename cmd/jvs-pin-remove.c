@@ -13,7 +13,7 @@ static const char usage[] = "jvs-pin-remove PIN|REF";
 
 /* Pins named by arg: a pin id (or unique prefix of >= 4), else a snapshot. */
 static int select_pins(const jvs_repo *repo, const jvs_pin *pins, size_t n, const char *arg,
-		       char *chosen)
+                       char *chosen)
 {
 	jvs_catalog cat;
 	char id[JVS_ID_BUF];
@@ -35,7 +35,7 @@ static int select_pins(const jvs_repo *repo, const jvs_pin *pins, size_t n, cons
 		if (rc < 0) {
 			if (jvs_error_last()->cls == JVS_E_NOT_FOUND)
 				return jvs_error_set(JVS_E_NOT_FOUND,
-						     "no pin or snapshot matches '%s'", arg),
+				                     "no pin or snapshot matches '%s'", arg),
 				       jvs_error_hint("see 'jvs pin list'");
 			return -1;
 		}
@@ -52,15 +52,15 @@ static int select_pins(const jvs_repo *repo, const jvs_pin *pins, size_t n, cons
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_pin *pins = NULL;
 	size_t n = 0;
 	char *chosen = NULL;
-	json_t *removed = json_array();
+	json_t *removed = NULL;
 	int opt, rc = 0;
 
 	cli_init(&c, "jvs-pin-remove", usage);
@@ -72,8 +72,9 @@ int main(int argc, char **argv)
 	if (argc != 1)
 		return cli_usage_error(&c, "give one pin id or snapshot");
 
-	if (cli_open_repo(&c, &repo) < 0 || jvs_pin_list(repo, &pins, &n) < 0 ||
-	    !(chosen = calloc(n + 1, 1)) || select_pins(repo, pins, n, argv[0], chosen) < 0) {
+	if (!(removed = json_array()) || cli_open_repo(&c, &repo) < 0 ||
+	    jvs_pin_list(repo, &pins, &n) < 0 || !(chosen = calloc(n + 1, 1)) ||
+	    select_pins(repo, pins, n, argv[0], chosen) < 0) {
 		rc = cli_fail(&c);
 		goto out;
 	}

@@ -14,25 +14,37 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 static const char usage[] = "jvs-restore REF | HEAD | --latest-tag TAG [--discard] [-i]";
 
 enum { OPT_LATEST_TAG = CLI_OPT_FIRST_PRIVATE, OPT_DISCARD };
 
-/* Like jvs_ref_resolve, but a full id whose descriptor fails to load
- * reports why (E_DESCRIPTOR_CORRUPT...) instead of E_NOT_FOUND. */
-static int resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
-		   const char *ref, char out[JVS_ID_BUF])
+typedef struct {
+	struct timespec start, last;
+	int shown;
+} progress_state;
+
+static void show_progress(void *arg, uint64_t bytes, uint64_t bytes_total, size_t done,
+                          size_t total)
 {
-	for (size_t i = 0; i < cat->nbad; i++) {
-		jvs_descriptor d;
-		if (strcmp(cat->bad[i], ref))
-			continue;
-		if (jvs_descriptor_load(repo, ref, &d) < 0)
-			return -1;
-		jvs_descriptor_clear(&d);
-	}
-	return jvs_ref_resolve(repo, cat, worktree, ref, out);
+	progress_state *p = arg;
+	struct timespec now;
+	double since_start, since_last;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	since_start =
+	    (double)(now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) / 1e9;
+	since_last = (double)(now.tv_sec - p->last.tv_sec) + (now.tv_nsec - p->last.tv_nsec) / 1e9;
+	if (done < total && (since_start < 0.5 || since_last < 0.2))
+		return;
+	if (done >= total && !p->shown)
+		return;
+	p->last = now;
+	p->shown = 1;
+	fprintf(stderr, "\rrestoring: %zu/%zu entries, %.1f/%.1f MB, %.1f MB/s   ", done, total,
+	        (double)bytes / 1e6, (double)bytes_total / 1e6, (double)bytes / 1e6 / since_start);
+	if (done >= total)
+		fprintf(stderr, "\r\033[K");
 }
 
 static const char *note_of(const char *note)
@@ -53,14 +65,12 @@ static void print_changes(const jvs_changes *ch, int invert)
 }
 
 /* Shows what restoring would do and asks; 1 yes, 0 no, -1 error. */
-static int confirm(const jvs_repo *repo, const char *worktree, const jvs_descriptor *d,
-		   int discard)
+static int confirm(const jvs_repo *repo, const char *worktree, const jvs_descriptor *d, int discard)
 {
 	jvs_worktree wt;
 	jvs_changes to_target, dirty;
 	char line[64], pending[JVS_ID_BUF], *s;
-	fprintf(stderr, "Target: %s  %s  (%s)\n", d->snapshot_id, d->created_at,
-		note_of(d->note));
+	fprintf(stderr, "Target: %s  %s  (%s)\n", d->snapshot_id, d->created_at, note_of(d->note));
 	if (d->ntags) {
 		fprintf(stderr, "Tags:");
 		for (size_t i = 0; i < d->ntags; i++)
@@ -76,18 +86,19 @@ static int confirm(const jvs_repo *repo, const char *worktree, const jvs_descrip
 	}
 	if (jvs_restore_interrupted(repo, worktree, pending))
 		fprintf(stderr, "An interrupted restore to %s is pending%s\n",
-			*pending ? pending : "(unknown)",
-			!strcmp(pending, d->snapshot_id) ? ": this restore finishes it"
-			: discard ? "; --discard abandons it"
-				  : "; this restore will be refused");
+		        *pending ? pending : "(unknown)",
+		        !strcmp(pending, d->snapshot_id) ? ": this restore finishes it"
+		        : discard                        ? "; --discard abandons it"
+		                                         : "; this restore will be refused");
 	else if (dirty.n)
-		fprintf(stderr, discard ? "%zu unsnapshotted change(s) will be DISCARDED\n"
-					: "%zu unsnapshotted change(s) will first be saved "
-					  "(tag autosave)\n",
-			dirty.n);
+		fprintf(stderr,
+		        discard ? "%zu unsnapshotted change(s) will be DISCARDED\n"
+		                : "%zu unsnapshotted change(s) will first be saved "
+		                  "(tag autosave)\n",
+		        dirty.n);
 	if (to_target.n) {
 		fprintf(stderr, "Restoring changes %zu entr%s of %s:\n", to_target.n,
-			to_target.n == 1 ? "y" : "ies", worktree);
+		        to_target.n == 1 ? "y" : "ies", worktree);
 		print_changes(&to_target, 1);
 	} else {
 		fprintf(stderr, "%s already holds exactly these files\n", worktree);
@@ -109,12 +120,12 @@ static int print_result(cli *c, const char *worktree, const jvs_restore_result *
 	json_t *j;
 	if (c->json) {
 		j = json_pack("{s:s, s:s, s:s, s:b, s:o, s:I, s:I, s:I}", "worktree", worktree,
-			      "snapshot_id", r->snapshot_id, "note", r->note ? r->note : "",
-			      "detached", r->detached, "autosave_snapshot_id",
-			      r->autosave_id[0] ? json_string(r->autosave_id) : json_null(),
-			      "written", (json_int_t)r->stats.written, "removed",
-			      (json_int_t)r->stats.removed, "unchanged",
-			      (json_int_t)r->stats.unchanged);
+		              "snapshot_id", r->snapshot_id, "note", r->note ? r->note : "",
+		              "detached", r->detached, "autosave_snapshot_id",
+		              r->autosave_id[0] ? json_string(r->autosave_id) : json_null(),
+		              "written", (json_int_t)r->stats.written, "removed",
+		              (json_int_t)r->stats.removed, "unchanged",
+		              (json_int_t)r->stats.unchanged);
 		return cli_print_json(c, j);
 	}
 	if (c->quiet) {
@@ -123,14 +134,14 @@ static int print_result(cli *c, const char *worktree, const jvs_restore_result *
 	}
 	if (r->resumed)
 		fprintf(stderr, "note: finished the interrupted restore of %s to %s\n", worktree,
-			r->snapshot_id);
+		        r->snapshot_id);
 	if (r->autosave_id[0])
 		printf("Saved unsnapshotted changes as %s (tag autosave)\n", r->autosave_id);
 	printf("Restored %s to %s (%s)\n", worktree, r->snapshot_id, note_of(r->note));
 	if (r->detached) {
 		printf("DETACHED: %s is at %s, %s %s.\n", worktree, r->snapshot_id,
 		       strcmp(r->snapshot_id, r->latest) < 0 ? "an older snapshot than its latest"
-							     : "not at its latest snapshot",
+		                                             : "not at its latest snapshot",
 		       r->latest);
 		printf("  back: jvs restore HEAD    forward from here: jvs worktree fork NAME\n");
 	} else {
@@ -142,20 +153,21 @@ static int print_result(cli *c, const char *worktree, const jvs_restore_result *
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"latest-tag", required_argument, NULL, OPT_LATEST_TAG},
-		{"discard", no_argument, NULL, OPT_DISCARD},
-		{"interactive", no_argument, NULL, 'i'},
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {"latest-tag", required_argument, NULL, OPT_LATEST_TAG},
+	    {"discard", no_argument, NULL, OPT_DISCARD},
+	    {"interactive", no_argument, NULL, 'i'},
+	    {NULL, 0, NULL, 0},
 	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
 	jvs_restore_opts ro = {0};
 	jvs_restore_result res = {0};
+	progress_state ps = {0};
 	const char *worktree, *tag = NULL, *ref = NULL;
 	char id[JVS_ID_BUF];
-	int opt, rc, interactive = 0;
+	int opt, rc, r, interactive = 0;
 
 	cli_init(&c, "jvs-restore", usage);
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "i", longopts, NULL)) != -1) {
@@ -180,8 +192,7 @@ int main(int argc, char **argv)
 	if (cli_open_repo(&c, &repo) < 0 || jvs_repo_require_worktree(repo, &worktree) < 0 ||
 	    jvs_catalog_load(repo, &cat) < 0)
 		goto fail;
-	if ((tag ? jvs_ref_latest_tag(&cat, tag, id)
-		 : resolve(repo, &cat, worktree, ref, id)) < 0)
+	if ((tag ? jvs_ref_latest_tag(&cat, tag, id) : jvs_ref_resolve(repo, &cat, worktree, ref, id)) < 0)
 		goto fail;
 	if (interactive) {
 		const jvs_descriptor *d = jvs_catalog_get(&cat, id);
@@ -194,7 +205,16 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (jvs_restore(repo, worktree, id, &ro, &res) < 0)
+	if (!c.no_progress && !c.quiet && cli_stderr_is_tty()) {
+		clock_gettime(CLOCK_MONOTONIC, &ps.start);
+		ps.last = ps.start;
+		ro.progress = show_progress;
+		ro.progress_arg = &ps;
+	}
+	r = jvs_restore(repo, worktree, id, &ro, &res);
+	if (ps.shown)
+		fprintf(stderr, "\r\033[K");
+	if (r < 0)
 		goto fail;
 	rc = print_result(&c, worktree, &res);
 	goto out;

@@ -41,18 +41,24 @@ int main(int argc, char **argv)
 			tags[so.ntags++] = optarg;
 		else if (opt == 'm')
 			note = optarg;
-		else
+		else {
+			free(tags);
 			return cli_bad_option(&c);
+		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1 || (argc == 1 && note))
+	if (argc > 1 || (argc == 1 && note)) {
+		free(tags);
 		return cli_usage_error(&c, "give one note (quote it if it has spaces)");
+	}
 	if (argc == 1)
 		note = argv[0];
 
-	if (cli_open_repo(&c, &repo) < 0 || jvs_repo_require_worktree(repo, &worktree) < 0)
-		return jvs_repo_free(repo), cli_fail(&c);
+	if (cli_open_repo(&c, &repo) < 0 || jvs_repo_require_worktree(repo, &worktree) < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
 	so.note = note ? note : "";
 	so.tags = tags;
 	so.wait_seconds = c.wait_seconds;

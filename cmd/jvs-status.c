@@ -30,34 +30,33 @@ static void count(const jvs_changes *ch, size_t n[3])
 {
 	n[0] = n[1] = n[2] = 0;
 	for (size_t i = 0; i < ch->n; i++)
-		n[ch->c[i].kind == JVS_CHANGE_ADDED	 ? 0
+		n[ch->c[i].kind == JVS_CHANGE_ADDED      ? 0
 		  : ch->c[i].kind == JVS_CHANGE_MODIFIED ? 1
-							 : 2]++;
+		                                         : 2]++;
 }
 
 static int print_json(cli *c, const jvs_worktree *wt, const char *interrupted,
-		      const jvs_changes *ch)
+                      const jvs_changes *ch)
 {
 	json_t *j, *arr = json_array();
 	size_t n[3];
 	count(ch, n);
 	for (size_t i = 0; arr && i < ch->n; i++) {
 		char k[2] = {(char)ch->c[i].kind, 0};
-		json_array_append_new(arr, json_pack("{s:s, s:o}", "status", k, "path",
-						     path_json(ch->c[i].path)));
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:o}", "status", k, "path", path_json(ch->c[i].path)));
 	}
-	j = json_pack("{s:s, s:o, s:o, s:b, s:b, s:o, s:o, s:I, s:I, s:I}", "worktree",
-		      wt->name, "head_snapshot_id", jvs_json_str_or_null(wt->head),
-		      "latest_snapshot_id", jvs_json_str_or_null(wt->latest), "detached",
-		      jvs_worktree_is_detached(wt), "dirty", ch->n > 0, "interrupted_restore",
-		      interrupted ? json_string(interrupted) : json_null(), "changes", arr,
-		      "added", (json_int_t)n[0], "modified", (json_int_t)n[1], "removed",
-		      (json_int_t)n[2]);
+	j = json_pack("{s:s, s:o, s:o, s:b, s:b, s:o, s:o, s:I, s:I, s:I}", "worktree", wt->name,
+	              "head_snapshot_id", jvs_json_str_or_null(wt->head), "latest_snapshot_id",
+	              jvs_json_str_or_null(wt->latest), "detached", jvs_worktree_is_detached(wt),
+	              "dirty", ch->n > 0, "interrupted_restore",
+	              interrupted ? json_string(interrupted) : json_null(), "changes", arr, "added",
+	              (json_int_t)n[0], "modified", (json_int_t)n[1], "removed", (json_int_t)n[2]);
 	return cli_print_json(c, j);
 }
 
 static void print_text(const jvs_repo *repo, const jvs_worktree *wt, const char *interrupted,
-		       const jvs_changes *ch)
+                       int running, const jvs_changes *ch)
 {
 	jvs_descriptor d;
 	printf("Worktree: %s\n", wt->name);
@@ -77,7 +76,9 @@ static void print_text(const jvs_repo *repo, const jvs_worktree *wt, const char 
 		       wt->latest);
 	else
 		printf("State: HEAD state\n");
-	if (interrupted)
+	if (interrupted && running)
+		printf("Restore to %s in progress\n", *interrupted ? interrupted : "(unknown)");
+	else if (interrupted)
 		printf("Interrupted restore to %s: run 'jvs restore %s' to finish it\n",
 		       *interrupted ? interrupted : "(unknown)",
 		       *interrupted ? interrupted : "REF --discard");
@@ -102,8 +103,8 @@ static void print_text(const jvs_repo *repo, const jvs_worktree *wt, const char 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {NULL, 0, NULL, 0},
 	};
 	cli c;
 	jvs_repo *repo = NULL;
@@ -132,9 +133,9 @@ int main(int argc, char **argv)
 	if (c.quiet) {
 		rc = ch.n > 0 || interrupted;
 	} else if (c.json) {
-		rc = print_json(&c, &wt, interrupted ? target : NULL, &ch);
+		rc = print_json(&c, &wt, interrupted == 1 ? target : NULL, &ch);
 	} else {
-		print_text(repo, &wt, interrupted ? target : NULL, &ch);
+		print_text(repo, &wt, interrupted ? target : NULL, interrupted == 2, &ch);
 		rc = 0;
 	}
 out:

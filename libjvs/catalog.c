@@ -123,6 +123,15 @@ int jvs_ref_resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *wo
 		snprintf(out, JVS_ID_BUF, "%s", ref);
 		return 0;
 	}
+	/* A full id whose descriptor is damaged: say so rather than "not found". */
+	for (size_t i = 0; repo && i < cat->nbad; i++) {
+		jvs_descriptor d;
+		if (strcmp(cat->bad[i], ref))
+			continue;
+		if (jvs_descriptor_load(repo, ref, &d) < 0)
+			return -1;
+		jvs_descriptor_clear(&d);
+	}
 	for (size_t i = cat->n; i-- > 0;)
 		if (jvs_descriptor_has_tag(&cat->d[i], ref)) {
 			snprintf(out, JVS_ID_BUF, "%s", cat->d[i].snapshot_id);

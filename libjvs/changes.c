@@ -57,7 +57,7 @@ int jvs_changes__load_manifest(const jvs_repo *repo, const char *id, jvs_manifes
 }
 
 int jvs_changes__hash_file(jvs_cache *c, int dir_fd, const char *path, int lenient,
-			   char out[JVS_HASH_HEX])
+                           char out[JVS_HASH_HEX])
 {
 	struct stat before, after;
 	jvs_filekey key;
@@ -129,7 +129,9 @@ int jvs_changes_manifests(const jvs_manifest *from, const jvs_manifest *to, jvs_
 	size_t i = 0, j = 0;
 	memset(out, 0, sizeof *out);
 	while (i < from->n || j < to->n) {
-		int cmp = i >= from->n ? 1 : j >= to->n ? -1 : strcmp(from->e[i].path, to->e[j].path);
+		int cmp = i >= from->n ? 1
+		          : j >= to->n ? -1
+		                       : strcmp(from->e[i].path, to->e[j].path);
 		int rc = 0;
 		if (cmp < 0)
 			rc = add_change(out, JVS_CHANGE_DELETED, from->e[i++].path);
@@ -148,8 +150,7 @@ int jvs_changes_manifests(const jvs_manifest *from, const jvs_manifest *to, jvs_
 	return 0;
 }
 
-int jvs_changes_snapshots(const jvs_repo *repo, const char *from, const char *to,
-			  jvs_changes *out)
+int jvs_changes_snapshots(const jvs_repo *repo, const char *from, const char *to, jvs_changes *out)
 {
 	jvs_manifest a, b;
 	int rc = -1;
@@ -169,7 +170,7 @@ done:
 /* 1 when the worktree entry s differs from manifest entry e. The cache
  * lookup for files happens here, once per scanned file, in path order. */
 static int entry_differs(jvs_cache *cache, int root_fd, const jvs_scan_entry *s,
-			 const jvs_manifest_entry *e)
+                         const jvs_manifest_entry *e)
 {
 	char hash[JVS_HASH_HEX];
 	int hit = 0, rc;
@@ -194,7 +195,7 @@ static int entry_differs(jvs_cache *cache, int root_fd, const jvs_scan_entry *s,
 }
 
 int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char *id,
-			 jvs_changes *out)
+                         jvs_changes *out)
 {
 	jvs_manifest m;
 	jvs_scan scan = {0};

@@ -13,7 +13,7 @@
  * the file vanished, is no longer a regular file or (lenient) cannot be
  * read, -1 on error. */
 int jvs_changes__hash_file(jvs_cache *c, int dir_fd, const char *path, int lenient,
-			   char out[JVS_HASH_HEX]);
+                           char out[JVS_HASH_HEX]);
 
 /* BLAKE2b-256 of a symlink's target string; 1, 0 (gone or not a symlink), -1. */
 int jvs_changes__hash_link(int dir_fd, const char *path, char out[JVS_HASH_HEX]);

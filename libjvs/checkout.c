@@ -11,7 +11,8 @@
  *           staged entries into place, fix metadata of kept entries, then
  *           directory modes and mtimes deepest first; syncfs.
  * Every dest path is reached through directories opened with O_NOFOLLOW,
- * so a symlink in dest is replaced, never followed. */
+ * so a symlink in dest is replaced, never followed. Sockets, FIFOs and
+ * devices in dest are removed or replaced like any other entry. */
 #include "jvs/checkout.h"
 #include "changes_int.h"
 #include "jvs/descriptor.h"
@@ -46,8 +47,12 @@ typedef struct {
 	int is_root;
 	unsigned char *act;    /* per manifest entry */
 	unsigned char *remove; /* per scan entry */
-	int modified;	       /* something in dest was changed */
-	char *pdir;	       /* cached parent directory (relative path) */
+	int modified;          /* something in dest was changed */
+	jvs_checkout_progress progress;
+	void *progress_arg;
+	uint64_t bytes_total, bytes_done;
+	size_t todo, done;
+	char *pdir; /* cached parent directory (relative path) */
 	int pfd;
 } co_ctx;
 
@@ -112,7 +117,8 @@ static int parent_of(co_ctx *c, const char *path, const char **leaf)
 		if (nfd < 0) {
 			jvs_error_sys("cannot enter '%.*s'", (int)(end - path), path);
 			if (errno == ENOTDIR || errno == ELOOP)
-				jvs_error_hint("the worktree changed during the restore; run it again");
+				jvs_error_hint(
+				    "the worktree changed during the restore; run it again");
 			if (start == c->pfd)
 				drop_parent(c);
 			return -1;
@@ -141,12 +147,12 @@ static int plan(co_ctx *c)
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	while (i < c->scan.n || j < c->m.n) {
 		int cmp = i >= c->scan.n ? 1
-			  : j >= c->m.n	 ? -1
-					 : strcmp(c->scan.e[i].path, c->m.e[j].path);
+		          : j >= c->m.n  ? -1
+		                         : strcmp(c->scan.e[i].path, c->m.e[j].path);
 		const jvs_scan_entry *s;
 		const jvs_manifest_entry *e;
 		char hash[JVS_HASH_HEX];
-		int hit = 0, r;
+		int hit = 0, special, r;
 		if (cmp < 0) {
 			c->remove[i++] = 1;
 			continue;
@@ -157,9 +163,10 @@ static int plan(co_ctx *c)
 			continue;
 		}
 		s = &c->scan.e[i];
-		if (s->type == JVS_ENT_FILE)
+		special = s->type == JVS_ENT_FILE && !S_ISREG(s->key.mode);
+		if (s->type == JVS_ENT_FILE && !special)
 			hit = jvs_cache_lookup(c->cache, s->path, &s->key, hash);
-		if (s->type != e->type) {
+		if (s->type != e->type || special) {
 			if ((s->type == JVS_ENT_DIR) != (e->type == JVS_ENT_DIR))
 				c->remove[i] = 1;
 			c->act[j] = e->type == JVS_ENT_DIR ? ACT_MKDIR : ACT_PLACE;
@@ -186,7 +193,7 @@ static int plan(co_ctx *c)
 /* ---- 2. stage ---- */
 
 static int set_owner_mode_time(co_ctx *c, int fd, const jvs_manifest_entry *e,
-			       const struct stat *src)
+                               const struct stat *src)
 {
 	struct timespec ts[2] = {{0, UTIME_OMIT}, src->st_mtim};
 	if (c->is_root && fchown(fd, src->st_uid, src->st_gid) < 0)
@@ -215,7 +222,7 @@ static int stage_file(co_ctx *c, size_t j, const char *name)
 	if (src < 0) {
 		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
 			return damaged(c, JVS_E_PARTIAL_SNAPSHOT, "is missing from its payload",
-				       e->path);
+			               e->path);
 		return jvs_error_sys("cannot read '%s' of snapshot %s", e->path, c->id);
 	}
 	if (fstat(src, &st) < 0) {
@@ -233,7 +240,7 @@ static int stage_file(co_ctx *c, size_t j, const char *name)
 	}
 	if (jvs_engine_copy_data(&c->engine, src, dst, (uint64_t)st.st_size) < 0) {
 		jvs_error_set(jvs_error_last()->cls, "'%s': %s", e->path,
-			      jvs_error_last()->message);
+		              jvs_error_last()->message);
 		goto done;
 	}
 	if (lseek(dst, 0, SEEK_SET) < 0 || jvs_hash_fd(dst, hash) < 0) {
@@ -265,21 +272,22 @@ static int stage_symlink(co_ctx *c, size_t j, const char *name)
 	if (fstatat(c->src_fd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return damaged(c, JVS_E_PARTIAL_SNAPSHOT, "is missing from its payload",
-				       e->path);
+			               e->path);
 		return jvs_error_sys("cannot stat '%s' of snapshot %s", e->path, c->id);
 	}
 	n = S_ISLNK(st.st_mode) ? readlinkat(c->src_fd, e->path, target, sizeof target - 1) : -1;
 	if (n < 0)
 		return damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest",
-			       e->path);
+		               e->path);
 	target[n] = '\0';
 	jvs_hash_buf(target, (size_t)n, hash);
 	if (strcmp(hash, e->hash))
 		return damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest",
-			       e->path);
+		               e->path);
 	if (symlinkat(target, c->stage_fd, name) < 0)
 		return jvs_error_sys("cannot create a staging symlink for '%s'", e->path);
-	if (c->is_root && fchownat(c->stage_fd, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+	if (c->is_root &&
+	    fchownat(c->stage_fd, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
 		return jvs_error_sys("cannot set owner of '%s'", e->path);
 	ts[0].tv_sec = 0;
 	ts[0].tv_nsec = UTIME_OMIT;
@@ -289,18 +297,40 @@ static int stage_symlink(co_ctx *c, size_t j, const char *name)
 	return 0;
 }
 
+static void report(co_ctx *c)
+{
+	if (c->progress)
+		c->progress(c->progress_arg, c->bytes_done, c->bytes_total, c->done, c->todo);
+}
+
 static int stage(co_ctx *c)
 {
 	size_t staged = 0;
+	for (size_t j = 0; j < c->m.n; j++) {
+		if (c->act[j] == ACT_PLACE) {
+			c->todo++;
+			if (c->m.e[j].type == JVS_ENT_FILE)
+				c->bytes_total += (uint64_t)c->m.e[j].size;
+		} else if (c->act[j] == ACT_MKDIR) {
+			c->todo++;
+		}
+	}
+	for (size_t i = 0; i < c->scan.n; i++)
+		c->todo += c->remove[i];
+	report(c);
 	for (size_t j = 0; j < c->m.n; j++) {
 		char name[32];
 		if (c->act[j] != ACT_PLACE)
 			continue;
 		snprintf(name, sizeof name, "%zu", j);
 		if ((c->m.e[j].type == JVS_ENT_FILE ? stage_file(c, j, name)
-						    : stage_symlink(c, j, name)) < 0)
+		                                    : stage_symlink(c, j, name)) < 0)
 			return -1;
 		staged++;
+		c->done++;
+		if (c->m.e[j].type == JVS_ENT_FILE)
+			c->bytes_done += (uint64_t)c->m.e[j].size;
+		report(c);
 	}
 	if (staged && syncfs(c->stage_fd) < 0)
 		return jvs_error_sys("cannot sync staged files");
@@ -343,13 +373,17 @@ static int remove_extras(co_ctx *c)
 		if (unlinkat(pfd, leaf, isdir ? AT_REMOVEDIR : 0) < 0 && errno != ENOENT) {
 			jvs_error_sys("cannot remove '%s'", s->path);
 			if (errno == ENOTEMPTY || errno == EISDIR || errno == ENOTDIR)
-				jvs_error_hint("the worktree changed during the restore; run it again");
+				jvs_error_hint(
+				    "the worktree changed during the restore; run it again");
 			return -1;
 		}
 		if (isdir)
 			drop_parent(c);
 		c->modified = 1;
 		c->stats->removed++;
+		c->done++;
+		if ((c->done & 255) == 0)
+			report(c);
 	}
 	return 0;
 }
@@ -421,10 +455,11 @@ static int place_all(co_ctx *c)
 				    fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 				    !S_ISDIR(st.st_mode))
 					return jvs_error_sys("cannot create directory '%s'",
-							     e->path);
+					                     e->path);
 			}
 			c->modified = 1;
 			c->stats->written++;
+			c->done++;
 			break;
 		case ACT_PLACE:
 			snprintf(name, sizeof name, "%zu", j);
@@ -432,7 +467,7 @@ static int place_all(co_ctx *c)
 				jvs_error_sys("cannot put '%s' in place", e->path);
 				if (errno == EISDIR || errno == ENOTEMPTY)
 					jvs_error_hint("the worktree changed during the restore; "
-						       "run it again");
+					               "run it again");
 				return -1;
 			}
 			if (e->type == JVS_ENT_FILE)
@@ -511,9 +546,9 @@ static int open_stage(co_ctx *c, const char *dest_dir)
 	/* Named after the destination, so a rerun finds and clears it. Staging
 	 * must share dest's file system for rename; .jvs/tmp is preferred. */
 	if (tmp.st_dev == dst.st_dev)
-		c->stage_path = jvs_strf("%s/checkout-%llx-%llx.tmp", tmpdir,
-					 (unsigned long long)dst.st_dev,
-					 (unsigned long long)dst.st_ino);
+		c->stage_path =
+		    jvs_strf("%s/checkout-%llx-%llx.tmp", tmpdir, (unsigned long long)dst.st_dev,
+		             (unsigned long long)dst.st_ino);
 	else
 		c->stage_path = jvs_strf("%s/.jvs-tmp-checkout", dest_dir);
 	if (!c->stage_path || jvs_rm_rf(c->stage_path) < 0)
@@ -535,7 +570,14 @@ static int make_stage(co_ctx *c)
 }
 
 int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
-		 const char *cache_worktree, jvs_checkout_stats *stats)
+                 const char *cache_worktree, jvs_checkout_stats *stats)
+{
+	return jvs_checkout_progress_run(repo, id, dest_dir, cache_worktree, stats, NULL, NULL);
+}
+
+int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *dest_dir,
+                              const char *cache_worktree, jvs_checkout_stats *stats,
+                              jvs_checkout_progress fn, void *arg)
 {
 	jvs_checkout_stats local;
 	jvs_index *idx = NULL;
@@ -549,6 +591,8 @@ int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
 	c.id = id;
 	c.is_root = geteuid() == 0;
 	c.stats = stats ? stats : &local;
+	c.progress = fn;
+	c.progress_arg = arg;
 	memset(c.stats, 0, sizeof *c.stats);
 
 	if (!jvs_snapshot_is_published(repo, id)) {
@@ -558,9 +602,9 @@ int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
 			free(d);
 			if (exists) {
 				jvs_error_set(JVS_E_PARTIAL_SNAPSHOT,
-					      "snapshot %s is incomplete (payload or READY marker "
-					      "missing)",
-					      id);
+				              "snapshot %s is incomplete (payload or READY marker "
+				              "missing)",
+				              id);
 				return jvs_error_hint("run 'jvs doctor'");
 			}
 		}
@@ -585,7 +629,7 @@ int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
 	}
 	if (open_stage(&c, dest_dir) < 0)
 		goto done;
-	if (jvs_scan_tree(dest_dir, &c.scan) < 0)
+	if (jvs_scan_tree_special(dest_dir, 1, &c.scan) < 0)
 		goto done;
 	idx = cache_worktree ? jvs_index_open(repo) : NULL;
 	c.cache = jvs_cache_begin(idx, cache_worktree ? cache_worktree : "");
@@ -605,6 +649,8 @@ int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
 	}
 	jvs_cache_commit(c.cache, 1);
 	c.cache = NULL;
+	c.done = c.todo;
+	report(&c);
 	rc = 0;
 done:
 	drop_parent(&c);

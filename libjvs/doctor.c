@@ -109,6 +109,21 @@ static void check_layout(const jvs_repo *repo, jvs_findings *fs)
 	}
 }
 
+/* 1 when an interrupted rename or remove of the worktree explains a missing
+ * payload root: its intent is the finding, clean_intents the repair. */
+static int moving(const jvs_repo *repo, const char *name)
+{
+	static const char *const ops[] = {"rename", "remove"};
+	for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
+		char *p = jvs_repo_pathf(repo, "intents/%s-%s.json", ops[i], name);
+		int yes = p && jvs_path_exists(p);
+		free(p);
+		if (yes)
+			return 1;
+	}
+	return 0;
+}
+
 static void check_worktrees(const jvs_repo *repo, const jvs_catalog *cat, jvs_findings *fs)
 {
 	char *dir = jvs_repo_path(repo, "worktrees");
@@ -117,7 +132,7 @@ static void check_worktrees(const jvs_repo *repo, const jvs_catalog *cat, jvs_fi
 	while (d && (de = readdir(d))) {
 		jvs_worktree wt;
 		char *root;
-		if (de->d_name[0] == '.')
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (jvs_worktree_load(repo, de->d_name, &wt) < 0) {
 			doctor_add(fs, JVS_SEV_ERROR, "worktree_config_invalid", NULL, de->d_name,
@@ -126,7 +141,7 @@ static void check_worktrees(const jvs_repo *repo, const jvs_catalog *cat, jvs_fi
 			continue;
 		}
 		root = jvs_repo_payload_root(repo, wt.name);
-		if (root && !jvs_is_dir(root))
+		if (root && !jvs_is_dir(root) && !moving(repo, wt.name))
 			doctor_add(fs, JVS_SEV_ERROR, "payload_root_missing", NULL, wt.name,
 				   "payload root %s of worktree '%s' is missing; mkdir it and run "
 				   "'jvs restore' there",

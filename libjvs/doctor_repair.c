@@ -8,6 +8,7 @@
 #include "jvs/hash.h"
 #include "jvs/index.h"
 #include "jvs/intent.h"
+#include "jvs/worktree_ops.h"
 #include "jvs/json.h"
 #include "jvs/restore.h"
 #include "jvs/worktree.h"
@@ -31,23 +32,28 @@ static int finish_snapshot_intent(jvs_repo *repo, const json_t *j)
 	const char *id = jvs_json_str(j, "snapshot_id");
 	const char *wtname = jvs_json_str(j, "worktree");
 	const char *parent = jvs_json_str(j, "parent_id");
+	int autosave = json_is_true(json_object_get(j, "autosave"));
 	jvs_worktree wt;
 	if (!id || !jvs_id_is_valid(id))
 		return 0;
 	if (jvs_snapshot_is_published(repo, id)) {
-		if (wtname && jvs_worktree_load(repo, wtname, &wt) == 0 &&
+		/* An autosave never moves head or latest. */
+		if (!autosave && wtname && jvs_worktree_load(repo, wtname, &wt) == 0 &&
 		    !strcmp(wt.head, parent ? parent : "")) {
 			snprintf(wt.head, sizeof wt.head, "%s", id);
 			snprintf(wt.latest, sizeof wt.latest, "%s", id);
 			if (jvs_worktree_save(repo, &wt) < 0)
 				return -1;
-			return jvs_audit_append(repo, "snapshot", id,
-						json_pack("{s:s, s:b}", "worktree", wtname,
-							  "recovered_by_doctor", 1),
-						NULL);
 		}
 		jvs_error_clear();
-		return 0;
+		/* The intent goes before the audit record is written: a published
+		 * snapshot whose intent is left was never audited. */
+		return jvs_audit_append(repo, "snapshot", id,
+					json_pack("{s:o, s:o, s:b, s:b}", "worktree",
+						  jvs_json_str_or_null(wtname), "parent_id",
+						  jvs_json_str_or_null(parent), "autosave", autosave,
+						  "recovered_by_doctor", 1),
+					NULL);
 	}
 	{
 		char *desc = jvs_repo_pathf(repo, "descriptors/%s.json", id);
@@ -89,6 +95,8 @@ static int clean_intent(jvs_repo *repo, const char *path)
 			rc = finish_snapshot_intent(repo, j);
 		else if (op && !strcmp(op, "restore"))
 			rc = finish_restore_intent(repo, j);
+		else if (op)
+			rc = jvs_worktree_recover(repo, j); /* fork, create, rename, remove */
 	}
 	jvs_error_clear();
 	json_decref(j);

@@ -109,9 +109,9 @@ int jvs_date_parse(const char *s, int64_t *out_ms)
 		*out_ms = (int64_t)t * 1000;
 		return 0;
 	}
-	if ((*p != 'T' && *p != 't' && *p != ' ') || (p++, digits(&p, 2, &h) < 0) ||
-	    *p++ != ':' || digits(&p, 2, &mi) < 0 || *p++ != ':' || digits(&p, 2, &sec) < 0 ||
-	    h > 23 || mi > 59 || sec > 60)
+	if ((*p != 'T' && *p != 't' && *p != ' ') || (p++, digits(&p, 2, &h) < 0) || *p++ != ':' ||
+	    digits(&p, 2, &mi) < 0 || *p++ != ':' || digits(&p, 2, &sec) < 0 || h > 23 || mi > 59 ||
+	    sec > 60)
 		goto bad;
 	if (*p == '.') {
 		int n = 0;

@@ -58,7 +58,7 @@ static int mark_worktrees(const jvs_repo *repo, const jvs_catalog *cat, unsigned
 		jvs_worktree wt;
 		if (jvs_worktree_load(repo, names[i], &wt) < 0) {
 			jvs_error_hint("gc cannot tell what worktree '%s' needs; run 'jvs doctor'",
-				       names[i]);
+			               names[i]);
 			rc = -1;
 			break;
 		}
@@ -132,7 +132,8 @@ static int mark_intents(const jvs_repo *repo, const jvs_catalog *cat, unsigned *
 		size_t blen;
 		json_t *j;
 		/* gc's own intent names no snapshot it protects */
-		if (len < 6 || strcmp(de->d_name + len - 5, ".json") || !strncmp(de->d_name, "gc-", 3))
+		if (len < 6 || strcmp(de->d_name + len - 5, ".json") ||
+		    !strncmp(de->d_name, "gc-", 3))
 			continue;
 		p = jvs_path_join(dir, de->d_name);
 		if (p && jvs_read_file(p, &buf, &blen) == 0) {
@@ -246,7 +247,7 @@ static int walk(inode_table *t, int fd0, const char *shown, int depth)
 		}
 		if (S_ISDIR(st.st_mode)) {
 			int fd = openat(dirfd(d), de->d_name,
-					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			t->dir_blocks += (uint64_t)st.st_blocks * 512;
 			if (fd < 0) {
 				if (errno == EACCES)
@@ -270,24 +271,32 @@ static int walk(inode_table *t, int fd0, const char *shown, int depth)
 int jvs_gc__bytes(const jvs_repo *repo, char *const *ids, size_t n, uint64_t *out)
 {
 	inode_table t = {0};
-	int rc = 0;
+	char *dir = jvs_repo_path(repo, "snapshots");
+	int rc = 0, base;
 	uint64_t total;
 	*out = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		char *p = jvs_repo_pathf(repo, "snapshots/%s", ids[i]);
-		struct stat st;
-		int fd;
-		if (!p)
-			rc = -1;
-		else if ((fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0 &&
-			 fstat(fd, &st) == 0) {
-			t.dir_blocks += (uint64_t)st.st_blocks * 512;
-			rc = walk(&t, fd, p, 0);
-		} else if (fd >= 0) {
-			close(fd);
-		}
-		free(p);
+	if (!dir)
+		return -1;
+	base = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (base < 0) {
+		jvs_error_sys("cannot open '%s'", dir);
+		free(dir);
+		return -1;
 	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct stat st;
+		int fd = openat(base, ids[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue; /* already gone */
+		if (fstat(fd, &st) < 0) {
+			close(fd);
+			continue;
+		}
+		t.dir_blocks += (uint64_t)st.st_blocks * 512;
+		rc = walk(&t, fd, ids[i], 0);
+	}
+	close(base);
+	free(dir);
 	total = t.dir_blocks;
 	for (size_t i = 0; i < t.cap; i++)
 		if (t.s[i].nlink && t.s[i].seen >= t.s[i].nlink)
@@ -334,7 +343,7 @@ static int compute_plan_id(const jvs_gc_plan *plan, char out[JVS_GC_PLAN_ID_BUF]
 }
 
 int jvs_gc__compute(const jvs_repo *repo, const jvs_catalog *cat, const jvs_gc_policy *p,
-		    int64_t now_ms, jvs_gc_plan *out)
+                    int64_t now_ms, jvs_gc_plan *out)
 {
 	unsigned *why = calloc(cat->n + 1, sizeof *why);
 	char **ids = NULL;
@@ -372,7 +381,7 @@ int jvs_gc__compute(const jvs_repo *repo, const jvs_catalog *cat, const jvs_gc_p
 		if (why[i] & JVS_GC_WHY_PIN)
 			out->protected_by_pin++;
 		else if (why[i] & (JVS_GC_WHY_HEAD | JVS_GC_WHY_LATEST | JVS_GC_WHY_INTENT |
-				   JVS_GC_WHY_LINEAGE))
+		                   JVS_GC_WHY_LINEAGE))
 			out->protected_by_lineage++;
 		else
 			out->protected_by_retention++;
@@ -395,14 +404,14 @@ json_t *jvs_gc_plan_to_json(const jvs_gc_plan *plan, int with_kept)
 	for (size_t i = 0; cands && i < plan->ncandidates; i++)
 		json_array_append_new(cands, json_string(plan->candidates[i].snapshot_id));
 	j = json_pack("{s:s, s:s, s:o, s:o, s:I, s:o, s:I, s:I, s:I, s:I}", "plan_id",
-		      plan->plan_id, "created_at", plan->created_at, "policy",
-		      jvs_gc_policy_to_json(&plan->policy), "policy_name",
-		      jvs_json_str_or_null(plan->policy.name), "candidate_count",
-		      (json_int_t)plan->ncandidates, "candidates", cands, "protected_by_pin",
-		      (json_int_t)plan->protected_by_pin, "protected_by_lineage",
-		      (json_int_t)plan->protected_by_lineage, "protected_by_retention",
-		      (json_int_t)plan->protected_by_retention, "deletable_bytes_estimate",
-		      (json_int_t)plan->deletable_bytes);
+	              plan->plan_id, "created_at", plan->created_at, "policy",
+	              jvs_gc_policy_to_json(&plan->policy), "policy_name",
+	              jvs_json_str_or_null(plan->policy.name), "candidate_count",
+	              (json_int_t)plan->ncandidates, "candidates", cands, "protected_by_pin",
+	              (json_int_t)plan->protected_by_pin, "protected_by_lineage",
+	              (json_int_t)plan->protected_by_lineage, "protected_by_retention",
+	              (json_int_t)plan->protected_by_retention, "deletable_bytes_estimate",
+	              (json_int_t)plan->deletable_bytes);
 	if (j && with_kept) {
 		json_t *kept = json_array();
 		json_object_set_new(j, "kept_count", json_integer((json_int_t)plan->nkept));
@@ -410,11 +419,11 @@ json_t *jvs_gc_plan_to_json(const jvs_gc_plan *plan, int with_kept)
 			json_t *why = json_array();
 			for (int b = 0; why && b < JVS_GC_WHY__COUNT; b++)
 				if (plan->kept[i].why & (1u << b))
-					json_array_append_new(why,
-							      json_string(jvs_gc_why_name(1u << b)));
-			json_array_append_new(kept, json_pack("{s:s, s:o}", "snapshot_id",
-							      plan->kept[i].snapshot_id, "reasons",
-							      why));
+					json_array_append_new(
+					    why, json_string(jvs_gc_why_name(1u << b)));
+			json_array_append_new(kept,
+			                      json_pack("{s:s, s:o}", "snapshot_id",
+			                                plan->kept[i].snapshot_id, "reasons", why));
 		}
 		json_object_set_new(j, "kept", kept);
 	}
@@ -460,7 +469,7 @@ int jvs_gc_plan_load(const jvs_repo *repo, const char *plan_id, jvs_gc_plan *out
 	if (!jvs_gc__plan_id_valid(plan_id)) {
 		jvs_error_set(JVS_E_USAGE, "'%s' is not a plan id", plan_id);
 		return jvs_error_hint("plan ids are %d hex digits, printed by 'jvs gc plan'",
-				      JVS_GC_PLAN_ID_LEN);
+		                      JVS_GC_PLAN_ID_LEN);
 	}
 	path = jvs_repo_pathf(repo, "gc/plans/%s.json", plan_id);
 	if (!path)

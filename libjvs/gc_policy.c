@@ -13,8 +13,8 @@
 #include <time.h>
 
 static const char *const why_names[JVS_GC_WHY__COUNT] = {
-	"head",	  "latest", "pin",    "intent",	 "lineage", "tagged", "recent", "last",
-	"hourly", "daily",  "weekly", "monthly", "yearly",  "within", "tag",
+    "head",   "latest", "pin",    "intent",  "lineage", "tagged", "recent", "last",
+    "hourly", "daily",  "weekly", "monthly", "yearly",  "within", "tag",
 };
 
 const char *jvs_gc_why_name(unsigned bit)
@@ -89,12 +89,12 @@ static const struct {
 	const char *key;
 	size_t off;
 } counts[] = {
-	{"keep_last", offsetof(jvs_gc_policy, keep_last)},
-	{"keep_hourly", offsetof(jvs_gc_policy, keep_hourly)},
-	{"keep_daily", offsetof(jvs_gc_policy, keep_daily)},
-	{"keep_weekly", offsetof(jvs_gc_policy, keep_weekly)},
-	{"keep_monthly", offsetof(jvs_gc_policy, keep_monthly)},
-	{"keep_yearly", offsetof(jvs_gc_policy, keep_yearly)},
+    {"keep_last", offsetof(jvs_gc_policy, keep_last)},
+    {"keep_hourly", offsetof(jvs_gc_policy, keep_hourly)},
+    {"keep_daily", offsetof(jvs_gc_policy, keep_daily)},
+    {"keep_weekly", offsetof(jvs_gc_policy, keep_weekly)},
+    {"keep_monthly", offsetof(jvs_gc_policy, keep_monthly)},
+    {"keep_yearly", offsetof(jvs_gc_policy, keep_yearly)},
 };
 #define NCOUNTS (sizeof counts / sizeof *counts)
 
@@ -166,7 +166,8 @@ int jvs_gc_policy_from_json(const json_t *j, jvs_gc_policy *out)
 				goto bad;
 			*count_field(out, i) = (int)json_integer_value(v);
 		} else if (!strcmp(key, "keep_within")) {
-			if (!json_is_string(v) || jvs_gc_policy_set_within(out, json_string_value(v)) < 0)
+			if (!json_is_string(v) ||
+			    jvs_gc_policy_set_within(out, json_string_value(v)) < 0)
 				goto bad;
 		} else if (!strcmp(key, "keep_tags") || !strcmp(key, "keep_tag")) {
 			if (add_tags_json(out, v) < 0)
@@ -178,9 +179,10 @@ int jvs_gc_policy_from_json(const json_t *j, jvs_gc_policy *out)
 		} else {
 			jvs_gc_policy_clear(out);
 			jvs_error_set(JVS_E_USAGE, "unknown gc policy setting '%s'", key);
-			return jvs_error_hint("settings: keep_last, keep_hourly, keep_daily, "
-					      "keep_weekly, keep_monthly, keep_yearly, keep_within, "
-					      "keep_tags, keep_tagged");
+			return jvs_error_hint(
+			    "settings: keep_last, keep_hourly, keep_daily, "
+			    "keep_weekly, keep_monthly, keep_yearly, keep_within, "
+			    "keep_tags, keep_tagged");
 		}
 		continue;
 	bad:
@@ -212,7 +214,7 @@ int jvs_gc_policy_load_named(const jvs_repo *repo, const char *name, jvs_gc_poli
 			{
 				if (used < sizeof names)
 					used += (size_t)snprintf(names + used, sizeof names - used,
-								 "%s%s", used ? ", " : "", k);
+					                         "%s%s", used ? ", " : "", k);
 				(void)v;
 			}
 		jvs_error_set(JVS_E_NOT_FOUND, "no gc policy named '%s'", name);
@@ -220,12 +222,12 @@ int jvs_gc_policy_load_named(const jvs_repo *repo, const char *name, jvs_gc_poli
 			jvs_error_hint("saved policies: %s", names);
 		else
 			jvs_error_hint("save one in .jvs/config.json under \"gc_policies\" (see "
-				       "jvs-gc-plan(1))");
+			               "jvs-gc-plan(1))");
 		goto done;
 	}
 	if (jvs_gc_policy_from_json(entry, &saved) < 0) {
 		jvs_error_set(JVS_E_USAGE, "gc policy '%s' in config.json: %s", name,
-			      jvs_error_last()->message);
+		              jvs_error_last()->message);
 		goto done;
 	}
 	for (size_t i = 0; i < NCOUNTS; i++)
@@ -253,17 +255,18 @@ char *jvs_gc_policy_describe(const jvs_gc_policy *p)
 	char buf[2048];
 	size_t used = 0;
 	buf[0] = '\0';
-#define ADD(...)                                                                              \
-	do {                                                                                 \
-		if (used < sizeof buf)                                                       \
-			used += (size_t)snprintf(buf + used, sizeof buf - used, __VA_ARGS__); \
+#define ADD(...)                                                                                   \
+	do {                                                                                       \
+		if (used < sizeof buf)                                                             \
+			used += (size_t)snprintf(buf + used, sizeof buf - used, __VA_ARGS__);      \
 	} while (0)
 	if (jvs_gc_policy_is_default(p))
 		ADD("default (keep ancestors of kept snapshots, tagged ones and those younger "
 		    "than 24 hours)");
 	for (size_t i = 0; i < NCOUNTS; i++)
 		if (count_value(p, i))
-			ADD("%s--keep-%s %d", used ? " " : "", counts[i].key + 5, count_value(p, i));
+			ADD("%s--keep-%s %d", used ? " " : "", counts[i].key + 5,
+			    count_value(p, i));
 	if (p->keep_within[0])
 		ADD("%s--keep-within %s", used ? " " : "", p->keep_within);
 	for (size_t i = 0; i < p->nkeep_tags; i++)
@@ -314,12 +317,11 @@ static int64_t bucket_key(bucket_kind k, const struct tm *tm, size_t index)
 	}
 }
 
-int jvs_gc__retain(const jvs_catalog *cat, const jvs_gc_policy *p, int64_t now_ms,
-		   unsigned *why)
+int jvs_gc__retain(const jvs_catalog *cat, const jvs_gc_policy *p, int64_t now_ms, unsigned *why)
 {
 	static const unsigned bucket_why[B_COUNT] = {
-		JVS_GC_WHY_LAST,   JVS_GC_WHY_HOURLY,  JVS_GC_WHY_DAILY,
-		JVS_GC_WHY_WEEKLY, JVS_GC_WHY_MONTHLY, JVS_GC_WHY_YEARLY,
+	    JVS_GC_WHY_LAST,   JVS_GC_WHY_HOURLY,  JVS_GC_WHY_DAILY,
+	    JVS_GC_WHY_WEEKLY, JVS_GC_WHY_MONTHLY, JVS_GC_WHY_YEARLY,
 	};
 	int left[B_COUNT];
 	int64_t last[B_COUNT], within_after = 0, newest = 0;

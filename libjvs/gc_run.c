@@ -24,7 +24,8 @@ void jvs_gc_result_clear(jvs_gc_result *r)
 
 static int cmp_entry(const void *a, const void *b)
 {
-	return strcmp(((const jvs_gc_entry *)a)->snapshot_id, ((const jvs_gc_entry *)b)->snapshot_id);
+	return strcmp(((const jvs_gc_entry *)a)->snapshot_id,
+	              ((const jvs_gc_entry *)b)->snapshot_id);
 }
 
 static const jvs_gc_entry *find_entry(const jvs_gc_entry *v, size_t n, const char *id)
@@ -41,7 +42,7 @@ static void describe_why(unsigned why, char *out, size_t len)
 	for (int b = 0; b < JVS_GC_WHY__COUNT && used < len; b++)
 		if (why & (1u << b))
 			used += (size_t)snprintf(out + used, len - used, "%s%s", used ? ", " : "",
-						 jvs_gc_why_name(1u << b));
+			                         jvs_gc_why_name(1u << b));
 }
 
 /* 1 when the snapshot was already (partly) deleted by this plan. */
@@ -61,7 +62,7 @@ static int done_by_plan(const jvs_repo *repo, const char *id, const char *plan_i
 /* The plan still holds when every candidate it names is still one (or
  * already went, by this plan) and nothing else became one. */
 static int check_plan(const jvs_repo *repo, const jvs_catalog *cat, const jvs_gc_plan *plan,
-		      const jvs_gc_plan *cur)
+                      const jvs_gc_plan *cur)
 {
 	char first[512] = "", why[256];
 	size_t diffs = 0;
@@ -81,15 +82,16 @@ static int check_plan(const jvs_repo *repo, const jvs_catalog *cat, const jvs_gc
 		}
 	}
 	for (size_t i = 0; i < cur->ncandidates; i++)
-		if (!find_entry(plan->candidates, plan->ncandidates, cur->candidates[i].snapshot_id) &&
+		if (!find_entry(plan->candidates, plan->ncandidates,
+		                cur->candidates[i].snapshot_id) &&
 		    !diffs++)
 			snprintf(first, sizeof first, "%s is now a candidate",
-				 cur->candidates[i].snapshot_id);
+			         cur->candidates[i].snapshot_id);
 	if (!diffs)
 		return 0;
 	jvs_error_set(JVS_E_GC_PLAN_MISMATCH,
-		      "plan %s no longer matches the repository: %s%s; nothing was deleted",
-		      plan->plan_id, first, diffs > 1 ? " (and more)" : "");
+	              "plan %s no longer matches the repository: %s%s; nothing was deleted",
+	              plan->plan_id, first, diffs > 1 ? " (and more)" : "");
 	return jvs_error_hint("run 'jvs gc plan' again, review it, and run the new plan");
 }
 
@@ -148,7 +150,7 @@ static int mark_failed(const jvs_repo *repo, jvs_tombstone *t)
 	jvs_tombstone_save(repo, t);
 	jvs_error_set(saved.cls, "cannot delete snapshot %s: %s", t->snapshot_id, saved.message);
 	return jvs_error_hint("fix the cause, then run 'jvs gc run --plan-id %s' again to continue",
-			      t->plan_id);
+	                      t->plan_id);
 }
 
 static int phase_a(const jvs_repo *repo, const jvs_catalog *cat, const jvs_gc_plan *plan)
@@ -171,7 +173,7 @@ static int phase_a(const jvs_repo *repo, const jvs_catalog *cat, const jvs_gc_pl
 }
 
 static int phase_b(const jvs_repo *repo, const jvs_catalog *cat, const jvs_gc_plan *plan,
-		   jvs_gc_result *out)
+                   jvs_gc_result *out)
 {
 	for (size_t i = 0; i < plan->ncandidates; i++) {
 		const char *id = plan->candidates[i].snapshot_id;
@@ -222,11 +224,61 @@ static int audit_run(const jvs_repo *repo, const jvs_gc_plan *plan, const jvs_gc
 	for (size_t i = 0; ids && i < r->ndeleted; i++)
 		json_array_append_new(ids, json_string(r->deleted[i]));
 	det = json_pack("{s:s, s:o, s:o, s:I, s:I}", "plan_id", plan->plan_id, "policy",
-			jvs_gc_policy_to_json(&plan->policy), "deleted", ids, "already_deleted",
-			(json_int_t)r->already_deleted, "bytes_freed", (json_int_t)r->bytes_freed);
+	                jvs_gc_policy_to_json(&plan->policy), "deleted", ids, "already_deleted",
+	                (json_int_t)r->already_deleted, "bytes_freed", (json_int_t)r->bytes_freed);
 	if (!det)
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	return jvs_audit_append(repo, "gc_run", plan->plan_id, det, NULL);
+}
+
+/* A stale plan whose earlier run was interrupted: the snapshots that run
+ * made invisible are finished (nothing can refer to them any more), the
+ * marks on the others are dropped, and the run's intent goes, so that the
+ * repository is left as if the run had stopped cleanly. The mismatch error
+ * stays the last error. */
+static void abandon_plan(const jvs_repo *repo, const jvs_catalog *cat, const jvs_gc_plan *plan,
+                         jvs_gc_result *out)
+{
+	jvs_error saved = *jvs_error_last();
+	char intent_name[64];
+	for (size_t i = 0; i < plan->ncandidates; i++) {
+		const char *id = plan->candidates[i].snapshot_id;
+		jvs_tombstone t;
+		if (jvs_tombstone_load(repo, id, &t) < 0)
+			continue;
+		if (strcmp(t.plan_id, plan->plan_id) || !strcmp(t.state, "deleted")) {
+			jvs_tombstone_clear(&t);
+			continue;
+		}
+		if (jvs_catalog_get(cat, id)) {
+			char *p = jvs_repo_pathf(repo, "gc/tombstones/%s.json", id);
+			if (p)
+				unlink(p);
+			free(p);
+		} else if (delete_snapshot(repo, id) == 0) {
+			snprintf(t.state, sizeof t.state, "deleted");
+			jvs_format_time_ms(jvs_now_ms(), t.deleted_at);
+			if (jvs_tombstone_save(repo, &t) == 0)
+				push_id(out, id);
+		} else {
+			mark_failed(repo, &t);
+		}
+		jvs_tombstone_clear(&t);
+	}
+	snprintf(intent_name, sizeof intent_name, "gc-%s", plan->plan_id);
+	jvs_intent_remove(repo, intent_name);
+	if (out->ndeleted)
+		audit_run(repo, plan, out);
+	if (out->ndeleted)
+		jvs_error_set(saved.cls,
+		              "%s (but %zu snapshot%s an interrupted run of it had "
+		              "half deleted %s been finished)",
+		              saved.message, out->ndeleted, out->ndeleted == 1 ? "" : "s",
+		              out->ndeleted == 1 ? "has" : "have");
+	else
+		jvs_error_set(saved.cls, "%s", saved.message);
+	if (saved.hint[0])
+		jvs_error_hint("%s", saved.hint);
 }
 
 int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds, jvs_gc_result *out)
@@ -247,7 +299,7 @@ int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds, jvs_
 		len--;
 	if (!len || len >= sizeof id)
 		return jvs_error_set(JVS_E_USAGE, "'%.*s' is not a plan id", (int)len,
-				     plan_id ? plan_id : "");
+		                     plan_id ? plan_id : "");
 	memcpy(id, plan_id, len);
 	id[len] = '\0';
 
@@ -260,15 +312,18 @@ int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds, jvs_
 	if (jvs_catalog_load(repo, &cat) < 0)
 		goto done;
 	have_cat = 1;
-	if (jvs_gc__compute(repo, &cat, &plan.policy, jvs_now_ms(), &cur) < 0 ||
-	    check_plan(repo, &cat, &plan, &cur) < 0)
+	if (jvs_gc__compute(repo, &cat, &plan.policy, jvs_now_ms(), &cur) < 0)
 		goto done;
+	if (check_plan(repo, &cat, &plan, &cur) < 0) {
+		abandon_plan(repo, &cat, &plan, out);
+		goto done;
+	}
 	if (count_bytes(repo, &plan, &out->bytes_freed) < 0)
 		goto done;
 
 	snprintf(intent_name, sizeof intent_name, "gc-%s", plan.plan_id);
 	intent = json_pack("{s:s, s:s, s:I, s:s}", "operation", "gc", "plan_id", plan.plan_id,
-			   "pid", (json_int_t)getpid(), "started_at", cur.created_at);
+	                   "pid", (json_int_t)getpid(), "started_at", cur.created_at);
 	if (!intent || jvs_intent_write(repo, intent_name, intent) < 0)
 		goto done;
 	have_intent = 1;

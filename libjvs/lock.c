@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,17 +25,64 @@ void jvs_lock_set_command(const char *command)
 	snprintf(lock_command, sizeof lock_command, "%s", command);
 }
 
+/* pids holding a flock on the file, from /proc/locks (local holders only). */
+static size_t local_holders(const char *path, long *pids, size_t max)
+{
+	struct stat st;
+	char line[256];
+	size_t n = 0;
+	FILE *f;
+	if (stat(path, &st) < 0 || !(f = fopen("/proc/locks", "re")))
+		return 0;
+	while (n < max && fgets(line, sizeof line, f)) {
+		unsigned maj, min;
+		unsigned long ino;
+		long pid;
+		char kind[16];
+		if (strstr(line, "->"))
+			continue; /* a waiter, not a holder */
+		if (sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%lu", kind, &pid, &maj, &min, &ino) != 5 ||
+		    strcmp(kind, "FLOCK"))
+			continue;
+		if (ino == st.st_ino && maj == major(st.st_dev) && min == minor(st.st_dev))
+			pids[n++] = pid;
+	}
+	fclose(f);
+	return n;
+}
+
 static void describe_holder(const char *path, char *out, size_t outlen)
 {
 	char *holder = jvs_strf("%s.holder", path), *buf = NULL;
-	size_t len;
-	snprintf(out, outlen, "another jvs process");
+	long pids[16], recorded = -1;
+	size_t len, n = local_holders(path, pids, 16);
+	snprintf(out, outlen, "another process");
 	if (holder && jvs_read_file(holder, &buf, &len) == 0 && len > 0) {
 		while (len > 0 && buf[len - 1] == '\n')
 			buf[--len] = '\0';
-		snprintf(out, outlen, "%s", buf);
+		sscanf(buf, "pid %ld", &recorded);
 	}
 	jvs_error_clear();
+	for (size_t i = 0; i < n; i++)
+		if (pids[i] == recorded) {
+			snprintf(out, outlen, "%s", buf);
+			goto done;
+		}
+	if (n > 0) {
+		char comm_path[64], comm[64] = "?";
+		FILE *f;
+		snprintf(comm_path, sizeof comm_path, "/proc/%ld/comm", pids[0]);
+		if ((f = fopen(comm_path, "re"))) {
+			if (fgets(comm, sizeof comm, f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+		snprintf(out, outlen, "pid %ld (%s)", pids[0], comm);
+	} else if (buf && recorded > 0) {
+		/* Not held here: another machine sharing the volume, per its record. */
+		snprintf(out, outlen, "%s", buf);
+	}
+done:
 	free(buf);
 	free(holder);
 }
@@ -92,8 +141,7 @@ int jvs_lock_acquire(const jvs_repo *repo, const char *name, jvs_lock_mode mode,
 		}
 		usleep(50000);
 	}
-	if (mode == JVS_LOCK_EXCLUSIVE)
-		record_holder(path);
+	record_holder(path);
 	lock = malloc(sizeof *lock);
 	if (!lock) {
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");

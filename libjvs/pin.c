@@ -30,11 +30,11 @@ int jvs_pin_is_expired(const jvs_pin *p, int64_t now_ms)
 
 json_t *jvs_pin_to_json(const jvs_pin *p, int64_t now_ms)
 {
-	json_t *j = json_pack("{s:s, s:s, s:o, s:s, s:o, s:b}", "pin_id", p->pin_id,
-			      "snapshot_id", p->snapshot_id, "reason",
-			      p->reason ? json_string(p->reason) : json_null(), "created_at",
-			      p->created_at, "expires_at", jvs_json_str_or_null(p->expires_at),
-			      "expired", jvs_pin_is_expired(p, now_ms));
+	json_t *j = json_pack("{s:s, s:s, s:o, s:s, s:o, s:b}", "pin_id", p->pin_id, "snapshot_id",
+	                      p->snapshot_id, "reason",
+	                      p->reason ? json_string(p->reason) : json_null(), "created_at",
+	                      p->created_at, "expires_at", jvs_json_str_or_null(p->expires_at),
+	                      "expired", jvs_pin_is_expired(p, now_ms));
 	if (!j)
 		jvs_error_set(JVS_E_INTERNAL, "cannot encode pin");
 	return j;
@@ -43,9 +43,9 @@ json_t *jvs_pin_to_json(const jvs_pin *p, int64_t now_ms)
 static json_t *pin_file_json(const jvs_pin *p)
 {
 	return json_pack("{s:s, s:s, s:o, s:s, s:o}", "pin_id", p->pin_id, "snapshot_id",
-			 p->snapshot_id, "reason", p->reason ? json_string(p->reason) : json_null(),
-			 "created_at", p->created_at, "expires_at",
-			 jvs_json_str_or_null(p->expires_at));
+	                 p->snapshot_id, "reason", p->reason ? json_string(p->reason) : json_null(),
+	                 "created_at", p->created_at, "expires_at",
+	                 jvs_json_str_or_null(p->expires_at));
 }
 
 int jvs_pin_parse_expiry(const char *s, int64_t now_ms, int64_t *out_ms)
@@ -59,7 +59,7 @@ int jvs_pin_parse_expiry(const char *s, int64_t now_ms, int64_t *out_ms)
 	} else if (jvs_date_parse(s, out_ms) < 0) {
 		jvs_error_set(JVS_E_USAGE, "invalid expiry '%s'", s);
 		return jvs_error_hint("give a duration (30d, 12h, 2w, 1y) or a date (YYYY-MM-DD "
-				      "or 2026-01-31T12:00:00Z)");
+		                      "or 2026-01-31T12:00:00Z)");
 	}
 	if (*out_ms <= now_ms)
 		return jvs_error_set(JVS_E_USAGE, "expiry '%s' is not in the future", s);
@@ -91,7 +91,8 @@ static int load_pin(const char *path, const char *name, jvs_pin *out)
 		goto bad;
 	v = json_object_get(j, "expires_at");
 	if (v && !json_is_null(v)) {
-		if (!json_is_string(v) || jvs_date_parse(json_string_value(v), &out->expires_ms) < 0)
+		if (!json_is_string(v) ||
+		    jvs_date_parse(json_string_value(v), &out->expires_ms) < 0)
 			goto bad;
 		snprintf(out->expires_at, sizeof out->expires_at, "%s", json_string_value(v));
 	}
@@ -203,7 +204,7 @@ int jvs_pin_find(const jvs_pin *pins, size_t n, const char *prefix, size_t *idx)
 }
 
 int jvs_pin_add(const jvs_repo *repo, const char *snapshot_id, const char *reason,
-		int64_t expires_ms, int wait_seconds, jvs_pin *out)
+                int64_t expires_ms, int wait_seconds, jvs_pin *out)
 {
 	jvs_lock *lock = NULL;
 	jvs_pin p;
@@ -238,7 +239,7 @@ int jvs_pin_add(const jvs_repo *repo, const char *snapshot_id, const char *reaso
 	if (!path || !j || jvs_json_write_file(path, j) < 0)
 		goto done;
 	det = json_pack("{s:s, s:o}", "pin_id", p.pin_id, "expires_at",
-			jvs_json_str_or_null(p.expires_at));
+	                jvs_json_str_or_null(p.expires_at));
 	if (jvs_audit_append(repo, "pin_add", snapshot_id, det, reason) < 0)
 		goto done;
 	rc = 0;

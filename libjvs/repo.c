@@ -90,12 +90,14 @@ int jvs_repo_init(const char *dir, char **out_root)
 	char real[PATH_MAX], created[32], repo_id[40];
 	char *jvs = NULL, *tmp = NULL, *p = NULL;
 	uuid_t uu;
-	int empty, rc = -1;
+	int empty, rc = -1, made_dir = 0;
 	jvs_repo *repo = NULL;
 
 	if (!dir || !*dir)
 		dir = ".";
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	if (mkdir(dir, 0755) == 0)
+		made_dir = 1;
+	else if (errno != EEXIST)
 		return jvs_error_sys("cannot create '%s'", dir);
 	if (!realpath(dir, real))
 		return jvs_error_sys("cannot resolve '%s'", dir);
@@ -112,6 +114,28 @@ int jvs_repo_init(const char *dir, char **out_root)
 	if (!jvs_is_dir(real)) {
 		jvs_error_set(JVS_E_EXISTS, "'%s' exists and is not a directory", real);
 		return -1;
+	}
+	{
+		/* A repository inside another one's worktree would be snapshotted
+		 * by the outer one, control plane and all. */
+		char *parent = jvs_strf("%s/..", real);
+		jvs_repo *outer = NULL;
+		int nested = parent && jvs_repo_open(&outer, parent) == 0;
+		if (nested) {
+			jvs_error_set(JVS_E_EXISTS, "'%s' is inside the JVS repository %s", real,
+				      jvs_repo_root(outer));
+			jvs_error_hint("create the new repository outside %s",
+				       jvs_repo_root(outer));
+		} else {
+			jvs_error_clear();
+		}
+		jvs_repo_free(outer);
+		free(parent);
+		if (nested) {
+			if (made_dir)
+				rmdir(real);
+			return -1;
+		}
 	}
 	empty = jvs_dir_is_empty(real);
 	if (empty != 1) {
@@ -141,6 +165,8 @@ int jvs_repo_init(const char *dir, char **out_root)
 			jvs_error_sys("cannot create '%s'", p);
 		goto cleanup;
 	}
+	if (jvs_repo_link_worktrees(real) < 0)
+		goto cleanup;
 	if (rename(tmp, jvs) < 0) {
 		jvs_error_sys("cannot create '%s'", jvs);
 		goto cleanup;
@@ -176,6 +202,20 @@ done:
 	free(tmp);
 	free(jvs);
 	free(p);
+	return rc;
+}
+
+/* ROOT/worktrees/worktrees -> . lets a shell inside one worktree reach a
+ * sibling with `cd ../worktrees/NAME`, as the seed's Example 6 does. */
+int jvs_repo_link_worktrees(const char *root)
+{
+	char *link = jvs_strf("%s/worktrees/worktrees", root);
+	int rc = 0;
+	if (!link)
+		return -1;
+	if (symlink(".", link) < 0 && errno != EEXIST)
+		rc = jvs_error_sys("cannot create '%s'", link);
+	free(link);
 	return rc;
 }
 

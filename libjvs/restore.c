@@ -12,6 +12,8 @@
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +24,10 @@ static void intent_name(const char *worktree, char out[JVS_NAME_MAX + 16])
 	snprintf(out, JVS_NAME_MAX + 16, "restore-%s", worktree);
 }
 
-/* 1 pending (target "" if unreadable), 0 none, -1 error. */
-static int pending_restore(const jvs_repo *repo, const char *worktree, char target[JVS_ID_BUF])
+/* 1 pending (target "" if unreadable), 0 none, -1 error. *body (optional)
+ * receives the intent when it could be read. */
+static int pending_restore(const jvs_repo *repo, const char *worktree, char target[JVS_ID_BUF],
+                           json_t **body)
 {
 	char name[JVS_NAME_MAX + 16];
 	json_t *j = NULL;
@@ -31,6 +35,8 @@ static int pending_restore(const jvs_repo *repo, const char *worktree, char targ
 	int rc;
 	intent_name(worktree, name);
 	target[0] = '\0';
+	if (body)
+		*body = NULL;
 	rc = jvs_intent_read(repo, name, &j);
 	if (rc < 0) {
 		char *p = jvs_repo_pathf(repo, "intents/%s.json", name);
@@ -46,18 +52,40 @@ static int pending_restore(const jvs_repo *repo, const char *worktree, char targ
 	t = jvs_json_str(j, "target_id");
 	if (t && jvs_id_is_valid(t))
 		snprintf(target, JVS_ID_BUF, "%s", t);
-	json_decref(j);
+	if (body)
+		*body = j;
+	else
+		json_decref(j);
 	return 1;
 }
 
-int jvs_restore_interrupted(const jvs_repo *repo, const char *worktree,
-			    char target_out[JVS_ID_BUF])
+/* The intent's process is still running here (or on another host). */
+static int intent_is_live(const json_t *j)
 {
-	int rc = pending_restore(repo, worktree, target_out);
+	json_t *pid = json_object_get(j, "pid");
+	const char *host = jvs_json_str(j, "host");
+	char me[256] = "";
+	if (!json_is_integer(pid) || json_integer_value(pid) <= 0)
+		return 0;
+	gethostname(me, sizeof me - 1);
+	if (host && strcmp(host, me))
+		return 1;
+	if ((pid_t)json_integer_value(pid) == getpid())
+		return 0;
+	return kill((pid_t)json_integer_value(pid), 0) == 0 || errno == EPERM;
+}
+
+int jvs_restore_interrupted(const jvs_repo *repo, const char *worktree, char target_out[JVS_ID_BUF])
+{
+	json_t *j = NULL;
+	int rc = pending_restore(repo, worktree, target_out, &j);
 	if (rc < 0) {
 		jvs_error_clear();
 		return 0;
 	}
+	if (rc && j && intent_is_live(j))
+		rc = 2;
+	json_decref(j);
 	return rc;
 }
 
@@ -69,8 +97,17 @@ void jvs_restore_result_clear(jvs_restore_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+static int cannot_save(void)
+{
+	jvs_error e = *jvs_error_last();
+	jvs_error_set(e.cls, "cannot save unsnapshotted changes before restoring: %s", e.message);
+	if (e.hint[0])
+		return jvs_error_hint("%s; or restore with --discard to drop the changes", e.hint);
+	return jvs_error_hint("fix that, or restore with --discard to drop the changes");
+}
+
 static int autosave(jvs_repo *repo, const char *worktree, const char *target, jvs_worktree *wt,
-		    jvs_restore_result *out)
+                    jvs_restore_result *out)
 {
 	static const char *const tags[] = {"autosave"};
 	jvs_changes ch;
@@ -84,7 +121,7 @@ static int autosave(jvs_repo *repo, const char *worktree, const char *target, jv
 	} else {
 		jvs_error_class cls = jvs_error_last()->cls;
 		if (cls == JVS_E_IO || cls == JVS_E_UNSUPPORTED_FILE || cls == JVS_E_INTERNAL)
-			return -1;
+			return cannot_save();
 		n = 1; /* the head cannot be compared with: save to be safe */
 	}
 	if (n == 0)
@@ -98,11 +135,8 @@ static int autosave(jvs_repo *repo, const char *worktree, const char *target, jv
 	so.autosave = 1;
 	so.locked = 1;
 	if (jvs_snapshot_create(repo, worktree, &so, &d, NULL) < 0) {
-		jvs_error_set(jvs_error_last()->cls,
-			      "cannot save unsnapshotted changes before restoring: %s",
-			      jvs_error_last()->message);
 		free(note);
-		return jvs_error_hint("fix that, or restore with --discard to drop the changes");
+		return cannot_save();
 	}
 	snprintf(out->autosave_id, sizeof out->autosave_id, "%s", d.snapshot_id);
 	jvs_descriptor_clear(&d);
@@ -110,27 +144,42 @@ static int autosave(jvs_repo *repo, const char *worktree, const char *target, jv
 	return 0;
 }
 
+/* Records the restore; a resumed one keeps the first run's facts. */
 static int write_intent(const jvs_repo *repo, const char *name, const char *worktree,
-			const char *target, const jvs_worktree *wt, const char *autosave_id)
+                        const char *target, const jvs_worktree *wt, const char *autosave_id,
+                        const json_t *previous)
 {
-	char now[32];
+	char now[32], host[256] = "";
+	const char *from = wt->head, *saved = autosave_id, *started = now;
 	json_t *j;
 	int rc;
 	jvs_format_time_ms(jvs_now_ms(), now);
-	j = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:I}", "operation", "restore", "worktree",
-		      worktree, "target_id", target, "from_snapshot_id",
-		      jvs_json_str_or_null(wt->head), "autosave_snapshot_id",
-		      jvs_json_str_or_null(autosave_id), "started_at", now, "pid",
-		      (json_int_t)getpid());
+	gethostname(host, sizeof host - 1);
+	if (previous) {
+		const char *v;
+		if ((v = jvs_json_str(previous, "from_snapshot_id")))
+			from = v;
+		if ((v = jvs_json_str(previous, "autosave_snapshot_id")))
+			saved = v;
+		if ((v = jvs_json_str(previous, "started_at")))
+			started = v;
+	}
+	j = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:s}", "operation", "restore",
+	              "worktree", worktree, "target_id", target, "from_snapshot_id",
+	              jvs_json_str_or_null(from), "autosave_snapshot_id",
+	              jvs_json_str_or_null(saved), "started_at", started, "pid",
+	              (json_int_t)getpid(), "host", host);
 	if (!j)
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	if (previous)
+		json_object_set_new(j, "resumed_at", json_string(now));
 	rc = jvs_intent_write(repo, name, j);
 	json_decref(j);
 	return rc;
 }
 
 int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
-		const jvs_restore_opts *opts, jvs_restore_result *out)
+                const jvs_restore_opts *opts, jvs_restore_result *out)
 {
 	jvs_wt_locks locks = {0};
 	jvs_worktree wt;
@@ -138,6 +187,7 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	jvs_manifest m;
 	char name[JVS_NAME_MAX + 16], pending[JVS_ID_BUF], from[JVS_ID_BUF];
 	char *root = NULL;
+	json_t *previous = NULL;
 	int rc = -1, p;
 
 	memset(out, 0, sizeof *out);
@@ -161,22 +211,23 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 		goto done;
 	}
 
-	p = pending_restore(repo, worktree, pending);
+	p = pending_restore(repo, worktree, pending, &previous);
 	if (p < 0)
 		goto done;
 	if (p && strcmp(pending, target_id) && !opts->discard) {
 		if (pending[0]) {
 			jvs_error_set(JVS_E_DIRTY,
-				      "a restore of %s to %s was interrupted; its files may be "
-				      "half restored",
-				      worktree, pending);
+			              "a restore of %s to %s was interrupted; its files may be "
+			              "half restored",
+			              worktree, pending);
 			jvs_error_hint("finish it with 'jvs restore %s', or go to %s anyway with "
-				       "'jvs restore %s --discard'",
-				       pending, target_id, target_id);
+			               "'jvs restore %s --discard'",
+			               pending, target_id, target_id);
 		} else {
-			jvs_error_set(JVS_E_DIRTY, "an interrupted restore of %s left an "
-						   "unreadable intent",
-				      worktree);
+			jvs_error_set(JVS_E_DIRTY,
+			              "an interrupted restore of %s left an "
+			              "unreadable intent",
+			              worktree);
 			jvs_error_hint("restore with --discard, or run 'jvs doctor'");
 		}
 		goto done;
@@ -184,17 +235,23 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	out->resumed = p && !strcmp(pending, target_id);
 	snprintf(from, sizeof from, "%s", wt.head);
 
-	if (!p && !opts->discard && autosave(repo, worktree, target_id, &wt, out) < 0)
-		goto done;
-
-	if (write_intent(repo, name, worktree, target_id, &wt, out->autosave_id) < 0)
-		goto done;
-	jvs_fault_point("restore-after-intent");
-
+	/* A payload root deleted by hand is recreated: restoring is the fix. */
 	root = jvs_repo_payload_root(repo, worktree);
 	if (!root)
 		goto done;
-	if (jvs_checkout(repo, target_id, root, worktree, &out->stats) < 0) {
+	if (!jvs_path_exists(root) && jvs_mkdir_p(root, 0755) < 0)
+		goto done;
+
+	if (!p && !opts->discard && autosave(repo, worktree, target_id, &wt, out) < 0)
+		goto done;
+
+	if (write_intent(repo, name, worktree, target_id, &wt, out->autosave_id,
+	                 out->resumed ? previous : NULL) < 0)
+		goto done;
+	jvs_fault_point("restore-after-intent");
+
+	if (jvs_checkout_progress_run(repo, target_id, root, worktree, &out->stats, opts->progress,
+	                              opts->progress_arg) < 0) {
 		if (!out->stats.touched && !p) {
 			jvs_error saved = *jvs_error_last();
 			jvs_intent_remove(repo, name);
@@ -221,18 +278,18 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	out->detached = jvs_worktree_is_detached(&wt);
 	{
 		json_t *det = json_pack(
-			"{s:s, s:o, s:o, s:b, s:b, s:I, s:I, s:I}", "worktree", worktree,
-			"from_snapshot_id", jvs_json_str_or_null(from), "autosave_snapshot_id",
-			jvs_json_str_or_null(out->autosave_id), "discard", opts->discard,
-			"resumed", out->resumed, "written", (json_int_t)out->stats.written,
-			"removed", (json_int_t)out->stats.removed, "unchanged",
-			(json_int_t)out->stats.unchanged);
+		    "{s:s, s:o, s:o, s:b, s:b, s:I, s:I, s:I}", "worktree", worktree,
+		    "from_snapshot_id", jvs_json_str_or_null(from), "autosave_snapshot_id",
+		    jvs_json_str_or_null(out->autosave_id), "discard", opts->discard, "resumed",
+		    out->resumed, "written", (json_int_t)out->stats.written, "removed",
+		    (json_int_t)out->stats.removed, "unchanged", (json_int_t)out->stats.unchanged);
 		if (jvs_audit_append(repo, "restore", target_id, det, NULL) < 0)
 			goto done;
 	}
 	rc = 0;
 done:
 	jvs_descriptor_clear(&d);
+	json_decref(previous);
 	free(root);
 	jvs_unlock_worktree(&locks);
 	return rc;

@@ -58,7 +58,7 @@ static const char *special_kind(mode_t m)
 	return "special file";
 }
 
-static int walk(int fd_in, const char *prefix, jvs_scan *s)
+static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 {
 	DIR *d = fdopendir(fd_in);
 	struct dirent *de;
@@ -117,7 +117,13 @@ static int walk(int fd_in, const char *prefix, jvs_scan *s)
 				closedir(d);
 				return -1;
 			}
-			if (walk(fd, path, s) < 0) {
+			if (walk(fd, path, special, s) < 0) {
+				closedir(d);
+				return -1;
+			}
+		} else if (special) {
+			if (push(s, JVS_ENT_FILE, path, &st) < 0) {
+				free(path);
 				closedir(d);
 				return -1;
 			}
@@ -142,12 +148,17 @@ static int cmp_entry(const void *a, const void *b)
 
 int jvs_scan_tree(const char *root, jvs_scan *out)
 {
+	return jvs_scan_tree_special(root, 0, out);
+}
+
+int jvs_scan_tree_special(const char *root, int special, jvs_scan *out)
+{
 	int fd;
 	memset(out, 0, sizeof *out);
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return jvs_error_sys("cannot open '%s'", root);
-	if (walk(fd, "", out) < 0) {
+	if (walk(fd, "", special, out) < 0) {
 		jvs_scan_clear(out);
 		return -1;
 	}

@@ -242,6 +242,9 @@ static int put_symlink(snap_ctx *c, const jvs_scan_entry *e)
  * read-only directory can still be filled and its mtime is not disturbed. */
 static int finish_dirs(snap_ctx *c, const jvs_scan *s)
 {
+	struct stat root;
+	if (fstat(c->wt_fd, &root) == 0 && fchmod(c->tmp_fd, root.st_mode & 07777) < 0)
+		return jvs_error_sys("cannot set mode of the snapshot root");
 	for (size_t i = s->n; i-- > 0;) {
 		const jvs_scan_entry *e = &s->e[i];
 		struct timespec ts[2];
@@ -410,9 +413,9 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 
 	/* 2. intent */
 	snprintf(intent_name, sizeof intent_name, "snapshot-%s", id);
-	intent = json_pack("{s:s, s:s, s:s, s:o, s:I}", "operation", "snapshot", "snapshot_id", id,
-			   "worktree", worktree, "parent_id", jvs_json_str_or_null(wt.head), "pid",
-			   (json_int_t)getpid());
+	intent = json_pack("{s:s, s:s, s:s, s:o, s:b, s:I}", "operation", "snapshot", "snapshot_id",
+			   id, "worktree", worktree, "parent_id", jvs_json_str_or_null(wt.head),
+			   "autosave", opts->autosave, "pid", (json_int_t)getpid());
 	if (!intent || jvs_intent_write(repo, intent_name, intent) < 0)
 		goto done;
 	jvs_fault_point("snapshot-after-intent");

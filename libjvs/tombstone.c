@@ -22,12 +22,11 @@ json_t *jvs_tombstone_to_json(const jvs_tombstone *t)
 	for (size_t i = 0; tags && i < t->ntags; i++)
 		json_array_append_new(tags, json_string(t->tags[i]));
 	j = json_pack("{s:s, s:o, s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o}", "snapshot_id",
-		      t->snapshot_id, "parent_id", jvs_json_str_or_null(t->parent_id),
-		      "created_at", t->created_at, "worktree_name", t->worktree_name, "note",
-		      t->note ? t->note : "", "tags", tags, "plan_id", t->plan_id, "state",
-		      t->state, "marked_at", t->marked_at, "deleted_at",
-		      jvs_json_str_or_null(t->deleted_at), "error",
-		      jvs_json_str_or_null(t->error));
+	              t->snapshot_id, "parent_id", jvs_json_str_or_null(t->parent_id), "created_at",
+	              t->created_at, "worktree_name", t->worktree_name, "note",
+	              t->note ? t->note : "", "tags", tags, "plan_id", t->plan_id, "state",
+	              t->state, "marked_at", t->marked_at, "deleted_at",
+	              jvs_json_str_or_null(t->deleted_at), "error", jvs_json_str_or_null(t->error));
 	if (!j)
 		jvs_error_set(JVS_E_INTERNAL, "cannot encode tombstone");
 	return j;
@@ -73,8 +72,8 @@ int jvs_tombstone_load(const jvs_repo *repo, const char *id, jvs_tombstone *out)
 	s = jvs_json_str(j, "snapshot_id");
 	if (!s || strcmp(s, id)) {
 		json_decref(j);
-		return jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "tombstone %s names another snapshot",
-				     id);
+		return jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT,
+		                     "tombstone %s names another snapshot", id);
 	}
 	snprintf(out->snapshot_id, sizeof out->snapshot_id, "%s", id);
 	copy_field(j, "parent_id", out->parent_id, sizeof out->parent_id);
@@ -105,8 +104,7 @@ int jvs_tombstone_load(const jvs_repo *repo, const char *id, jvs_tombstone *out)
 	return 0;
 }
 
-int jvs_tombstone_from_descriptor(const jvs_descriptor *d, const char *plan_id,
-				  jvs_tombstone *out)
+int jvs_tombstone_from_descriptor(const jvs_descriptor *d, const char *plan_id, jvs_tombstone *out)
 {
 	memset(out, 0, sizeof *out);
 	snprintf(out->snapshot_id, sizeof out->snapshot_id, "%s", d->snapshot_id);

@@ -143,8 +143,9 @@ static void add_error(jvs_verify_result *res, jvs_error_class cls, const char *p
 		else
 			snprintf(res->first_detail, sizeof res->first_detail, "%s", detail);
 	}
-	if (cls == JVS_E_PAYLOAD_HASH_MISMATCH)
-		res->tamper_detected = 1;
+	/* Every failure here is a change no JVS operation makes, crashed or
+	 * not: half-published snapshots are never verified (see in_flight). */
+	res->tamper_detected = 1;
 }
 
 static void *hash_worker(void *arg)
@@ -410,21 +411,52 @@ static void collect_ids(const char *dir, const char *suffix, char ***v, size_t *
 	closedir(d);
 }
 
+/* 1 when the snapshot is being published (a snapshot intent, live or left
+ * by a crash, names it) or being deleted by gc (it has a tombstone): its
+ * .READY without a descriptor is then a step of that operation, not a
+ * snapshot. */
+static int in_flight(const jvs_repo *repo, const char *id)
+{
+	char *tomb = jvs_repo_pathf(repo, "gc/tombstones/%s.json", id);
+	char *intent = jvs_repo_pathf(repo, "intents/snapshot-%s.json", id);
+	int yes = (tomb && jvs_path_exists(tomb)) || (intent && jvs_path_exists(intent));
+	free(tomb);
+	free(intent);
+	return yes;
+}
+
 int jvs_verify_all_ids(const jvs_repo *repo, char ***out, size_t *n)
 {
 	char *ddir = jvs_repo_path(repo, "descriptors"), *sdir = jvs_repo_path(repo, "snapshots");
 	char **v = NULL;
-	size_t cnt = 0, cap = 0, w = 0;
+	size_t cnt = 0, cap = 0, w = 0, ndesc;
 	if (!ddir || !sdir) {
 		free(ddir);
 		free(sdir);
 		return -1;
 	}
 	collect_ids(ddir, ".json", &v, &cnt, &cap);
+	ndesc = cnt;
 	collect_ids(sdir, ".READY", &v, &cnt, &cap);
 	free(ddir);
 	free(sdir);
-	qsort(v, cnt, sizeof *v, cmp_str);
+	/* A .READY whose descriptor is missing: a snapshot that lost its
+	 * descriptor, unless an operation in flight explains it. */
+	for (size_t i = ndesc; i < cnt; i++) {
+		char *desc = v[i] ? jvs_repo_pathf(repo, "descriptors/%s.json", v[i]) : NULL;
+		if (desc && !jvs_path_exists(desc) && in_flight(repo, v[i])) {
+			free(v[i]);
+			v[i] = NULL;
+		}
+		free(desc);
+	}
+	for (size_t i = 0; i < cnt; i++)
+		if (v[i])
+			v[w++] = v[i];
+	cnt = w;
+	w = 0;
+	if (cnt > 1)
+		qsort(v, cnt, sizeof *v, cmp_str);
 	for (size_t i = 0; i < cnt; i++) {
 		if (w && !strcmp(v[w - 1], v[i])) {
 			free(v[i]);

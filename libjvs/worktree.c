@@ -136,7 +136,8 @@ int jvs_worktree_list(const jvs_repo *repo, char ***out, size_t *n)
 	}
 	closedir(d);
 	free(dir);
-	qsort(v, cnt, sizeof *v, cmp_str);
+	if (cnt > 1)
+		qsort(v, cnt, sizeof *v, cmp_str);
 	*out = v;
 	*n = cnt;
 	return 0;

@@ -41,6 +41,10 @@ static int check_free(const jvs_repo *repo, const char *name)
 {
 	char *payload;
 	int taken;
+	if (!strcmp(name, "worktrees")) {
+		jvs_error_set(JVS_E_NAME_INVALID, "worktree name 'worktrees' is reserved");
+		return jvs_error_hint("ROOT/worktrees/worktrees links back to ROOT/worktrees");
+	}
 	if (jvs_worktree_exists(repo, name)) {
 		jvs_error_set(JVS_E_EXISTS, "worktree '%s' already exists", name);
 		return jvs_error_hint("choose another name; see 'jvs worktree list'");
@@ -63,7 +67,7 @@ static int check_free(const jvs_repo *repo, const char *name)
 		if (interrupted)
 			jvs_error_hint(
 			    "an interrupted fork of '%s' left it behind; run 'jvs doctor "
-			    "--repair-runtime' to clean up",
+			    "--repair-runtime' finishes it",
 			    name);
 		else
 			jvs_error_hint("it is not a worktree of this repository: move it away, or "
@@ -124,6 +128,13 @@ static int ensure_parent(const char *path)
 	int rc = dir ? jvs_mkdir_p(dir, 0755) : -1;
 	free(dir);
 	return rc;
+}
+
+static int ensure_layout(const jvs_repo *repo, const char *payload)
+{
+	if (ensure_parent(payload) < 0)
+		return -1;
+	return jvs_repo_link_worktrees(jvs_repo_root(repo));
 }
 
 static void forget_cache(const jvs_repo *repo, const char *name)
@@ -198,7 +209,7 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 			goto done;
 	}
 	fault(op, "checkout");
-	if (sync_tree(tmp) < 0 || ensure_parent(payload) < 0)
+	if (sync_tree(tmp) < 0 || ensure_layout(repo, payload) < 0)
 		goto done;
 	if (move_durably(tmp, payload) < 0)
 		goto done;
@@ -235,6 +246,8 @@ done:
 			jvs_rm_rf(payload);
 			jvs_rm_rf(cfgdir);
 		}
+		if (id && (made_tmp || moved))
+			forget_cache(repo, name); /* rows the checkout recorded */
 		if (have_intent)
 			jvs_intent_remove(repo, intent_name);
 		restore_error(&saved);
@@ -349,7 +362,7 @@ int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_na
 	have_intent = 1;
 	jvs_fault_point("rename-after-intent");
 
-	if (ensure_parent(to) < 0 || move_durably(from, to) < 0)
+	if (ensure_layout(repo, to) < 0 || move_durably(from, to) < 0)
 		goto done;
 	moved = 1;
 	jvs_fault_point("rename-after-payload");

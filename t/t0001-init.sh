@@ -51,11 +51,18 @@ test_expect_success 'config.json has a uuid repo_id; main config has null pointe
 	EOF
 '
 
+# worktrees/ may hold the convenience link worktrees/worktrees -> . (so that
+# `cd ../worktrees/NAME` works from inside any worktree), nothing else.
 test_expect_success 'payload root main/ is empty and worktrees/ exists' '
 	test -d repo/main &&
 	test -z "$(ls -A repo/main)" &&
 	test -d repo/worktrees &&
-	test -z "$(ls -A repo/worktrees)"
+	! ls -A repo/worktrees | grep -v "^worktrees\$" &&
+	if test -e repo/worktrees/worktrees
+	then
+		test -L repo/worktrees/worktrees &&
+		test "$(readlink repo/worktrees/worktrees)" = .
+	fi
 '
 
 test_expect_success 'init leaves no temporary directories behind' '

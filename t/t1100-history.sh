@@ -14,6 +14,10 @@ if command -v jvs-worktree-fork >/dev/null 2>&1
 then
 	test_set_prereq WORKTREE_FORK
 fi
+if command -v jvs-restore >/dev/null 2>&1
+then
+	test_set_prereq RESTORE
+fi
 
 test_expect_success 'history with no snapshots prints nothing and exits 0' '
 	jvs-init repo >/dev/null &&
@@ -235,6 +239,39 @@ test_expect_success 'history is read-only' '
 	(cd repo && find .jvs -path .jvs/index.sqlite -prune -o -printf "%p %s %T@\n" |
 		LC_ALL=C sort) >after &&
 	test_cmp before after
+'
+
+test_expect_success RESTORE 'detached: one DETACHED marker line, [HEAD] stays on latest' '
+	base=$(cat base.id) &&
+	(cd repo/main && jvs-restore "$base" >/dev/null 2>&1) &&
+	hist >text &&
+	test $(grep -c "^DETACHED" text) -eq 1 &&
+	grep "^$(cat last.id) .*\[HEAD\]" text &&
+	grep "^$(cat base.id) .*DETACHED" text &&
+	test $(grep -c "\[HEAD\]" text) -eq 1 &&
+	hist --format id >ids &&
+	test_cmp newest-first ids
+'
+
+test_expect_success RESTORE 'detached: --limit N prints N lines plus at most one marker line' '
+	hist --limit 2 >out &&
+	test $(wc -l <out) -le 3 &&
+	test $(grep -c "^$ID_RE " out) -eq 2 &&
+	test $(grep -v "^$ID_RE " out | wc -l) -le 1 &&
+	hist --limit 2 --format id >out &&
+	test $(wc -l <out) -eq 2 &&
+	hist --limit 2 --format tsv >out &&
+	test $(wc -l <out) -eq 2 &&
+	hist --limit 2 --json >out &&
+	test $(grep -c "\"snapshot_id\"" out) -eq 2
+'
+
+test_expect_success RESTORE 'back at HEAD: no DETACHED marker' '
+	(cd repo/main && jvs-restore HEAD >/dev/null 2>&1) &&
+	hist >text &&
+	! grep DETACHED text &&
+	cut -d " " -f 1 text >actual &&
+	test_cmp newest-first actual
 '
 
 test_expect_success WORKTREE_FORK 'setup: another worktree with its own snapshot' '

@@ -211,6 +211,27 @@ test_expect_success 'a mode-only change counts as dirty and is autosaved' '
 	test "$(stat -c %a repo/main/a)" = 644
 '
 
+test_expect_success 'a FIFO in the worktree cannot be autosaved; --discard removes it' '
+	mkfifo repo/main/fifo &&
+	test_must_fail --exit=1 in_main jvs-restore base 2>err &&
+	grep E_UNSUPPORTED_FILE err &&
+	grep "fifo" err &&
+	grep -- "--discard" err &&
+	test -p repo/main/fifo &&
+	in_main jvs-restore --discard HEAD >out &&
+	test ! -e repo/main/fifo &&
+	same_as $(cat id3) &&
+	no_leftovers
+'
+
+test_expect_success 'a payload root deleted by hand is recreated by restore -w' '
+	rm -rf repo/main &&
+	(cd repo && jvs-restore -w main HEAD) >out &&
+	grep "^Saved unsnapshotted changes" out &&
+	grep "^Restored main to $(cat id3) " out &&
+	same_as $(cat id3)
+'
+
 test_expect_success 'unknown reference: E_NOT_FOUND, exit 3, nothing changed' '
 	tree_state >before &&
 	test_must_fail --exit=3 in_main jvs-restore no-such-thing >out 2>err &&
@@ -219,6 +240,22 @@ test_expect_success 'unknown reference: E_NOT_FOUND, exit 3, nothing changed' '
 	grep E_NOT_FOUND err &&
 	tree_state >after &&
 	test_cmp before after
+'
+
+test_expect_success 'an ambiguous id prefix: E_AMBIGUOUS, exit 3, listing candidates' '
+	prefix=$(cut -c 1-4 id1) &&
+	test_must_fail --exit=3 in_main jvs-restore $prefix 2>err &&
+	grep E_AMBIGUOUS err &&
+	grep $(cat id1) err
+'
+
+test_expect_success 'a worktree without snapshots adopts the restored snapshot as latest' '
+	(cd repo/main && jvs-worktree-create blank) >/dev/null &&
+	(cd repo/worktrees/blank && jvs-restore base) >out &&
+	grep "^Restored blank to $(cat id1) " out &&
+	grep "HEAD state" out &&
+	test "$(json_field latest_snapshot_id <repo/.jvs/worktrees/blank/config.json)" = $(cat id1) &&
+	diff -r repo/.jvs/snapshots/$(cat id1) repo/worktrees/blank
 '
 
 test_expect_success 'usage errors exit 2' '

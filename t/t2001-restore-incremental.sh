@@ -205,6 +205,15 @@ test_expect_success 'a shell sitting in the worktree keeps working across a rest
 	in_main jvs-restore --discard HEAD >/dev/null
 '
 
+test_expect_success 'the same through the jvs dispatcher, as the issue puts it' '
+	idA=$(cat idA) &&
+	sh -c "cd repo/main && jvs restore $idA && ls && echo edit >> d5/f5 && cat d5/f5" >out 2>err &&
+	grep "^Restored main to $idA" out &&
+	grep "^d0\$" out &&
+	grep "^edit\$" out &&
+	in_main jvs-restore --discard HEAD >/dev/null
+'
+
 test_expect_success 'a restore from a subdirectory of the worktree works' '
 	idA=$(cat idA) &&
 	(cd repo/main/d4/sub && jvs-restore $idA) >out &&

@@ -252,6 +252,32 @@ do
 	'
 done
 
+test_expect_success 'a stale plan after a crash: the half-deleted one is finished, the rest unmarked' '
+	setup_repo c &&
+	id=$(plan c --keep-last 2) &&
+	(cd c/main && JVS_FAULT=gc-after-descriptor-delete test_must_fail --exit=99 \
+		jvs-gc-run --plan-id $id) &&
+	echo more >c/main/more &&
+	snap c s6 2024-01-06T00:00:00Z &&
+	(cd c && test_must_fail --exit=5 jvs-gc-run --plan-id $id) 2>err &&
+	grep E_GC_PLAN_MISMATCH err &&
+	grep "1 snapshot an interrupted run of it had half deleted has been finished" err &&
+	gone c s1 &&
+	present c s2 && present c s3 &&
+	test ! -e c/.jvs/gc/tombstones/$(id_of c s2).json &&
+	no_intents c &&
+	(cd c && jvs-verify --all) >out &&
+	! grep FAIL out &&
+	id2=$(plan c --keep-last 2) &&
+	(cd c && jvs-gc-run --plan-id $id2) >/dev/null &&
+	gone c s2 && gone c s3 && gone c s4
+'
+
+test_expect_success DOCTOR 'doctor is happy after an abandoned plan' '
+	(cd c && jvs-doctor) >out &&
+	grep "Repository is healthy" out
+'
+
 test_expect_success NOT_ROOT 'a failure marks the tombstone failed; rerun continues' '
 	setup_repo f &&
 	id=$(plan f --keep-last 2) &&

@@ -38,11 +38,6 @@ unset LANGUAGE LC_CTYPE LC_MESSAGES LC_COLLATE LC_NUMERIC LC_TIME
 unset NO_COLOR CLICOLOR CLICOLOR_FORCE COLUMNS CDPATH GREP_OPTIONS
 unset JVS_TRACE JVS_FAULT
 
-# Sanitizer builds: crash loudly (a signal), so test_must_fail notices.
-ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
-UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
-export ASAN_OPTIONS UBSAN_OPTIONS
-ulimit -c 0 2>/dev/null
 
 this_test=${0##*/}
 this_test=${this_test%.sh}
@@ -72,6 +67,14 @@ test_tmp_=$(mktemp -d "${TMPDIR:-/tmp}/jvs-$this_test.XXXXXX") || {
 	echo "Bail out! mktemp failed"
 	exit 1
 }
+# Sanitizer builds: crash loudly (a signal, so test_must_fail notices) and
+# write reports beside the trash; any report fails the test that caused it.
+test_san_=$test_tmp_/sanitizer
+ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}:log_path=$test_san_"
+UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}:log_path=$test_san_"
+export ASAN_OPTIONS UBSAN_OPTIONS
+ulimit -c 0 2>/dev/null
+
 TRASH_DIRECTORY=$test_tmp_/trash
 test_log_=$test_tmp_/log
 mkdir "$TRASH_DIRECTORY" || {
@@ -167,6 +170,16 @@ test_run_ () {
 		echo "test_when_finished: cleanup failed" >>"$test_log_"
 		test_eval_ret_=$test_cleanup_ret_
 	fi
+	for f_ in "$test_san_".*; do
+		[ -f "$f_" ] || continue
+		{
+			echo "sanitizer report ${f_##*/}:"
+			cat "$f_"
+		} >>"$test_log_"
+		[ -z "$test_verbose_" ] || cat "$f_" >&2
+		rm -f "$f_"
+		[ "$test_eval_ret_" -ne 0 ] || test_eval_ret_=99
+	done
 	test_cleanup_=
 	cd "$TRASH_DIRECTORY" 2>/dev/null || true
 	return 0

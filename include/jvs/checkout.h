@@ -8,20 +8,31 @@
 #include "jvs/repo.h"
 
 typedef struct {
-	size_t written;	  /* entries created or replaced */
-	size_t removed;	  /* extra entries deleted */
+	size_t written;   /* entries created or replaced */
+	size_t removed;   /* extra entries deleted */
 	size_t unchanged; /* entries left as they were */
 	uint64_t bytes_written;
-	int touched;	  /* dest_dir may have been modified (0: failed before) */
+	int touched; /* dest_dir may have been modified (0: failed before) */
 } jvs_checkout_stats;
 
 /* Verifies the snapshot's descriptor checksum and manifest hash, then
  * brings dest_dir (which must exist; it is never replaced) to the
  * snapshot's exact tree: only differing entries are written (copied with
  * the engine, never hard-linked), extras removed, modes and mtimes set.
+ * Every file to be written is first staged in .jvs/tmp and checked against
+ * its manifest hash, so a damaged snapshot is refused (E_PAYLOAD_HASH_MISMATCH,
+ * E_PARTIAL_SNAPSHOT) with dest_dir untouched (stats->touched == 0).
  * cache_worktree: worktree whose hash cache to use and refresh (NULL: none).
  * Idempotent, so an interrupted run is completed by running it again. */
 int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
-		 const char *cache_worktree, jvs_checkout_stats *stats);
+                 const char *cache_worktree, jvs_checkout_stats *stats);
+
+/* Called while entries are copied and put in place (done <= total). */
+typedef void (*jvs_checkout_progress)(void *arg, uint64_t bytes_done, uint64_t bytes_total,
+                                      size_t entries_done, size_t entries_total);
+/* jvs_checkout with a progress callback (fn may be NULL). */
+int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *dest_dir,
+                              const char *cache_worktree, jvs_checkout_stats *stats,
+                              jvs_checkout_progress fn, void *arg);
 
 #endif

@@ -12,13 +12,13 @@
 
 /* Why a snapshot is kept: a bit set. */
 enum {
-	JVS_GC_WHY_HEAD = 1u << 0,	/* a worktree's head */
-	JVS_GC_WHY_LATEST = 1u << 1,	/* a worktree's latest */
-	JVS_GC_WHY_PIN = 1u << 2,	/* an unexpired pin */
-	JVS_GC_WHY_INTENT = 1u << 3,	/* named by an in-flight operation */
-	JVS_GC_WHY_LINEAGE = 1u << 4,	/* default policy: ancestor of a kept one */
-	JVS_GC_WHY_TAGGED = 1u << 5,	/* default policy or --keep-tagged */
-	JVS_GC_WHY_RECENT = 1u << 6,	/* default policy: younger than 24 hours */
+	JVS_GC_WHY_HEAD = 1u << 0,    /* a worktree's head */
+	JVS_GC_WHY_LATEST = 1u << 1,  /* a worktree's latest */
+	JVS_GC_WHY_PIN = 1u << 2,     /* an unexpired pin */
+	JVS_GC_WHY_INTENT = 1u << 3,  /* named by an in-flight operation */
+	JVS_GC_WHY_LINEAGE = 1u << 4, /* default policy: ancestor of a kept one */
+	JVS_GC_WHY_TAGGED = 1u << 5,  /* default policy or --keep-tagged */
+	JVS_GC_WHY_RECENT = 1u << 6,  /* default policy: younger than 24 hours */
 	JVS_GC_WHY_LAST = 1u << 7,
 	JVS_GC_WHY_HOURLY = 1u << 8,
 	JVS_GC_WHY_DAILY = 1u << 9,
@@ -26,7 +26,7 @@ enum {
 	JVS_GC_WHY_MONTHLY = 1u << 11,
 	JVS_GC_WHY_YEARLY = 1u << 12,
 	JVS_GC_WHY_WITHIN = 1u << 13,
-	JVS_GC_WHY_TAG = 1u << 14,	/* --keep-tag */
+	JVS_GC_WHY_TAG = 1u << 14, /* --keep-tag */
 	JVS_GC_WHY__COUNT = 15
 };
 /* "head", "latest", "pin", "intent", "lineage", "tagged", "recent", "last",
@@ -71,7 +71,7 @@ typedef struct {
 	jvs_gc_policy policy;
 	jvs_gc_entry *candidates; /* oldest first */
 	size_t ncandidates;
-	jvs_gc_entry *kept;	  /* oldest first; empty for a loaded plan */
+	jvs_gc_entry *kept; /* oldest first; empty for a loaded plan */
 	size_t nkept;
 	size_t protected_by_pin, protected_by_lineage, protected_by_retention;
 	uint64_t deletable_bytes; /* blocks of inodes only candidates link to */
@@ -93,7 +93,7 @@ typedef struct {
 	char **deleted; /* ids deleted by this run, oldest first */
 	size_t ndeleted;
 	size_t already_deleted; /* done by an earlier, interrupted run */
-	uint64_t bytes_freed;	/* estimate computed before deleting */
+	uint64_t bytes_freed;   /* estimate computed before deleting */
 } jvs_gc_result;
 
 /* Runs a saved plan (blanks around plan_id ignored) under the exclusive
@@ -101,8 +101,7 @@ typedef struct {
  * nothing deleted), marks a tombstone per candidate, then deletes each
  * (descriptor, READY, manifest, payload). A failure marks that tombstone
  * "failed" and stops; running the same plan again continues. */
-int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds,
-	       jvs_gc_result *out);
+int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds, jvs_gc_result *out);
 void jvs_gc_result_clear(jvs_gc_result *r);
 
 #endif

@@ -14,17 +14,17 @@
 typedef struct {
 	char pin_id[JVS_PIN_ID_BUF]; /* uuid v4 */
 	char snapshot_id[JVS_ID_BUF];
-	char *reason;		     /* NULL when none was given */
+	char *reason; /* NULL when none was given */
 	char created_at[32];
-	char expires_at[32];	     /* "" for never */
-	int64_t expires_ms;	     /* 0 for never */
+	char expires_at[32]; /* "" for never */
+	int64_t expires_ms;  /* 0 for never */
 } jvs_pin;
 
 /* Pins snapshot_id (must be published); expires_ms 0 for never. Takes the
  * repo lock shared, so it cannot slip in under a running gc. Appends an
  * audit record "pin_add". */
 int jvs_pin_add(const jvs_repo *repo, const char *snapshot_id, const char *reason,
-		int64_t expires_ms, int wait_seconds, jvs_pin *out);
+                int64_t expires_ms, int wait_seconds, jvs_pin *out);
 /* Every pin, oldest first. A malformed pin file is an error
  * (E_DESCRIPTOR_CORRUPT): GC must not guess what it protected. */
 int jvs_pin_list(const jvs_repo *repo, jvs_pin **out, size_t *n);

@@ -30,6 +30,8 @@ char *jvs_repo_pathf(const jvs_repo *repo, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Payload root of a worktree: ROOT/main or ROOT/worktrees/NAME. malloc'd. */
 char *jvs_repo_payload_root(const jvs_repo *repo, const char *worktree);
+/* Creates ROOT/worktrees/worktrees -> . (idempotent). */
+int jvs_repo_link_worktrees(const char *root);
 /* Path of a worktree-relative location the user is in ("" at the root). */
 const char *jvs_repo_prefix(const jvs_repo *repo);
 

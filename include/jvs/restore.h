@@ -7,17 +7,19 @@
 #include "jvs/repo.h"
 
 typedef struct {
-	int discard;	  /* drop unsnapshotted changes instead of autosaving them */
-	int wait_seconds; /* lock wait: 0 none, <0 forever */
+	int discard;                    /* drop unsnapshotted changes instead of autosaving them */
+	int wait_seconds;               /* lock wait: 0 none, <0 forever */
+	jvs_checkout_progress progress; /* may be NULL */
+	void *progress_arg;
 } jvs_restore_opts;
 
 typedef struct {
 	char snapshot_id[JVS_ID_BUF];
-	char autosave_id[JVS_ID_BUF]; /* "" when nothing needed saving */
+	char autosave_id[JVS_ID_BUF];              /* "" when nothing needed saving */
 	char head[JVS_ID_BUF], latest[JVS_ID_BUF]; /* the worktree afterwards */
-	int detached;			 /* head != latest afterwards */
-	int resumed;			 /* finished an interrupted restore */
-	char *note;			 /* the target's note (malloc'd) */
+	int detached;                              /* head != latest afterwards */
+	int resumed;                               /* finished an interrupted restore */
+	char *note;                                /* the target's note (malloc'd) */
 	jvs_checkout_stats stats;
 } jvs_restore_result;
 
@@ -29,11 +31,13 @@ typedef struct {
  * A pending intent for the same target is completed without autosave; a
  * pending intent for another target is E_DIRTY unless discard. */
 int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
-		const jvs_restore_opts *opts, jvs_restore_result *out);
+                const jvs_restore_opts *opts, jvs_restore_result *out);
 void jvs_restore_result_clear(jvs_restore_result *r);
 
-/* 1 and the target when a restore of worktree was interrupted, else 0. */
+/* 1 and the target when a restore of worktree was interrupted, 2 when its
+ * process still seems to run (same host, live pid, or another host), else 0.
+ * The target is "" when the intent is unreadable. */
 int jvs_restore_interrupted(const jvs_repo *repo, const char *worktree,
-			    char target_out[JVS_ID_BUF]);
+                            char target_out[JVS_ID_BUF]);
 
 #endif

@@ -30,6 +30,9 @@ typedef struct {
 /* Every entry under root (root itself excluded), sorted by path bytes.
  * Sockets, FIFOs and devices: E_UNSUPPORTED_FILE naming the path. */
 int jvs_scan_tree(const char *root, jvs_scan *out);
+/* special != 0: sockets, FIFOs and devices are listed too, as JVS_ENT_FILE
+ * entries whose key.mode is not S_ISREG (for callers that remove them). */
+int jvs_scan_tree_special(const char *root, int special, jvs_scan *out);
 void jvs_scan_clear(jvs_scan *s);
 void jvs_filekey_from_stat(const struct stat *st, jvs_filekey *k);
 int jvs_filekey_equal(const jvs_filekey *a, const jvs_filekey *b);
