@@ -58,7 +58,7 @@ DEPS       := $(LIB_OBJS:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRCS:cmd/%.c=$(BUILD)/cm
               $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%.d)
 
 .PHONY: all unit check check-shell check-asan demo bench install lint-man \
-        clean deps completions
+        clean deps completions check-valgrind lint fuzz fuzz-build fuzz-replay stress
 
 all: $(BIN)/jvs $(PROGS) completions
 
@@ -121,6 +121,7 @@ check-shell: all
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) fuzz-replay
 	$(MAKE) check-shell
 
 # Sanitizers make GCC's flow-based warnings (array-bounds, stringop-*) report
@@ -137,6 +138,86 @@ check-asan: deps
 	    UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1 \
 	    $(MAKE) BUILD=build-asan BIN=bin-asan CFLAGS="-O1 -g" \
 	    EXTRA_CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" unit check-shell
+
+# `make check-valgrind [T=...]`: the shell tests with every jvs-* program run
+# under valgrind (slow; not part of check). Any report fails the test that
+# caused it and the target; reports are kept in $(VG_DIR)/logs.
+VG_DIR     ?= build-valgrind
+
+check-valgrind: all
+	sh scripts/valgrind-wrap.sh $(BIN) $(VG_DIR)/bin
+	rm -rf $(VG_DIR)/logs && mkdir -p $(VG_DIR)/logs
+	JVS_VALGRIND_LOGS="$(abspath $(VG_DIR))/logs" JVS_BIN="$(abspath $(VG_DIR))/bin" \
+	    $(PROVE) -j$(PROVE_JOBS) $(T)
+	@if [ -n "$$(ls $(VG_DIR)/logs)" ]; then \
+		echo "valgrind reports in $(VG_DIR)/logs:" >&2; ls $(VG_DIR)/logs >&2; exit 1; fi
+
+# ---- static analysis -----------------------------------------------------
+
+LINT_SRCS  := $(LIB_SRCS) $(sort $(wildcard cmd/*.c))
+
+lint:
+	cppcheck --enable=warning,performance,portability --error-exitcode=1 \
+	    --inline-suppr --quiet -D_GNU_SOURCE -I include -I libjvs -I cmd libjvs cmd
+	clang-tidy --quiet $(LINT_SRCS) -- -std=c11 -D_GNU_SOURCE -Iinclude -Ilibjvs -Icmd \
+	    $(PKG_CFLAGS)
+
+# ---- fuzzing (t/fuzz/) ---------------------------------------------------
+#
+#   make fuzz-replay             every target's corpus through a replay driver
+#                                (plain build, part of make check)
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS=...]
+#                                libFuzzer (clang) on each target in turn
+
+FUZZ_TARGETS ?= $(sort $(patsubst t/fuzz/fuzz-%.c,%,$(wildcard t/fuzz/fuzz-*.c)))
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+REPLAYS      := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
+
+$(BUILD)/fuzz/replay-%: t/fuzz/fuzz-%.c t/fuzz/replay.c t/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -It/fuzz $(LDFLAGS) -o $@ t/fuzz/fuzz-$*.c t/fuzz/replay.c \
+	    $(LIB) $(LDLIBS)
+
+fuzz-replay: $(REPLAYS)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "$(BUILD)/fuzz/replay-$$t t/fuzz/corpus/$$t"; \
+		$(BUILD)/fuzz/replay-$$t t/fuzz/corpus/$$t || exit 1; \
+	done
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
+	    EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_BUILD)/libjvs.a
+	@for t in $(FUZZ_TARGETS); do \
+		echo "$(FUZZ_CC) ... -o $(FUZZ_BUILD)/fuzz-$$t"; \
+		$(FUZZ_CC) $(ALL_CFLAGS) -O1 -g -It/fuzz -fsanitize=fuzzer $(FUZZ_SAN) \
+		    -o $(FUZZ_BUILD)/fuzz-$$t t/fuzz/fuzz-$$t.c $(FUZZ_BUILD)/libjvs.a $(LDLIBS) \
+		    || exit 1; \
+	done
+
+# New inputs go to $(FUZZ_BUILD)/corpus/<target>; crashes to
+# $(FUZZ_BUILD)/crash-<target>-*: copy them into t/fuzz/corpus/<target>/
+# once fixed, so fuzz-replay keeps them fixed.
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+		echo "fuzz-$$t: $(FUZZ_SECONDS)s"; \
+		$(FUZZ_BUILD)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		    -artifact_prefix=$(FUZZ_BUILD)/crash-$$t- -max_len=65536 \
+		    $(FUZZ_BUILD)/corpus/$$t t/fuzz/corpus/$$t 2>$(FUZZ_BUILD)/fuzz-$$t.log; \
+		rc=$$?; grep -E '^(stat::|#[0-9]+ *DONE)' $(FUZZ_BUILD)/fuzz-$$t.log; \
+		[ $$rc -eq 0 ] || { tail -40 $(FUZZ_BUILD)/fuzz-$$t.log; exit 1; }; \
+	done
+
+# ---- load ----------------------------------------------------------------
+
+# `make stress [STRESS_SECONDS=300]`: t/t9003-stress.sh in its long form.
+STRESS_SECONDS ?= 300
+
+stress: all
+	JVS_BIN="$(abspath $(BIN))" JVS_STRESS_SECONDS=$(STRESS_SECONDS) $(PROVE) -v t/t9003-stress.sh
 
 demo: deps
 	$(MAKE) all
@@ -171,7 +252,8 @@ lint-man:
 	else echo "no man pages"; fi
 
 clean:
-	rm -rf build build-asan bin bin-asan $(filter-out build build-asan,$(BUILD)) \
+	rm -rf build build-asan bin bin-asan build-fuzz build-valgrind \
+	    $(filter-out build build-asan,$(BUILD)) \
 	    $(filter-out bin bin-asan,$(BIN))
 
 .SECONDARY: $(LIB_OBJS) $(CLI_OBJ) $(PROG_SRCS:cmd/%.c=$(BUILD)/cmd/%.o) \

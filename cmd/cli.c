@@ -177,3 +177,129 @@ int cli_stderr_is_tty(void)
 {
 	return isatty(2);
 }
+
+void cli_progress_start(cli_progress *p, const cli *c, const char *label, const char *unit)
+{
+	const char *env = getenv("JVS_PROGRESS_MIN_MS");
+	memset(p, 0, sizeof *p);
+	p->label = label;
+	p->unit = unit;
+	p->min_ms = 500;
+	if (env && *env) {
+		char *end;
+		long v = strtol(env, &end, 10);
+		if (!*end && v >= 0)
+			p->min_ms = v;
+	}
+	p->enabled = !c->no_progress && !c->quiet && !c->json && isatty(2);
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	p->last = p->start;
+}
+
+static double secs_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void human_bytes(char *buf, size_t n, uint64_t b)
+{
+	static const char *units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+	double v = (double)b;
+	int u = 0;
+	while (v >= 1000 && u < 5) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+void cli_progress_update(cli_progress *p, uint64_t bytes, uint64_t bytes_total, uint64_t done,
+			 uint64_t total)
+{
+	struct timespec now;
+	double elapsed, rate;
+	double min_s, every;
+	char b1[32], b2[32], r[32], eta[32] = "";
+	int finished = total && done >= total;
+	if (!p->enabled)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	elapsed = secs_between(&p->start, &now);
+	min_s = (double)p->min_ms / 1000;
+	every = min_s < 0.2 ? min_s : 0.2;
+	if (elapsed < min_s || (p->shown && !finished && secs_between(&p->last, &now) < every))
+		return;
+	if (finished && !p->shown && min_s > 0)
+		return; /* done before it was worth showing */
+	p->last = now;
+	p->shown = 1;
+	rate = elapsed > 0 ? (double)bytes / elapsed : 0;
+	human_bytes(b1, sizeof b1, bytes);
+	human_bytes(r, sizeof r, (uint64_t)rate);
+	if (bytes_total) {
+		human_bytes(b2, sizeof b2, bytes_total);
+		if (rate > 0 && bytes < bytes_total) {
+			double left = (double)(bytes_total - bytes) / rate;
+			if (left < 100)
+				snprintf(eta, sizeof eta, ", ETA %.0fs", left);
+			else if (left < 6000)
+				snprintf(eta, sizeof eta, ", ETA %.0fm%02.0fs", left / 60,
+					 left - 60 * (long)(left / 60));
+			else
+				snprintf(eta, sizeof eta, ", ETA %.1fh", left / 3600);
+		}
+	}
+	if (total)
+		fprintf(stderr, "\r\033[K%s: %llu/%llu %s, %s/%s, %s/s%s", p->label,
+			(unsigned long long)done, (unsigned long long)total, p->unit, b1,
+			bytes_total ? b2 : "?", r, eta);
+	else
+		fprintf(stderr, "\r\033[K%s: %llu %s, %s, %s/s", p->label,
+			(unsigned long long)done, p->unit, b1, r);
+	fflush(stderr);
+}
+
+void cli_progress_cb(void *arg, uint64_t bytes, uint64_t bytes_total, size_t done, size_t total)
+{
+	cli_progress_update(arg, bytes, bytes_total, done, total);
+}
+
+void cli_progress_cb_nototal(void *arg, uint64_t bytes, uint64_t done)
+{
+	cli_progress_update(arg, bytes, 0, done, 0);
+}
+
+void cli_progress_end(cli_progress *p)
+{
+	if (p->shown) {
+		fprintf(stderr, "\r\033[K");
+		fflush(stderr);
+	}
+	p->shown = 0;
+}
+
+const char *cli_color(enum cli_colour k)
+{
+	static int on = -1;
+	static const char *const sgr[] = {"\033[0m", "\033[1;31m", "\033[1;32m", "\033[1;33m",
+					  "\033[1m"};
+	if (on < 0) {
+		const char *term = getenv("TERM");
+		const char *nc = getenv("NO_COLOR");
+		on = isatty(1) && !(nc && *nc) && term && *term && strcmp(term, "dumb") != 0;
+	}
+	return on && k <= CLI_BOLD ? sgr[k] : "";
+}
+
+int cli_parse_format(cli *c, const char *arg, int *out)
+{
+	static const char *const names[] = {"text", "json", "tsv", "id"};
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(arg, names[i])) {
+			*out = i;
+			if (i == CLI_FMT_JSON)
+				c->json = 1;
+			return 0;
+		}
+	return cli_usage_error(c, "unknown format '%s' (text, json, tsv, id)", arg);
+}

@@ -4,6 +4,8 @@
 
 #include <getopt.h>
 #include <jansson.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "jvs/repo.h"
 
@@ -46,5 +48,37 @@ int cli_print_json(cli *c, json_t *v);
 /* Unknown option from getopt ('?'): prints usage, returns 2. */
 int cli_bad_option(cli *c);
 int cli_stderr_is_tty(void);
+
+/* --format for listing programs: text (aligned columns for people), json,
+ * tsv (stable tab-separated lines), id (one bare id or name a line). */
+enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_TSV, CLI_FMT_ID };
+/* Sets *out from arg; on a bad value prints the usage error and returns 2. */
+int cli_parse_format(cli *c, const char *arg, int *out);
+
+/* Progress on stderr (SPEC §1): "LABEL: 3/10 files, 1.2/4.0 MB, 9.1 MB/s, ETA 1s".
+ * Shown only when stderr is a TTY, none of -q, --json, --no-progress was
+ * given, and the work has lasted JVS_PROGRESS_MIN_MS (default 500 ms). */
+typedef struct {
+	const char *label, *unit;
+	struct timespec start, last;
+	long min_ms;
+	int enabled, shown;
+} cli_progress;
+
+/* unit: what is counted ("files", "entries", "snapshots"). */
+void cli_progress_start(cli_progress *p, const cli *c, const char *label, const char *unit);
+/* Totals of 0 are unknown. Matches the libjvs progress callbacks' shape. */
+void cli_progress_update(cli_progress *p, uint64_t bytes, uint64_t bytes_total, uint64_t done,
+			 uint64_t total);
+/* Callback adapters: arg is a cli_progress. */
+void cli_progress_cb(void *arg, uint64_t bytes, uint64_t bytes_total, size_t done, size_t total);
+void cli_progress_cb_nototal(void *arg, uint64_t bytes, uint64_t done);
+/* Erases the progress line if one was shown. */
+void cli_progress_end(cli_progress *p);
+
+/* Colour for stdout: the SGR sequence, or "" unless stdout is a TTY,
+ * NO_COLOR is unset and TERM is set and not "dumb". */
+enum cli_colour { CLI_RESET, CLI_RED, CLI_GREEN, CLI_YELLOW, CLI_BOLD };
+const char *cli_color(enum cli_colour k);
 
 #endif

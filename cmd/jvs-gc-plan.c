@@ -3,6 +3,7 @@
 
 #include "jvs/error.h"
 #include "jvs/gc.h"
+#include "jvs/manifest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@ static const char usage[] =
     "jvs-gc-plan [--keep-last N] [--keep-hourly N] [--keep-daily N]\n"
     "            [--keep-weekly N] [--keep-monthly N] [--keep-yearly N]\n"
     "            [--keep-within DURATION] [--keep-tag TAG]... [--keep-tagged]\n"
-    "            [--policy NAME] [--json]";
+    "            [--policy NAME] [--json | -q | --format text|json|tsv|id]";
 
 enum {
 	OPT_LAST = CLI_OPT_FIRST_PRIVATE,
@@ -24,7 +25,8 @@ enum {
 	OPT_WITHIN,
 	OPT_TAG,
 	OPT_TAGGED,
-	OPT_POLICY
+	OPT_POLICY,
+	OPT_FORMAT
 };
 
 static const char *const count_names[] = {"keep-last",   "keep-hourly",  "keep-daily",
@@ -95,6 +97,7 @@ int main(int argc, char **argv)
 	    {"keep-tag", required_argument, NULL, OPT_TAG},
 	    {"keep-tagged", no_argument, NULL, OPT_TAGGED},
 	    {"policy", required_argument, NULL, OPT_POLICY},
+	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {NULL, 0, NULL, 0},
 	};
 	cli c;
@@ -102,7 +105,7 @@ int main(int argc, char **argv)
 	jvs_gc_policy pol = {0};
 	jvs_gc_plan plan = {0};
 	const char *policy_name = NULL;
-	int opt, rc = 0;
+	int opt, rc = 0, fmt = CLI_FMT_TEXT;
 
 	cli_init(&c, "jvs-gc-plan", usage);
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
@@ -123,6 +126,8 @@ int main(int argc, char **argv)
 			pol.keep_tagged = 1;
 		} else if (opt == OPT_POLICY) {
 			policy_name = optarg;
+		} else if (opt == OPT_FORMAT) {
+			rc = cli_parse_format(&c, optarg, &fmt);
 		} else {
 			rc = cli_bad_option(&c);
 		}
@@ -141,6 +146,18 @@ int main(int argc, char **argv)
 	}
 	if (c.json)
 		rc = cli_print_json(&c, jvs_gc_plan_to_json(&plan, 1));
+	else if (fmt == CLI_FMT_ID || fmt == CLI_FMT_TSV)
+		for (size_t i = 0; i < plan.ncandidates; i++) {
+			const jvs_gc_entry *e = &plan.candidates[i];
+			char *note = fmt == CLI_FMT_TSV ? jvs_path_escape(e->note ? e->note : "")
+			                                : NULL;
+			if (fmt == CLI_FMT_ID)
+				printf("%s\n", e->snapshot_id);
+			else
+				printf("%s\t%s\t%s\t%s\t%s\n", plan.plan_id, e->snapshot_id,
+				       e->created_at, e->worktree_name, note ? note : "");
+			free(note);
+		}
 	else if (c.quiet)
 		printf("%s\n", plan.plan_id);
 	else

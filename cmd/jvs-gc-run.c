@@ -33,7 +33,8 @@ int main(int argc, char **argv)
 	jvs_repo *repo = NULL;
 	jvs_gc_result res = {0};
 	const char *plan_id = NULL;
-	int opt, rc = 0;
+	int opt, rc = 0, r;
+	cli_progress ps;
 
 	cli_init(&c, "jvs-gc-run", usage);
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
@@ -51,7 +52,15 @@ int main(int argc, char **argv)
 	if (!plan_id)
 		return cli_usage_error(&c, "give the plan to run with --plan-id");
 
-	if (cli_open_repo(&c, &repo) < 0 || jvs_gc_run(repo, plan_id, c.wait_seconds, &res) < 0) {
+	if (cli_open_repo(&c, &repo) < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
+	cli_progress_start(&ps, &c, "deleting", "snapshots");
+	r = jvs_gc_run_progress(repo, plan_id, c.wait_seconds, &res,
+	                        ps.enabled ? cli_progress_cb : NULL, &ps);
+	cli_progress_end(&ps);
+	if (r < 0) {
 		rc = cli_fail(&c);
 		goto out;
 	}

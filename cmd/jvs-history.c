@@ -13,9 +13,10 @@
 
 static const char usage[] =
 	"jvs-history [--all] [--limit N] [--grep TEXT] [--tag PATTERN]\n"
-	"            [--json | --format text|json|tsv|id]";
+	"            [--json | --format text|json|tsv|id]\n"
+	"jvs-history --tags [--json]";
 
-enum { OPT_ALL = CLI_OPT_FIRST_PRIVATE, OPT_LIMIT, OPT_GREP, OPT_TAG, OPT_FORMAT };
+enum { OPT_ALL = CLI_OPT_FIRST_PRIVATE, OPT_LIMIT, OPT_GREP, OPT_TAG, OPT_FORMAT, OPT_TAGS };
 enum fmt { FMT_TEXT, FMT_JSON, FMT_TSV, FMT_ID };
 
 static void print_tags(const jvs_descriptor *d, const char *sep)
@@ -54,6 +55,48 @@ static void print_tsv(const jvs_descriptor *d)
 	free(note);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* --tags: every distinct tag of the published snapshots, sorted (for shell
+ * completion and scripts). */
+static int print_tags_list(cli *c, const jvs_catalog *cat)
+{
+	size_t n = 0, cap = 0;
+	const char **v = NULL;
+	int rc = 0;
+	for (size_t i = 0; i < cat->n; i++)
+		for (size_t k = 0; k < cat->d[i].ntags; k++) {
+			if (n == cap) {
+				const char **nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof *v);
+				if (!nv) {
+					free(v);
+					jvs_error_set(JVS_E_INTERNAL, "out of memory");
+					return cli_fail(c);
+				}
+				v = nv;
+			}
+			v[n++] = cat->d[i].tags[k];
+		}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_str);
+	if (c->json) {
+		json_t *a = json_array();
+		for (size_t i = 0; a && i < n; i++)
+			if (!i || strcmp(v[i], v[i - 1]))
+				json_array_append_new(a, json_string(v[i]));
+		rc = cli_print_json(c, a);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			if (!i || strcmp(v[i], v[i - 1]))
+				printf("%s\n", v[i]);
+	}
+	free(v);
+	return rc;
+}
+
 /* The line goes on into a snapshot gc deleted: say which, from its tombstone. */
 static void print_pruned(const jvs_repo *repo, const char *parent)
 {
@@ -78,6 +121,7 @@ int main(int argc, char **argv)
 		{"grep", required_argument, NULL, OPT_GREP},
 		{"tag", required_argument, NULL, OPT_TAG},
 		{"format", required_argument, NULL, OPT_FORMAT},
+		{"tags", no_argument, NULL, OPT_TAGS},
 		{NULL, 0, NULL, 0},
 	};
 	cli c;
@@ -86,7 +130,7 @@ int main(int argc, char **argv)
 	jvs_history h = {0};
 	jvs_history_opts ho = {0};
 	enum fmt fmt = FMT_TEXT;
-	int opt, rc = 0;
+	int opt, rc = 0, tags = 0;
 
 	cli_init(&c, "jvs-history", usage);
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "n:", longopts, NULL)) != -1) {
@@ -107,6 +151,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_TAG:
 			ho.tag = optarg;
+			break;
+		case OPT_TAGS:
+			tags = 1;
 			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "json"))
@@ -129,12 +176,22 @@ int main(int argc, char **argv)
 		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
 	if (c.json)
 		fmt = FMT_JSON;
+	if (tags) {
+		if (cli_open_repo(&c, &repo) < 0 || jvs_catalog_load(repo, &cat) < 0)
+			rc = cli_fail(&c);
+		else
+			rc = print_tags_list(&c, &cat);
+		goto out;
+	}
 
 	if (cli_open_repo(&c, &repo) < 0 || jvs_catalog_load(repo, &cat) < 0 ||
 	    jvs_history_list(repo, &cat, jvs_repo_worktree(repo), &ho, &h) < 0) {
 		rc = cli_fail(&c);
 		goto out;
 	}
+	if (!jvs_repo_worktree(repo) && !ho.all && !ho.tag && !ho.grep && !c.quiet)
+		fprintf(stderr, "note: not in a worktree; listing every snapshot (use -w NAME "
+				"for one lineage)\n");
 	if (h.tag_prefix_fallback && h.total && !c.quiet)
 		fprintf(stderr, "note: no snapshot has the tag '%s'; showing tags starting with it\n",
 			ho.tag);
@@ -145,7 +202,7 @@ int main(int argc, char **argv)
 		rc = cli_print_json(&c, a);
 		goto out;
 	}
-	if (fmt == FMT_TEXT && !ho.all && !ho.tag && !ho.grep && h.head[0] &&
+	if (fmt == FMT_TEXT && !h.whole_repository && h.head[0] &&
 	    strcmp(h.head, h.latest))
 		printf("DETACHED: files are at %s; the latest is %s (jvs restore HEAD)\n", h.head,
 		       h.latest);
@@ -155,7 +212,7 @@ int main(int argc, char **argv)
 		else if (fmt == FMT_TSV)
 			print_tsv(h.items[i]);
 		else
-			print_text(&h, ho.all || ho.tag || ho.grep, i);
+			print_text(&h, h.whole_repository, i);
 	}
 	if (fmt == FMT_TEXT && h.ends_pruned && h.n == h.total)
 		print_pruned(repo, h.n ? h.items[h.n - 1]->parent_id : "");

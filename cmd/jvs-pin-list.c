@@ -3,17 +3,21 @@
 
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/manifest.h"
 #include "jvs/pin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char usage[] = "jvs-pin-list [--json]";
+static const char usage[] = "jvs-pin-list [--json | -q | --format text|json|tsv|id]";
+
+enum { OPT_FORMAT = CLI_OPT_FIRST_PRIVATE };
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    CLI_LONGOPTS,
+	    {"format", required_argument, NULL, OPT_FORMAT},
 	    {NULL, 0, NULL, 0},
 	};
 	cli c;
@@ -21,12 +25,19 @@ int main(int argc, char **argv)
 	jvs_pin *pins = NULL;
 	size_t n = 0;
 	int64_t now = jvs_now_ms();
-	int opt, rc = 0;
+	int opt, rc = 0, fmt = CLI_FMT_TEXT;
 
 	cli_init(&c, "jvs-pin-list", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
-		if (!cli_common_option(&c, opt, optarg))
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg))
+			continue;
+		if (opt != OPT_FORMAT)
 			return cli_bad_option(&c);
+		if (cli_parse_format(&c, optarg, &fmt))
+			return 2;
+	}
+	if (c.quiet && fmt == CLI_FMT_TEXT)
+		fmt = CLI_FMT_ID;
 	if (optind < argc)
 		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
 
@@ -50,13 +61,20 @@ int main(int argc, char **argv)
 			snprintf(exp, sizeof exp, "expired %s", p->expires_at);
 		else
 			snprintf(exp, sizeof exp, "%s", p->expires_at);
-		if (c.quiet)
+		if (fmt == CLI_FMT_ID) {
 			printf("%s\n", p->pin_id);
-		else
+		} else if (fmt == CLI_FMT_TSV) {
+			char *reason = jvs_path_escape(p->reason ? p->reason : "");
+			printf("%s\t%s\t%s\t%s\t%s\t%s\n", p->pin_id, p->snapshot_id,
+			       p->created_at, p->expires_at[0] ? p->expires_at : "-",
+			       jvs_pin_is_expired(p, now) ? "expired" : "active",
+			       reason ? reason : "");
+			free(reason);
+		} else
 			printf("%s  %s  %-32s  %s\n", p->pin_id, p->snapshot_id, exp,
 			       p->reason ? p->reason : "");
 	}
-	if (!n && !c.quiet)
+	if (!n && !c.quiet && fmt == CLI_FMT_TEXT)
 		fprintf(stderr, "no pins (jvs pin add REF)\n");
 	if (fflush(stdout) != 0)
 		rc = 1;

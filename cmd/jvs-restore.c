@@ -20,33 +20,6 @@ static const char usage[] = "jvs-restore REF | HEAD | --latest-tag TAG [--discar
 
 enum { OPT_LATEST_TAG = CLI_OPT_FIRST_PRIVATE, OPT_DISCARD };
 
-typedef struct {
-	struct timespec start, last;
-	int shown;
-} progress_state;
-
-static void show_progress(void *arg, uint64_t bytes, uint64_t bytes_total, size_t done,
-                          size_t total)
-{
-	progress_state *p = arg;
-	struct timespec now;
-	double since_start, since_last;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	since_start =
-	    (double)(now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) / 1e9;
-	since_last = (double)(now.tv_sec - p->last.tv_sec) + (now.tv_nsec - p->last.tv_nsec) / 1e9;
-	if (done < total && (since_start < 0.5 || since_last < 0.2))
-		return;
-	if (done >= total && !p->shown)
-		return;
-	p->last = now;
-	p->shown = 1;
-	fprintf(stderr, "\rrestoring: %zu/%zu entries, %.1f/%.1f MB, %.1f MB/s   ", done, total,
-	        (double)bytes / 1e6, (double)bytes_total / 1e6, (double)bytes / 1e6 / since_start);
-	if (done >= total)
-		fprintf(stderr, "\r\033[K");
-}
-
 static const char *note_of(const char *note)
 {
 	return note && *note ? note : "no note";
@@ -139,7 +112,8 @@ static int print_result(cli *c, const char *worktree, const jvs_restore_result *
 		printf("Saved unsnapshotted changes as %s (tag autosave)\n", r->autosave_id);
 	printf("Restored %s to %s (%s)\n", worktree, r->snapshot_id, note_of(r->note));
 	if (r->detached) {
-		printf("DETACHED: %s is at %s, %s %s.\n", worktree, r->snapshot_id,
+		printf("%sDETACHED%s: %s is at %s, %s %s.\n", cli_color(CLI_YELLOW),
+		       cli_color(CLI_RESET), worktree, r->snapshot_id,
 		       strcmp(r->snapshot_id, r->latest) < 0 ? "an older snapshot than its latest"
 		                                             : "not at its latest snapshot",
 		       r->latest);
@@ -164,7 +138,7 @@ int main(int argc, char **argv)
 	jvs_catalog cat = {0};
 	jvs_restore_opts ro = {0};
 	jvs_restore_result res = {0};
-	progress_state ps = {0};
+	cli_progress ps;
 	const char *worktree, *tag = NULL, *ref = NULL;
 	char id[JVS_ID_BUF];
 	int opt, rc, r, interactive = 0;
@@ -205,15 +179,13 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!c.no_progress && !c.quiet && cli_stderr_is_tty()) {
-		clock_gettime(CLOCK_MONOTONIC, &ps.start);
-		ps.last = ps.start;
-		ro.progress = show_progress;
+	cli_progress_start(&ps, &c, "restoring", "entries");
+	if (ps.enabled) {
+		ro.progress = cli_progress_cb;
 		ro.progress_arg = &ps;
 	}
 	r = jvs_restore(repo, worktree, id, &ro, &res);
-	if (ps.shown)
-		fprintf(stderr, "\r\033[K");
+	cli_progress_end(&ps);
 	if (r < 0)
 		goto fail;
 	rc = print_result(&c, worktree, &res);

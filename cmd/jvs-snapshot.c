@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 	jvs_repo *repo = NULL;
 	jvs_snapshot_opts so = {0};
 	jvs_snapshot_stats stats;
+	cli_progress ps;
 	jvs_descriptor d;
 	const char *worktree, *note = NULL;
 	const char **tags;
@@ -62,7 +63,14 @@ int main(int argc, char **argv)
 	so.note = note ? note : "";
 	so.tags = tags;
 	so.wait_seconds = c.wait_seconds;
-	if (jvs_snapshot_create(repo, worktree, &so, &d, &stats) < 0) {
+	cli_progress_start(&ps, &c, "snapshot", "files");
+	if (ps.enabled) {
+		so.progress = cli_progress_cb;
+		so.progress_arg = &ps;
+	}
+	rc = jvs_snapshot_create(repo, worktree, &so, &d, &stats);
+	cli_progress_end(&ps);
+	if (rc < 0) {
 		rc = cli_fail(&c);
 		goto out;
 	}

@@ -15,27 +15,6 @@ static const char usage[] = "jvs-verify [REF... | --all] [--quick] [--json]";
 
 enum { OPT_ALL = CLI_OPT_FIRST_PRIVATE, OPT_QUICK };
 
-typedef struct {
-	struct timespec start, last;
-	int shown;
-} progress_state;
-
-static void show_progress(void *arg, uint64_t bytes, uint64_t files)
-{
-	progress_state *p = arg;
-	struct timespec now;
-	double since_start, since_last;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	since_start = (double)(now.tv_sec - p->start.tv_sec) + (now.tv_nsec - p->start.tv_nsec) / 1e9;
-	since_last = (double)(now.tv_sec - p->last.tv_sec) + (now.tv_nsec - p->last.tv_nsec) / 1e9;
-	if (since_start < 0.5 || since_last < 0.2)
-		return;
-	p->last = now;
-	p->shown = 1;
-	fprintf(stderr, "\rverifying: %llu files, %.1f MB, %.1f MB/s   ", (unsigned long long)files,
-		(double)bytes / 1e6, (double)bytes / 1e6 / since_start);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -48,7 +27,7 @@ int main(int argc, char **argv)
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
 	jvs_verifier *v = NULL;
-	progress_state ps = {0};
+	cli_progress ps;
 	char **ids = NULL;
 	size_t nids = 0;
 	int opt, all = 0, quick = 0, rc = 0, failed = 0, audit_ok = 1;
@@ -102,21 +81,16 @@ int main(int argc, char **argv)
 	v = jvs_verifier_new(repo, quick);
 	if (!v)
 		goto fail;
-	if (!c.no_progress && !c.quiet && cli_stderr_is_tty()) {
-		clock_gettime(CLOCK_MONOTONIC, &ps.start);
-		ps.last = ps.start;
-		jvs_verifier_set_progress(v, show_progress, &ps);
-	}
+	cli_progress_start(&ps, &c, "verifying", "files");
+	if (ps.enabled)
+		jvs_verifier_set_progress(v, cli_progress_cb_nototal, &ps);
 	if (c.json)
 		out = json_array();
 	for (size_t i = 0; i < nids; i++) {
 		jvs_verify_result r;
 		if (jvs_verify_snapshot(v, ids[i], &r) < 0)
 			goto fail;
-		if (ps.shown) {
-			fprintf(stderr, "\r\033[K");
-			ps.shown = 0;
-		}
+		cli_progress_end(&ps);
 		if (r.first_class != JVS_OK)
 			failed++;
 		if (out) {
@@ -133,9 +107,11 @@ int main(int argc, char **argv)
 		} else {
 			size_t k;
 			json_t *e;
-			printf("FAIL %s %s %s%s\n", r.snapshot_id,
-			       jvs_error_class_name(r.first_class), r.first_detail,
-			       r.tamper_detected ? " (TAMPERED)" : "");
+			printf("%sFAIL%s %s %s %s", cli_color(CLI_RED), cli_color(CLI_RESET),
+			       r.snapshot_id, jvs_error_class_name(r.first_class), r.first_detail);
+			if (r.tamper_detected)
+				printf(" (%sTAMPERED%s)", cli_color(CLI_RED), cli_color(CLI_RESET));
+			printf("\n");
 			json_array_foreach(r.errors, k, e)
 			{
 				if (k == 0)
@@ -161,7 +137,9 @@ int main(int argc, char **argv)
 							     "severity", audit_ok ? "ok" : "error",
 							     "detail", audit_detail));
 		else if (!audit_ok)
-			printf("FAIL audit E_AUDIT_CHAIN_BROKEN %s (TAMPERED)\n", audit_detail);
+			printf("%sFAIL%s audit E_AUDIT_CHAIN_BROKEN %s (%sTAMPERED%s)\n",
+			       cli_color(CLI_RED), cli_color(CLI_RESET), audit_detail,
+			       cli_color(CLI_RED), cli_color(CLI_RESET));
 		else if (!c.quiet)
 			printf("OK audit chain\n");
 	}

@@ -50,7 +50,8 @@ int main(int argc, char **argv)
 	jvs_worktree wt;
 	const char *ref = NULL, *name;
 	char id[JVS_ID_BUF], *path = NULL;
-	int opt, rc = 0;
+	int opt, rc = 0, r;
+	cli_progress ps;
 
 	cli_init(&c, "jvs-worktree-fork", usage);
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
@@ -79,8 +80,12 @@ int main(int argc, char **argv)
 	} else if (current_head(repo, id) < 0) {
 		goto fail;
 	}
-	if (jvs_worktree_fork(repo, id, name, c.wait_seconds) < 0 ||
-	    jvs_worktree_load(repo, name, &wt) < 0 || !(path = jvs_repo_payload_root(repo, name)))
+	cli_progress_start(&ps, &c, "forking", "entries");
+	r = jvs_worktree_fork_progress(repo, id, name, c.wait_seconds,
+	                               ps.enabled ? cli_progress_cb : NULL, &ps);
+	cli_progress_end(&ps);
+	if (r < 0 || jvs_worktree_load(repo, name, &wt) < 0 ||
+	    !(path = jvs_repo_payload_root(repo, name)))
 		goto fail;
 	if (c.json)
 		rc = cli_print_json(&c, jvs_worktree_to_json(repo, &wt));

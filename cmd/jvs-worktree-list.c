@@ -9,23 +9,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-worktree-list [--json | -q]";
+static const char usage[] = "jvs-worktree-list [--json | -q | --format text|json|tsv|id]";
+
+enum { OPT_FORMAT = CLI_OPT_FIRST_PRIVATE };
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {CLI_LONGOPTS, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+	    CLI_LONGOPTS, {"format", required_argument, NULL, OPT_FORMAT}, {NULL, 0, NULL, 0}};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_worktree *wts = NULL;
 	char **names = NULL;
 	size_t n = 0;
-	int opt, rc = 0, width = 4;
+	int opt, rc = 0, width = 4, fmt = CLI_FMT_TEXT;
 	json_t *arr = NULL;
 
 	cli_init(&c, "jvs-worktree-list", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
-		if (!cli_common_option(&c, opt, optarg))
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg))
+			continue;
+		if (opt != OPT_FORMAT)
 			return cli_bad_option(&c);
+		if (cli_parse_format(&c, optarg, &fmt))
+			return 2;
+	}
+	if (c.json)
+		fmt = CLI_FMT_JSON;
+	else if (c.quiet && fmt == CLI_FMT_TEXT)
+		fmt = CLI_FMT_ID;
 	if (optind < argc)
 		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
 
@@ -58,14 +70,21 @@ int main(int argc, char **argv)
 		const char *cur = jvs_repo_worktree(repo);
 		if (!w->name[0])
 			continue;
-		if (c.json)
+		if (fmt == CLI_FMT_JSON)
 			json_array_append_new(arr, jvs_worktree_to_json(repo, w));
-		else if (c.quiet)
+		else if (fmt == CLI_FMT_ID)
 			printf("%s\n", w->name);
+		else if (fmt == CLI_FMT_TSV)
+			printf("%s\t%s\t%s\t%s\t%s\n", w->name,
+			       jvs_worktree_state_name(jvs_worktree_state(w)),
+			       w->head[0] ? w->head : "-", w->latest[0] ? w->latest : "-",
+			       cur && !strcmp(cur, w->name) ? "*" : "-");
 		else
-			printf("%c %-*s  %-22s  %s\n", cur && !strcmp(cur, w->name) ? '*' : ' ',
+			printf("%c %-*s  %-22s  %s%s%s\n", cur && !strcmp(cur, w->name) ? '*' : ' ',
 			       width, w->name, w->head[0] ? w->head : "-",
-			       jvs_worktree_state_name(jvs_worktree_state(w)));
+			       jvs_worktree_is_detached(w) ? cli_color(CLI_YELLOW) : "",
+			       jvs_worktree_state_name(jvs_worktree_state(w)),
+			       jvs_worktree_is_detached(w) ? cli_color(CLI_RESET) : "");
 	}
 	if (c.json) {
 		int jrc = cli_print_json(&c, arr);

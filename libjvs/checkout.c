@@ -29,10 +29,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 enum { ACT_KEEP, ACT_PLACE, ACT_MKDIR };
+
+/* juicefs-clone: up to this many files are cloned one `juicefs clone` each;
+ * more, and the whole snapshot is cloned once and the entries moved out. */
+#define JUICEFS_PER_FILE_MAX 8
 
 typedef struct {
 	const jvs_repo *repo;
@@ -40,6 +46,9 @@ typedef struct {
 	jvs_engine engine;
 	int src_fd, dst_fd, stage_fd;
 	char *stage_path;
+	const char *src_path; /* the snapshot's payload */
+	int clone_fd;	      /* juicefs: whole-snapshot clone, or -1 */
+	char *clone_path;
 	jvs_manifest m;
 	jvs_scan scan;
 	jvs_cache *cache;
@@ -233,11 +242,41 @@ static int stage_file(co_ctx *c, size_t j, const char *name)
 		damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest", e->path);
 		goto done;
 	}
+	if (c->engine.kind == JVS_ENGINE_JUICEFS) {
+		/* Metadata-only clone; the snapshot is immutable and was checked
+		 * against its manifest when made, so size is checked here and the
+		 * data is not read back (jvs verify reads it). */
+		struct stat cst;
+		int ok;
+		if (c->clone_fd >= 0) {
+			ok = renameat(c->clone_fd, e->path, c->stage_fd, name) == 0;
+		} else {
+			char *from = jvs_path_join(c->src_path, e->path);
+			char *to = jvs_path_join(c->stage_path, name);
+			ok = from && to && jvs_engine_clone(&c->engine, from, to) == 0;
+			free(from);
+			free(to);
+			if (!ok)
+				unlinkat(c->stage_fd, name, 0);
+		}
+		if (ok) {
+			dst = openat(c->stage_fd, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+			if (dst < 0 || fstat(dst, &cst) < 0 || !S_ISREG(cst.st_mode) ||
+			    cst.st_size != e->size) {
+				jvs_error_sys("juicefs clone of '%s' is not right", e->path);
+				goto done;
+			}
+			goto staged;
+		}
+		jvs_error_clear(); /* fall back to copying this file */
+	}
 	dst = openat(c->stage_fd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (dst < 0) {
 		jvs_error_sys("cannot create a staging file for '%s'", e->path);
 		goto done;
 	}
+	if (c->engine.kind == JVS_ENGINE_REFLINK && ioctl(dst, FICLONE, src) == 0)
+		goto staged; /* shared extents: see above, data not read back */
 	if (jvs_engine_copy_data(&c->engine, src, dst, (uint64_t)st.st_size) < 0) {
 		jvs_error_set(jvs_error_last()->cls, "'%s': %s", e->path,
 		              jvs_error_last()->message);
@@ -251,6 +290,7 @@ static int stage_file(co_ctx *c, size_t j, const char *name)
 		damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest", e->path);
 		goto done;
 	}
+staged:
 	if (set_owner_mode_time(c, dst, e, &st) < 0)
 		goto done;
 	c->stats->bytes_written += (uint64_t)st.st_size;
@@ -318,6 +358,21 @@ static int stage(co_ctx *c)
 	for (size_t i = 0; i < c->scan.n; i++)
 		c->todo += c->remove[i];
 	report(c);
+	if (c->engine.kind == JVS_ENGINE_JUICEFS) {
+		size_t files = 0;
+		for (size_t j = 0; j < c->m.n; j++)
+			files += c->act[j] == ACT_PLACE && c->m.e[j].type == JVS_ENT_FILE;
+		if (files > JUICEFS_PER_FILE_MAX) {
+			c->clone_path = jvs_strf("%s.clone", c->stage_path);
+			if (!c->clone_path || jvs_rm_rf(c->clone_path) < 0 ||
+			    jvs_engine_clone(&c->engine, c->src_path, c->clone_path) < 0)
+				return -1;
+			c->clone_fd = open(c->clone_path,
+			                   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (c->clone_fd < 0)
+				return jvs_error_sys("cannot open '%s'", c->clone_path);
+		}
+	}
 	for (size_t j = 0; j < c->m.n; j++) {
 		char name[32];
 		if (c->act[j] != ACT_PLACE)
@@ -586,7 +641,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 	int rc = -1;
 
 	memset(&c, 0, sizeof c);
-	c.src_fd = c.dst_fd = c.stage_fd = c.pfd = -1;
+	c.src_fd = c.dst_fd = c.stage_fd = c.pfd = c.clone_fd = -1;
 	c.repo = repo;
 	c.id = id;
 	c.is_root = geteuid() == 0;
@@ -617,6 +672,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 	src = jvs_repo_pathf(repo, "snapshots/%s", id);
 	if (!src)
 		goto done;
+	c.src_path = src;
 	c.src_fd = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (c.src_fd < 0) {
 		jvs_error_sys("cannot open the payload of %s", id);
@@ -656,6 +712,16 @@ done:
 	drop_parent(&c);
 	if (c.stage_fd >= 0)
 		close(c.stage_fd);
+	if (c.clone_fd >= 0)
+		close(c.clone_fd);
+	if (c.clone_path) {
+		jvs_error saved = *jvs_error_last();
+		jvs_rm_rf(c.clone_path);
+		jvs_error_set(saved.cls, "%s", saved.message);
+		if (saved.hint[0])
+			jvs_error_hint("%s", saved.hint);
+		free(c.clone_path);
+	}
 	if (c.stage_path) {
 		/* A leftover would be cleared by the next run or by doctor. */
 		jvs_error saved = *jvs_error_last();

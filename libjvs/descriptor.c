@@ -5,9 +5,11 @@
 #include "jvs/worktree.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void jvs_descriptor_clear(jvs_descriptor *d)
 {
@@ -233,20 +235,42 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int strv_push(char ***v, size_t *cnt, size_t *cap, const char *s, size_t len)
+{
+	char *c;
+	if (*cnt == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		char **nv = realloc(*v, ncap * sizeof **v);
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = ncap;
+	}
+	c = strndup(s, len);
+	if (!c)
+		return -1;
+	(*v)[(*cnt)++] = c;
+	return 0;
+}
+
+/* One readdir of descriptors/ and one of snapshots/ (payload dirs and .READY
+ * markers), instead of three stats per id; one sort. */
 int jvs_snapshot_ids(const jvs_repo *repo, char ***out, size_t *n)
 {
+	char *sdir = jvs_repo_path(repo, "snapshots");
 	char *dir = jvs_repo_path(repo, "descriptors");
-	DIR *d;
+	DIR *d = NULL;
 	struct dirent *de;
 	char **v = NULL;
-	size_t cnt = 0, cap = 0;
-	if (!dir)
-		return -1;
+	unsigned char *seen = NULL; /* per id: 1 = .READY, 2 = payload dir */
+	size_t cnt = 0, cap = 0, keep = 0;
+	int rc = -1;
+	if (!dir || !sdir)
+		goto out;
 	d = opendir(dir);
 	if (!d) {
 		jvs_error_sys("cannot open '%s'", dir);
-		free(dir);
-		return -1;
+		goto out;
 	}
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
@@ -255,25 +279,68 @@ int jvs_snapshot_ids(const jvs_repo *repo, char ***out, size_t *n)
 			continue;
 		memcpy(id, de->d_name, JVS_ID_LEN);
 		id[JVS_ID_LEN] = '\0';
-		if (!jvs_id_is_valid(id) || !jvs_snapshot_is_published(repo, id))
+		if (!jvs_id_is_valid(id))
 			continue;
-		if (cnt == cap) {
-			char **nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
-			if (!nv) {
-				closedir(d);
-				free(dir);
-				jvs_strv_free(v, cnt);
-				return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-			}
-			v = nv;
-		}
-		v[cnt++] = strdup(id);
+		if (strv_push(&v, &cnt, &cap, id, JVS_ID_LEN) < 0)
+			goto oom;
 	}
 	closedir(d);
-	free(dir);
+	d = NULL;
 	if (cnt > 1)
 		qsort(v, cnt, sizeof *v, cmp_str);
+	seen = calloc(cnt + 1, 1);
+	if (!seen)
+		goto oom;
+	d = cnt ? opendir(sdir) : NULL;
+	if (cnt && !d) {
+		jvs_error_sys("cannot open '%s'", sdir);
+		goto out;
+	}
+	while (d && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char id[JVS_ID_BUF], *key = id, **hit;
+		unsigned char bit = 1;
+		if (len != JVS_ID_LEN && (len != JVS_ID_LEN + 6 ||
+					  strcmp(de->d_name + JVS_ID_LEN, ".READY")))
+			continue;
+		memcpy(id, de->d_name, JVS_ID_LEN);
+		id[JVS_ID_LEN] = '\0';
+		if (!(hit = bsearch(&key, v, cnt, sizeof *v, cmp_str)))
+			continue;
+		if (len == JVS_ID_LEN) {
+			int isdir = de->d_type == DT_DIR;
+			if (de->d_type == DT_UNKNOWN) {
+				struct stat st;
+				isdir = fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+					S_ISDIR(st.st_mode);
+			}
+			if (!isdir)
+				continue;
+			bit = 2;
+		}
+		seen[hit - v] |= bit;
+	}
+	for (size_t i = 0; i < cnt; i++) {
+		if (seen[i] == 3)
+			v[keep++] = v[i];
+		else
+			free(v[i]);
+	}
+	cnt = keep;
 	*out = v;
 	*n = cnt;
-	return 0;
+	v = NULL;
+	cnt = 0;
+	rc = 0;
+	goto out;
+oom:
+	jvs_error_set(JVS_E_INTERNAL, "out of memory");
+out:
+	if (d)
+		closedir(d);
+	jvs_strv_free(v, cnt);
+	free(seen);
+	free(dir);
+	free(sdir);
+	return rc;
 }

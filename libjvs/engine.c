@@ -8,8 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#define JVS_FUSE_SUPER_MAGIC 0x65735546
+
+extern char **environ;
 
 const char *jvs_engine_name(jvs_engine_kind kind)
 {
@@ -53,9 +61,124 @@ done:
 	return ok;
 }
 
+/* The juicefs client: $JVS_JUICEFS, else the first `juicefs` on PATH. */
+static int find_juicefs(char *out, size_t len)
+{
+	const char *env = getenv("JVS_JUICEFS"), *path = getenv("PATH");
+	if (env && *env) {
+		snprintf(out, len, "%s", env);
+		return access(out, X_OK) == 0;
+	}
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path; *p;) {
+		const char *end = strchr(p, ':');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		struct stat st;
+		if (n && n + sizeof "/juicefs" < len) {
+			snprintf(out, len, "%.*s/juicefs", (int)n, p);
+			if (stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0)
+				return 1;
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	out[0] = '\0';
+	return 0;
+}
+
+/* Undoes the octal escapes of /proc/self/mountinfo in place. */
+static void unescape_mount(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r;) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 4;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
+/* fstype of the mount holding path (the longest mount point above it,
+ * the last one listed when stacked). 0 when unknown. */
+static int mount_fstype(const char *path, char *fstype, size_t flen, char *mnt, size_t mlen)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0, best = 0;
+	int found = 0;
+	if (!f)
+		return 0;
+	while (getline(&line, &cap, f) > 0) {
+		char *fields[6] = {0}, *save = NULL, *tok, *dash, *type;
+		int i = 0;
+		size_t ml;
+		dash = strstr(line, " - ");
+		if (!dash)
+			continue;
+		*dash = '\0';
+		for (tok = strtok_r(line, " ", &save); tok && i < 6; tok = strtok_r(NULL, " ", &save))
+			fields[i++] = tok;
+		type = strtok_r(dash + 3, " \n", &save);
+		if (i < 5 || !type)
+			continue;
+		unescape_mount(fields[4]);
+		ml = strlen(fields[4]);
+		if (strcmp(fields[4], "/") &&
+		    (strncmp(path, fields[4], ml) || (path[ml] != '/' && path[ml] != '\0')))
+			continue;
+		if (!strcmp(fields[4], "/"))
+			ml = 1;
+		if (ml >= best) {
+			best = ml;
+			snprintf(fstype, flen, "%s", type);
+			snprintf(mnt, mlen, "%s", fields[4]);
+			found = 1;
+		}
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* 1 when the repo is on a JuiceFS mount and the client is at hand; else 0
+ * with the reason in why. */
+static int juicefs_works(const jvs_repo *repo, jvs_engine *out, char *why, size_t wlen)
+{
+	char real[PATH_MAX], fstype[64] = "", mnt[PATH_MAX] = "";
+	struct statfs sf;
+	if (!realpath(jvs_repo_root(repo), real) || statfs(real, &sf) < 0) {
+		snprintf(why, wlen, "cannot inspect the repository's file system");
+		return 0;
+	}
+	if ((unsigned long)sf.f_type != JVS_FUSE_SUPER_MAGIC) {
+		snprintf(why, wlen, "the repository is not on a FUSE (JuiceFS) mount");
+		return 0;
+	}
+	if (!mount_fstype(real, fstype, sizeof fstype, mnt, sizeof mnt) ||
+	    strcmp(fstype, "fuse.juicefs")) {
+		snprintf(why, wlen, "the repository's FUSE mount is %s, not fuse.juicefs",
+			 fstype[0] ? fstype : "unknown");
+		return 0;
+	}
+	if (!find_juicefs(out->juicefs, sizeof out->juicefs)) {
+		snprintf(why, wlen, "JuiceFS mount %.200s, but no juicefs client on PATH", mnt);
+		return 0;
+	}
+	snprintf(why, wlen, "JuiceFS mount %.90s (fuse.juicefs), client %.90s", mnt,
+		 out->juicefs);
+	return 1;
+}
+
 int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 {
 	const char *want = getenv("JVS_SNAPSHOT_ENGINE");
+	char jwhy[sizeof out->why];
 	memset(out, 0, sizeof *out);
 	if (want && *want) {
 		if (!strcmp(want, "copy")) {
@@ -78,15 +201,27 @@ int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 			return 0;
 		}
 		if (!strcmp(want, "juicefs-clone")) {
-			out->kind = JVS_ENGINE_COPY;
+			if (juicefs_works(repo, out, jwhy, sizeof jwhy)) {
+				out->kind = JVS_ENGINE_JUICEFS;
+				snprintf(out->why, sizeof out->why,
+					 "requested by JVS_SNAPSHOT_ENGINE; %.200s", jwhy);
+				return 0;
+			}
+			out->kind = reflink_works(repo) ? JVS_ENGINE_REFLINK : JVS_ENGINE_COPY;
 			snprintf(out->why, sizeof out->why,
-				 "juicefs-clone requested but not available here");
+				 "juicefs-clone requested but unavailable: %.200s", jwhy);
 			snprintf(out->degraded, sizeof out->degraded,
-				 "engine: juicefs-clone unavailable, used copy");
+				 "engine: juicefs-clone unavailable (%.150s), used %s", jwhy,
+				 jvs_engine_name(out->kind));
 			return 0;
 		}
 		jvs_error_set(JVS_E_USAGE, "unknown JVS_SNAPSHOT_ENGINE '%s'", want);
 		return jvs_error_hint("use juicefs-clone, reflink-copy or copy");
+	}
+	if (juicefs_works(repo, out, jwhy, sizeof jwhy)) {
+		out->kind = JVS_ENGINE_JUICEFS;
+		snprintf(out->why, sizeof out->why, "%s", jwhy);
+		return 0;
 	}
 	if (reflink_works(repo)) {
 		out->kind = JVS_ENGINE_REFLINK;
@@ -97,6 +232,73 @@ int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 	snprintf(out->why, sizeof out->why,
 		 "no copy-on-write cloning here; unchanged files are hard-linked between snapshots");
 	return 0;
+}
+
+int jvs_engine_is_clone(const jvs_engine *e)
+{
+	return e->kind == JVS_ENGINE_REFLINK || e->kind == JVS_ENGINE_JUICEFS;
+}
+
+int jvs_engine_clone(const jvs_engine *e, const char *src, const char *dst)
+{
+	char msg[512] = "", buf[512];
+	size_t mlen = 0;
+	int pipefd[2], status;
+	pid_t pid;
+	ssize_t n;
+	if (e->kind != JVS_ENGINE_JUICEFS || !e->juicefs[0])
+		return jvs_error_set(JVS_E_INTERNAL, "juicefs clone without a JuiceFS engine");
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return jvs_error_sys("cannot run juicefs");
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return jvs_error_sys("cannot run juicefs");
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+		char *argv[] = {(char *)e->juicefs, "clone", "-p", (char *)src, (char *)dst, NULL};
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		execve(e->juicefs, argv, environ);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	/* Keep the last non-empty line of the client's output. */
+	while ((n = read(pipefd[0], buf, sizeof buf)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n' || buf[i] == '\r') {
+				if (mlen)
+					msg[mlen] = '\0', mlen = 0;
+				continue;
+			}
+			if (mlen == 0)
+				msg[0] = '\0';
+			if (mlen + 1 < sizeof msg)
+				msg[mlen++] = buf[i];
+		}
+	}
+	if (mlen)
+		msg[mlen] = '\0';
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return jvs_error_sys("cannot wait for juicefs");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	jvs_error_set(JVS_E_IO, "juicefs clone '%s' failed (%s%d): %s", src,
+		      WIFEXITED(status) ? "exit " : "signal ",
+		      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+		      msg[0] ? msg : "no message");
+	return jvs_error_hint("check the JuiceFS mount; JVS_SNAPSHOT_ENGINE=copy avoids cloning");
 }
 
 int jvs_engine_copy_data(const jvs_engine *e, int src_fd, int dst_fd, uint64_t size)

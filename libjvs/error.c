@@ -34,27 +34,33 @@ static const struct {
 	[JVS_E_DIRTY] = {"E_DIRTY", 5},
 };
 
+/* The arguments may point into the last error itself (wrapping its message
+ * in more context is common), so each is formatted aside, then copied. */
 int jvs_error_set(jvs_error_class cls, const char *fmt, ...)
 {
+	char buf[sizeof last.message];
 	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
 	last.cls = cls;
 	last.hint[0] = '\0';
-	va_start(ap, fmt);
-	vsnprintf(last.message, sizeof last.message, fmt, ap);
-	va_end(ap);
+	memcpy(last.message, buf, sizeof buf);
 	return -1;
 }
 
 int jvs_error_sys(const char *fmt, ...)
 {
 	int saved = errno;
+	char buf[sizeof last.message];
 	va_list ap;
 	size_t len;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
 	last.cls = JVS_E_IO;
 	last.hint[0] = '\0';
-	va_start(ap, fmt);
-	vsnprintf(last.message, sizeof last.message, fmt, ap);
-	va_end(ap);
+	memcpy(last.message, buf, sizeof buf);
 	len = strlen(last.message);
 	snprintf(last.message + len, sizeof last.message - len, ": %s", strerror(saved));
 	if (saved == ENOSPC)
@@ -67,10 +73,12 @@ int jvs_error_sys(const char *fmt, ...)
 
 int jvs_error_hint(const char *fmt, ...)
 {
+	char buf[sizeof last.hint];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(last.hint, sizeof last.hint, fmt, ap);
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	memcpy(last.hint, buf, sizeof buf);
 	return -1;
 }
 

@@ -173,11 +173,23 @@ static int phase_a(const jvs_repo *repo, const jvs_catalog *cat, const jvs_gc_pl
 }
 
 static int phase_b(const jvs_repo *repo, const jvs_catalog *cat, const jvs_gc_plan *plan,
-                   jvs_gc_result *out)
+                   jvs_gc_result *out, jvs_gc_progress fn, void *arg)
 {
+	uint64_t bytes_total = 0, bytes_done = 0;
+	for (size_t i = 0; fn && i < plan->ncandidates; i++) {
+		const jvs_descriptor *d = jvs_catalog_get(cat, plan->candidates[i].snapshot_id);
+		if (d && d->total_bytes > 0)
+			bytes_total += (uint64_t)d->total_bytes;
+	}
 	for (size_t i = 0; i < plan->ncandidates; i++) {
 		const char *id = plan->candidates[i].snapshot_id;
+		const jvs_descriptor *pd = jvs_catalog_get(cat, id);
 		jvs_tombstone t;
+		if (fn) {
+			if (pd && pd->total_bytes > 0)
+				bytes_done += (uint64_t)pd->total_bytes;
+			fn(arg, bytes_done, bytes_total, i + 1, plan->ncandidates);
+		}
 		if (jvs_tombstone_load(repo, id, &t) < 0)
 			return -1;
 		if (!strcmp(t.state, "deleted") && !jvs_catalog_get(cat, id)) {
@@ -283,6 +295,12 @@ static void abandon_plan(const jvs_repo *repo, const jvs_catalog *cat, const jvs
 
 int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds, jvs_gc_result *out)
 {
+	return jvs_gc_run_progress(repo, plan_id, wait_seconds, out, NULL, NULL);
+}
+
+int jvs_gc_run_progress(const jvs_repo *repo, const char *plan_id, int wait_seconds,
+                        jvs_gc_result *out, jvs_gc_progress fn, void *arg)
+{
 	char id[64], intent_name[64];
 	size_t len;
 	jvs_lock *lock = NULL;
@@ -327,7 +345,7 @@ int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds, jvs_
 	if (!intent || jvs_intent_write(repo, intent_name, intent) < 0)
 		goto done;
 	have_intent = 1;
-	if (phase_a(repo, &cat, &plan) < 0 || phase_b(repo, &cat, &plan, out) < 0)
+	if (phase_a(repo, &cat, &plan) < 0 || phase_b(repo, &cat, &plan, out, fn, arg) < 0)
 		goto done;
 	if (jvs_intent_remove(repo, intent_name) < 0)
 		goto done;

@@ -67,7 +67,10 @@ int jvs_history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *w
 		memcpy(out->head, wt.head, sizeof out->head);
 		memcpy(out->latest, wt.latest, sizeof out->latest);
 	}
-	if (opts->all || filtered) {
+	/* At the repository root there is no lineage: show every snapshot, as
+	 * the seed's Example 3 runs `jvs history` there. */
+	out->whole_repository = opts->all || filtered || !worktree;
+	if (out->whole_repository) {
 		int prefix = 0;
 		if (opts->tag && !is_glob(opts->tag)) {
 			int exact = 0;
@@ -87,11 +90,6 @@ int jvs_history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *w
 	} else {
 		const char *start;
 		const jvs_descriptor *d;
-		if (!worktree) {
-			jvs_error_set(JVS_E_NO_WORKTREE, "no current worktree to show the lineage of");
-			jvs_error_hint("cd into a worktree, use -w NAME, or 'jvs history --all'");
-			goto fail;
-		}
 		/* From latest when head lies on its line, else from head. */
 		start = out->latest;
 		if (out->head[0] && !lineage_contains(cat, out->latest, out->head))

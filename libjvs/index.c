@@ -40,6 +40,12 @@ static const char schema[] =
 	" size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, mode INTEGER,"
 	" hash TEXT NOT NULL, recorded_ns INTEGER NOT NULL,"
 	" PRIMARY KEY(worktree, path)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS catalog("
+	" snapshot_id TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,"
+	" ino INTEGER, recorded_ns INTEGER NOT NULL, parent TEXT, worktree TEXT,"
+	" created_at TEXT, note TEXT, tags TEXT, engine TEXT, hash_algorithm TEXT,"
+	" payload_root_hash TEXT, file_count INTEGER, total_bytes INTEGER, degraded TEXT,"
+	" integrity_state TEXT, descriptor_checksum TEXT, descriptor TEXT) WITHOUT ROWID;"
 	"INSERT OR IGNORE INTO meta VALUES('schema', '" SCHEMA_VERSION "');";
 
 int64_t jvs_cache_clock_ns(void)
@@ -117,6 +123,11 @@ jvs_index *jvs_index_open(const jvs_repo *repo)
 	}
 	idx->db = db;
 	return idx;
+}
+
+sqlite3 *jvs_index_db(jvs_index *idx)
+{
+	return idx ? idx->db : NULL;
 }
 
 void jvs_index_close(jvs_index *idx)

@@ -36,6 +36,10 @@ typedef struct {
 	char **degraded;
 	size_t ndegraded;
 	int is_root;
+	jvs_snapshot_progress progress;
+	void *progress_arg;
+	uint64_t bytes_done, bytes_total;
+	size_t files_done, files_total;
 } snap_ctx;
 
 static int add_degraded(snap_ctx *c, const char *fmt, const char *path)
@@ -262,8 +266,28 @@ static int finish_dirs(snap_ctx *c, const jvs_scan *s)
 	return 0;
 }
 
+static void progress_step(snap_ctx *c, const jvs_scan_entry *e)
+{
+	if (!c->progress)
+		return;
+	c->files_done++;
+	if (e->type == JVS_ENT_FILE && e->key.size > 0)
+		c->bytes_done += (uint64_t)e->key.size;
+	if (c->bytes_done > c->bytes_total)
+		c->bytes_total = c->bytes_done;
+	c->progress(c->progress_arg, c->bytes_done, c->bytes_total, c->files_done,
+		    c->files_total);
+}
+
 static int materialise(snap_ctx *c, const jvs_scan *s, int64_t *file_count, int64_t *total)
 {
+	for (size_t i = 0; c->progress && i < s->n; i++) {
+		if (s->e[i].type == JVS_ENT_DIR)
+			continue;
+		c->files_total++;
+		if (s->e[i].type == JVS_ENT_FILE && s->e[i].key.size > 0)
+			c->bytes_total += (uint64_t)s->e[i].key.size;
+	}
 	for (size_t i = 0; i < s->n; i++) {
 		const jvs_scan_entry *e = &s->e[i];
 		switch (e->type) {
@@ -278,15 +302,150 @@ static int materialise(snap_ctx *c, const jvs_scan *s, int64_t *file_count, int6
 			if (put_symlink(c, e) < 0)
 				return -1;
 			(*file_count)++;
+			progress_step(c, e);
 			break;
 		case JVS_ENT_FILE:
 			if (put_file(c, e, total) < 0)
 				return -1;
 			(*file_count)++;
+			progress_step(c, e);
 			break;
 		}
 	}
 	return finish_dirs(c, s);
+}
+
+/* ---- juicefs-clone: one metadata-only clone of the whole worktree ---- */
+
+static int same_scan(const jvs_scan *a, const jvs_scan *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->e[i].type != b->e[i].type || strcmp(a->e[i].path, b->e[i].path) ||
+		    !jvs_filekey_equal(&a->e[i].key, &b->e[i].key))
+			return 0;
+	return 1;
+}
+
+/* Scans the worktree, clones it into tmp (which must not exist) and scans
+ * it again: a clone taken while the worktree changed (any entry's ctime,
+ * size, inode or the set of paths moved) is thrown away and retaken, so
+ * the clone is exactly the tree described by *scan. *recorded: a clock
+ * reading taken before the scan, for hash-cache entries. */
+static int clone_payload(snap_ctx *c, const char *payload, const char *tmp, jvs_scan *scan,
+			 int64_t *recorded)
+{
+	for (int attempt = 0;; attempt++) {
+		jvs_scan after = {0};
+		int stable;
+		*recorded = jvs_cache_clock_ns();
+		if (jvs_scan_tree(payload, scan) < 0)
+			return -1;
+		if (jvs_engine_clone(&c->engine, payload, tmp) < 0)
+			return -1;
+		if (jvs_scan_tree(payload, &after) < 0)
+			return -1;
+		stable = same_scan(scan, &after);
+		jvs_scan_clear(&after);
+		if (stable)
+			break;
+		jvs_scan_clear(scan);
+		if (jvs_rm_rf(tmp) < 0)
+			return -1;
+		if (attempt + 1 >= CHANGE_RETRIES) {
+			jvs_error_set(JVS_E_IO, "the worktree kept changing while being cloned");
+			return jvs_error_hint("stop the programs writing it, then snapshot again");
+		}
+	}
+	c->tmp_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (c->tmp_fd < 0)
+		return jvs_error_sys("cannot open '%s'", tmp);
+	return 0;
+}
+
+/* The manifest of a clone: hashes come from the worktree's hash cache
+ * where the clone kept size, mtime and mode of the cached worktree file;
+ * only the rest is read (from the clone, which cannot change under us). */
+static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
+			       int64_t recorded, int64_t *file_count, int64_t *total)
+{
+	jvs_scan cl = {0};
+	int rc = -1;
+	for (size_t i = 0; c->progress && i < w->n; i++) {
+		if (w->e[i].type == JVS_ENT_DIR)
+			continue;
+		c->files_total++;
+		if (w->e[i].type == JVS_ENT_FILE && w->e[i].key.size > 0)
+			c->bytes_total += (uint64_t)w->e[i].key.size;
+	}
+	if (jvs_scan_tree(tmp, &cl) < 0)
+		return -1;
+	for (size_t i = 0; i < cl.n || i < w->n; i++) {
+		const jvs_scan_entry *we = i < w->n ? &w->e[i] : NULL;
+		const jvs_scan_entry *ke = i < cl.n ? &cl.e[i] : NULL;
+		char hash[JVS_HASH_HEX], target[PATH_MAX + 1];
+		ssize_t n;
+		if (!we || !ke || we->type != ke->type || strcmp(we->path, ke->path)) {
+			jvs_error_set(JVS_E_IO, "juicefs clone differs from the worktree at '%s'",
+				      (we ? we : ke)->path);
+			jvs_error_hint("snapshot again; JVS_SNAPSHOT_ENGINE=copy avoids cloning");
+			goto done;
+		}
+		switch (ke->type) {
+		case JVS_ENT_DIR:
+			if (jvs_manifest_add(&c->out, JVS_ENT_DIR, ke->path, ke->key.mode & 07777,
+					     -1, NULL) < 0)
+				goto done;
+			continue;
+		case JVS_ENT_SYMLINK:
+			n = readlinkat(c->tmp_fd, ke->path, target, sizeof target - 1);
+			if (n < 0) {
+				jvs_error_sys("cannot read symlink '%s' of the clone", ke->path);
+				goto done;
+			}
+			jvs_hash_buf(target, (size_t)n, hash);
+			if (jvs_manifest_add(&c->out, JVS_ENT_SYMLINK, ke->path, 0, -1, hash) < 0)
+				goto done;
+			break;
+		case JVS_ENT_FILE: {
+			int same = ke->key.size == we->key.size &&
+				   ke->key.mtime_ns == we->key.mtime_ns &&
+				   (ke->key.mode & 07777) == (we->key.mode & 07777);
+			if (same && jvs_cache_lookup(c->cache, we->path, &we->key, hash)) {
+				c->stats->cache_hits++;
+			} else {
+				int fd = openat(c->tmp_fd, ke->path,
+						O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+				if (fd < 0 || jvs_hash_fd(fd, hash) < 0) {
+					jvs_error_sys("cannot hash '%s' of the clone", ke->path);
+					if (fd >= 0)
+						close(fd);
+					goto done;
+				}
+				close(fd);
+				c->stats->files_hashed++;
+				if (same)
+					jvs_cache_put(c->cache, we->path, &we->key, hash, recorded);
+				else if (ke->key.mtime_ns != we->key.mtime_ns &&
+					 add_degraded(c, "mtime not preserved by juicefs clone: %s",
+						      ke->path) < 0)
+					goto done;
+			}
+			*total += ke->key.size;
+			if (jvs_manifest_add(&c->out, JVS_ENT_FILE, ke->path, ke->key.mode & 07777,
+					     ke->key.size, hash) < 0)
+				goto done;
+			break;
+		}
+		}
+		(*file_count)++;
+		progress_step(c, ke);
+	}
+	rc = 0;
+done:
+	jvs_scan_clear(&cl);
+	return rc;
 }
 
 int jvs_descriptor_write(const char *path, jvs_descriptor *d)
@@ -380,7 +539,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	char *payload = NULL, *tmp = NULL, *final = NULL, *mtmp = NULL, *mfinal = NULL;
 	char *dtmp = NULL, *dfinal = NULL, *mbytes = NULL;
 	size_t mlen;
-	int64_t file_count = 0, total = 0;
+	int64_t file_count = 0, total = 0, clone_recorded = 0;
 	int rc = -1, published = 0;
 	json_t *intent = NULL;
 
@@ -394,6 +553,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	c.repo = repo;
 	c.worktree = worktree;
 	c.is_root = geteuid() == 0;
+	c.progress = opts->progress;
+	c.progress_arg = opts->progress_arg;
 
 	for (size_t i = 0; i < opts->ntags; i++)
 		if (jvs_tag_validate(opts->tags[i]) < 0)
@@ -431,11 +592,15 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		jvs_error_sys("cannot open worktree '%s'", payload);
 		goto fail;
 	}
-	if (mkdir(tmp, 0700) < 0) {
+	if (c.engine.kind == JVS_ENGINE_JUICEFS) {
+		if (clone_payload(&c, payload, tmp, &scan, &clone_recorded) < 0)
+			goto fail;
+	} else if (mkdir(tmp, 0700) < 0) {
 		jvs_error_sys("cannot create '%s'", tmp);
 		goto fail;
 	}
-	c.tmp_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c.tmp_fd < 0)
+		c.tmp_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c.tmp_fd < 0) {
 		jvs_error_sys("cannot open '%s'", tmp);
 		goto fail;
@@ -447,11 +612,13 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		free(pp);
 		jvs_error_clear();
 	}
-	if (jvs_scan_tree(payload, &scan) < 0)
+	if (c.engine.kind != JVS_ENGINE_JUICEFS && jvs_scan_tree(payload, &scan) < 0)
 		goto fail;
 	idx = jvs_index_open(repo);
 	c.cache = jvs_cache_begin(idx, worktree);
-	if (materialise(&c, &scan, &file_count, &total) < 0)
+	if ((c.engine.kind == JVS_ENGINE_JUICEFS
+		     ? manifest_from_clone(&c, tmp, &scan, clone_recorded, &file_count, &total)
+		     : materialise(&c, &scan, &file_count, &total)) < 0)
 		goto fail;
 	jvs_fault_point("snapshot-after-payload");
 

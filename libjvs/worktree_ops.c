@@ -147,7 +147,7 @@ static void forget_cache(const jvs_repo *repo, const char *name)
 
 /* fork and create: op is "fork" or "create"; id NULL or "" for empty. */
 static int make_worktree(jvs_repo *repo, const char *op, const char *id, const char *name,
-                         int wait_seconds)
+                         int wait_seconds, jvs_checkout_progress progress, void *progress_arg)
 {
 	jvs_wt_locks locks = {0};
 	jvs_worktree wt;
@@ -205,7 +205,7 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 		 * move below keeps, so the checkout can fill the new worktree's
 		 * cache; rows of an earlier worktree of that name must go first. */
 		forget_cache(repo, name);
-		if (jvs_checkout(repo, id, tmp, name, &st) < 0)
+		if (jvs_checkout_progress_run(repo, id, tmp, name, &st, progress, progress_arg) < 0)
 			goto done;
 	}
 	fault(op, "checkout");
@@ -264,12 +264,20 @@ int jvs_worktree_fork(jvs_repo *repo, const char *id, const char *name, int wait
 {
 	if (!id || !*id)
 		return jvs_error_set(JVS_E_USAGE, "fork needs a snapshot");
-	return make_worktree(repo, "fork", id, name, wait_seconds);
+	return jvs_worktree_fork_progress(repo, id, name, wait_seconds, NULL, NULL);
+}
+
+int jvs_worktree_fork_progress(jvs_repo *repo, const char *id, const char *name, int wait_seconds,
+                               jvs_checkout_progress fn, void *arg)
+{
+	if (!id || !*id)
+		return jvs_error_set(JVS_E_USAGE, "fork needs a snapshot");
+	return make_worktree(repo, "fork", id, name, wait_seconds, fn, arg);
 }
 
 int jvs_worktree_create(jvs_repo *repo, const char *name, const char *from_id, int wait_seconds)
 {
-	return make_worktree(repo, "create", from_id, name, wait_seconds);
+	return make_worktree(repo, "create", from_id, name, wait_seconds, NULL, NULL);
 }
 
 static int refuse_main(const char *name, const char *what)

@@ -221,10 +221,11 @@ test_expect_success '--all works from the repository root' '
 	test $(wc -l <text) -eq 5
 '
 
-test_expect_success 'without --all the repository root has no lineage to show' '
-	(cd repo && test_must_fail --exit=1 jvs-history) 2>err &&
-	grep E_NO_WORKTREE err &&
-	grep "hint: " err
+test_expect_success 'at the repository root, history lists every snapshot (Example 3)' '
+	(cd repo && jvs-history --format id) >actual 2>err &&
+	(cd repo && jvs-history --all --format id) >expect &&
+	test_cmp expect actual &&
+	grep "not in a worktree" err
 '
 
 test_expect_success '-w main from the root gives the lineage of main' '

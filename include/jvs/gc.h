@@ -102,6 +102,12 @@ typedef struct {
  * (descriptor, READY, manifest, payload). A failure marks that tombstone
  * "failed" and stops; running the same plan again continues. */
 int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds, jvs_gc_result *out);
+/* Called as each snapshot is deleted (bytes from the descriptors). */
+typedef void (*jvs_gc_progress)(void *arg, uint64_t bytes_done, uint64_t bytes_total,
+                                size_t snapshots_done, size_t snapshots_total);
+/* jvs_gc_run reporting progress (fn may be NULL). */
+int jvs_gc_run_progress(const jvs_repo *repo, const char *plan_id, int wait_seconds,
+                        jvs_gc_result *out, jvs_gc_progress fn, void *arg);
 void jvs_gc_result_clear(jvs_gc_result *r);
 
 #endif

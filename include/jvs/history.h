@@ -18,12 +18,13 @@ typedef struct {
 	size_t n;
 	size_t total;		      /* before --limit */
 	int tag_prefix_fallback;      /* --tag matched by prefix */
+	int whole_repository;	      /* every snapshot, not one lineage */
 	int ends_pruned;	      /* lineage reaches a deleted snapshot */
 	char head[JVS_ID_BUF], latest[JVS_ID_BUF];
 } jvs_history;
 
-/* worktree may be NULL when opts->all or a filter is given. Filters
- * (--tag, --grep) search the whole repository. */
+/* Filters (--tag, --grep) search the whole repository; so does a call
+ * without a worktree (NULL), which lists every snapshot. */
 int jvs_history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
 		     const jvs_history_opts *opts, jvs_history *out);
 void jvs_history_clear(jvs_history *h);

@@ -14,6 +14,9 @@ typedef struct jvs_index jvs_index;
 /* NULL when JVS_NO_CACHE=1 or the index cannot be opened or rebuilt. */
 jvs_index *jvs_index_open(const jvs_repo *repo);
 void jvs_index_close(jvs_index *idx);
+/* The open database, for other caches kept in the same file (catalog.c). */
+struct sqlite3;
+struct sqlite3 *jvs_index_db(jvs_index *idx);
 
 /* A forward-only lookup over one worktree's cache rows. Paths must be
  * asked for in increasing byte order. Rows passed over are dropped at

@@ -8,6 +8,11 @@
 #include "jvs/descriptor.h"
 #include "jvs/repo.h"
 
+/* Called after each file or symlink is put in the snapshot; the totals
+ * come from the scan of the worktree (done <= total). */
+typedef void (*jvs_snapshot_progress)(void *arg, uint64_t bytes_done, uint64_t bytes_total,
+				      size_t files_done, size_t files_total);
+
 typedef struct {
 	const char *note;
 	const char *const *tags;
@@ -15,6 +20,8 @@ typedef struct {
 	int wait_seconds; /* lock wait: 0 none, <0 forever */
 	int autosave;	  /* keep head and latest where they are */
 	int locked;	  /* caller holds the worktree locks already */
+	jvs_snapshot_progress progress; /* may be NULL */
+	void *progress_arg;
 } jvs_snapshot_opts;
 
 typedef struct {

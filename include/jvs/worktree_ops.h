@@ -31,6 +31,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "jvs/checkout.h"
 #include "jvs/repo.h"
 #include "jvs/worktree.h"
 
@@ -38,6 +39,9 @@
  * (copied, never hard-linked); base = head = latest = id.
  * E_NAME_INVALID, E_EXISTS, E_LOCKED, E_NOT_FOUND, E_IO. */
 int jvs_worktree_fork(jvs_repo *repo, const char *id, const char *name, int wait_seconds);
+/* jvs_worktree_fork reporting the copy's progress (fn may be NULL). */
+int jvs_worktree_fork_progress(jvs_repo *repo, const char *id, const char *name, int wait_seconds,
+                               jvs_checkout_progress fn, void *arg);
 
 /* Empty worktree when from_id is NULL or "" (base, head, latest null),
  * else the same as a fork of from_id. */

