@@ -12,6 +12,6 @@ void doctor_check_runtime(const jvs_repo *repo, const jvs_catalog *cat, jvs_find
 int doctor_intent_is_live(const json_t *intent);
 
 /* Finishes the gc run recorded by the intent at intent_path. */
-int doctor_resume_gc(jvs_repo *repo, const char *intent_path);
+int doctor_resume_gc(jvs_repo *repo, const char *target);
 
 #endif

@@ -217,20 +217,23 @@ done:
 	return rc;
 }
 
-int doctor_resume_gc(jvs_repo *repo, const char *intent_path)
+/* target: the path of a gc intent, or a plan id (from a failed tombstone). */
+int doctor_resume_gc(jvs_repo *repo, const char *target)
 {
 	json_t *j = NULL;
-	const char *plan;
+	const char *plan = target;
 	jvs_gc_result r;
 	int rc = 0;
-	if (jvs_json_load_file(intent_path, JVS_E_PARTIAL_SNAPSHOT, &j) < 0)
-		return jvs_rm_rf(intent_path);
-	plan = jvs_json_str(j, "plan_id");
+	if (target[0] == '/') {
+		if (jvs_json_load_file(target, JVS_E_PARTIAL_SNAPSHOT, &j) < 0)
+			return jvs_rm_rf(target);
+		plan = jvs_json_str(j, "plan_id");
+	}
 	memset(&r, 0, sizeof r);
 	if (plan)
 		rc = jvs_gc_run(repo, plan, 0, &r);
 	else
-		rc = jvs_rm_rf(intent_path);
+		rc = jvs_rm_rf(target);
 	jvs_gc_result_clear(&r);
 	json_decref(j);
 	return rc;
@@ -261,7 +264,11 @@ int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *act
 		} else if (!strcmp(action, "audit_repair")) {
 			rc = audit_repair(repo);
 		} else if (!strcmp(action, "resume_gc")) {
-			rc = doctor_resume_gc(repo, f->target);
+			int seen = 0; /* several failed tombstones may name one plan */
+			for (size_t k = 0; k < i; k++)
+				seen |= !strcmp(found->f[k].repair, action) &&
+					!strcmp(found->f[k].target, f->target);
+			rc = seen ? 0 : doctor_resume_gc(repo, f->target);
 		}
 		if (rc < 0)
 			return -1;

@@ -6,6 +6,7 @@
 #include "jvs/intent.h"
 #include "jvs/json.h"
 #include "jvs/name.h"
+#include "jvs/tombstone.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -217,6 +218,35 @@ static void scan_scratch(const jvs_repo *repo, jvs_findings *fs)
 		closedir(d);
 }
 
+/* A gc run that stopped on a failure leaves a "failed" tombstone. */
+static void check_failed_gc(const jvs_repo *repo, jvs_findings *fs)
+{
+	char *dir = jvs_repo_path(repo, "gc/tombstones");
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		char id[JVS_ID_BUF];
+		jvs_tombstone t;
+		if (strlen(de->d_name) != JVS_ID_LEN + 5 || strcmp(de->d_name + JVS_ID_LEN, ".json"))
+			continue;
+		memcpy(id, de->d_name, JVS_ID_LEN);
+		id[JVS_ID_LEN] = '\0';
+		if (jvs_tombstone_load(repo, id, &t) < 0) {
+			jvs_error_clear();
+			continue;
+		}
+		if (!strcmp(t.state, "failed"))
+			doctor_add(fs, JVS_SEV_WARNING, "gc_failed", "resume_gc", t.plan_id,
+				   "gc plan %s stopped: deleting %s failed (%s); rerun 'jvs gc run "
+				   "--plan-id %s'",
+				   t.plan_id, id, t.error ? t.error : "unknown error", t.plan_id);
+		jvs_tombstone_clear(&t);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
 void doctor_check_runtime(const jvs_repo *repo, const jvs_catalog *cat, jvs_findings *fs)
 {
 	static const char *const dirs[] = {".",	    "snapshots", "manifests",	  "descriptors",
@@ -242,6 +272,7 @@ void doctor_check_runtime(const jvs_repo *repo, const jvs_catalog *cat, jvs_find
 		free(wdir);
 	}
 	scan_orphans(repo, cat, fs, &ii);
+	check_failed_gc(repo, fs);
 	if (!ii.any_live)
 		scan_scratch(repo, fs);
 	for (size_t i = 0; i < ii.n; i++)
