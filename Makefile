@@ -3,8 +3,13 @@
 #   make                 build bin/jvs and every bin/jvs-*
 #   make check [T=...]   install deps, build, unit tests, shell tests
 #   make check-asan      the same under AddressSanitizer/UBSan (build-asan/, bin-asan/)
+#   make check-valgrind  the shell tests with every program under valgrind (T= subsets)
+#   make lint            cppcheck and clang-tidy (.clang-tidy), zero findings
+#   make fuzz-replay     replay t/fuzz/corpus through the fuzz targets (in check)
+#   make fuzz            libFuzzer on each target [FUZZ_SECONDS=60 FUZZ_TARGETS=...]
+#   make stress          t/t9003-stress.sh for STRESS_SECONDS (default 300)
 #   make unit            cmocka unit tests only
-#   make demo | bench | install | lint-man | clean
+#   make demo | bench | install | uninstall | lint-man | clean
 #
 # BUILD and BIN choose the object and program directories; JVS_BIN tells the
 # shell tests where the programs are (defaults to $(BIN)).
@@ -52,12 +57,20 @@ UNIT_BINS  := $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%)
 SHELL_TESTS := $(sort $(wildcard t/t[0-9]*.sh))
 T          ?= $(SHELL_TESTS)
 
-MANS       := $(sort $(wildcard man/*.1))
+MANS       := $(sort $(wildcard man/*.1 man/*.5 man/*.7))
+HEADERS    := $(sort $(wildcard include/jvs/*.h))
+PC         := $(BUILD)/jvs.pc
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
 DEPS       := $(LIB_OBJS:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRCS:cmd/%.c=$(BUILD)/cmd/%.d) \
               $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%.d)
 
-.PHONY: all unit check check-shell check-asan demo bench install lint-man \
+.PHONY: all unit check check-shell check-asan demo bench install uninstall lint-man FORCE \
         clean deps completions check-valgrind lint fuzz fuzz-build fuzz-replay stress
 
 all: $(BIN)/jvs $(PROGS) completions
@@ -95,7 +108,8 @@ $(BIN)/jvs: cmd/jvs.sh cmd/command-list.txt VERSION
 
 completions: completions/jvs.bash completions/_jvs
 
-completions/jvs.bash completions/_jvs &: cmd/command-list.txt scripts/gen-completions.sh
+completions/jvs.bash completions/_jvs &: cmd/command-list.txt scripts/gen-completions.sh \
+    $(PROG_SRCS)
 	sh scripts/gen-completions.sh cmd/command-list.txt completions
 
 # ---- unit tests ----------------------------------------------------------
@@ -122,6 +136,7 @@ check: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
+	$(MAKE) lint-man
 	$(MAKE) check-shell
 
 # Sanitizers make GCC's flow-based warnings (array-bounds, stringop-*) report
@@ -137,7 +152,7 @@ check-asan: deps
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 	    UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1 \
 	    $(MAKE) BUILD=build-asan BIN=bin-asan CFLAGS="-O1 -g" \
-	    EXTRA_CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" unit check-shell
+	    EXTRA_CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" unit fuzz-replay check-shell
 
 # `make check-valgrind [T=...]`: the shell tests with every jvs-* program run
 # under valgrind (slow; not part of check). Any report fails the test that
@@ -155,12 +170,16 @@ check-valgrind: all
 # ---- static analysis -----------------------------------------------------
 
 LINT_SRCS  := $(LIB_SRCS) $(sort $(wildcard cmd/*.c))
+LINT_JOBS  ?= 2
 
 lint:
 	cppcheck --enable=warning,performance,portability --error-exitcode=1 \
-	    --inline-suppr --quiet -D_GNU_SOURCE -I include -I libjvs -I cmd libjvs cmd
-	clang-tidy --quiet $(LINT_SRCS) -- -std=c11 -D_GNU_SOURCE -Iinclude -Ilibjvs -Icmd \
-	    $(PKG_CFLAGS)
+	    --inline-suppr --quiet -D_GNU_SOURCE \
+	    --include=$(shell $(PKG_CONFIG) --variable=includedir jansson)/jansson.h \
+	    -I include -I libjvs -I cmd libjvs cmd
+	printf '%s\n' $(LINT_SRCS) | xargs -P$(LINT_JOBS) -n4 sh -c \
+	    'clang-tidy --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -Iinclude -Ilibjvs -Icmd \
+	    $(PKG_CFLAGS)' clang-tidy
 
 # ---- fuzzing (t/fuzz/) ---------------------------------------------------
 #
@@ -231,19 +250,51 @@ bench: all
 
 # ---- install / docs ------------------------------------------------------
 
-install: all
+# jvs.pc: rebuilt every time, so that it follows PREFIX. libjvs is static
+# only, so its dependencies are public (plain `pkg-config --libs jvs` links).
+$(PC): FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' 'prefix=$(PREFIX)' \
+	    'libdir=$(patsubst $(PREFIX)%,$${prefix}%,$(LIBDIR))' \
+	    'includedir=$(patsubst $(PREFIX)%,$${prefix}%,$(INCLUDEDIR))' '' \
+	    'Name: jvs' 'Description: JVS versioned workspaces library (libjvs)' \
+	    'Version: $(VERSION)' 'Requires: $(PKGS)' \
+	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -ljvs -lpthread' >$@.tmp
+	@mv $@.tmp $@
+
+FORCE:
+
+# PREFIX (default /usr/local) and DESTDIR as usual; `make uninstall` with the
+# same values removes exactly what this installed.
+install: all $(PC)
 	install -d "$(DESTDIR)$(PREFIX)/bin"
 	install -m 755 $(BIN)/jvs $(PROGS) "$(DESTDIR)$(PREFIX)/bin/"
-	@if [ -n "$(MANS)" ]; then \
-		install -d "$(DESTDIR)$(PREFIX)/share/man/man1" && \
-		echo install -m 644 $(MANS) "$(DESTDIR)$(PREFIX)/share/man/man1/" && \
-		install -m 644 $(MANS) "$(DESTDIR)$(PREFIX)/share/man/man1/"; fi
-	install -d "$(DESTDIR)$(PREFIX)/share/bash-completion/completions"
-	install -m 644 completions/jvs.bash \
-	    "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/jvs"
-	@if [ -f completions/_jvs ]; then \
-		install -d "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" && \
-		install -m 644 completions/_jvs "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_jvs"; fi
+	@for m in $(MANS); do \
+		sec=$${m##*.}; \
+		install -d "$(DESTDIR)$(MANDIR)/man$$sec" && \
+		echo install -m 644 $$m "$(DESTDIR)$(MANDIR)/man$$sec/" && \
+		install -m 644 $$m "$(DESTDIR)$(MANDIR)/man$$sec/" || exit 1; \
+	done
+	install -d "$(DESTDIR)$(BASHCOMPDIR)"
+	install -m 644 completions/jvs.bash "$(DESTDIR)$(BASHCOMPDIR)/jvs"
+	install -d "$(DESTDIR)$(ZSHCOMPDIR)"
+	install -m 644 completions/_jvs "$(DESTDIR)$(ZSHCOMPDIR)/_jvs"
+	install -d "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(INCLUDEDIR)/jvs" "$(DESTDIR)$(PKGCONFIGDIR)"
+	install -m 644 $(LIB) "$(DESTDIR)$(LIBDIR)/libjvs.a"
+	install -m 644 $(HEADERS) "$(DESTDIR)$(INCLUDEDIR)/jvs/"
+	install -m 644 $(PC) "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/jvs" \
+	    $(patsubst $(BIN)/%,"$(DESTDIR)$(PREFIX)/bin/%",$(PROGS))
+	@for m in $(MANS); do \
+		f="$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}"; \
+		echo rm -f "$$f"; rm -f "$$f"; \
+	done
+	rm -f "$(DESTDIR)$(BASHCOMPDIR)/jvs" "$(DESTDIR)$(ZSHCOMPDIR)/_jvs"
+	rm -f "$(DESTDIR)$(LIBDIR)/libjvs.a" "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
+	rm -f $(patsubst include/jvs/%,"$(DESTDIR)$(INCLUDEDIR)/jvs/%",$(HEADERS))
+	-rmdir "$(DESTDIR)$(INCLUDEDIR)/jvs" 2>/dev/null
 
 lint-man:
 	@if [ -n "$(MANS)" ]; then \

@@ -81,7 +81,7 @@ int cli_common_option(cli *c, int opt, const char *arg)
 		} else {
 			char *end;
 			long v = strtol(arg, &end, 10);
-			if (*end || v < 0 || v > 86400 * 365)
+			if (*end || v < 0 || v > 86400L * 365)
 				exit(cli_usage_error(c, "--wait takes a number of seconds"));
 			c->wait_seconds = (int)v;
 		}

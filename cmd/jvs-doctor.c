@@ -46,8 +46,11 @@ int main(int argc, char **argv)
 
 	cli_init(&c, "jvs-doctor", usage);
 	wanted = calloc((size_t)argc + 1, sizeof *wanted);
-	if (!wanted || !done)
+	if (!wanted || !done) {
+		free(wanted);
+		json_decref(done);
 		return 1;
+	}
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_common_option(&c, opt, optarg))
 			continue;

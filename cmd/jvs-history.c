@@ -41,7 +41,8 @@ static void print_text(const jvs_history *h, int all, size_t i)
 	if (h->latest[0] && !strcmp(d->snapshot_id, h->latest))
 		printf("  [HEAD]");
 	if (h->head[0] && strcmp(h->head, h->latest) && !strcmp(d->snapshot_id, h->head))
-		printf("  <- current position (DETACHED)");
+		printf("  <- current position (%sDETACHED%s)", cli_color(CLI_YELLOW),
+		       cli_color(CLI_RESET));
 	printf("\n");
 }
 
@@ -204,8 +205,8 @@ int main(int argc, char **argv)
 	}
 	if (fmt == FMT_TEXT && !h.whole_repository && h.head[0] &&
 	    strcmp(h.head, h.latest))
-		printf("DETACHED: files are at %s; the latest is %s (jvs restore HEAD)\n", h.head,
-		       h.latest);
+		printf("%sDETACHED%s: files are at %s; the latest is %s (jvs restore HEAD)\n",
+		       cli_color(CLI_YELLOW), cli_color(CLI_RESET), h.head, h.latest);
 	for (size_t i = 0; i < h.n; i++) {
 		if (fmt == FMT_ID)
 			printf("%s\n", h.items[i]->snapshot_id);

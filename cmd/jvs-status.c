@@ -71,9 +71,9 @@ static void print_text(const jvs_repo *repo, const jvs_worktree *wt, const char 
 	}
 	printf("Latest: %s\n", wt->latest[0] ? wt->latest : "(none)");
 	if (jvs_worktree_is_detached(wt))
-		printf("State: DETACHED (head is not the latest %s; back: jvs restore HEAD, "
+		printf("State: %sDETACHED%s (head is not the latest %s; back: jvs restore HEAD, "
 		       "forward from here: jvs worktree fork NAME)\n",
-		       wt->latest);
+		       cli_color(CLI_YELLOW), cli_color(CLI_RESET), wt->latest);
 	else
 		printf("State: HEAD state\n");
 	if (interrupted && running)

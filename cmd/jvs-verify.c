@@ -91,6 +91,13 @@ int main(int argc, char **argv)
 		if (jvs_verify_snapshot(v, ids[i], &r) < 0)
 			goto fail;
 		cli_progress_end(&ps);
+		if (r.vanished) {
+			if (!c.quiet && !all)
+				fprintf(stderr, "jvs-verify: snapshot %s was deleted by gc meanwhile\n",
+					r.snapshot_id);
+			jvs_verify_result_clear(&r);
+			continue;
+		}
 		if (r.first_class != JVS_OK)
 			failed++;
 		if (out) {

@@ -75,6 +75,35 @@ Every command takes -h/--help, --version, -C DIR, -w NAME and -q.
 EOF
 }
 
+# overview: `jvs` alone -- the commands most used, by task, like git.
+overview () {
+	cat <<EOF
+usage: jvs [-C DIR] [-w NAME] <command> [<args>]
+
+Start a repository
+   init               create a repository with its main worktree (then: cd DIR/main)
+
+Record and look back
+   snapshot           record the current worktree as a new snapshot
+   history            list the snapshots, newest first (--all: every worktree)
+   status             show the position and what changed since the last snapshot
+   diff               compare two snapshots, or a snapshot with the worktree
+
+Go back, branch off
+   restore            put the worktree back to a snapshot (HEAD: to the latest)
+   worktree fork      a new worktree from a snapshot, to work on it side by side
+   worktree list      the worktrees with their head and state
+
+Keep the repository healthy
+   verify             check snapshots against their checksums
+   doctor             check the whole repository, repair leftovers
+   gc plan, gc run    delete old snapshots by a reviewed plan; pin add keeps one
+
+'jvs --help' lists every command; 'jvs help <command>' opens its manual;
+'jvs help workflows' shows worked examples. See also jvs(1).
+EOF
+}
+
 # find_prog NAME: print the path of program NAME, or fail.
 find_prog () {
 	if [ -n "$selfdir" ] && [ -f "$selfdir/$1" ] && [ -x "$selfdir/$1" ]; then
@@ -204,11 +233,27 @@ unknown () {
 	exit 2
 }
 
+# group_help GROUP: `jvs help worktree`, `jvs worktree --help`: the
+# subcommands of GROUP with what they do.
+group_help () {
+	printf 'usage: jvs %s <subcommand> [<args>]\n\n' "$1"
+	commands | awk -F '\t' -v g="jvs-$1-" '
+		index($1, g) == 1 {
+			n = substr($1, 5); gsub("-", " ", n)
+			printf "   %-20s %s\n", n, $3
+		}'
+	printf "\n'jvs help %s <subcommand>' opens its manual.\n" "$1"
+}
+
 show_help () {
 	resolve "$@"
 	page=$(listed_prefix "$name")
 	if [ -z "$page" ] && [ -n "$prog" ]; then
 		page=${prog##*/}
+	fi
+	if [ -z "$page" ] && [ $# -eq 1 ] && [ -n "$(subcommands "$1")" ]; then
+		group_help "$1"
+		exit 0
 	fi
 	[ -n "$page" ] || unknown "$1"
 	if command -v man >/dev/null 2>&1; then
@@ -270,7 +315,7 @@ while [ $# -gt 0 ]; do
 done
 
 if [ $# -eq 0 ]; then
-	usage
+	overview
 	exit 0
 fi
 
@@ -280,10 +325,30 @@ if [ "$1" = help ]; then
 		usage
 		exit 0
 	fi
+	# Guides: jvs help workflows, jvs help format.
+	case $1 in
+	workflows | format)
+		if [ "$1" = workflows ]; then guide=jvs-workflows sec=7; else guide=jvs-format sec=5; fi
+		if command -v man >/dev/null 2>&1; then
+			if [ -n "$selfdir" ] && [ -r "$selfdir/../man/$guide.$sec" ] &&
+				! man -w "$sec" "$guide" >/dev/null 2>&1; then
+				exec man -l "$selfdir/../man/$guide.$sec"
+			fi
+			exec man "$sec" "$guide"
+		fi
+		printf "%s: no man program to show %s(%s)\n" "$me" "$guide" "$sec" >&2
+		exit 1
+		;;
+	esac
 	show_help "$@"
 fi
 
 resolve "$@"
+if [ -z "$prog" ] && [ $# -eq 2 ] && { [ "$2" = --help ] || [ "$2" = -h ]; } &&
+	[ -n "$(subcommands "$1")" ]; then
+	group_help "$1"
+	exit 0
+fi
 [ -n "$prog" ] || unknown "$1"
 shift "$used"
 

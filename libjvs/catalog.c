@@ -242,6 +242,8 @@ int jvs_catalog_load(const jvs_repo *repo, jvs_catalog *out)
 			if (have_key)
 				fresh[nfresh++] = out->n;
 			out->n++;
+		} else if (jvs_error_last()->cls == JVS_E_NOT_FOUND) {
+			jvs_error_clear(); /* deleted (by gc) since the listing */
 		} else {
 			out->bad[out->nbad++] = strdup(ids[i]);
 		}

@@ -62,9 +62,9 @@ int jvs_changes__hash_file(jvs_cache *c, int dir_fd, const char *path, int lenie
 	struct stat before, after;
 	jvs_filekey key;
 	int64_t recorded = jvs_cache_clock_ns();
-	int fd = openat(dir_fd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = jvs_openat_beneath(dir_fd, path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0) {
-		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR ||
+		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR || errno == EXDEV ||
 		    (lenient && errno == EACCES))
 			return 0;
 		jvs_error_sys("cannot read '%s'", path);
@@ -208,6 +208,8 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 	memset(out, 0, sizeof *out);
 	if (jvs_changes__load_manifest(repo, id, &m) < 0)
 		return -1;
+	if (jvs_repo_payload_check(repo, worktree) < 0)
+		goto done;
 	root = jvs_repo_payload_root(repo, worktree);
 	if (!root)
 		goto done;

@@ -23,6 +23,7 @@
 #include "jvs/manifest.h"
 #include "jvs/scan.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -34,7 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { ACT_KEEP, ACT_PLACE, ACT_MKDIR };
+enum { ACT_KEEP, ACT_PLACE, ACT_MKDIR, ACT_CLONED /* ready in the juicefs clone */ };
 
 /* juicefs-clone: up to this many files are cloned one `juicefs clone` each;
  * more, and the whole snapshot is cloned once and the entries moved out. */
@@ -57,6 +58,8 @@ typedef struct {
 	unsigned char *act;    /* per manifest entry */
 	unsigned char *remove; /* per scan entry */
 	int modified;          /* something in dest was changed */
+	int trusted_clone;     /* dest was empty and got a juicefs clone of the snapshot */
+	int64_t clone_recorded;
 	jvs_checkout_progress progress;
 	void *progress_arg;
 	uint64_t bytes_total, bytes_done;
@@ -172,6 +175,19 @@ static int plan(co_ctx *c)
 			continue;
 		}
 		s = &c->scan.e[i];
+		if (c->trusted_clone && s->type == e->type && s->type != JVS_ENT_DIR &&
+		    (s->type == JVS_ENT_SYMLINK ||
+		     (S_ISREG(s->key.mode) && s->key.size == e->size &&
+		      (s->key.mode & 07777) == e->mode))) {
+			/* cloned with mode, owner and mtime (juicefs clone -p) */
+			c->act[j] = ACT_CLONED;
+			if (s->type == JVS_ENT_FILE)
+				jvs_cache_put(c->cache, s->path, &s->key, e->hash,
+				              c->clone_recorded);
+			c->stats->written++;
+			i++, j++;
+			continue;
+		}
 		special = s->type == JVS_ENT_FILE && !S_ISREG(s->key.mode);
 		if (s->type == JVS_ENT_FILE && !special)
 			hit = jvs_cache_lookup(c->cache, s->path, &s->key, hash);
@@ -227,9 +243,9 @@ static int stage_file(co_ctx *c, size_t j, const char *name)
 	struct stat st;
 	int src, dst = -1, rc = -1;
 
-	src = openat(c->src_fd, e->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	src = jvs_openat_beneath(c->src_fd, e->path, O_RDONLY | O_NONBLOCK);
 	if (src < 0) {
-		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
+		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR || errno == EXDEV)
 			return damaged(c, JVS_E_PARTIAL_SNAPSHOT, "is missing from its payload",
 			               e->path);
 		return jvs_error_sys("cannot read '%s' of snapshot %s", e->path, c->id);
@@ -249,6 +265,17 @@ static int stage_file(co_ctx *c, size_t j, const char *name)
 		struct stat cst;
 		int ok;
 		if (c->clone_fd >= 0) {
+			/* The clone is the staging area: the entry is renamed from
+			 * it into place, one metadata operation. */
+			if (fstatat(c->clone_fd, e->path, &cst, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISREG(cst.st_mode) && cst.st_size == e->size &&
+			    (cst.st_mode & 07777) == e->mode && mtime_ns(&cst) == mtime_ns(&st) &&
+			    (!c->is_root || (cst.st_uid == st.st_uid && cst.st_gid == st.st_gid))) {
+				c->act[j] = ACT_CLONED;
+				c->stats->bytes_written += (uint64_t)st.st_size;
+				rc = 0;
+				goto done;
+			}
 			ok = renameat(c->clone_fd, e->path, c->stage_fd, name) == 0;
 		} else {
 			char *from = jvs_path_join(c->src_path, e->path);
@@ -275,11 +302,16 @@ static int stage_file(co_ctx *c, size_t j, const char *name)
 		jvs_error_sys("cannot create a staging file for '%s'", e->path);
 		goto done;
 	}
-	if (c->engine.kind == JVS_ENGINE_REFLINK && ioctl(dst, FICLONE, src) == 0)
+	if ((c->engine.kind == JVS_ENGINE_REFLINK || c->engine.kind == JVS_ENGINE_BTRFS) &&
+	    ioctl(dst, FICLONE, src) == 0)
 		goto staged; /* shared extents: see above, data not read back */
 	if (jvs_engine_copy_data(&c->engine, src, dst, (uint64_t)st.st_size) < 0) {
+		char hint[sizeof jvs_error_last()->hint]; /* e.g. ENOSPC's */
+		snprintf(hint, sizeof hint, "%s", jvs_error_last()->hint);
 		jvs_error_set(jvs_error_last()->cls, "'%s': %s", e->path,
 		              jvs_error_last()->message);
+		if (hint[0])
+			jvs_error_hint("%s", hint);
 		goto done;
 	}
 	if (lseek(dst, 0, SEEK_SET) < 0 || jvs_hash_fd(dst, hash) < 0) {
@@ -516,9 +548,15 @@ static int place_all(co_ctx *c)
 			c->stats->written++;
 			c->done++;
 			break;
+		case ACT_CLONED:
+			if (c->trusted_clone)
+				break; /* already in place */
+			/* fall through */
 		case ACT_PLACE:
 			snprintf(name, sizeof name, "%zu", j);
-			if (renameat(c->stage_fd, name, pfd, leaf) < 0) {
+			if (c->act[j] == ACT_CLONED
+			        ? renameat(c->clone_fd, e->path, pfd, leaf) < 0
+			        : renameat(c->stage_fd, name, pfd, leaf) < 0) {
 				jvs_error_sys("cannot put '%s' in place", e->path);
 				if (errno == EISDIR || errno == ENOTEMPTY)
 					jvs_error_hint("the worktree changed during the restore; "
@@ -614,6 +652,45 @@ done:
 	return rc;
 }
 
+static int clone_into_empty(co_ctx *c)
+{
+	char *path = jvs_strf("%s.clone", c->stage_path);
+	DIR *d = NULL;
+	struct dirent *de;
+	int fd = -1, rc = -1;
+	if (!path || jvs_rm_rf(path) < 0 || jvs_engine_clone(&c->engine, c->src_path, path) < 0)
+		goto done;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		jvs_error_sys("cannot open '%s'", path);
+		goto done;
+	}
+	fd = -1;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (renameat(dirfd(d), de->d_name, c->dst_fd, de->d_name) < 0) {
+			jvs_error_sys("cannot move cloned '%s' into place", de->d_name);
+			goto done;
+		}
+		c->modified = 1;
+	}
+	rc = 0;
+done:
+	if (d)
+		closedir(d);
+	if (fd >= 0)
+		close(fd);
+	if (path) {
+		jvs_error saved = *jvs_error_last();
+		jvs_rm_rf(path);
+		jvs_error_set(saved.cls, "%s", saved.message);
+	}
+	free(path);
+	return rc;
+}
+
 static int make_stage(co_ctx *c)
 {
 	if (mkdir(c->stage_path, 0700) < 0)
@@ -634,7 +711,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
                               const char *cache_worktree, jvs_checkout_stats *stats,
                               jvs_checkout_progress fn, void *arg)
 {
-	jvs_checkout_stats local;
+	jvs_checkout_stats local = {0};
 	jvs_index *idx = NULL;
 	co_ctx c;
 	char *src = NULL;
@@ -685,6 +762,16 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 	}
 	if (open_stage(&c, dest_dir) < 0)
 		goto done;
+	if (c.engine.kind == JVS_ENGINE_JUICEFS && jvs_dir_is_empty(dest_dir) == 1) {
+		/* A fork: clone the whole snapshot and move its top-level entries
+		 * in (metadata only); the plan below trusts what the clone made. */
+		c.stats->touched = 1;
+		c.clone_recorded = jvs_cache_clock_ns();
+		if (clone_into_empty(&c) == 0)
+			c.trusted_clone = 1;
+		else
+			jvs_error_clear(); /* the plan copies whatever is missing */
+	}
 	if (jvs_scan_tree_special(dest_dir, 1, &c.scan) < 0)
 		goto done;
 	idx = cache_worktree ? jvs_index_open(repo) : NULL;
@@ -747,5 +834,44 @@ done:
 		close(c.dst_fd);
 	free(src);
 	free(c.stage_path);
+	return rc;
+}
+
+int jvs_checkout_adopt_clone(const jvs_repo *repo, const char *id, const char *dest_dir,
+                             const char *cache_worktree)
+{
+	jvs_manifest m = {0};
+	jvs_scan scan = {0};
+	jvs_index *idx = NULL;
+	jvs_cache *cache = NULL;
+	int64_t recorded = jvs_cache_clock_ns();
+	int rc = -1;
+	if (jvs_changes__load_manifest(repo, id, &m) < 0)
+		return -1;
+	if (jvs_scan_tree(dest_dir, &scan) < 0)
+		goto done;
+	idx = jvs_index_open(repo);
+	cache = jvs_cache_begin(idx, cache_worktree);
+	for (size_t i = 0; i < m.n || i < scan.n; i++) {
+		const jvs_manifest_entry *e = i < m.n ? &m.e[i] : NULL;
+		const jvs_scan_entry *s = i < scan.n ? &scan.e[i] : NULL;
+		if (!e || !s || strcmp(e->path, s->path) || e->type != s->type ||
+		    (e->type != JVS_ENT_SYMLINK && (s->key.mode & 07777) != e->mode) ||
+		    (e->type == JVS_ENT_FILE && s->key.size != e->size)) {
+			jvs_error_set(JVS_E_IO, "the clone of snapshot %s differs at '%s'", id,
+			              e ? e->path : s ? s->path : "");
+			goto done;
+		}
+		if (e->type == JVS_ENT_FILE)
+			jvs_cache_put(cache, s->path, &s->key, e->hash, recorded);
+	}
+	jvs_cache_commit(cache, 1);
+	cache = NULL;
+	rc = 0;
+done:
+	jvs_cache_abort(cache);
+	jvs_index_close(idx);
+	jvs_scan_clear(&scan);
+	jvs_manifest_clear(&m);
 	return rc;
 }

@@ -109,6 +109,31 @@ static void check_layout(const jvs_repo *repo, jvs_findings *fs)
 	}
 }
 
+/* The newest snapshot the worktree made on top of its latest, or NULL: only
+ * a crash between publishing a snapshot and moving the pointers leaves one.
+ * Autosaves never move the pointers, and snapshots older than the worktree
+ * were made by an earlier worktree of the same name (removed or renamed). */
+const jvs_descriptor *doctor_line_tip(const jvs_catalog *cat, const jvs_worktree *wt)
+{
+	const jvs_descriptor *tip = NULL;
+	const char *cur = wt->latest;
+	for (size_t steps = 0; cur[0] && steps < cat->n; steps++) {
+		const jvs_descriptor *next = NULL;
+		for (size_t i = 0; i < cat->n; i++) {
+			const jvs_descriptor *c = &cat->d[i];
+			if (!strcmp(c->parent_id, cur) && !strcmp(c->worktree_name, wt->name) &&
+			    strcmp(c->created_at, wt->created_at) >= 0 &&
+			    !jvs_descriptor_has_tag(c, "autosave"))
+				next = c;
+		}
+		if (!next)
+			break;
+		tip = next;
+		cur = next->snapshot_id;
+	}
+	return tip;
+}
+
 /* 1 when an interrupted rename or remove of the worktree explains a missing
  * payload root: its intent is the finding, clean_intents the repair. */
 static int moving(const jvs_repo *repo, const char *name)
@@ -147,11 +172,14 @@ static void check_worktrees(const jvs_repo *repo, const jvs_catalog *cat, jvs_fi
 				   "'jvs restore' there",
 				   root, wt.name);
 		free(root);
-		if (wt.head[0] && !jvs_catalog_get(cat, wt.head))
+		/* published: a snapshot made since the catalogue was read */
+		if (wt.head[0] && !jvs_catalog_get(cat, wt.head) &&
+		    !jvs_snapshot_is_published(repo, wt.head))
 			doctor_add(fs, JVS_SEV_ERROR, "head_missing", NULL, wt.name,
 				   "worktree '%s': head %s is not a published snapshot", wt.name,
 				   wt.head);
-		if (wt.latest[0] && !jvs_catalog_get(cat, wt.latest))
+		if (wt.latest[0] && !jvs_catalog_get(cat, wt.latest) &&
+		    !jvs_snapshot_is_published(repo, wt.latest))
 			doctor_add(fs, JVS_SEV_ERROR, "latest_missing", NULL, wt.name,
 				   "worktree '%s': latest %s is not a published snapshot", wt.name,
 				   wt.latest);
@@ -160,23 +188,8 @@ static void check_worktrees(const jvs_repo *repo, const jvs_catalog *cat, jvs_fi
 				   "worktree '%s': head and latest must both be set or both null",
 				   wt.name);
 		/* A published child of latest from this worktree: latest is behind. */
-		if (wt.latest[0]) {
-			const jvs_descriptor *tip = NULL;
-			const char *cur = wt.latest;
-			for (size_t steps = 0; steps < cat->n; steps++) {
-				const jvs_descriptor *next = NULL;
-				for (size_t i = 0; i < cat->n; i++) {
-					const jvs_descriptor *c = &cat->d[i];
-					if (!strcmp(c->parent_id, cur) &&
-					    !strcmp(c->worktree_name, wt.name) &&
-					    !jvs_descriptor_has_tag(c, "autosave"))
-						next = c;
-				}
-				if (!next)
-					break;
-				tip = next;
-				cur = next->snapshot_id;
-			}
+		{
+			const jvs_descriptor *tip = doctor_line_tip(cat, &wt);
 			if (tip)
 				doctor_add(fs, JVS_SEV_WARNING, "head_behind", "advance_head", wt.name,
 					   "worktree '%s': latest %s has a newer snapshot %s on its line",
@@ -239,6 +252,13 @@ static void check_strict(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 			continue;
 		}
 		if (jvs_manifest_load(repo, ids[i], d->payload_root_hash, &m) < 0) {
+			char *now = jvs_repo_pathf(repo, "descriptors/%s.json", ids[i]);
+			int gone = now && !jvs_path_exists(now) && tombstoned(repo, ids[i]);
+			free(now);
+			if (gone) { /* deleted by a gc run since the catalog was read */
+				jvs_error_clear();
+				continue;
+			}
 			doctor_add(fs, JVS_SEV_ERROR, "manifest_mismatch", NULL, ids[i],
 				   "snapshot %s: %s", ids[i], jvs_error_last()->message);
 			jvs_error_clear();
@@ -272,11 +292,15 @@ static void check_index(const jvs_repo *repo, jvs_findings *fs)
 		free(p);
 		return; /* absent: rebuilt on first use */
 	}
+	/* Another command may be writing the index: wait for it as they wait
+	 * for each other; a database still busy after that is not corrupt. */
 	if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW &&
-	    !strcmp((const char *)sqlite3_column_text(st, 0), "ok"))
-		ok = 1;
+	    sqlite3_busy_timeout(db, 5000) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) == SQLITE_OK) {
+		int step = sqlite3_step(st);
+		ok = step == SQLITE_BUSY || step == SQLITE_LOCKED ||
+		     (step == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(st, 0), "ok"));
+	}
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	if (!ok)

@@ -4,9 +4,11 @@
 
 #include "jvs/catalog.h"
 #include "jvs/doctor.h"
+#include "jvs/worktree.h"
 
 void doctor_add(jvs_findings *fs, jvs_severity sev, const char *code, const char *repair,
 		const char *target, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+const jvs_descriptor *doctor_line_tip(const jvs_catalog *cat, const jvs_worktree *wt);
 void doctor_check_runtime(const jvs_repo *repo, const jvs_catalog *cat, jvs_findings *fs);
 /* 1 when the intent's process is still running on this host. */
 int doctor_intent_is_live(const json_t *intent);

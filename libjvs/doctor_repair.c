@@ -128,16 +128,10 @@ static int advance_head(const jvs_repo *repo, const char *name)
 	int rc = 0;
 	if (jvs_worktree_load(repo, name, &wt) < 0 || jvs_catalog_load(repo, &cat) < 0)
 		return -1;
-	for (size_t steps = 0; steps < cat.n; steps++) {
-		const jvs_descriptor *next = NULL;
-		for (size_t i = 0; i < cat.n; i++)
-			if (!strcmp(cat.d[i].parent_id, wt.latest) &&
-			    !strcmp(cat.d[i].worktree_name, name) &&
-			    !jvs_descriptor_has_tag(&cat.d[i], "autosave"))
-				next = &cat.d[i];
-		if (!next)
-			break;
-		snprintf(wt.latest, sizeof wt.latest, "%s", next->snapshot_id);
+	{
+		const jvs_descriptor *tip = doctor_line_tip(&cat, &wt);
+		if (tip)
+			snprintf(wt.latest, sizeof wt.latest, "%s", tip->snapshot_id);
 	}
 	snprintf(wt.head, sizeof wt.head, "%s", wt.latest);
 	if (jvs_worktree_save(repo, &wt) < 0 ||

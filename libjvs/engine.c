@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/btrfs.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,8 @@ const char *jvs_engine_name(jvs_engine_kind kind)
 		return "reflink-copy";
 	case JVS_ENGINE_JUICEFS:
 		return "juicefs-clone";
+	case JVS_ENGINE_BTRFS:
+		return "btrfs-subvolume";
 	default:
 		return "copy";
 	}
@@ -175,6 +179,82 @@ static int juicefs_works(const jvs_repo *repo, jvs_engine *out, char *why, size_
 	return 1;
 }
 
+static int on_btrfs(const char *path)
+{
+	struct statfs sf;
+	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == (unsigned long)BTRFS_SUPER_MAGIC;
+}
+
+int jvs_btrfs_is_subvolume(const char *path)
+{
+	struct stat st;
+	/* BTRFS_FIRST_FREE_OBJECTID: the inode number of every subvolume root */
+	return on_btrfs(path) && stat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_ino == 256;
+}
+
+/* Opens the parent directory of path; *leaf points into path. */
+static int open_parent(const char *path, const char **leaf, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash) {
+		*leaf = path;
+		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	*leaf = slash + 1;
+	snprintf(buf, len, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	return open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+int jvs_btrfs_subvolume_create(const char *path)
+{
+	struct btrfs_ioctl_vol_args args;
+	char dir[PATH_MAX];
+	const char *leaf;
+	int pfd = open_parent(path, &leaf, dir, sizeof dir), rc;
+	if (pfd < 0)
+		return jvs_error_sys("cannot open the directory of '%s'", path);
+	memset(&args, 0, sizeof args);
+	snprintf(args.name, sizeof args.name, "%s", leaf);
+	rc = ioctl(pfd, BTRFS_IOC_SUBVOL_CREATE, &args);
+	close(pfd);
+	if (rc < 0)
+		return jvs_error_sys("cannot create btrfs subvolume '%s'", path);
+	return 0;
+}
+
+static int btrfs_snapshot(const char *src, const char *dst, int readonly)
+{
+	struct btrfs_ioctl_vol_args_v2 args;
+	char dir[PATH_MAX];
+	const char *leaf;
+	int sfd, pfd, rc;
+	sfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sfd < 0)
+		return jvs_error_sys("cannot open '%s'", src);
+	pfd = open_parent(dst, &leaf, dir, sizeof dir);
+	if (pfd < 0) {
+		close(sfd);
+		return jvs_error_sys("cannot open the directory of '%s'", dst);
+	}
+	memset(&args, 0, sizeof args);
+	args.fd = sfd;
+	args.flags = readonly ? BTRFS_SUBVOL_RDONLY : 0;
+	snprintf(args.name, sizeof args.name, "%s", leaf);
+	rc = ioctl(pfd, BTRFS_IOC_SNAP_CREATE_V2, &args);
+	close(sfd);
+	close(pfd);
+	if (rc < 0) {
+		jvs_error_sys("cannot snapshot btrfs subvolume '%s'", src);
+		return jvs_error_hint("JVS_SNAPSHOT_ENGINE=reflink-copy avoids subvolume snapshots");
+	}
+	return 0;
+}
+
+int jvs_btrfs_snapshot_writable(const char *src, const char *dst)
+{
+	return btrfs_snapshot(src, dst, 0);
+}
+
 int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 {
 	const char *want = getenv("JVS_SNAPSHOT_ENGINE");
@@ -200,6 +280,21 @@ int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 				 "engine: reflink-copy unavailable, used copy");
 			return 0;
 		}
+		if (!strcmp(want, "btrfs-subvolume")) {
+			if (on_btrfs(jvs_repo_root(repo)) && reflink_works(repo)) {
+				out->kind = JVS_ENGINE_BTRFS;
+				snprintf(out->why, sizeof out->why,
+					 "requested by JVS_SNAPSHOT_ENGINE; btrfs");
+				return 0;
+			}
+			out->kind = reflink_works(repo) ? JVS_ENGINE_REFLINK : JVS_ENGINE_COPY;
+			snprintf(out->why, sizeof out->why,
+				 "btrfs-subvolume requested but the repository is not on btrfs");
+			snprintf(out->degraded, sizeof out->degraded,
+				 "engine: btrfs-subvolume unavailable (not btrfs), used %s",
+				 jvs_engine_name(out->kind));
+			return 0;
+		}
 		if (!strcmp(want, "juicefs-clone")) {
 			if (juicefs_works(repo, out, jwhy, sizeof jwhy)) {
 				out->kind = JVS_ENGINE_JUICEFS;
@@ -216,7 +311,7 @@ int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 			return 0;
 		}
 		jvs_error_set(JVS_E_USAGE, "unknown JVS_SNAPSHOT_ENGINE '%s'", want);
-		return jvs_error_hint("use juicefs-clone, reflink-copy or copy");
+		return jvs_error_hint("use juicefs-clone, btrfs-subvolume, reflink-copy or copy");
 	}
 	if (juicefs_works(repo, out, jwhy, sizeof jwhy)) {
 		out->kind = JVS_ENGINE_JUICEFS;
@@ -224,6 +319,13 @@ int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 		return 0;
 	}
 	if (reflink_works(repo)) {
+		if (on_btrfs(jvs_repo_root(repo))) {
+			out->kind = JVS_ENGINE_BTRFS;
+			snprintf(out->why, sizeof out->why,
+				 "btrfs: payload roots that are subvolumes are snapshotted as "
+				 "read-only subvolume snapshots, other files cloned with FICLONE");
+			return 0;
+		}
 		out->kind = JVS_ENGINE_REFLINK;
 		snprintf(out->why, sizeof out->why, "FICLONE works on this file system");
 		return 0;
@@ -236,7 +338,8 @@ int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 
 int jvs_engine_is_clone(const jvs_engine *e)
 {
-	return e->kind == JVS_ENGINE_REFLINK || e->kind == JVS_ENGINE_JUICEFS;
+	return e->kind == JVS_ENGINE_REFLINK || e->kind == JVS_ENGINE_JUICEFS ||
+	       e->kind == JVS_ENGINE_BTRFS;
 }
 
 int jvs_engine_clone(const jvs_engine *e, const char *src, const char *dst)
@@ -246,6 +349,8 @@ int jvs_engine_clone(const jvs_engine *e, const char *src, const char *dst)
 	int pipefd[2], status;
 	pid_t pid;
 	ssize_t n;
+	if (e->kind == JVS_ENGINE_BTRFS)
+		return btrfs_snapshot(src, dst, 1);
 	if (e->kind != JVS_ENGINE_JUICEFS || !e->juicefs[0])
 		return jvs_error_set(JVS_E_INTERNAL, "juicefs clone without a JuiceFS engine");
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
@@ -303,7 +408,8 @@ int jvs_engine_clone(const jvs_engine *e, const char *src, const char *dst)
 
 int jvs_engine_copy_data(const jvs_engine *e, int src_fd, int dst_fd, uint64_t size)
 {
-	if (e->kind == JVS_ENGINE_REFLINK && ioctl(dst_fd, FICLONE, src_fd) == 0)
+	if ((e->kind == JVS_ENGINE_REFLINK || e->kind == JVS_ENGINE_BTRFS) &&
+	    ioctl(dst_fd, FICLONE, src_fd) == 0)
 		return 0;
 	return jvs_copy_file_data(src_fd, dst_fd, size);
 }

@@ -8,7 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/btrfs.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -187,6 +193,31 @@ int jvs_read_file(const char *path, char **out, size_t *out_len)
 	return 0;
 }
 
+/* A btrfs subvolume (snapshots of the btrfs-subvolume engine are read-only
+ * ones) is deleted with BTRFS_IOC_SNAP_DESTROY; 0 when that worked. */
+static int destroy_subvolume(int parent, const char *name, const struct stat *st)
+{
+	struct btrfs_ioctl_vol_args args;
+	struct statfs sf;
+	int pfd = parent, rc;
+	if (!S_ISDIR(st->st_mode) || st->st_ino != 256 || strlen(name) >= sizeof args.name ||
+	    strchr(name, '/'))
+		return -1;
+	if (parent == AT_FDCWD)
+		pfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pfd < 0)
+		return -1;
+	rc = -1;
+	if (fstatfs(pfd, &sf) == 0 && (unsigned long)sf.f_type == (unsigned long)BTRFS_SUPER_MAGIC) {
+		memset(&args, 0, sizeof args);
+		memcpy(args.name, name, strlen(name));
+		rc = ioctl(pfd, BTRFS_IOC_SNAP_DESTROY, &args);
+	}
+	if (pfd != parent)
+		close(pfd);
+	return rc;
+}
+
 static int rm_rf_at(int parent, const char *name, const char *shown)
 {
 	struct stat st;
@@ -195,6 +226,8 @@ static int rm_rf_at(int parent, const char *name, const char *shown)
 			return 0;
 		return jvs_error_sys("cannot stat '%s'", shown);
 	}
+	if (S_ISDIR(st.st_mode) && st.st_ino == 256 && destroy_subvolume(parent, name, &st) == 0)
+		return 0;
 	if (S_ISDIR(st.st_mode)) {
 		int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		DIR *d;
@@ -233,6 +266,18 @@ static int rm_rf_at(int parent, const char *name, const char *shown)
 
 int jvs_rm_rf(const char *path)
 {
+	const char *slash = strrchr(path, '/');
+	if (slash && slash[1] && slash != path) {
+		/* from the parent, so that a subvolume root can be destroyed */
+		char *dir = strndup(path, (size_t)(slash - path));
+		int pfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1, rc;
+		free(dir);
+		if (pfd >= 0) {
+			rc = rm_rf_at(pfd, slash + 1, path);
+			close(pfd);
+			return rc;
+		}
+	}
 	return rm_rf_at(AT_FDCWD, path, path);
 }
 
@@ -265,21 +310,70 @@ int jvs_dir_is_empty(const char *path)
 	return empty;
 }
 
+int jvs_openat_beneath(int dirfd, const char *path, int flags)
+{
+	struct open_how how;
+	const char *c = path;
+	int cur = dirfd, fd;
+	memset(&how, 0, sizeof how);
+	how.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC);
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+#ifdef SYS_openat2
+	fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+	if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+		return fd;
+#endif
+	/* No openat2 (old kernel, seccomp): walk the components. */
+	if (*path == '/') {
+		errno = EXDEV;
+		return -1;
+	}
+	for (;;) {
+		const char *slash = strchr(c, '/');
+		char comp[256];
+		size_t n = slash ? (size_t)(slash - c) : strlen(c);
+		if (!slash) {
+			fd = openat(cur, c, flags | O_NOFOLLOW | O_CLOEXEC);
+			break;
+		}
+		if (n == 0 || n >= sizeof comp || (n == 2 && c[0] == '.' && c[1] == '.')) {
+			errno = n >= sizeof comp ? ENAMETOOLONG : EXDEV;
+			fd = -1;
+			break;
+		}
+		memcpy(comp, c, n);
+		comp[n] = '\0';
+		fd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cur != dirfd) {
+			int e = errno;
+			close(cur);
+			errno = e;
+		}
+		if (fd < 0)
+			return -1;
+		cur = fd;
+		c = slash + 1;
+	}
+	if (cur != dirfd) {
+		int e = errno;
+		close(cur);
+		errno = e;
+	}
+	return fd;
+}
+
 int jvs_copy_file_data(int src_fd, int dst_fd, uint64_t size)
 {
 	uint64_t done = 0;
-	int use_cfr = 1;
 	char buf[1 << 16];
-	while (use_cfr) {
+	for (;;) {
 		ssize_t n = copy_file_range(src_fd, NULL, dst_fd, NULL, 1 << 30, 0);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP ||
-			    errno == EINVAL) {
-				use_cfr = 0;
-				break;
-			}
+			    errno == EINVAL)
+				break; /* fall back to read/write below */
 			return jvs_error_sys("cannot copy file data");
 		}
 		if (n == 0)

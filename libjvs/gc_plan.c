@@ -285,7 +285,9 @@ int jvs_gc__bytes(const jvs_repo *repo, char *const *ids, size_t n, uint64_t *ou
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct stat st;
-		int fd = openat(base, ids[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int fd = ids[i] ? openat(base, ids[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		                                               O_CLOEXEC)
+		                : -1;
 		if (fd < 0)
 			continue; /* already gone */
 		if (fstat(fd, &st) < 0) {

@@ -31,6 +31,9 @@ static int cmp_entry(const void *a, const void *b)
 static const jvs_gc_entry *find_entry(const jvs_gc_entry *v, size_t n, const char *id)
 {
 	jvs_gc_entry key;
+	if (!n) /* bsearch(NULL, 0) is undefined */
+		return NULL;
+	memset(&key, 0, sizeof key);
 	snprintf(key.snapshot_id, sizeof key.snapshot_id, "%s", id);
 	return bsearch(&key, v, n, sizeof *v, cmp_entry);
 }
@@ -325,7 +328,8 @@ int jvs_gc_run_progress(const jvs_repo *repo, const char *plan_id, int wait_seco
 		return -1;
 	if (jvs_gc_plan_load(repo, id, &plan) < 0)
 		goto done;
-	qsort(plan.candidates, plan.ncandidates, sizeof *plan.candidates, cmp_entry);
+	if (plan.ncandidates) /* qsort(NULL, 0) is undefined */
+		qsort(plan.candidates, plan.ncandidates, sizeof *plan.candidates, cmp_entry);
 	snprintf(out->plan_id, sizeof out->plan_id, "%s", plan.plan_id);
 	if (jvs_catalog_load(repo, &cat) < 0)
 		goto done;

@@ -15,7 +15,7 @@
 static void to_hex(const uint8_t *bin, char out[JVS_HASH_HEX])
 {
 	static const char digits[] = "0123456789abcdef";
-	for (int i = 0; i < HASH_BYTES; i++) {
+	for (size_t i = 0; i < HASH_BYTES; i++) {
 		out[2 * i] = digits[bin[i] >> 4];
 		out[2 * i + 1] = digits[bin[i] & 15];
 	}

@@ -2,6 +2,7 @@
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,10 +223,14 @@ int jvs_manifest_parse(const char *buf, size_t len, jvs_manifest *out)
 				goto bad;
 			memcpy(num, f[3], fl[3]);
 			num[fl[3]] = '\0';
-			if (num[0] < '0' || num[0] > '9')
+			/* Canonical decimal only: digits (no NUL, sign or space), no
+			 * leading zero, in range; anything else would not format back
+			 * to the same bytes and so not match payload_root_hash. */
+			if (strspn(num, "0123456789") != fl[3] || (num[0] == '0' && fl[3] > 1))
 				goto bad;
+			errno = 0;
 			size = strtoll(num, &e, 10);
-			if (*e || size < 0)
+			if (*e || size < 0 || errno == ERANGE)
 				goto bad;
 		} else if (field_is(f[0], fl[0], "dir")) {
 			type = JVS_ENT_DIR;

@@ -1,5 +1,6 @@
 #include "jvs/repo.h"
 #include "jvs/audit.h"
+#include "jvs/engine.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/json.h"
@@ -120,7 +121,7 @@ int jvs_repo_init(const char *dir, char **out_root)
 		 * by the outer one, control plane and all. */
 		char *parent = jvs_strf("%s/..", real);
 		jvs_repo *outer = NULL;
-		int nested = parent && jvs_repo_open(&outer, parent) == 0;
+		int nested = parent && jvs_repo_open(&outer, parent) == 0 && outer;
 		if (nested) {
 			jvs_error_set(JVS_E_EXISTS, "'%s' is inside the JVS repository %s", real,
 				      jvs_repo_root(outer));
@@ -153,7 +154,13 @@ int jvs_repo_init(const char *dir, char **out_root)
 	if (make_control_plane(tmp, repo_id, created) < 0)
 		goto cleanup;
 	p = jvs_path_join(real, "main");
-	if (!p || (mkdir(p, 0755) < 0 && errno != EEXIST)) {
+	/* On btrfs the payload root is a subvolume, so that the btrfs-subvolume
+	 * engine can snapshot it whole; anywhere else that fails: a directory. */
+	if (p && (!getenv("JVS_SNAPSHOT_ENGINE") ||
+	          !strcmp(getenv("JVS_SNAPSHOT_ENGINE"), "btrfs-subvolume")) &&
+	    jvs_btrfs_subvolume_create(p) == 0) {
+		jvs_error_clear();
+	} else if (!p || (jvs_error_clear(), mkdir(p, 0755) < 0 && errno != EEXIST)) {
 		if (p)
 			jvs_error_sys("cannot create '%s'", p);
 		goto cleanup;
@@ -217,6 +224,37 @@ int jvs_repo_link_worktrees(const char *root)
 		rc = jvs_error_sys("cannot create '%s'", link);
 	free(link);
 	return rc;
+}
+
+/* SPEC §3: symlinks never lead control-plane writes outside. .jvs/ and each
+ * of its directories that exists must be a real directory, not a symlink
+ * (a missing one is doctor's business). */
+static int check_control_plane(const jvs_repo *repo)
+{
+	struct stat st;
+	if (lstat(repo->control, &st) == 0 && !S_ISDIR(st.st_mode))
+		goto bad_root;
+	for (size_t i = 0; i < sizeof control_dirs / sizeof *control_dirs; i++) {
+		char *p = jvs_path_join(repo->control, control_dirs[i]);
+		int bad;
+		if (!p)
+			return -1;
+		bad = lstat(p, &st) == 0 && !S_ISDIR(st.st_mode);
+		free(p);
+		if (bad) {
+			jvs_error_set(JVS_E_PATH_ESCAPE, "'.jvs/%s' is not a directory%s",
+				      control_dirs[i],
+				      S_ISLNK(st.st_mode) ? " (a symlink out of the control plane)"
+							  : "");
+			return jvs_error_hint("replace it with a real directory; JVS never "
+					      "follows control-plane symlinks");
+		}
+	}
+	return 0;
+bad_root:
+	jvs_error_set(JVS_E_PATH_ESCAPE, "'%s' is not a directory", repo->control);
+	return jvs_error_hint("replace it with a real directory; JVS never follows "
+			      "control-plane symlinks");
 }
 
 static int check_format(const char *root)
@@ -331,7 +369,7 @@ int jvs_repo_open(jvs_repo **out, const char *start_dir)
 		jvs_repo_free(repo);
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	}
-	if (check_format(repo->root) < 0) {
+	if (check_format(repo->root) < 0 || check_control_plane(repo) < 0) {
 		jvs_repo_free(repo);
 		return -1;
 	}
@@ -424,6 +462,28 @@ char *jvs_repo_pathf(const jvs_repo *repo, const char *fmt, ...)
 	out = jvs_path_join(repo->control, rel);
 	free(rel);
 	return out;
+}
+
+int jvs_repo_payload_check(const jvs_repo *repo, const char *worktree)
+{
+	char *paths[2] = {NULL, NULL};
+	struct stat st;
+	int rc = 0;
+	paths[0] = strcmp(worktree, "main") ? jvs_strf("%s/worktrees", repo->root) : NULL;
+	paths[1] = jvs_repo_payload_root(repo, worktree);
+	if (!paths[1] || (strcmp(worktree, "main") && !paths[0]))
+		rc = jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	for (int i = 0; i < 2 && rc == 0; i++) {
+		if (!paths[i] || lstat(paths[i], &st) < 0 || S_ISDIR(st.st_mode))
+			continue;
+		jvs_error_set(JVS_E_PATH_ESCAPE, "'%s' is %s, not a directory", paths[i],
+			      S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
+		rc = jvs_error_hint("JVS never follows a symlinked worktree out of the "
+				    "repository; replace it with a real directory");
+	}
+	free(paths[0]);
+	free(paths[1]);
+	return rc;
 }
 
 char *jvs_repo_payload_root(const jvs_repo *repo, const char *worktree)

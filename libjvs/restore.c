@@ -236,6 +236,8 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	snprintf(from, sizeof from, "%s", wt.head);
 
 	/* A payload root deleted by hand is recreated: restoring is the fix. */
+	if (jvs_repo_payload_check(repo, worktree) < 0)
+		goto done;
 	root = jvs_repo_payload_root(repo, worktree);
 	if (!root)
 		goto done;

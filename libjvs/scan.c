@@ -33,8 +33,11 @@ static int push(jvs_scan *s, jvs_entry_type type, char *path, const struct stat 
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 1024;
 		jvs_scan_entry *ne = realloc(s->e, cap * sizeof *ne);
-		if (!ne)
-			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		if (!ne) {
+			/* -1 spelt out: the caller frees path only on failure */
+			jvs_error_set(JVS_E_INTERNAL, "out of memory");
+			return -1;
+		}
 		s->e = ne;
 		s->cap = cap;
 	}

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,9 @@ typedef struct {
 	void *progress_arg;
 	uint64_t bytes_done, bytes_total;
 	size_t files_done, files_total;
+	size_t *copied; /* scan indexes of copied files, for sync_payload() */
+	size_t ncopied;
+	int sync_all;   /* too many to fsync one by one: syncfs */
 } snap_ctx;
 
 static int add_degraded(snap_ctx *c, const char *fmt, const char *path)
@@ -64,8 +68,9 @@ static void set_times(struct timespec ts[2], const jvs_filekey *k)
 	ts[1].tv_nsec = k->mtime_ns % 1000000000LL;
 }
 
-/* Copies user xattrs; anything that cannot be copied is recorded. */
-static int copy_xattrs(snap_ctx *c, int src, int dst, const char *path)
+/* Copies user xattrs; 1 when some could not be copied (the caller records
+ * it in `degraded`: this runs in the copy workers). */
+static int copy_xattrs(int src, int dst)
 {
 	char names[4096], value[65536];
 	ssize_t len = flistxattr(src, names, sizeof names);
@@ -74,7 +79,7 @@ static int copy_xattrs(snap_ctx *c, int src, int dst, const char *path)
 	for (char *n = names; n < names + len; n += strlen(n) + 1) {
 		ssize_t vl = fgetxattr(src, n, value, sizeof value);
 		if (vl < 0 || fsetxattr(dst, n, value, (size_t)vl, 0) < 0)
-			return add_degraded(c, "xattrs not preserved: %s", path);
+			return 1;
 	}
 	return 0;
 }
@@ -109,23 +114,34 @@ static int same_content_state(const jvs_filekey *a, const struct stat *st)
 	       a->ino == b.ino;
 }
 
-static int copy_file(snap_ctx *c, const jvs_scan_entry *e, const char *known_hash,
-		     char hash[JVS_HASH_HEX])
+/* What a copy worker reports for one file; merged in manifest order. */
+typedef struct {
+	char hash[JVS_HASH_HEX]; /* in: cached hash when has_known; out: content hash */
+	unsigned char has_known, hashed, xattr_lost;
+	jvs_filekey key; /* the source's state the copy was taken in */
+	int64_t recorded, size;
+	unsigned mode;
+} copy_out;
+
+/* Thread-safe: touches nothing shared but the file descriptors of c. */
+static int copy_file(const snap_ctx *c, const jvs_scan_entry *e, copy_out *o)
 {
 	int src = -1, dst = -1, rc = -1;
-	struct stat before, after;
+	struct stat before, after, done;
 	struct timespec ts[2];
 	jvs_filekey key;
 	int64_t recorded;
+	char *hash = o->hash;
 
-	src = openat(c->wt_fd, e->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	src = jvs_openat_beneath(c->wt_fd, e->path, O_RDONLY);
 	if (src < 0) {
 		jvs_error_sys("cannot read '%s'", e->path);
 		if (errno == EACCES)
 			jvs_error_hint("make the file readable, or move it out of the worktree");
 		return -1;
 	}
-	dst = openat(c->tmp_fd, e->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	/* created empty (mode 0600) by the main thread: see pipe_add() */
+	dst = openat(c->tmp_fd, e->path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	if (dst < 0) {
 		jvs_error_sys("cannot create snapshot copy of '%s'", e->path);
 		goto done;
@@ -137,8 +153,12 @@ static int copy_file(snap_ctx *c, const jvs_scan_entry *e, const char *known_has
 			goto done;
 		}
 		if (jvs_engine_copy_data(&c->engine, src, dst, (uint64_t)before.st_size) < 0) {
+			char hint[sizeof jvs_error_last()->hint]; /* e.g. ENOSPC's */
+			snprintf(hint, sizeof hint, "%s", jvs_error_last()->hint);
 			jvs_error_set(jvs_error_last()->cls, "'%s': %s", e->path,
 				      jvs_error_last()->message);
+			if (hint[0])
+				jvs_error_hint("%s", hint);
 			goto done;
 		}
 		if (fstat(src, &after) < 0) {
@@ -160,22 +180,18 @@ static int copy_file(snap_ctx *c, const jvs_scan_entry *e, const char *known_has
 			goto done;
 		}
 	}
-	c->stats->files_copied++;
-	c->stats->bytes_copied += (uint64_t)before.st_size;
-	if (known_hash && before.st_mtim.tv_sec * 1000000000LL + before.st_mtim.tv_nsec ==
-				  e->key.mtime_ns &&
-	    before.st_size == e->key.size) {
-		memcpy(hash, known_hash, JVS_HASH_HEX);
-	} else {
+	if (!(o->has_known && before.st_mtim.tv_sec * 1000000000LL + before.st_mtim.tv_nsec ==
+				       e->key.mtime_ns &&
+	      before.st_size == e->key.size)) {
 		if (lseek(dst, 0, SEEK_SET) < 0 || jvs_hash_fd(dst, hash) < 0) {
 			jvs_error_sys("cannot hash snapshot copy of '%s'", e->path);
 			goto done;
 		}
-		c->stats->files_hashed++;
+		o->hashed = 1;
 	}
-	jvs_cache_put(c->cache, e->path, &key, hash, recorded);
-	if (copy_xattrs(c, src, dst, e->path) < 0)
-		goto done;
+	o->key = key;
+	o->recorded = recorded;
+	o->xattr_lost = (unsigned char)copy_xattrs(src, dst);
 	if (c->is_root && fchown(dst, before.st_uid, before.st_gid) < 0) {
 		jvs_error_sys("cannot set owner of '%s'", e->path);
 		goto done;
@@ -189,6 +205,12 @@ static int copy_file(snap_ctx *c, const jvs_scan_entry *e, const char *known_has
 		jvs_error_sys("cannot set mtime of '%s'", e->path);
 		goto done;
 	}
+	if (fstat(dst, &done) < 0) {
+		jvs_error_sys("cannot stat snapshot copy of '%s'", e->path);
+		goto done;
+	}
+	o->size = done.st_size;
+	o->mode = done.st_mode & 07777;
 	rc = 0;
 done:
 	if (src >= 0)
@@ -198,33 +220,9 @@ done:
 	return rc;
 }
 
-static int put_file(snap_ctx *c, const jvs_scan_entry *e, int64_t *total)
+static int put_symlink(snap_ctx *c, const jvs_scan_entry *e, char hash[JVS_HASH_HEX])
 {
-	char hash[JVS_HASH_HEX], cached[JVS_HASH_HEX];
-	int hit = jvs_cache_lookup(c->cache, e->path, &e->key, cached);
-	if (hit) {
-		c->stats->cache_hits++;
-		if (try_link_parent(c, e, cached)) {
-			*total += e->key.size;
-			return jvs_manifest_add(&c->out, JVS_ENT_FILE, e->path, e->key.mode & 07777,
-						e->key.size, cached);
-		}
-	}
-	if (copy_file(c, e, hit ? cached : NULL, hash) < 0)
-		return -1;
-	{
-		struct stat st;
-		if (fstatat(c->tmp_fd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			return jvs_error_sys("cannot stat snapshot copy of '%s'", e->path);
-		*total += st.st_size;
-		return jvs_manifest_add(&c->out, JVS_ENT_FILE, e->path, st.st_mode & 07777,
-					st.st_size, hash);
-	}
-}
-
-static int put_symlink(snap_ctx *c, const jvs_scan_entry *e)
-{
-	char target[PATH_MAX + 1], hash[JVS_HASH_HEX];
+	char target[PATH_MAX + 1];
 	struct timespec ts[2];
 	ssize_t n = readlinkat(c->wt_fd, e->path, target, sizeof target - 1);
 	if (n < 0)
@@ -239,7 +237,7 @@ static int put_symlink(snap_ctx *c, const jvs_scan_entry *e)
 	if (utimensat(c->tmp_fd, e->path, ts, AT_SYMLINK_NOFOLLOW) < 0)
 		return jvs_error_sys("cannot set mtime of '%s'", e->path);
 	jvs_hash_buf(target, (size_t)n, hash);
-	return jvs_manifest_add(&c->out, JVS_ENT_SYMLINK, e->path, 0, -1, hash);
+	return 0;
 }
 
 /* Directory modes and times are applied last, deepest first, so that a
@@ -279,8 +277,176 @@ static void progress_step(snap_ctx *c, const jvs_scan_entry *e)
 		    c->files_total);
 }
 
+/* ---- the copy pipeline of materialise() ----
+ * The main thread walks the scan in order: it creates directories and
+ * symlinks, looks files up in the hash cache (forward-only, in path order)
+ * and hard-links unchanged files from the parent. Files to copy become jobs
+ * in a bounded ring; workers (one per CPU, at most PIPE_WORKERS) copy and hash
+ * them concurrently. Slots retire in ring order, so the manifest, the cache
+ * puts, `degraded` and the progress reports come out exactly as a serial walk
+ * would produce them, with memory bounded by the ring. */
+
+#define PIPE_RING 1024
+#define SYNC_FILES_MAX 256 /* more copied files than this: one syncfs */
+#define SYNC_DIRS_MAX 4096
+#define PIPE_WORKERS 2
+
+enum { SLOT_DONE, SLOT_PENDING, SLOT_RUNNING, SLOT_FAILED };
+
+typedef struct {
+	size_t idx; /* scan entry */
+	int state;
+	int copy;   /* 1: a job (copy_out valid); 0: finished by the main thread */
+	copy_out o; /* hash also used for symlinks and linked files */
+	jvs_error err;
+} pipe_slot;
+
+typedef struct {
+	snap_ctx *c;
+	const jvs_scan *s;
+	pipe_slot *ring;
+	size_t head, tail, dispatch; /* sequence numbers; slot = ring[seq % PIPE_RING] */
+	int stop;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+} copy_pipe;
+
+static void *pipe_worker(void *arg)
+{
+	copy_pipe *p = arg;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		pipe_slot *sl;
+		int rc;
+		while (!p->stop && p->dispatch < p->tail &&
+		       p->ring[p->dispatch % PIPE_RING].state != SLOT_PENDING)
+			p->dispatch++;
+		if (p->stop)
+			break;
+		if (p->dispatch == p->tail) {
+			pthread_cond_wait(&p->work, &p->mu);
+			continue;
+		}
+		sl = &p->ring[p->dispatch++ % PIPE_RING];
+		sl->state = SLOT_RUNNING;
+		pthread_mutex_unlock(&p->mu);
+		rc = copy_file(p->c, &p->s->e[sl->idx], &sl->o);
+		if (rc < 0)
+			sl->err = *jvs_error_last();
+		pthread_mutex_lock(&p->mu);
+		sl->state = rc < 0 ? SLOT_FAILED : SLOT_DONE;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Waits for the oldest slot and merges it into the manifest. */
+static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
+{
+	snap_ctx *c = p->c;
+	pipe_slot *sl = &p->ring[p->head % PIPE_RING];
+	const jvs_scan_entry *e = &p->s->e[sl->idx];
+	int state;
+	pthread_mutex_lock(&p->mu);
+	while (sl->state == SLOT_PENDING || sl->state == SLOT_RUNNING)
+		pthread_cond_wait(&p->done, &p->mu);
+	state = sl->state;
+	pthread_mutex_unlock(&p->mu);
+	if (state == SLOT_FAILED) {
+		jvs_error_set(sl->err.cls, "%s", sl->err.message);
+		if (sl->err.hint[0])
+			jvs_error_hint("%s", sl->err.hint);
+		return -1;
+	}
+	p->head++;
+	switch (e->type) {
+	case JVS_ENT_DIR:
+		return jvs_manifest_add(&c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777, -1,
+					NULL);
+	case JVS_ENT_SYMLINK:
+		if (jvs_manifest_add(&c->out, JVS_ENT_SYMLINK, e->path, 0, -1, sl->o.hash) < 0)
+			return -1;
+		break;
+	case JVS_ENT_FILE:
+		if (!sl->copy) { /* hard-linked from the parent */
+			*total += e->key.size;
+			if (jvs_manifest_add(&c->out, JVS_ENT_FILE, e->path, e->key.mode & 07777,
+					     e->key.size, sl->o.hash) < 0)
+				return -1;
+			break;
+		}
+		c->stats->files_copied++;
+		c->stats->bytes_copied += (uint64_t)sl->o.key.size;
+		if (c->copied && c->ncopied < SYNC_FILES_MAX)
+			c->copied[c->ncopied++] = sl->idx;
+		else
+			c->sync_all = 1;
+		if (sl->o.hashed)
+			c->stats->files_hashed++;
+		jvs_cache_put(c->cache, e->path, &sl->o.key, sl->o.hash, sl->o.recorded);
+		if (sl->o.xattr_lost && add_degraded(c, "xattrs not preserved: %s", e->path) < 0)
+			return -1;
+		*total += sl->o.size;
+		if (jvs_manifest_add(&c->out, JVS_ENT_FILE, e->path, sl->o.mode, sl->o.size,
+				     sl->o.hash) < 0)
+			return -1;
+		break;
+	}
+	(*file_count)++;
+	progress_step(c, e);
+	return 0;
+}
+
+/* Fills the next slot for entry i: done here, or a job for the workers. */
+static int pipe_add(copy_pipe *p, size_t i)
+{
+	snap_ctx *c = p->c;
+	const jvs_scan_entry *e = &p->s->e[i];
+	pipe_slot *sl = &p->ring[p->tail % PIPE_RING];
+	memset(sl, 0, sizeof *sl);
+	sl->idx = i;
+	sl->state = SLOT_DONE;
+	switch (e->type) {
+	case JVS_ENT_DIR:
+		if (mkdirat(c->tmp_fd, e->path, 0700) < 0)
+			return jvs_error_sys("cannot create '%s' in snapshot", e->path);
+		break;
+	case JVS_ENT_SYMLINK:
+		if (put_symlink(c, e, sl->o.hash) < 0)
+			return -1;
+		break;
+	case JVS_ENT_FILE:
+		if (jvs_cache_lookup(c->cache, e->path, &e->key, sl->o.hash)) {
+			c->stats->cache_hits++;
+			if (try_link_parent(c, e, sl->o.hash))
+				break;
+			sl->o.has_known = 1;
+		}
+		/* Inodes are created here, serially and in path order: creating
+		 * them from several threads contends on the file system's
+		 * allocator; copying and hashing is what runs in parallel. */
+		if (mknodat(c->tmp_fd, e->path, S_IFREG | 0600, 0) < 0)
+			return jvs_error_sys("cannot create snapshot copy of '%s'", e->path);
+		sl->copy = 1;
+		sl->state = SLOT_PENDING;
+		break;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->tail++;
+	if (sl->state == SLOT_PENDING)
+		pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
 static int materialise(snap_ctx *c, const jvs_scan *s, int64_t *file_count, int64_t *total)
 {
+	copy_pipe p;
+	pthread_t th[PIPE_WORKERS];
+	size_t nth = 0, want = 1;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int rc = 0;
 	for (size_t i = 0; c->progress && i < s->n; i++) {
 		if (s->e[i].type == JVS_ENT_DIR)
 			continue;
@@ -288,31 +454,91 @@ static int materialise(snap_ctx *c, const jvs_scan *s, int64_t *file_count, int6
 		if (s->e[i].type == JVS_ENT_FILE && s->e[i].key.size > 0)
 			c->bytes_total += (uint64_t)s->e[i].key.size;
 	}
-	for (size_t i = 0; i < s->n; i++) {
-		const jvs_scan_entry *e = &s->e[i];
-		switch (e->type) {
-		case JVS_ENT_DIR:
-			if (mkdirat(c->tmp_fd, e->path, 0700) < 0)
-				return jvs_error_sys("cannot create '%s' in snapshot", e->path);
-			if (jvs_manifest_add(&c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777,
-					     -1, NULL) < 0)
-				return -1;
-			break;
-		case JVS_ENT_SYMLINK:
-			if (put_symlink(c, e) < 0)
-				return -1;
-			(*file_count)++;
-			progress_step(c, e);
-			break;
-		case JVS_ENT_FILE:
-			if (put_file(c, e, total) < 0)
-				return -1;
-			(*file_count)++;
-			progress_step(c, e);
-			break;
-		}
+	if (!c->copied && !(c->copied = calloc(SYNC_FILES_MAX, sizeof *c->copied)))
+		c->sync_all = 1;
+	memset(&p, 0, sizeof p);
+	p.c = c;
+	p.s = s;
+	p.ring = calloc(PIPE_RING, sizeof *p.ring);
+	if (!p.ring)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.work, NULL);
+	pthread_cond_init(&p.done, NULL);
+	if (ncpu > 1)
+		want = ncpu < PIPE_WORKERS ? (size_t)ncpu : PIPE_WORKERS;
+	while (nth < want && pthread_create(&th[nth], NULL, pipe_worker, &p) == 0)
+		nth++;
+	if (!nth) {
+		rc = jvs_error_set(JVS_E_INTERNAL, "cannot start a copy thread");
+		goto out;
 	}
+	for (size_t i = 0; i < s->n && rc == 0; i++) {
+		if (p.tail - p.head == PIPE_RING)
+			rc = pipe_retire(&p, file_count, total);
+		if (rc == 0)
+			rc = pipe_add(&p, i);
+	}
+	while (rc == 0 && p.head < p.tail)
+		rc = pipe_retire(&p, file_count, total);
+out:
+	pthread_mutex_lock(&p.mu);
+	p.stop = 1;
+	pthread_cond_broadcast(&p.work);
+	pthread_mutex_unlock(&p.mu);
+	for (size_t t = 0; t < nth; t++)
+		pthread_join(th[t], NULL);
+	pthread_cond_destroy(&p.work);
+	pthread_cond_destroy(&p.done);
+	pthread_mutex_destroy(&p.mu);
+	free(p.ring);
+	if (rc < 0)
+		return -1;
 	return finish_dirs(c, s);
+}
+
+/* Step 5, durability of the payload. A snapshot that copied few files
+ * fsyncs them and every directory (hard links and symlinks are directory
+ * entries); otherwise one syncfs. syncfs also waits for every other
+ * writer's dirty data on the file system, which dominates a small snapshot
+ * on a busy machine. */
+static int sync_payload(snap_ctx *c, const jvs_scan *s)
+{
+	size_t ndirs = 0;
+	for (size_t i = 0; i < s->n; i++)
+		ndirs += s->e[i].type == JVS_ENT_DIR;
+	if (c->sync_all || !c->copied || ndirs > SYNC_DIRS_MAX) {
+		if (syncfs(c->tmp_fd) < 0)
+			return jvs_error_sys("cannot sync snapshot payload");
+		return 0;
+	}
+	for (size_t k = 0; k <= c->ncopied + s->n; k++) {
+		const char *path;
+		int fd, dir = k >= c->ncopied;
+		if (k == c->ncopied + s->n)
+			path = ".";
+		else if (!dir)
+			path = s->e[c->copied[k]].path;
+		else if (s->e[k - c->ncopied].type == JVS_ENT_DIR)
+			path = s->e[k - c->ncopied].path;
+		else
+			continue;
+		fd = openat(c->tmp_fd, path,
+			    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
+		if (fd < 0) /* e.g. a mode that forbids reading: sync it all */
+			break;
+		if (fsync(fd) < 0) {
+			jvs_error_sys("cannot sync '%s' of the snapshot payload", path);
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		if (k == c->ncopied + s->n)
+			return 0;
+	}
+	if (syncfs(c->tmp_fd) < 0)
+		return jvs_error_sys("cannot sync snapshot payload");
+	return 0;
 }
 
 /* ---- juicefs-clone: one metadata-only clone of the whole worktree ---- */
@@ -387,7 +613,7 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 		char hash[JVS_HASH_HEX], target[PATH_MAX + 1];
 		ssize_t n;
 		if (!we || !ke || we->type != ke->type || strcmp(we->path, ke->path)) {
-			jvs_error_set(JVS_E_IO, "juicefs clone differs from the worktree at '%s'",
+			jvs_error_set(JVS_E_IO, "the clone differs from the worktree at '%s'",
 				      (we ? we : ke)->path);
 			jvs_error_hint("snapshot again; JVS_SNAPSHOT_ENGINE=copy avoids cloning");
 			goto done;
@@ -415,8 +641,7 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 			if (same && jvs_cache_lookup(c->cache, we->path, &we->key, hash)) {
 				c->stats->cache_hits++;
 			} else {
-				int fd = openat(c->tmp_fd, ke->path,
-						O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+				int fd = jvs_openat_beneath(c->tmp_fd, ke->path, O_RDONLY);
 				if (fd < 0 || jvs_hash_fd(fd, hash) < 0) {
 					jvs_error_sys("cannot hash '%s' of the clone", ke->path);
 					if (fd >= 0)
@@ -428,7 +653,7 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 				if (same)
 					jvs_cache_put(c->cache, we->path, &we->key, hash, recorded);
 				else if (ke->key.mtime_ns != we->key.mtime_ns &&
-					 add_degraded(c, "mtime not preserved by juicefs clone: %s",
+					 add_degraded(c, "mtime not preserved by the clone: %s",
 						      ke->path) < 0)
 					goto done;
 			}
@@ -540,6 +765,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	char *dtmp = NULL, *dfinal = NULL, *mbytes = NULL;
 	size_t mlen;
 	int64_t file_count = 0, total = 0, clone_recorded = 0;
+	int tree_clone = 0;
 	int rc = -1, published = 0;
 	json_t *intent = NULL;
 
@@ -585,14 +811,25 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	payload = jvs_repo_payload_root(repo, worktree);
 	tmp = jvs_repo_pathf(repo, "snapshots/%s.tmp", id);
 	final = jvs_repo_pathf(repo, "snapshots/%s", id);
-	if (!payload || !tmp || !final)
+	if (!payload || !tmp || !final || jvs_repo_payload_check(repo, worktree) < 0)
 		goto fail;
 	c.wt_fd = open(payload, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c.wt_fd < 0) {
 		jvs_error_sys("cannot open worktree '%s'", payload);
 		goto fail;
 	}
-	if (c.engine.kind == JVS_ENGINE_JUICEFS) {
+	if (c.engine.kind == JVS_ENGINE_BTRFS && !jvs_btrfs_is_subvolume(payload)) {
+		/* a payload root made outside jvs init (fork, create): per file */
+		const char *want = getenv("JVS_SNAPSHOT_ENGINE");
+		c.engine.kind = JVS_ENGINE_REFLINK;
+		if (want && !strcmp(want, "btrfs-subvolume"))
+			snprintf(c.engine.degraded, sizeof c.engine.degraded,
+				 "engine: payload root of '%s' is not a btrfs subvolume, used "
+				 "reflink-copy",
+				 worktree);
+	}
+	tree_clone = c.engine.kind == JVS_ENGINE_JUICEFS || c.engine.kind == JVS_ENGINE_BTRFS;
+	if (tree_clone) {
 		if (clone_payload(&c, payload, tmp, &scan, &clone_recorded) < 0)
 			goto fail;
 	} else if (mkdir(tmp, 0700) < 0) {
@@ -612,21 +849,20 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		free(pp);
 		jvs_error_clear();
 	}
-	if (c.engine.kind != JVS_ENGINE_JUICEFS && jvs_scan_tree(payload, &scan) < 0)
+	if (!tree_clone && jvs_scan_tree(payload, &scan) < 0)
 		goto fail;
 	idx = jvs_index_open(repo);
 	c.cache = jvs_cache_begin(idx, worktree);
-	if ((c.engine.kind == JVS_ENGINE_JUICEFS
-		     ? manifest_from_clone(&c, tmp, &scan, clone_recorded, &file_count, &total)
+	if ((tree_clone ? manifest_from_clone(&c, tmp, &scan, clone_recorded, &file_count, &total)
 		     : materialise(&c, &scan, &file_count, &total)) < 0)
 		goto fail;
 	jvs_fault_point("snapshot-after-payload");
 
 	/* 5. durability of the payload */
-	if (syncfs(c.tmp_fd) < 0) {
-		jvs_error_sys("cannot sync snapshot payload");
+	if (tree_clone)
+		c.sync_all = 1;
+	if (sync_payload(&c, &scan) < 0)
 		goto fail;
-	}
 	mbytes = jvs_manifest_format(&c.out, &mlen);
 	if (!mbytes)
 		goto fail;
@@ -730,6 +966,7 @@ done:
 	jvs_index_close(idx);
 	jvs_descriptor_clear(&d);
 	jvs_strv_free(c.degraded, c.ndegraded);
+	free(c.copied);
 	jvs_manifest_clear(&c.parent);
 	jvs_manifest_clear(&c.out);
 	jvs_scan_clear(&scan);

@@ -4,6 +4,7 @@
 #include "jvs/fsutil.h"
 #include "jvs/hash.h"
 #include "jvs/json.h"
+#include "jvs/lock.h"
 #include "jvs/manifest.h"
 #include "jvs/scan.h"
 #include "jvs/worktree.h"
@@ -161,7 +162,7 @@ static void *hash_worker(void *arg)
 		}
 		j = &q->jobs[q->next++];
 		pthread_mutex_unlock(&q->mu);
-		fd = openat(q->dirfd, j->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		fd = jvs_openat_beneath(q->dirfd, j->path, O_RDONLY);
 		if (fd < 0 || jvs_hash_fd(fd, j->got) < 0)
 			j->failed = 1;
 		if (fd >= 0)
@@ -327,6 +328,32 @@ static void check_ready(const jvs_repo *repo, const jvs_descriptor *d, jvs_verif
 	jvs_error_clear();
 }
 
+/* 1 when a gc run has deleted the snapshot: its descriptor is gone (gc
+ * deletes it first) and its tombstone says so. */
+static int deleted_by_gc(const jvs_repo *repo, const char *id)
+{
+	char *desc = jvs_repo_pathf(repo, "descriptors/%s.json", id);
+	char *tomb = jvs_repo_pathf(repo, "gc/tombstones/%s.json", id);
+	int yes = desc && tomb && !jvs_path_exists(desc) && jvs_path_exists(tomb);
+	free(desc);
+	free(tomb);
+	return yes;
+}
+
+/* Whatever failed, a snapshot that gc deleted meanwhile (verify takes no
+ * lock, so a gc run may go on beside it) is no problem: forget the errors. */
+static void forget_if_deleted(const jvs_repo *repo, const char *id, jvs_verify_result *res)
+{
+	if (res->first_class == JVS_OK || !deleted_by_gc(repo, id))
+		return;
+	json_array_clear(res->errors);
+	res->first_class = JVS_OK;
+	res->first_detail[0] = '\0';
+	res->checksum_valid = res->payload_hash_valid = 1;
+	res->tamper_detected = 0;
+	res->vanished = 1;
+}
+
 int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
 {
 	jvs_descriptor d;
@@ -345,6 +372,7 @@ int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
 			  NULL, jvs_error_last()->message);
 		res->tamper_detected = 1;
 		jvs_error_clear();
+		forget_if_deleted(v->repo, id, res);
 		return 0;
 	}
 	check_ready(v->repo, &d, res);
@@ -359,7 +387,10 @@ int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
 	if (!dir) {
 		rc = -1;
 	} else if (!jvs_is_dir(dir)) {
-		add_error(res, JVS_E_PARTIAL_SNAPSHOT, NULL, "payload directory is missing");
+		add_error(res, JVS_E_PARTIAL_SNAPSHOT, NULL,
+			  jvs_path_exists(dir) ? "payload directory is not a directory (a symlink "
+						 "is never followed)"
+					       : "payload directory is missing");
 	} else if (compare_payload(v, dir, &m, res) < 0) {
 		rc = -1;
 	}
@@ -369,6 +400,7 @@ int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
 done:
 	if (res->first_class == JVS_E_DESCRIPTOR_CORRUPT)
 		res->tamper_detected = 1;
+	forget_if_deleted(v->repo, id, res);
 	free(dir);
 	jvs_descriptor_clear(&d);
 	return rc;
@@ -400,13 +432,18 @@ static void collect_ids(const char *dir, const char *suffix, char ***v, size_t *
 		id[JVS_ID_LEN] = '\0';
 		if (!jvs_id_is_valid(id))
 			continue;
-		if (*n == *cap) {
-			char **nv = realloc(*v, (*cap = *cap ? *cap * 2 : 64) * sizeof *nv);
+		if (*n == *cap || !*v) {
+			/* cap grows only once the realloc has worked */
+			size_t ncap = *cap ? *cap * 2 : 64;
+			char **nv = realloc(*v, ncap * sizeof *nv);
 			if (!nv)
 				break;
 			*v = nv;
+			*cap = ncap;
 		}
-		(*v)[(*n)++] = strdup(id);
+		if (!((*v)[*n] = strdup(id)))
+			break;
+		(*n)++;
 	}
 	closedir(d);
 }
@@ -469,32 +506,63 @@ int jvs_verify_all_ids(const jvs_repo *repo, char ***out, size_t *n)
 	return 0;
 }
 
-static void check_head(const jvs_repo *repo, size_t records, const char *last, int *ok,
-		       char *detail, size_t detail_len)
+/* audit.head, or NULL when there is none (older repositories). */
+static json_t *load_head(const jvs_repo *repo)
 {
 	char *p = jvs_repo_path(repo, "audit/audit.head");
 	json_t *h = NULL;
-	if (p && jvs_path_exists(p) && jvs_json_load_file(p, JVS_E_AUDIT_CHAIN_BROKEN, &h) == 0) {
-		const char *want = jvs_json_str(h, "record_hash");
-		json_int_t n = json_integer_value(json_object_get(h, "records"));
-		if ((size_t)n != records || !want || strcmp(want, last)) {
-			*ok = 0;
-			snprintf(detail, detail_len,
-				 "audit log holds %zu records but %lld were written: it was truncated "
-				 "or rewritten",
-				 records, (long long)n);
-		}
-	}
+	if (p && jvs_path_exists(p) && jvs_json_load_file(p, JVS_E_AUDIT_CHAIN_BROKEN, &h) < 0)
+		h = NULL;
 	jvs_error_clear();
-	json_decref(h);
 	free(p);
+	return h;
 }
 
+/* audit.head names the newest record and the number of records when it was
+ * written, so records dropped from the end are found.  The anchored record
+ * must still be in the log, at its position or later: an append whose
+ * process died after writing the record but before audit.head leaves the
+ * count one behind, which is no damage.  anchor_at: the 1-based position of
+ * the anchored record in the log, 0 when it is not there. */
+static void check_head(const json_t *h, size_t records, size_t anchor_at, int *ok,
+		       char *detail, size_t detail_len)
+{
+	json_int_t n = json_integer_value(json_object_get(h, "records"));
+	if (n <= 0 && !records)
+		return;
+	if (!anchor_at || (json_int_t)anchor_at < n) {
+		*ok = 0;
+		snprintf(detail, detail_len,
+			 "audit log holds %zu records but %lld were written: it was truncated "
+			 "or rewritten",
+			 records, (long long)n);
+	}
+}
+
+static int verify_audit(const jvs_repo *repo, int *ok, char *detail, size_t detail_len);
+
+/* The log and audit.head are read under the audit lock (shared; appenders
+ * hold it exclusively for one write), so a concurrent append is never seen
+ * half-done (log read, head not yet or already updated). Where the lock
+ * cannot be taken at all (a read-only repository) nothing can append. */
 int jvs_verify_audit(const jvs_repo *repo, int *ok, char *detail, size_t detail_len)
+{
+	jvs_lock *lock = NULL;
+	int rc;
+	if (jvs_lock_acquire(repo, "audit", JVS_LOCK_SHARED, 30, &lock) < 0)
+		jvs_error_clear();
+	rc = verify_audit(repo, ok, detail, detail_len);
+	jvs_lock_release(lock);
+	return rc;
+}
+
+static int verify_audit(const jvs_repo *repo, int *ok, char *detail, size_t detail_len)
 {
 	char *p = jvs_repo_path(repo, "audit/audit.jsonl"), *buf = NULL, *line, *save = NULL;
 	char prev[JVS_HASH_HEX] = "", got[JVS_HASH_HEX];
-	size_t len, lineno = 0;
+	size_t len, lineno = 0, anchor_at = 0;
+	json_t *head;
+	const char *anchor;
 	*ok = 1;
 	detail[0] = '\0';
 	if (!p)
@@ -506,6 +574,8 @@ int jvs_verify_audit(const jvs_repo *repo, int *ok, char *detail, size_t detail_
 		jvs_error_clear();
 		return 0;
 	}
+	head = load_head(repo);
+	anchor = jvs_json_str(head, "record_hash");
 	free(p);
 	if (len > 0 && buf[len - 1] != '\n') {
 		*ok = 0;
@@ -530,11 +600,14 @@ int jvs_verify_audit(const jvs_repo *repo, int *ok, char *detail, size_t detail_
 				 lineno);
 		} else {
 			snprintf(prev, sizeof prev, "%s", rh);
+			if (anchor && !strcmp(rh, anchor))
+				anchor_at = lineno;
 		}
 		json_decref(rec);
 	}
 	free(buf);
-	if (*ok)
-		check_head(repo, lineno, prev, ok, detail, detail_len);
+	if (*ok && head)
+		check_head(head, lineno, anchor_at, ok, detail, detail_len);
+	json_decref(head);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include "jvs/changes.h"
 #include "jvs/checkout.h"
 #include "jvs/descriptor.h"
+#include "jvs/engine.h"
 #include "jvs/error.h"
 #include "jvs/fault.h"
 #include "jvs/fsutil.h"
@@ -145,6 +146,29 @@ static void forget_cache(const jvs_repo *repo, const char *name)
 	jvs_error_clear(); /* the index is a cache: never an error */
 }
 
+/* btrfs-subvolume: the new payload root is a writable snapshot of the
+ * snapshot's subvolume (metadata only), its hash cache filled from the
+ * manifest. -1 (error cleared, nothing left behind) when not applicable. */
+static int fork_btrfs_subvolume(jvs_repo *repo, const char *id, const char *name,
+                                const char *tmp)
+{
+	jvs_engine e;
+	char *src = jvs_repo_pathf(repo, "snapshots/%s", id);
+	int rc = -1;
+	if (src && jvs_engine_detect(repo, &e) == 0 && e.kind == JVS_ENGINE_BTRFS &&
+	    jvs_btrfs_is_subvolume(src) && jvs_btrfs_snapshot_writable(src, tmp) == 0) {
+		forget_cache(repo, name);
+		if (jvs_checkout_adopt_clone(repo, id, tmp, name) == 0)
+			rc = 0;
+		else
+			jvs_rm_rf(tmp);
+	}
+	free(src);
+	if (rc < 0)
+		jvs_error_clear();
+	return rc;
+}
+
 /* fork and create: op is "fork" or "create"; id NULL or "" for empty. */
 static int make_worktree(jvs_repo *repo, const char *op, const char *id, const char *name,
                          int wait_seconds, jvs_checkout_progress progress, void *progress_arg)
@@ -195,12 +219,13 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 	/* Build the payload root aside, then move it into place in one step. */
 	if (jvs_rm_rf(tmp) < 0) /* leftover of a crashed run */
 		goto done;
-	if (mkdir(tmp, 0755) < 0) {
+	/* btrfs-subvolume: tmp becomes a writable snapshot of the snapshot */
+	if ((!id || fork_btrfs_subvolume(repo, id, name, tmp) < 0) && mkdir(tmp, 0755) < 0) {
 		jvs_error_sys("cannot create '%s'", tmp);
 		goto done;
 	}
 	made_tmp = 1;
-	if (id) {
+	if (id && !jvs_btrfs_is_subvolume(tmp)) {
 		/* The cache rows are keyed by relative path and inode, which the
 		 * move below keeps, so the checkout can fill the new worktree's
 		 * cache; rows of an earlier worktree of that name must go first. */

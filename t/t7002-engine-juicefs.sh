@@ -55,11 +55,15 @@ test_expect_success 'every snapshot of Example 1 was made by juicefs-clone, noth
 	! grep -L "\"degraded\": *\[\]" $(cat "$T/descs") | grep .
 '
 
+# bytes in the object store (JVS's own small files add a little)
 objects () {
-	find "$T/bucket" -type f | wc -l
+	du -sb "$T/bucket" | cut -f1
+}
+small_growth () {
+	test $(( $(objects) - $1 )) -lt 1048576
 }
 
-test_expect_success 'snapshot, restore and fork of 8 MiB write no data to the object store' '
+test_expect_success 'snapshot, restore and fork of 8 MiB write no file data to the object store' '
 	cd "$R/main" &&
 	head -c 8388608 /dev/urandom >big.bin &&
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo $i >small-$i; done &&
@@ -68,7 +72,7 @@ test_expect_success 'snapshot, restore and fork of 8 MiB write no data to the ob
 	before=$(objects) &&
 	# an unchanged tree: the clone is metadata and every hash is cached
 	jvs snapshot "big again" >"$T/out" &&
-	test "$(objects)" = "$before" &&
+	small_growth $before &&
 	cmp big.bin "$R/.jvs/snapshots/$big/big.bin" &&
 	# restore an older snapshot (removes the files), then HEAD (clones them back)
 	jvs restore "$(cat "$T/exp2.id")" --discard &&
@@ -77,7 +81,7 @@ test_expect_success 'snapshot, restore and fork of 8 MiB write no data to the ob
 	cmp big.bin "$R/.jvs/snapshots/$big/big.bin" &&
 	jvs worktree fork bigfork &&
 	cmp "$R/worktrees/bigfork/big.bin" big.bin &&
-	test "$(objects)" = "$before" &&
+	small_growth $before &&
 	jvs verify --all >"$T/out" && ! grep FAIL "$T/out"
 '
 

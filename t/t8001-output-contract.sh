@@ -116,4 +116,21 @@ test_expect_success 'no colour codes when stdout is not a TTY' '
 	! grep "$(printf "\\033")" r.out
 '
 
+test_expect_success JQ 'commands that change things print JSON too' '
+	jvs init --json r2 | jq -e ".repo_root" >/dev/null &&
+	(cd r2/main && echo a >a &&
+	 jvs snapshot --json s1 --tag t1 | jq -e ".snapshot_id" >/dev/null &&
+	 echo b >a && jvs snapshot -q s2 >/dev/null &&
+	 jvs restore --json t1 | jq -e ".detached == true" >/dev/null &&
+	 jvs worktree fork --json t1 w1 | jq -e ".name == \"w1\"" >/dev/null &&
+	 jvs worktree create --json w2 | jq -e ".name == \"w2\"" >/dev/null &&
+	 jvs worktree rename --json w2 w3 | jq -e ".new_name == \"w3\"" >/dev/null &&
+	 jvs worktree path --json w3 | jq -e ".path" >/dev/null &&
+	 jvs worktree remove --json w3 | jq -e ".removed == \"w3\"" >/dev/null &&
+	 pin=$(jvs pin add --json t1 | jq -r ".pin_id") &&
+	 jvs pin remove --json "$pin" | jq -e ".removed[0] == \"$pin\"" >/dev/null &&
+	 plan=$(jvs gc plan --json --keep-last 1 | jq -r ".plan_id") &&
+	 jvs gc run --json --plan-id "$plan" | jq -e ".plan_id == \"$plan\"" >/dev/null)
+'
+
 test_done

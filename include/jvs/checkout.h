@@ -35,4 +35,11 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
                               const char *cache_worktree, jvs_checkout_stats *stats,
                               jvs_checkout_progress fn, void *arg);
 
+/* dest_dir was just made as a whole-tree clone of snapshot id (a btrfs
+ * subvolume snapshot): checks every entry's type, size and mode against the
+ * manifest without reading data, and records the manifest's hashes in
+ * cache_worktree's hash cache. E_IO naming the first difference. */
+int jvs_checkout_adopt_clone(const jvs_repo *repo, const char *id, const char *dest_dir,
+                             const char *cache_worktree);
+
 #endif

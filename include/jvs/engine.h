@@ -6,7 +6,12 @@
 
 #include "jvs/repo.h"
 
-typedef enum { JVS_ENGINE_COPY, JVS_ENGINE_REFLINK, JVS_ENGINE_JUICEFS } jvs_engine_kind;
+typedef enum {
+	JVS_ENGINE_COPY,
+	JVS_ENGINE_REFLINK,
+	JVS_ENGINE_JUICEFS,
+	JVS_ENGINE_BTRFS /* btrfs-subvolume */
+} jvs_engine_kind;
 
 typedef struct {
 	jvs_engine_kind kind;
@@ -20,11 +25,18 @@ int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out);
 const char *jvs_engine_name(jvs_engine_kind kind);
 /* Clones/copies the data of src into the empty dst. */
 int jvs_engine_copy_data(const jvs_engine *e, int src_fd, int dst_fd, uint64_t size);
-/* JUICEFS only: `juicefs clone -p src dst` (fork/exec, no shell); dst must
- * not exist. Metadata only: data blocks are shared, mode, owner and mtimes
- * are preserved. E_IO with the client's last message on failure. */
+/* JUICEFS: `juicefs clone -p src dst` (fork/exec, no shell); BTRFS: a
+ * read-only snapshot of the subvolume src as dst. dst must not exist.
+ * Metadata only: data blocks are shared, mode, owner and mtimes are
+ * preserved. E_IO with the reason on failure. */
 int jvs_engine_clone(const jvs_engine *e, const char *src, const char *dst);
-/* 1 when the engine clones data without copying it (reflink, juicefs). */
+/* 1 when path is the root of a btrfs subvolume. */
+int jvs_btrfs_is_subvolume(const char *path);
+/* A writable snapshot of the subvolume src as dst (a fork's payload root). */
+int jvs_btrfs_snapshot_writable(const char *src, const char *dst);
+/* Creates path as a btrfs subvolume (E_IO when that cannot be done). */
+int jvs_btrfs_subvolume_create(const char *path);
+/* 1 when the engine clones data without copying it (reflink, juicefs, btrfs). */
 int jvs_engine_is_clone(const jvs_engine *e);
 
 #endif

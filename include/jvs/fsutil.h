@@ -26,6 +26,11 @@ int jvs_dir_is_empty(const char *path);
 /* Copies regular file contents with copy_file_range (fallback read/write).
  * dst is created with O_EXCL. Does not set metadata. */
 int jvs_copy_file_data(int src_fd, int dst_fd, uint64_t size);
+/* openat() of a relative path that follows no symlink in any component and
+ * cannot leave dirfd (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, or a
+ * component walk where that is missing). Sets errno (ELOOP, EXDEV) like
+ * openat; does not set the JVS error. */
+int jvs_openat_beneath(int dirfd, const char *path, int flags);
 
 int64_t jvs_now_ms(void);
 int64_t jvs_now_ns(void);

@@ -30,6 +30,10 @@ char *jvs_repo_pathf(const jvs_repo *repo, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Payload root of a worktree: ROOT/main or ROOT/worktrees/NAME. malloc'd. */
 char *jvs_repo_payload_root(const jvs_repo *repo, const char *worktree);
+/* E_PATH_ESCAPE when the payload root (or ROOT/worktrees) exists but is a
+ * symlink or not a directory: snapshot, restore and status would otherwise
+ * read or write outside the repository. 0 when missing or a real directory. */
+int jvs_repo_payload_check(const jvs_repo *repo, const char *worktree);
 /* Creates ROOT/worktrees/worktrees -> . (idempotent). */
 int jvs_repo_link_worktrees(const char *root);
 /* Path of a worktree-relative location the user is in ("" at the root). */

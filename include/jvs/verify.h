@@ -20,6 +20,7 @@ typedef struct {
 	jvs_error_class first_class; /* JVS_OK when healthy */
 	char first_detail[1024];
 	json_t *errors; /* array of {"class","path","detail"} */
+	int vanished;	/* deleted by a gc run while being checked: nothing to report */
 } jvs_verify_result;
 
 typedef void (*jvs_verify_progress)(void *arg, uint64_t bytes_done, uint64_t files_done);

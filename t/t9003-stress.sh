@@ -1,0 +1,159 @@
+#!/bin/sh
+
+test_description='load: many processes on one repository at once
+
+Parallel workers snapshot, restore, fork, remove worktrees, list history,
+verify and plan and run gc (default policy) on one repository for a bounded
+time (JVS_STRESS_SECONDS, default 20; `make stress` runs 300). Every
+command, its exit code and output is logged. Afterwards: every snapshot a
+command reported creating is still listed by history --all (unless a gc
+plan that was run named it), doctor --strict finds the repository healthy,
+verify --all passes, and every failure was a clear E_LOCKED, E_DIRTY or
+E_GC_PLAN_MISMATCH (exit 5).'
+
+. "$(dirname "$0")/test-lib.sh"
+
+seconds=${JVS_STRESS_SECONDS:-20}
+logs=$TRASH_DIRECTORY/logs
+
+# run WORKER CMD...: runs one command, logging exit code and output.
+run () {
+	w_=$1 && shift &&
+	n_=$(( $(cat "$logs/$w_.n") + 1 )) &&
+	echo $n_ >"$logs/$w_.n" &&
+	"$@" >"$logs/$w_.$n_.out" 2>"$logs/$w_.$n_.err"
+	rc_=$?
+	echo "$rc_	$*" >>"$logs/$w_.cmds"
+	echo "$w_.$n_	$rc_	$*" >>"$logs/all"
+	return $rc_
+}
+
+# snapshotter WT: edits files in worktree WT, snapshots, restores old ones.
+snapshotter () {
+	w=snap-$1 && echo 0 >"$logs/$w.n" && i=0 &&
+	while [ "$(date +%s)" -lt "$end" ]; do
+		i=$((i + 1))
+		dir=r/main
+		[ "$1" = main ] || dir=r/worktrees/$1
+		if [ -d "$dir" ]; then
+			echo "$w $i" >>"$dir/log.txt"
+			mkdir -p "$dir/sub$((i % 3))" && echo "$i" >"$dir/sub$((i % 3))/f$((i % 5))"
+		fi
+		run $w jvs -C r -w "$1" snapshot -q --wait=2 "$w $i"
+		if [ $((i % 4)) = 0 ]; then
+			run $w jvs -C r -w "$1" history
+			old=$(awk "NR == 3 {print \$1}" "$logs/$w.$(cat "$logs/$w.n").out")
+			[ -n "$old" ] && run $w jvs -C r -w "$1" restore --wait=2 "$old"
+			run $w jvs -C r -w "$1" restore --wait=2 HEAD
+		fi
+	done
+}
+
+reader () {
+	w=read && echo 0 >"$logs/$w.n" &&
+	while [ "$(date +%s)" -lt "$end" ]; do
+		run $w jvs -C r history --all
+		run $w jvs -C r verify --all
+		run $w jvs -C r worktree list
+		run $w jvs -C r -w main status
+	done
+}
+
+forker () {
+	w=fork && echo 0 >"$logs/$w.n" && i=0 &&
+	while [ "$(date +%s)" -lt "$end" ]; do
+		i=$((i + 1))
+		run $w jvs -C r -w main worktree fork --wait=2 "f$i"
+		run $w jvs -C r worktree remove --force --wait=2 "f$i"
+	done
+}
+
+gcer () {
+	w=gc && echo 0 >"$logs/$w.n" && i=0 &&
+	while [ "$(date +%s)" -lt "$end" ]; do
+		i=$((i + 1))
+		if run $w jvs -C r gc plan --json; then
+			plan=$logs/$w.$(cat "$logs/$w.n").out
+			pid=$(sed -n "s/^ *\"plan_id\": \"\([0-9a-f]*\)\".*/\1/p" "$plan")
+			if run $w jvs -C r gc run --wait=2 --plan-id "$pid"; then
+				awk "/\"candidates\": \\[\\]/ {next} /\"candidates\"/ {f = 1; next}
+				     f && /\\]/ {f = 0} f" "$plan" |
+					grep -o "[0-9]\{13\}-[0-9a-f]\{8\}" >>"$logs/gc-deleted"
+			fi
+		fi
+		sleep 1
+	done
+}
+
+test_expect_success 'setup: a repository with three worktrees' '
+	mkdir "$logs" &&
+	jvs init r >/dev/null &&
+	echo hello >r/main/hello &&
+	(cd r/main && jvs snapshot -q base) >id0 &&
+	jvs -C r worktree fork "$(cat id0)" w1 >/dev/null &&
+	jvs -C r worktree fork "$(cat id0)" w2 >/dev/null
+'
+
+test_expect_success "$seconds seconds of parallel load" '
+	start=$(date +%s) &&
+	end=$((start + seconds)) &&
+	{ snapshotter main & snapshotter w1 & snapshotter w2 & reader & forker & gcer &
+	  wait; } &&
+	stop=$(date +%s) &&
+	ops=$(wc -l <"$logs/all") &&
+	elapsed=$((stop - start)) &&
+	[ "$elapsed" -gt 0 ] || elapsed=1 &&
+	fails=$(awk -F "	" "\$2 != 0" "$logs/all" | wc -l) &&
+	echo "# $ops commands in ${elapsed}s ($((ops / elapsed)) ops/s), $fails refused" >&4 &&
+	echo "$ops $elapsed $fails" >stats &&
+	test "$ops" -gt 20
+'
+
+test_expect_success 'every failure was a clear E_LOCKED, E_DIRTY or E_GC_PLAN_MISMATCH' '
+	awk -F "	" "\$2 != 0 {print \$1, \$2}" "$logs/all" >failed &&
+	bad=0 &&
+	while read cmd rc; do
+		err=$logs/$cmd.err
+		case $rc in
+		5) grep -E "E_LOCKED|E_DIRTY|E_GC_PLAN_MISMATCH" "$err" >/dev/null || {
+			echo "exit 5 without a clear class: $cmd" && cat "$err"; bad=1; } ;;
+		*) echo "unexpected exit $rc: $(grep "^$cmd	" "$logs/all")" &&
+		   cat "$logs/$cmd.out" "$err"
+		   bad=1 ;;
+		esac
+	done <failed &&
+	test $bad = 0
+'
+
+test_expect_success 'every snapshot reported created is still in history' '
+	cat "$logs"/*.out "$logs"/*.err 2>/dev/null |
+		sed -n -e "s/.*Created snapshot \([0-9]\{13\}-[0-9a-f]\{8\}\).*/\1/p" \
+		       -e "s/.*Saved unsnapshotted changes as \([0-9]\{13\}-[0-9a-f]\{8\}\).*/\1/p" \
+		       >created &&
+	for f in "$logs"/snap-*.out; do
+		grep -x "[0-9]\{13\}-[0-9a-f]\{8\}" "$f" || true
+	done >>created &&
+	sort -u created >created.sorted &&
+	touch "$logs/gc-deleted" &&
+	sort -u "$logs/gc-deleted" >deleted &&
+	comm -23 created.sorted deleted >must-exist &&
+	jvs -C r history --all >hist &&
+	missing=0 &&
+	while read id; do
+		grep "$(echo $id | cut -c1-8)" hist >/dev/null ||
+		jvs -C r history --all | grep "$id" >/dev/null || {
+			echo "missing: $id"; missing=1; }
+	done <must-exist &&
+	echo "# $(wc -l <created.sorted) snapshots created, $(wc -l <deleted) collected by gc" >&4 &&
+	test $missing = 0 &&
+	test "$(wc -l <created.sorted)" -gt 0
+'
+
+test_expect_success 'doctor --strict is healthy and verify --all passes' '
+	jvs -C r doctor --strict >out &&
+	grep "Repository is healthy" out &&
+	jvs -C r verify --all >out &&
+	! grep TAMPERED out
+'
+
+test_done
