@@ -76,6 +76,21 @@ static int last_hash(int fd, char out[65])
 	return 0;
 }
 
+int jvs_audit_precheck(const jvs_repo *repo)
+{
+	char *path = jvs_repo_path(repo, "audit/audit.jsonl"), hash[65];
+	int fd, rc;
+	if (!path)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return 0; /* a missing log is started afresh by the next append */
+	rc = last_hash(fd, hash);
+	close(fd);
+	return rc;
+}
+
 /* audit.head remembers the newest record and the count, so dropping whole
  * records from the end of the log is detected too. */
 static int write_head(const jvs_repo *repo, const char *hash)

@@ -1,4 +1,5 @@
 #include "jvs/lock.h"
+#include "jvs/audit.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 
@@ -142,6 +143,10 @@ int jvs_lock_acquire(const jvs_repo *repo, const char *name, jvs_lock_mode mode,
 		usleep(50000);
 	}
 	record_holder(path);
+	/* Every mutating command takes the repo lock first: a log that cannot
+	 * take the closing audit record must stop it before anything changes. */
+	if (!strcmp(name, "repo") && jvs_audit_precheck(repo) < 0)
+		goto fail;
 	lock = malloc(sizeof *lock);
 	if (!lock) {
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");

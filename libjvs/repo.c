@@ -90,6 +90,7 @@ int jvs_repo_init(const char *dir, char **out_root)
 {
 	char real[PATH_MAX], created[32], repo_id[40];
 	char *jvs = NULL, *tmp = NULL, *p = NULL;
+	const char *engine;
 	uuid_t uu;
 	int empty, rc = -1, made_dir = 0;
 	jvs_repo *repo = NULL;
@@ -156,8 +157,8 @@ int jvs_repo_init(const char *dir, char **out_root)
 	p = jvs_path_join(real, "main");
 	/* On btrfs the payload root is a subvolume, so that the btrfs-subvolume
 	 * engine can snapshot it whole; anywhere else that fails: a directory. */
-	if (p && (!getenv("JVS_SNAPSHOT_ENGINE") ||
-	          !strcmp(getenv("JVS_SNAPSHOT_ENGINE"), "btrfs-subvolume")) &&
+	engine = getenv("JVS_SNAPSHOT_ENGINE");
+	if (p && (!engine || !*engine || !strcmp(engine, "btrfs-subvolume")) &&
 	    jvs_btrfs_subvolume_create(p) == 0) {
 		jvs_error_clear();
 	} else if (!p || (jvs_error_clear(), mkdir(p, 0755) < 0 && errno != EEXIST)) {

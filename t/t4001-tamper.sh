@@ -363,6 +363,24 @@ do
 	'
 done
 
+test_expect_success 'a cut audit log stops a snapshot before it changes anything' '
+	rm -rf c && cp -a r c &&
+	truncate -s -10 c/.jvs/audit/audit.jsonl &&
+	jvs -C c history --all --format id >before &&
+	cp c/.jvs/worktrees/main/config.json config.before &&
+	echo new >c/main/new-file &&
+	test_must_fail --exit=4 jvs -C c/main snapshot "after the cut" 2>err &&
+	grep E_AUDIT_CHAIN_BROKEN err &&
+	grep "audit_repair" err &&
+	jvs -C c history --all --format id >after &&
+	test_cmp before after &&
+	test_cmp config.before c/.jvs/worktrees/main/config.json &&
+	jvs -C c doctor --repair audit_repair >/dev/null &&
+	jvs -C c/main snapshot -q "after the repair" >id &&
+	jvs -C c verify --all >out &&
+	! grep -v "^OK " out
+'
+
 test_expect_success 'the untouched original still verifies' '
 	jvs -C r verify --all >out &&
 	! grep -v "^OK " out &&
