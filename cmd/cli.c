@@ -4,6 +4,7 @@
 #include "jvs/json.h"
 #include "jvs/lock.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,4 +303,11 @@ int cli_parse_format(cli *c, const char *arg, int *out)
 			return 0;
 		}
 	return cli_usage_error(c, "unknown format '%s' (text, json, tsv, id)", arg);
+}
+
+int cli_cwd_is_in(const char *dir)
+{
+	char cwd[PATH_MAX];
+	size_t n = strlen(dir);
+	return realpath(".", cwd) && !strncmp(cwd, dir, n) && (cwd[n] == '\0' || cwd[n] == '/');
 }

@@ -81,4 +81,7 @@ void cli_progress_end(cli_progress *p);
 enum cli_colour { CLI_RESET, CLI_RED, CLI_GREEN, CLI_YELLOW, CLI_BOLD };
 const char *cli_color(enum cli_colour k);
 
+/* Whether the working directory is dir or below it. */
+int cli_cwd_is_in(const char *dir);
+
 #endif

@@ -13,14 +13,6 @@
 
 static const char usage[] = "jvs-worktree-remove [--force] NAME";
 
-/* Whether the working directory is dir or below it. */
-static int cwd_is_in(const char *dir)
-{
-	char cwd[PATH_MAX];
-	size_t n = strlen(dir);
-	return realpath(".", cwd) && !strncmp(cwd, dir, n) && (cwd[n] == '\0' || cwd[n] == '/');
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -51,7 +43,7 @@ int main(int argc, char **argv)
 	if (cli_open_repo(&c, &repo) < 0 || jvs_name_validate(argv[0], "worktree name") < 0 ||
 	    !(path = jvs_repo_payload_root(repo, argv[0])))
 		goto fail;
-	inside = cwd_is_in(path);
+	inside = cli_cwd_is_in(path);
 	if (inside && !force && strcmp(argv[0], "main")) { /* main: refused below anyway */
 		jvs_error_set(JVS_E_DIRTY,
 		              "refusing to remove worktree '%s': it is your working "

@@ -11,14 +11,6 @@
 
 static const char usage[] = "jvs-worktree-rename [--force] OLD NEW";
 
-/* Whether the working directory is dir or below it. */
-static int cwd_is_in(const char *dir)
-{
-	char cwd[PATH_MAX];
-	size_t n = strlen(dir);
-	return realpath(".", cwd) && !strncmp(cwd, dir, n) && (cwd[n] == '\0' || cwd[n] == '/');
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -48,7 +40,7 @@ int main(int argc, char **argv)
 	if (cli_open_repo(&c, &repo) < 0 || !(from = jvs_repo_payload_root(repo, argv[0])) ||
 	    !(to = jvs_repo_payload_root(repo, argv[1])))
 		goto fail;
-	inside = cwd_is_in(from);
+	inside = cli_cwd_is_in(from);
 	if (jvs_worktree_rename(repo, argv[0], argv[1], force, c.wait_seconds) < 0)
 		goto fail;
 	if (c.json)

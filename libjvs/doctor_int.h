@@ -10,8 +10,6 @@ void doctor_add(jvs_findings *fs, jvs_severity sev, const char *code, const char
 		const char *target, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 const jvs_descriptor *doctor_line_tip(const jvs_catalog *cat, const jvs_worktree *wt);
 void doctor_check_runtime(const jvs_repo *repo, const jvs_catalog *cat, jvs_findings *fs);
-/* 1 when the intent's process is still running on this host. */
-int doctor_intent_is_live(const json_t *intent);
 
 /* Finishes the gc run recorded by the intent at intent_path. */
 int doctor_resume_gc(jvs_repo *repo, const char *target);

@@ -16,21 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-int doctor_intent_is_live(const json_t *intent)
-{
-	json_t *pid = json_object_get(intent, "pid");
-	const char *host = jvs_json_str(intent, "host");
-	char me[256] = "";
-	if (!json_is_integer(pid) || json_integer_value(pid) <= 0)
-		return 0;
-	gethostname(me, sizeof me - 1);
-	if (host && strcmp(host, me))
-		return 1; /* another machine's: assume it is running */
-	if ((pid_t)json_integer_value(pid) == getpid())
-		return 0;
-	return kill((pid_t)json_integer_value(pid), 0) == 0 || errno == EPERM;
-}
-
 typedef struct {
 	char **ids; /* snapshot ids owned by intents (live or stale) */
 	size_t n, cap;
@@ -87,7 +72,7 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 		id = jvs_json_str(j, "snapshot_id");
 		remember(ii, id);
 		remember(ii, jvs_json_str(j, "target_id"));
-		if (doctor_intent_is_live(j)) {
+		if (jvs_intent_is_live(j)) {
 			ii->any_live = 1;
 		} else if (op && !strcmp(op, "restore")) {
 			const char *wt = jvs_json_str(j, "worktree");

@@ -4,6 +4,8 @@
 #include "jvs/json.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -65,4 +67,19 @@ int jvs_intent_remove(const jvs_repo *repo, const char *name)
 		jvs_fsync_dir(p);
 	free(p);
 	return 0;
+}
+
+int jvs_intent_is_live(const json_t *intent)
+{
+	json_t *pid = json_object_get(intent, "pid");
+	const char *host = jvs_json_str(intent, "host");
+	char me[256] = "";
+	if (!json_is_integer(pid) || json_integer_value(pid) <= 0)
+		return 0;
+	gethostname(me, sizeof me - 1);
+	if (host && strcmp(host, me))
+		return 1; /* another machine's: assume it is running */
+	if ((pid_t)json_integer_value(pid) == getpid())
+		return 0;
+	return kill((pid_t)json_integer_value(pid), 0) == 0 || errno == EPERM;
 }

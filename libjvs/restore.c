@@ -59,22 +59,6 @@ static int pending_restore(const jvs_repo *repo, const char *worktree, char targ
 	return 1;
 }
 
-/* The intent's process is still running here (or on another host). */
-static int intent_is_live(const json_t *j)
-{
-	json_t *pid = json_object_get(j, "pid");
-	const char *host = jvs_json_str(j, "host");
-	char me[256] = "";
-	if (!json_is_integer(pid) || json_integer_value(pid) <= 0)
-		return 0;
-	gethostname(me, sizeof me - 1);
-	if (host && strcmp(host, me))
-		return 1;
-	if ((pid_t)json_integer_value(pid) == getpid())
-		return 0;
-	return kill((pid_t)json_integer_value(pid), 0) == 0 || errno == EPERM;
-}
-
 int jvs_restore_interrupted(const jvs_repo *repo, const char *worktree, char target_out[JVS_ID_BUF])
 {
 	json_t *j = NULL;
@@ -83,7 +67,7 @@ int jvs_restore_interrupted(const jvs_repo *repo, const char *worktree, char tar
 		jvs_error_clear();
 		return 0;
 	}
-	if (rc && j && intent_is_live(j))
+	if (rc && j && jvs_intent_is_live(j))
 		rc = 2;
 	json_decref(j);
 	return rc;

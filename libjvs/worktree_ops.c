@@ -86,6 +86,23 @@ static int fsync_config_dir(const jvs_repo *repo)
 	return rc;
 }
 
+/* The config of a new worktree: base = head = latest = id (or all null). */
+static int save_new_config(const jvs_repo *repo, const char *name, const char *id)
+{
+	jvs_worktree wt;
+	memset(&wt, 0, sizeof wt);
+	snprintf(wt.name, sizeof wt.name, "%s", name);
+	jvs_format_time_ms(jvs_now_ms(), wt.created_at);
+	if (id) {
+		snprintf(wt.base, sizeof wt.base, "%s", id);
+		snprintf(wt.head, sizeof wt.head, "%s", id);
+		snprintf(wt.latest, sizeof wt.latest, "%s", id);
+	}
+	if (jvs_worktree_save(repo, &wt) < 0)
+		return -1;
+	return fsync_config_dir(repo);
+}
+
 static int sync_tree(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -174,7 +191,6 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
                          int wait_seconds, jvs_checkout_progress progress, void *progress_arg)
 {
 	jvs_wt_locks locks = {0};
-	jvs_worktree wt;
 	jvs_checkout_stats st;
 	json_t *intent = NULL, *details;
 	char intent_name[INTENT_NAME_BUF];
@@ -242,15 +258,7 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 	made_tmp = 0;
 	fault(op, "rename");
 
-	memset(&wt, 0, sizeof wt);
-	snprintf(wt.name, sizeof wt.name, "%s", name);
-	jvs_format_time_ms(jvs_now_ms(), wt.created_at);
-	if (id) {
-		snprintf(wt.base, sizeof wt.base, "%s", id);
-		snprintf(wt.head, sizeof wt.head, "%s", id);
-		snprintf(wt.latest, sizeof wt.latest, "%s", id);
-	}
-	if (jvs_worktree_save(repo, &wt) < 0 || fsync_config_dir(repo) < 0)
+	if (save_new_config(repo, name, id) < 0)
 		goto done;
 	committed = 1;
 
@@ -622,7 +630,6 @@ static int recover_make(jvs_repo *repo, const char *op, const json_t *intent)
 	const char *name = jvs_json_str(intent, "worktree");
 	const char *id = jvs_json_str(intent, "snapshot_id");
 	jvs_wt_locks locks = {0};
-	jvs_worktree wt;
 	char *payload = NULL, *tmp = NULL, audit_op[32];
 	int rc = -1;
 
@@ -646,15 +653,7 @@ static int recover_make(jvs_repo *repo, const char *op, const json_t *intent)
 		jvs_error_hint("move %s away, then run 'jvs doctor' again", payload);
 		goto done;
 	}
-	memset(&wt, 0, sizeof wt);
-	snprintf(wt.name, sizeof wt.name, "%s", name);
-	jvs_format_time_ms(jvs_now_ms(), wt.created_at);
-	if (id) {
-		snprintf(wt.base, sizeof wt.base, "%s", id);
-		snprintf(wt.head, sizeof wt.head, "%s", id);
-		snprintf(wt.latest, sizeof wt.latest, "%s", id);
-	}
-	if (jvs_worktree_save(repo, &wt) < 0 || fsync_config_dir(repo) < 0)
+	if (save_new_config(repo, name, id) < 0)
 		goto done;
 	snprintf(audit_op, sizeof audit_op, "worktree_%s", op);
 	rc = jvs_audit_append(repo, audit_op, name,

@@ -12,4 +12,8 @@ int jvs_intent_write(const jvs_repo *repo, const char *name, const json_t *body)
 int jvs_intent_read(const jvs_repo *repo, const char *name, json_t **out);
 int jvs_intent_remove(const jvs_repo *repo, const char *name);
 
+/* 1 when the process that wrote the intent still runs (on this host; an
+ * intent from another host is assumed live). */
+int jvs_intent_is_live(const json_t *intent);
+
 #endif
