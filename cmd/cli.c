@@ -254,6 +254,9 @@ void cli_progress_update(cli_progress *p, uint64_t bytes, uint64_t bytes_total, 
 		fprintf(stderr, "\r\033[K%s: %llu/%llu %s, %s/%s, %s/s%s", p->label,
 			(unsigned long long)done, (unsigned long long)total, p->unit, b1,
 			bytes_total ? b2 : "?", r, eta);
+	else if (bytes_total)
+		fprintf(stderr, "\r\033[K%s: %llu %s, %s/%s, %s/s%s", p->label,
+			(unsigned long long)done, p->unit, b1, b2, r, eta);
 	else
 		fprintf(stderr, "\r\033[K%s: %llu %s, %s, %s/s", p->label,
 			(unsigned long long)done, p->unit, b1, r);

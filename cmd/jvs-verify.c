@@ -15,6 +15,19 @@ static const char usage[] = "jvs-verify [REF... | --all] [--quick] [--json]";
 
 enum { OPT_ALL = CLI_OPT_FIRST_PRIVATE, OPT_QUICK };
 
+/* The total is the snapshots' logical bytes: files whose inode was hashed
+ * in an earlier snapshot count as checked at once, so the ETA holds. */
+typedef struct {
+	cli_progress p;
+	uint64_t bytes_total;
+} verify_progress;
+
+static void show_progress(void *arg, uint64_t bytes, uint64_t files)
+{
+	verify_progress *vp = arg;
+	cli_progress_update(&vp->p, bytes, vp->bytes_total, files, 0);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -27,7 +40,7 @@ int main(int argc, char **argv)
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
 	jvs_verifier *v = NULL;
-	cli_progress ps;
+	verify_progress ps = {0};
 	char **ids = NULL;
 	size_t nids = 0;
 	int opt, all = 0, quick = 0, rc = 0, failed = 0, audit_ok = 1;
@@ -52,12 +65,12 @@ int main(int argc, char **argv)
 
 	if (cli_open_repo(&c, &repo) < 0)
 		return cli_fail(&c);
+	if (jvs_catalog_load(repo, &cat) < 0)
+		goto fail;
 	if (all) {
 		if (jvs_verify_all_ids(repo, &ids, &nids) < 0)
 			goto fail;
 	} else {
-		if (jvs_catalog_load(repo, &cat) < 0)
-			goto fail;
 		ids = calloc((size_t)argc + 1, sizeof *ids);
 		if (!argc) { /* default: the current worktree's head */
 			const char *wt;
@@ -81,16 +94,20 @@ int main(int argc, char **argv)
 	v = jvs_verifier_new(repo, quick);
 	if (!v)
 		goto fail;
-	cli_progress_start(&ps, &c, "verifying", "files");
-	if (ps.enabled)
-		jvs_verifier_set_progress(v, cli_progress_cb_nototal, &ps);
+	cli_progress_start(&ps.p, &c, "verifying", "files");
+	for (size_t i = 0; i < nids; i++) {
+		const jvs_descriptor *d = jvs_catalog_get(&cat, ids[i]);
+		ps.bytes_total += d ? (uint64_t)d->total_bytes : 0;
+	}
+	if (ps.p.enabled)
+		jvs_verifier_set_progress(v, show_progress, &ps);
 	if (c.json)
 		out = json_array();
 	for (size_t i = 0; i < nids; i++) {
 		jvs_verify_result r;
 		if (jvs_verify_snapshot(v, ids[i], &r) < 0)
 			goto fail;
-		cli_progress_end(&ps);
+		cli_progress_end(&ps.p);
 		if (r.vanished) {
 			if (!c.quiet && !all)
 				fprintf(stderr, "jvs-verify: snapshot %s was deleted by gc meanwhile\n",

@@ -62,6 +62,7 @@ test_expect_success SCRIPT 'worktree fork shows progress on a TTY' '
 test_expect_success SCRIPT 'verify shows progress on a TTY' '
 	on_tty "cd repo && jvs verify --all" &&
 	grep -a "verifying: [0-9]* files, .*MB" tty.out &&
+	grep -a "verifying: .*MB/.*MB, .*ETA" tty.out &&
 	grep -a "^OK" tty.out
 '
 

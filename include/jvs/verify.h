@@ -23,6 +23,8 @@ typedef struct {
 	int vanished;	/* deleted by a gc run while being checked: nothing to report */
 } jvs_verify_result;
 
+/* bytes_done counts every file checked, also those whose inode was already
+ * hashed in an earlier snapshot (checked by comparison, without reading). */
 typedef void (*jvs_verify_progress)(void *arg, uint64_t bytes_done, uint64_t files_done);
 
 /* quick: descriptor, READY, manifest hash and the entry list; no content. */
