@@ -245,8 +245,13 @@ demo: deps
 bench: all
 	@if [ ! -f bench/run.sh ]; then \
 		echo "make bench: bench/run.sh is missing" >&2; exit 1; fi
-	@if [ -x bench/run.sh ]; then set -x; JVS_BIN="$(abspath $(BIN))" ./bench/run.sh; \
-	else set -x; JVS_BIN="$(abspath $(BIN))" sh bench/run.sh; fi
+	JVS_BIN="$(abspath $(BIN))" bash bench/run.sh
+	@# Engines on real file systems (loop images, JuiceFS where they can be had).
+	JVS_BIN="$(abspath $(BIN))" bash bench/engines.sh >$(BUILD)/engines.md
+	@cat $(BUILD)/engines.md
+	@if [ -f doc/BENCHMARKS.md ]; then \
+		printf '\n## Snapshot engines (bench/engines.sh)\n\n' >>doc/BENCHMARKS.md; \
+		cat $(BUILD)/engines.md >>doc/BENCHMARKS.md; fi
 
 # ---- install / docs ------------------------------------------------------
 
