@@ -488,7 +488,9 @@ test_expect_success 'a crash between an audit record and its anchor is no alarm'
 
 # strace -P PATH -e inject=all:delay_enter=US stalls the traced program
 # whenever it touches PATH: a way to let another command run at an exact
-# point of it.
+# point of it. LeakSanitizer cannot run under ptrace, so a sanitizer build
+# is traced with leak checking off (the other tests still check leaks).
+STRACE_ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 if strace -f -qq -o /dev/null -e inject=all:delay_enter=1 true 2>/dev/null
 then
 	test_set_prereq STRACE
@@ -501,6 +503,7 @@ stall_verify () {
 	_repo=$1 _path=$2 && shift 2 &&
 	rm -f verify.race.rc &&
 	{
+		ASAN_OPTIONS=$STRACE_ASAN_OPTIONS \
 		strace -f -qq -o /dev/null -P "$_repo/$_path" \
 			-e inject=all:delay_enter=2000000 \
 			jvs-verify -C "$_repo" "$@" >verify.race 2>verify.race.err
@@ -550,6 +553,7 @@ stall_doctor () {
 	_repo=$1 _path=$2 && shift 2 &&
 	rm -f doctor.race.rc &&
 	{
+		ASAN_OPTIONS=$STRACE_ASAN_OPTIONS \
 		strace -f -qq -o /dev/null -P "$_repo/$_path" \
 			-e inject=all:delay_enter=2000000 \
 			jvs-doctor -C "$_repo" "$@" >doctor.race 2>doctor.race.err
