@@ -10,8 +10,10 @@ D=$PWD/dest
 P=/usr/local
 # Build into this trash directory, never into the tree's own build dirs.
 mk () {
-	# A make running this test (check-asan) passes its variables in MAKEFLAGS.
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$jvs_root" -j4 BUILD="$TRASH_DIRECTORY/build" BIN="$TRASH_DIRECTORY/bin" \
+	# A make running this test (check-asan) passes its variables in MAKEFLAGS
+	# and the environment.
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CFLAGS -u EXTRA_CFLAGS -u LDFLAGS \
+		make -s -C "$jvs_root" -j4 BUILD="$TRASH_DIRECTORY/build" BIN="$TRASH_DIRECTORY/bin" \
 		DESTDIR="$D" PREFIX=$P "$@"
 }
 
