@@ -356,6 +356,13 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 	while (sl->state == SLOT_PENDING || sl->state == SLOT_RUNNING)
 		pthread_cond_wait(&p->done, &p->mu);
 	state = sl->state;
+	if (state != SLOT_FAILED) {
+		p->head++;
+		/* Workers look only at [dispatch, tail) within [head, tail), so
+		 * the slot pipe_add refills next is never one they can see. */
+		if (p->dispatch < p->head)
+			p->dispatch = p->head;
+	}
 	pthread_mutex_unlock(&p->mu);
 	if (state == SLOT_FAILED) {
 		jvs_error_set(sl->err.cls, "%s", sl->err.message);
@@ -363,7 +370,6 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 			jvs_error_hint("%s", sl->err.hint);
 		return -1;
 	}
-	p->head++;
 	switch (e->type) {
 	case JVS_ENT_DIR:
 		return jvs_manifest_add(&c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777, -1,
