@@ -496,68 +496,18 @@ then
 	test_set_prereq STRACE
 fi
 
-# stall_verify REPO PATH ARGS: jvs-verify -C REPO ARGS in the background,
+# stall PROG REPO PATH ARGS: jvs-PROG -C REPO ARGS in the background,
 # stalled for two seconds at each access to REPO/PATH; its output goes to
-# verify.race, its exit status to verify.race.rc.
-stall_verify () {
-	_repo=$1 _path=$2 && shift 2 &&
-	rm -f verify.race.rc &&
+# PROG.race, its exit status to PROG.race.rc.
+stall () {
+	_prog=$1 _repo=$2 _path=$3 && shift 3 &&
+	rm -f $_prog.race.rc &&
 	{
 		ASAN_OPTIONS=$STRACE_ASAN_OPTIONS \
 		strace -f -qq -o /dev/null -P "$_repo/$_path" \
 			-e inject=all:delay_enter=2000000 \
-			jvs-verify -C "$_repo" "$@" >verify.race 2>verify.race.err
-		echo $? >verify.race.rc
-	} &
-	race_pid=$! &&
-	sleep 0.5
-}
-
-test_expect_success STRACE 'a snapshot gc deletes while verify --all runs is no alarm' '
-	jvs-init race >/dev/null &&
-	echo a >race/main/a && A=$(jvs-snapshot -C race/main -q old) &&
-	echo b >race/main/a && C=$(jvs-snapshot -C race/main -q doomed) &&
-	echo c >race/main/a && K=$(jvs-snapshot -C race/main -q keep) &&
-	jvs-pin-add -C race $A >/dev/null &&
-	plan=$(jvs-gc-plan -C race --keep-last 1 -q) &&
-	: verify lists the snapshots, then stalls before reading the doomed one &&
-	stall_verify "$PWD/race" .jvs/descriptors/$C.json --all &&
-	jvs-gc-run -C race --plan-id $plan >out &&
-	grep "^Deleted snapshot $C" out &&
-	wait $race_pid &&
-	test "$(cat verify.race.rc)" = 0 &&
-	printf "OK %s\nOK %s\nOK audit chain\n" $A $K >expect &&
-	test_cmp expect verify.race
-'
-
-test_expect_success STRACE 'a snapshot gc deletes while verify checks it is no alarm' '
-	rm -rf race &&
-	jvs-init race >/dev/null &&
-	echo a >race/main/a && A=$(jvs-snapshot -C race/main -q old) &&
-	echo b >race/main/a && C=$(jvs-snapshot -C race/main -q doomed) &&
-	echo c >race/main/a && K=$(jvs-snapshot -C race/main -q keep) &&
-	jvs-pin-add -C race $A >/dev/null &&
-	plan=$(jvs-gc-plan -C race --keep-last 1 -q) &&
-	: verify has read the descriptor, stalls before the manifest &&
-	stall_verify "$PWD/race" .jvs/manifests/$C --all &&
-	jvs-gc-run -C race --plan-id $plan >out &&
-	grep "^Deleted snapshot $C" out &&
-	wait $race_pid &&
-	test "$(cat verify.race.rc)" = 0 &&
-	printf "OK %s\nOK %s\nOK audit chain\n" $A $K >expect &&
-	test_cmp expect verify.race
-'
-
-# stall_doctor REPO PATH ARGS: like stall_verify, for jvs-doctor.
-stall_doctor () {
-	_repo=$1 _path=$2 && shift 2 &&
-	rm -f doctor.race.rc &&
-	{
-		ASAN_OPTIONS=$STRACE_ASAN_OPTIONS \
-		strace -f -qq -o /dev/null -P "$_repo/$_path" \
-			-e inject=all:delay_enter=2000000 \
-			jvs-doctor -C "$_repo" "$@" >doctor.race 2>doctor.race.err
-		echo $? >doctor.race.rc
+			jvs-$_prog -C "$_repo" "$@" >$_prog.race 2>$_prog.race.err
+		echo $? >$_prog.race.rc
 	} &
 	race_pid=$! &&
 	sleep 0.5
@@ -575,10 +525,34 @@ race_repo () {
 	plan=$(jvs-gc-plan -C race --keep-last 1 -q)
 }
 
+test_expect_success STRACE 'a snapshot gc deletes while verify --all runs is no alarm' '
+	race_repo &&
+	: verify lists the snapshots, then stalls before reading the doomed one &&
+	stall verify "$PWD/race" .jvs/descriptors/$C.json --all &&
+	jvs-gc-run -C race --plan-id $plan >out &&
+	grep "^Deleted snapshot $C" out &&
+	wait $race_pid &&
+	test "$(cat verify.race.rc)" = 0 &&
+	printf "OK %s\nOK %s\nOK audit chain\n" $A $K >expect &&
+	test_cmp expect verify.race
+'
+
+test_expect_success STRACE 'a snapshot gc deletes while verify checks it is no alarm' '
+	race_repo &&
+	: verify has read the descriptor, stalls before the manifest &&
+	stall verify "$PWD/race" .jvs/manifests/$C --all &&
+	jvs-gc-run -C race --plan-id $plan >out &&
+	grep "^Deleted snapshot $C" out &&
+	wait $race_pid &&
+	test "$(cat verify.race.rc)" = 0 &&
+	printf "OK %s\nOK %s\nOK audit chain\n" $A $K >expect &&
+	test_cmp expect verify.race
+'
+
 test_expect_success STRACE 'doctor --strict while gc deletes a snapshot it checks is no alarm' '
 	race_repo &&
 	: doctor has listed the snapshots, stalls before the manifest &&
-	stall_doctor "$PWD/race" .jvs/manifests/$C --strict &&
+	stall doctor "$PWD/race" .jvs/manifests/$C --strict &&
 	jvs-gc-run -C race --plan-id $plan >out &&
 	grep "^Deleted snapshot $C" out &&
 	wait $race_pid &&
@@ -591,7 +565,7 @@ test_expect_success STRACE 'doctor while gc deletes a descriptor it is reading i
 	race_repo &&
 	: doctor has listed the descriptors, stalls before reading one &&
 	JVS_NO_CACHE=1 && export JVS_NO_CACHE &&
-	stall_doctor "$PWD/race" .jvs/descriptors/$C.json --strict &&
+	stall doctor "$PWD/race" .jvs/descriptors/$C.json --strict &&
 	unset JVS_NO_CACHE &&
 	jvs-gc-run -C race --plan-id $plan >out &&
 	grep "^Deleted snapshot $C" out &&
@@ -604,7 +578,7 @@ test_expect_success STRACE 'doctor while gc deletes a descriptor it is reading i
 test_expect_success STRACE 'doctor while a snapshot is published beside it is no alarm' '
 	race_repo &&
 	: doctor has read the catalogue, stalls before the worktree config &&
-	stall_doctor "$PWD/race" .jvs/worktrees/main/config.json --strict &&
+	stall doctor "$PWD/race" .jvs/worktrees/main/config.json --strict &&
 	echo d >race/main/a &&
 	jvs-snapshot -C race/main -q new >/dev/null &&
 	wait $race_pid &&

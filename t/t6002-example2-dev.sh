@@ -3,15 +3,12 @@
 test_description='EXAMPLES.md Example 2: development environment versioning, commands as written'
 
 . "$(dirname "$0")/test-lib.sh"
+. "$jvs_root/t/lib-examples.sh"
 
 T=$TRASH_DIRECTORY
 R=$T/myservice
 P=$T/production-server
 ID_RE='[0-9]\{13\}-[0-9a-f]\{8\}'
-
-created_id () {
-	sed -n "s/^Created snapshot \($ID_RE\)\$/\1/p" "$1"
-}
 
 # same_as REPO DIR ID: DIR holds exactly snapshot ID's files
 same_as () {

@@ -3,16 +3,13 @@
 test_description='EXAMPLES.md Example 3: cron backups, cross-machine backup and migration, disaster recovery'
 
 . "$(dirname "$0")/test-lib.sh"
+. "$jvs_root/t/lib-examples.sh"
 
 T=$TRASH_DIRECTORY
 R=$T/production/workspace/critical-app
 N=$T/new/location/critical-app
 B=$T/backup/location/critical-app
 ID_RE='[0-9]\{13\}-[0-9a-f]\{8\}'
-
-created_id () {
-	sed -n "s/^Created snapshot \($ID_RE\)\$/\1/p" "$1"
-}
 
 # same_as REPO DIR ID: DIR holds exactly snapshot ID's files
 same_as () {

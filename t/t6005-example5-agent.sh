@@ -3,24 +3,13 @@
 test_description='EXAMPLES.md Example 5: agent workflow sandboxing, commands as written'
 
 . "$(dirname "$0")/test-lib.sh"
+. "$jvs_root/t/lib-examples.sh"
 
 T=$TRASH_DIRECTORY
 R=$T/agent-sandbox
 ID_RE='[0-9]\{13\}-[0-9a-f]\{8\}'
 # The example runs {1..100}; 25 keeps the script fast.
 RUNS=${JVS_TEST_AGENT_RUNS:-25}
-
-created_id () {
-	sed -n "s/^Created snapshot \($ID_RE\)\$/\1/p" "$1"
-}
-
-# same_as DIR ID: DIR holds exactly snapshot ID's files
-same_as () {
-	diff -r --no-dereference "$R/.jvs/snapshots/$2" "$1" &&
-	(cd "$R/.jvs/snapshots/$2" && find . -mindepth 1 -printf "%p %y %m %T@ %l\n" | LC_ALL=C sort) >"$T/same.expect" &&
-	(cd "$1" && find . -mindepth 1 -printf "%p %y %m %T@ %l\n" | LC_ALL=C sort) >"$T/same.actual" &&
-	test_cmp "$T/same.expect" "$T/same.actual"
-}
 
 # The agent (python agent.py --experiment N): edits code and config, adds
 # and removes files, and writes output/result.txt.

@@ -3,36 +3,11 @@
 test_description='EXAMPLES.md Example 6: multi-environment management, commands and relative cds as written'
 
 . "$(dirname "$0")/test-lib.sh"
+. "$jvs_root/t/lib-examples.sh"
 
 T=$TRASH_DIRECTORY
 R=$T/platform-envs
 ID_RE='[0-9]\{13\}-[0-9a-f]\{8\}'
-
-created_id () {
-	sed -n "s/^Created snapshot \($ID_RE\)\$/\1/p" "$1"
-}
-
-# same_as DIR ID: DIR holds exactly snapshot ID's files
-same_as () {
-	diff -r --no-dereference "$R/.jvs/snapshots/$2" "$1" &&
-	(cd "$R/.jvs/snapshots/$2" && find . -mindepth 1 -printf "%p %y %m %T@ %l\n" | LC_ALL=C sort) >"$T/same.expect" &&
-	(cd "$1" && find . -mindepth 1 -printf "%p %y %m %T@ %l\n" | LC_ALL=C sort) >"$T/same.actual" &&
-	test_cmp "$T/same.expect" "$T/same.actual"
-}
-
-# cfg WORKTREE KEY
-cfg () {
-	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
-		"$R/.jvs/worktrees/$1/config.json" "$2"
-}
-
-# desc ID KEY (lists comma-joined)
-desc () {
-	python3 -c '
-import json, sys
-v = json.load(open(sys.argv[1]))[sys.argv[2]]
-print(",".join(v) if isinstance(v, list) else v)' "$R/.jvs/descriptors/$1.json" "$2"
-}
 
 # in_worktree NAME: the shell is in worktree NAME (physically), jvs agrees
 in_worktree () {
