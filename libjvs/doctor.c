@@ -241,7 +241,6 @@ static void check_strict(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 	}
 	for (size_t i = 0; i < n; i++) {
 		const jvs_descriptor *d = jvs_catalog_get(cat, ids[i]);
-		jvs_manifest m;
 		char *desc = jvs_repo_pathf(repo, "descriptors/%s.json", ids[i]);
 		int has_desc = desc && jvs_path_exists(desc);
 		free(desc);
@@ -251,7 +250,7 @@ static void check_strict(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 					   "snapshot %s lacks its .READY marker or payload", ids[i]);
 			continue;
 		}
-		if (jvs_manifest_load(repo, ids[i], d->payload_root_hash, &m) < 0) {
+		if (jvs_manifest_check(repo, ids[i], d->payload_root_hash) < 0) {
 			char *now = jvs_repo_pathf(repo, "descriptors/%s.json", ids[i]);
 			int gone = now && !jvs_path_exists(now) && tombstoned(repo, ids[i]);
 			free(now);
@@ -264,7 +263,6 @@ static void check_strict(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 			jvs_error_clear();
 			continue;
 		}
-		jvs_manifest_clear(&m);
 	}
 	jvs_strv_free(ids, n);
 }

@@ -96,7 +96,7 @@ int jvs_mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int jvs_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 	while (len > 0) {
@@ -124,7 +124,7 @@ int jvs_write_file_atomic(const char *path, const void *data, size_t len)
 		free(tmp);
 		return -1;
 	}
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (jvs_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		jvs_error_sys("cannot write '%s'", tmp);
 		close(fd);
 		unlink(tmp);
@@ -393,7 +393,7 @@ int jvs_copy_file_data(int src_fd, int dst_fd, uint64_t size)
 		}
 		if (n == 0)
 			return 0;
-		if (write_all(dst_fd, buf, (size_t)n) < 0)
+		if (jvs_write_all(dst_fd, buf, (size_t)n) < 0)
 			return jvs_error_sys("cannot write file data");
 	}
 }

@@ -78,3 +78,36 @@ int jvs_hash_is_hex(const char *s)
 			return 0;
 	return 1;
 }
+
+struct jvs_hasher {
+	blake2b_state st;
+};
+
+jvs_hasher *jvs_hasher_new(void)
+{
+	jvs_hasher *h = malloc(sizeof *h);
+	if (!h) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	blake2b_init(&h->st, HASH_BYTES);
+	return h;
+}
+
+void jvs_hasher_update(jvs_hasher *h, const void *data, size_t len)
+{
+	blake2b_update(&h->st, data, len);
+}
+
+void jvs_hasher_final(jvs_hasher *h, char out[JVS_HASH_HEX])
+{
+	uint8_t bin[HASH_BYTES];
+	blake2b_final(&h->st, bin, HASH_BYTES);
+	to_hex(bin, out);
+	free(h);
+}
+
+void jvs_hasher_free(jvs_hasher *h)
+{
+	free(h);
+}

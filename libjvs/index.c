@@ -1,6 +1,7 @@
 #include "jvs/index.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/spill.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -14,11 +15,12 @@ struct jvs_index {
 	sqlite3 *db;
 };
 
+/* A cache update waiting for jvs_cache_commit(), as a jvs_spill record:
+ * this header, then the path bytes. */
 typedef struct {
-	char *path;
 	jvs_filekey key;
-	char hash[JVS_HASH_HEX];
 	int64_t recorded_ns;
+	char hash[JVS_HASH_HEX];
 } pending_put;
 
 struct jvs_cache {
@@ -27,8 +29,7 @@ struct jvs_cache {
 	sqlite3_stmt *rows;
 	int row_valid; /* current row of `rows` not yet consumed */
 	int done;
-	pending_put *puts;
-	size_t nputs, capputs;
+	jvs_spill *puts; /* of pending_put; bounded memory, see spill.h */
 	char **drops;
 	size_t ndrops, capdrops;
 };
@@ -148,12 +149,22 @@ jvs_cache *jvs_cache_begin(jvs_index *idx, const char *worktree)
 		return NULL;
 	c->idx = idx;
 	c->worktree = strdup(worktree);
-	if (sqlite3_prepare_v2(idx->db,
+	{ /* spilled puts go beside the index file */
+		const char *db = sqlite3_db_filename(idx->db, "main");
+		const char *slash = db ? strrchr(db, '/') : NULL;
+		char *dir = slash ? strndup(db, (size_t)(slash - db)) : strdup(".");
+		c->puts = dir ? jvs_spill_new(dir) : NULL;
+		free(dir);
+	}
+	if (!c->worktree || !c->puts ||
+	    sqlite3_prepare_v2(idx->db,
 			       "SELECT path, dev, ino, size, mtime_ns, ctime_ns, mode, hash,"
 			       " recorded_ns FROM filecache WHERE worktree=?1 ORDER BY path",
 			       -1, &c->rows, NULL) != SQLITE_OK) {
+		jvs_spill_free(c->puts);
 		free(c->worktree);
 		free(c);
+		jvs_error_clear();
 		return NULL;
 	}
 	sqlite3_bind_text(c->rows, 1, worktree, -1, SQLITE_TRANSIENT);
@@ -245,37 +256,61 @@ int jvs_cache_lookup(jvs_cache *c, const char *path, const jvs_filekey *key,
 void jvs_cache_put(jvs_cache *c, const char *path, const jvs_filekey *key, const char *hash,
 		   int64_t recorded_ns)
 {
-	pending_put *p;
-	if (!c)
+	char rec[sizeof(pending_put) + 4096];
+	char *big = NULL, *r = rec;
+	size_t plen = strlen(path), len = sizeof(pending_put) + plen;
+	pending_put p;
+	if (!c || !c->puts)
 		return;
-	if (c->nputs == c->capputs) {
-		size_t cap = c->capputs ? c->capputs * 2 : 64;
-		pending_put *np = realloc(c->puts, cap * sizeof *np);
-		if (!np)
-			return;
-		c->puts = np;
-		c->capputs = cap;
-	}
-	p = &c->puts[c->nputs];
-	p->path = strdup(path);
-	if (!p->path)
-		return;
-	p->key = *key;
-	memcpy(p->hash, hash, JVS_HASH_HEX);
-	p->recorded_ns = recorded_ns;
-	c->nputs++;
+	if (len > sizeof rec && !(r = big = malloc(len)))
+		return; /* the cache is an optimisation: a lost put costs a rehash */
+	memset(&p, 0, sizeof p);
+	p.key = *key;
+	p.recorded_ns = recorded_ns;
+	memcpy(p.hash, hash, JVS_HASH_HEX);
+	memcpy(r, &p, sizeof p);
+	memcpy(r + sizeof p, path, plen);
+	if (jvs_spill_add(c->puts, r, len) < 0)
+		jvs_error_clear();
+	free(big);
 }
 
 static void free_cache(jvs_cache *c)
 {
-	for (size_t i = 0; i < c->nputs; i++)
-		free(c->puts[i].path);
 	for (size_t i = 0; i < c->ndrops; i++)
 		free(c->drops[i]);
-	free(c->puts);
+	jvs_spill_free(c->puts);
 	free(c->drops);
 	free(c->worktree);
 	free(c);
+}
+
+typedef struct {
+	jvs_cache *c;
+	sqlite3_stmt *ins;
+} insert_ctx;
+
+static int insert_put(void *arg, const void *rec, size_t len)
+{
+	insert_ctx *ic = arg;
+	sqlite3_stmt *ins = ic->ins;
+	pending_put p;
+	memcpy(&p, rec, sizeof p);
+	sqlite3_bind_text(ins, 1, ic->c->worktree, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(ins, 2, (const char *)rec + sizeof p, (int)(len - sizeof p),
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 3, (sqlite3_int64)p.key.dev);
+	sqlite3_bind_int64(ins, 4, (sqlite3_int64)p.key.ino);
+	sqlite3_bind_int64(ins, 5, p.key.size);
+	sqlite3_bind_int64(ins, 6, p.key.mtime_ns);
+	sqlite3_bind_int64(ins, 7, p.key.ctime_ns);
+	sqlite3_bind_int64(ins, 8, p.key.mode);
+	sqlite3_bind_text(ins, 9, p.hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(ins, 10, p.recorded_ns);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		return -1;
+	sqlite3_reset(ins);
+	return 0;
 }
 
 void jvs_cache_commit(jvs_cache *c, int prune_unseen)
@@ -306,21 +341,10 @@ void jvs_cache_commit(jvs_cache *c, int prune_unseen)
 			goto rollback;
 		sqlite3_reset(del);
 	}
-	for (size_t i = 0; i < c->nputs; i++) {
-		pending_put *p = &c->puts[i];
-		sqlite3_bind_text(ins, 1, c->worktree, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(ins, 2, p->path, (int)strlen(p->path), SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 3, (sqlite3_int64)p->key.dev);
-		sqlite3_bind_int64(ins, 4, (sqlite3_int64)p->key.ino);
-		sqlite3_bind_int64(ins, 5, p->key.size);
-		sqlite3_bind_int64(ins, 6, p->key.mtime_ns);
-		sqlite3_bind_int64(ins, 7, p->key.ctime_ns);
-		sqlite3_bind_int64(ins, 8, p->key.mode);
-		sqlite3_bind_text(ins, 9, p->hash, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 10, p->recorded_ns);
-		if (sqlite3_step(ins) != SQLITE_DONE)
+	{
+		insert_ctx ic = {c, ins};
+		if (jvs_spill_each(c->puts, insert_put, &ic) != 0)
 			goto rollback;
-		sqlite3_reset(ins);
 	}
 	sqlite3_finalize(ins);
 	sqlite3_finalize(del);

@@ -3,10 +3,12 @@
 #include "jvs/fsutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *jvs_entry_type_name(jvs_entry_type t)
 {
@@ -26,9 +28,9 @@ int jvs_manifest_add(jvs_manifest *m, jvs_entry_type type, const char *path, uns
 		m->cap = cap;
 	}
 	e = &m->e[m->n];
-	e->path = strdup(path);
+	e->path = jvs_arena_strdup(&m->paths, path);
 	if (!e->path)
-		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		return -1;
 	e->type = type;
 	e->mode = mode;
 	e->size = size;
@@ -77,6 +79,30 @@ char *jvs_path_escape(const char *path)
 	return out;
 }
 
+/* The line of one entry, with its newline, into a malloc'd string. */
+static char *format_line(jvs_entry_type type, const char *path, unsigned mode, int64_t size,
+			 const char *hash, size_t *len)
+{
+	char *esc = jvs_path_escape(path), *line;
+	char fields[128];
+	int n;
+	if (!esc)
+		return NULL;
+	if (type == JVS_ENT_FILE)
+		snprintf(fields, sizeof fields, "%04o\t%" PRId64 "\t%s", mode, size, hash);
+	else if (type == JVS_ENT_DIR)
+		snprintf(fields, sizeof fields, "%04o\t-\t-", mode);
+	else
+		snprintf(fields, sizeof fields, "-\t-\t%s", hash);
+	line = jvs_strf("%s\t%s\t%s\n", jvs_entry_type_name(type), esc, fields);
+	free(esc);
+	if (!line)
+		return NULL;
+	n = (int)strlen(line);
+	*len = (size_t)n;
+	return line;
+}
+
 char *jvs_manifest_format(const jvs_manifest *m, size_t *len)
 {
 	size_t cap = 4096, used = 0;
@@ -87,52 +113,50 @@ char *jvs_manifest_format(const jvs_manifest *m, size_t *len)
 	}
 	for (size_t i = 0; i < m->n; i++) {
 		const jvs_manifest_entry *e = &m->e[i];
-		char *esc = jvs_path_escape(e->path);
-		char fields[128];
-		size_t need;
-		if (!esc) {
+		size_t ll;
+		char *line = format_line(e->type, e->path, e->mode, e->size, e->hash, &ll);
+		if (!line) {
 			free(buf);
 			return NULL;
 		}
-		if (e->type == JVS_ENT_FILE)
-			snprintf(fields, sizeof fields, "%04o\t%" PRId64 "\t%s", e->mode, e->size,
-				 e->hash);
-		else if (e->type == JVS_ENT_DIR)
-			snprintf(fields, sizeof fields, "%04o\t-\t-", e->mode);
-		else
-			snprintf(fields, sizeof fields, "-\t-\t%s", e->hash);
-		need = strlen(esc) + strlen(fields) + 16;
-		while (used + need >= cap) {
+		while (used + ll + 1 > cap) {
 			char *nb = realloc(buf, cap *= 2);
 			if (!nb) {
-				free(esc);
+				free(line);
 				free(buf);
 				jvs_error_set(JVS_E_INTERNAL, "out of memory");
 				return NULL;
 			}
 			buf = nb;
 		}
-		used += (size_t)sprintf(buf + used, "%s\t%s\t%s\n", jvs_entry_type_name(e->type),
-					esc, fields);
-		free(esc);
+		memcpy(buf + used, line, ll);
+		used += ll;
+		free(line);
 	}
 	buf[used] = '\0';
 	*len = used;
 	return buf;
 }
 
-static int unescape(const char *s, size_t len, char **out)
+/* Unescapes s[0..len) into *buf (grown as needed); -1 on a bad escape. */
+static int unescape_into(const char *s, size_t len, char **buf, size_t *cap)
 {
-	char *o = malloc(len + 1), *w = o;
-	if (!o)
-		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	char *w;
+	if (*cap < len + 1) {
+		char *nb = realloc(*buf, len + 1);
+		if (!nb)
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		*buf = nb;
+		*cap = len + 1;
+	}
+	w = *buf;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] != '\\') {
 			*w++ = s[i];
 			continue;
 		}
 		if (++i >= len)
-			goto bad;
+			return -1;
 		if (s[i] == '\\')
 			*w++ = '\\';
 		else if (s[i] == 't')
@@ -140,14 +164,10 @@ static int unescape(const char *s, size_t len, char **out)
 		else if (s[i] == 'n')
 			*w++ = '\n';
 		else
-			goto bad;
+			return -1;
 	}
 	*w = '\0';
-	*out = o;
 	return 0;
-bad:
-	free(o);
-	return -1;
 }
 
 static int path_is_safe(const char *p)
@@ -185,127 +205,428 @@ static int field_is(const char *s, size_t n, const char *lit)
 	return n == strlen(lit) && !memcmp(s, lit, n);
 }
 
+/* Parses the line p..nl (nl: its '\n') into *e, whose path is put in *buf.
+ * -1 when malformed (no error set). Order is the caller's to check. */
+static int parse_line(const char *p, const char *nl, jvs_manifest_entry *e, char **buf,
+		      size_t *cap)
+{
+	const char *f[5];
+	size_t fl[5];
+	int nf = 0;
+	const char *q = p;
+	e->mode = 0;
+	e->size = -1;
+	e->hash[0] = '\0';
+	while (nf < 5) {
+		const char *tab = memchr(q, '\t', (size_t)(nl - q));
+		const char *fe = tab ? tab : nl;
+		f[nf] = q;
+		fl[nf++] = (size_t)(fe - q);
+		if (!tab)
+			break;
+		q = tab + 1;
+	}
+	if (nf != 5 || f[4] + fl[4] != nl)
+		return -1;
+	if (field_is(f[0], fl[0], "file")) {
+		char num[24];
+		char *end;
+		e->type = JVS_ENT_FILE;
+		if (parse_mode(f[2], fl[2], &e->mode) < 0 || fl[3] == 0 || fl[3] > 19 ||
+		    fl[4] != 64)
+			return -1;
+		memcpy(num, f[3], fl[3]);
+		num[fl[3]] = '\0';
+		/* Canonical decimal only: digits (no NUL, sign or space), no
+		 * leading zero, in range; anything else would not format back
+		 * to the same bytes and so not match payload_root_hash. */
+		if (strspn(num, "0123456789") != fl[3] || (num[0] == '0' && fl[3] > 1))
+			return -1;
+		errno = 0;
+		e->size = strtoll(num, &end, 10);
+		if (*end || e->size < 0 || errno == ERANGE)
+			return -1;
+	} else if (field_is(f[0], fl[0], "dir")) {
+		e->type = JVS_ENT_DIR;
+		if (parse_mode(f[2], fl[2], &e->mode) < 0 || !field_is(f[3], fl[3], "-") ||
+		    !field_is(f[4], fl[4], "-"))
+			return -1;
+	} else if (field_is(f[0], fl[0], "symlink")) {
+		e->type = JVS_ENT_SYMLINK;
+		if (!field_is(f[2], fl[2], "-") || !field_is(f[3], fl[3], "-") || fl[4] != 64)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (e->type != JVS_ENT_DIR) {
+		memcpy(e->hash, f[4], 64);
+		e->hash[64] = '\0';
+		if (!jvs_hash_is_hex(e->hash))
+			return -1;
+	}
+	if (memchr(f[1], '\0', fl[1]) || unescape_into(f[1], fl[1], buf, cap) < 0 ||
+	    !path_is_safe(*buf))
+		return -1;
+	e->path = *buf;
+	return 0;
+}
+
 int jvs_manifest_parse(const char *buf, size_t len, jvs_manifest *out)
 {
 	const char *p = buf, *end = buf + len;
-	size_t lineno = 0;
+	size_t lineno = 0, cap = 0;
+	char *path = NULL;
 	memset(out, 0, sizeof *out);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *f[5];
-		size_t fl[5];
-		int nf = 0;
-		const char *q = p;
-		jvs_entry_type type;
-		unsigned mode = 0;
-		int64_t size = -1;
-		char hash[JVS_HASH_HEX] = "", *path = NULL;
+		jvs_manifest_entry e;
 		lineno++;
-		if (!nl)
+		if (!nl || parse_line(p, nl, &e, &path, &cap) < 0 ||
+		    (out->n > 0 && strcmp(out->e[out->n - 1].path, e.path) >= 0))
 			goto bad;
-		while (nf < 5) {
-			const char *tab = memchr(q, '\t', (size_t)(nl - q));
-			const char *fe = tab ? tab : nl;
-			f[nf] = q;
-			fl[nf++] = (size_t)(fe - q);
-			if (!tab)
-				break;
-			q = tab + 1;
-		}
-		if (nf != 5 || f[4] + fl[4] != nl)
-			goto bad;
-		if (field_is(f[0], fl[0], "file")) {
-			char num[24];
-			char *e;
-			type = JVS_ENT_FILE;
-			if (parse_mode(f[2], fl[2], &mode) < 0 || fl[3] == 0 || fl[3] > 19 ||
-			    fl[4] != 64)
-				goto bad;
-			memcpy(num, f[3], fl[3]);
-			num[fl[3]] = '\0';
-			/* Canonical decimal only: digits (no NUL, sign or space), no
-			 * leading zero, in range; anything else would not format back
-			 * to the same bytes and so not match payload_root_hash. */
-			if (strspn(num, "0123456789") != fl[3] || (num[0] == '0' && fl[3] > 1))
-				goto bad;
-			errno = 0;
-			size = strtoll(num, &e, 10);
-			if (*e || size < 0 || errno == ERANGE)
-				goto bad;
-		} else if (field_is(f[0], fl[0], "dir")) {
-			type = JVS_ENT_DIR;
-			if (parse_mode(f[2], fl[2], &mode) < 0 || !field_is(f[3], fl[3], "-") ||
-			    !field_is(f[4], fl[4], "-"))
-				goto bad;
-		} else if (field_is(f[0], fl[0], "symlink")) {
-			type = JVS_ENT_SYMLINK;
-			if (!field_is(f[2], fl[2], "-") || !field_is(f[3], fl[3], "-") ||
-			    fl[4] != 64)
-				goto bad;
-		} else {
-			goto bad;
-		}
-		if (type != JVS_ENT_DIR) {
-			memcpy(hash, f[4], 64);
-			hash[64] = '\0';
-			if (!jvs_hash_is_hex(hash))
-				goto bad;
-		}
-		if (memchr(f[1], '\0', fl[1]) || unescape(f[1], fl[1], &path) < 0)
-			goto bad;
-		if (!path_is_safe(path) ||
-		    (out->n > 0 && strcmp(out->e[out->n - 1].path, path) >= 0)) {
-			free(path);
-			goto bad;
-		}
-		if (jvs_manifest_add(out, type, path, mode, size, hash) < 0) {
+		if (jvs_manifest_add(out, e.type, e.path, e.mode, e.size, e.hash) < 0) {
 			free(path);
 			jvs_manifest_clear(out);
 			return -1;
 		}
-		free(path);
 		p = nl + 1;
 	}
+	free(path);
 	return 0;
 bad:
+	free(path);
 	jvs_manifest_clear(out);
 	return jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "manifest line %zu is malformed", lineno);
+}
+
+/* ---- streaming reader ---- */
+
+#define READ_CHUNK (64 * 1024)
+
+struct jvs_manifest_reader {
+	int fd;
+	char *id;
+	char *buf;
+	size_t cap, start, end; /* unparsed bytes: buf[start..end) */
+	int eof, failed, done, have;
+	jvs_hasher *hasher;
+	char want[JVS_HASH_HEX];
+	char *cur, *prev; /* unescaped paths of this line and the one before */
+	size_t curcap, prevcap;
+	size_t lineno;
+	jvs_manifest_entry ent;
+};
+
+jvs_manifest_reader *jvs_manifest_reader_open(const jvs_repo *repo, const char *id,
+					      const char *want_hash)
+{
+	char *p = jvs_repo_pathf(repo, "manifests/%s", id);
+	jvs_manifest_reader *r = p ? jvs_manifest_reader_open_path(p, id, want_hash) : NULL;
+	free(p);
+	return r;
+}
+
+jvs_manifest_reader *jvs_manifest_reader_open_path(const char *path, const char *label,
+						   const char *want_hash)
+{
+	jvs_manifest_reader *r = calloc(1, sizeof *r);
+	if (!r) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	r->id = strdup(label);
+	r->cap = READ_CHUNK;
+	r->buf = malloc(r->cap);
+	if (want_hash) {
+		snprintf(r->want, sizeof r->want, "%s", want_hash);
+		r->hasher = jvs_hasher_new();
+	}
+	if (r->fd < 0 || !r->id || !r->buf || (want_hash && !r->hasher)) {
+		if (r->fd < 0 || !r->id || !r->buf) {
+			jvs_error_set(JVS_E_PARTIAL_SNAPSHOT, "manifest of %s is missing or unreadable",
+				      label);
+			jvs_error_hint("run 'jvs doctor --strict'");
+		}
+		jvs_manifest_reader_close(r);
+		return NULL;
+	}
+	posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	return r;
+}
+
+/* Reads more bytes after buf[end); 0 at end of file. */
+static int fill(jvs_manifest_reader *r)
+{
+	ssize_t n;
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->end == r->cap) { /* one line longer than the buffer */
+		char *nb = realloc(r->buf, r->cap * 2);
+		if (!nb)
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		r->buf = nb;
+		r->cap *= 2;
+	}
+	do
+		n = read(r->fd, r->buf + r->end, r->cap - r->end);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		jvs_error_set(JVS_E_PARTIAL_SNAPSHOT, "manifest of %s is unreadable: %s", r->id,
+			      strerror(errno));
+		return jvs_error_hint("run 'jvs doctor --strict'");
+	}
+	if (r->hasher)
+		jvs_hasher_update(r->hasher, r->buf + r->end, (size_t)n);
+	r->end += (size_t)n;
+	return n > 0;
+}
+
+/* At the end of the bytes (all read): 0 if they hash as expected. */
+static int check_hash(jvs_manifest_reader *r)
+{
+	char got[JVS_HASH_HEX];
+	if (!r->hasher)
+		return 0;
+	jvs_hasher_final(r->hasher, got);
+	r->hasher = NULL;
+	if (!strcmp(got, r->want))
+		return 0;
+	jvs_error_set(JVS_E_PAYLOAD_HASH_MISMATCH, "manifest of %s does not match payload_root_hash",
+		      r->id);
+	return jvs_error_hint("run 'jvs verify %s'", r->id);
+}
+
+static int reader_fail(jvs_manifest_reader *r)
+{
+	int n;
+	r->failed = 1;
+	/* a damaged file is reported as the mismatch it also is, like load does */
+	r->start = r->end = 0;
+	while (r->hasher && (n = fill(r)) > 0)
+		r->start = r->end = 0;
+	if (r->hasher && check_hash(r) < 0)
+		return -1;
+	return jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "manifest of %s: line %zu is malformed",
+			     r->id, r->lineno);
+}
+
+int jvs_manifest_reader_next(jvs_manifest_reader *r, const jvs_manifest_entry **e)
+{
+	char *nl;
+	if (r->failed)
+		return -1;
+	if (r->done)
+		return 0;
+	if (r->have) {
+		r->have = 0;
+		*e = &r->ent;
+		return 1;
+	}
+	while (!(nl = memchr(r->buf + r->start, '\n', r->end - r->start))) {
+		int n = fill(r);
+		if (n < 0) {
+			r->failed = 1;
+			return -1;
+		}
+		if (n == 0) {
+			if (r->end > r->start) { /* no newline after the last line */
+				r->lineno++;
+				return reader_fail(r);
+			}
+			r->done = 1;
+			if (check_hash(r) < 0) {
+				r->failed = 1;
+				return -1;
+			}
+			return 0;
+		}
+	}
+	r->lineno++;
+	{ /* the previous line's path becomes prev, for the order check */
+		char *t = r->prev;
+		size_t tc = r->prevcap;
+		r->prev = r->cur;
+		r->prevcap = r->curcap;
+		r->cur = t;
+		r->curcap = tc;
+	}
+	if (parse_line(r->buf + r->start, nl, &r->ent, &r->cur, &r->curcap) < 0 ||
+	    (r->lineno > 1 && strcmp(r->prev, r->cur) >= 0))
+		return reader_fail(r);
+	r->start = (size_t)(nl - r->buf) + 1;
+	*e = &r->ent;
+	return 1;
+}
+
+const jvs_manifest_entry *jvs_manifest_reader_seek(jvs_manifest_reader *r, const char *path)
+{
+	const jvs_manifest_entry *e;
+	for (;;) {
+		int c;
+		if (jvs_manifest_reader_next(r, &e) <= 0)
+			return NULL;
+		c = strcmp(e->path, path);
+		if (c == 0)
+			return e;
+		if (c > 0) { /* not there; keep it for the next lookup */
+			r->have = 1;
+			return NULL;
+		}
+	}
+}
+
+void jvs_manifest_reader_close(jvs_manifest_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	jvs_hasher_free(r->hasher);
+	free(r->id);
+	free(r->buf);
+	free(r->cur);
+	free(r->prev);
+	free(r);
 }
 
 int jvs_manifest_load(const jvs_repo *repo, const char *id, const char *want_hash,
 		      jvs_manifest *out)
 {
-	char *p = jvs_repo_pathf(repo, "manifests/%s", id), *buf = NULL;
-	char got[JVS_HASH_HEX];
-	size_t len;
-	int rc = -1;
+	jvs_manifest_reader *r;
+	const jvs_manifest_entry *e;
+	int rc;
 	memset(out, 0, sizeof *out);
-	if (!p)
+	r = jvs_manifest_reader_open(repo, id, want_hash);
+	if (!r)
 		return -1;
-	if (jvs_read_file(p, &buf, &len) < 0) {
-		jvs_error_set(JVS_E_PARTIAL_SNAPSHOT, "manifest of %s is missing or unreadable", id);
-		jvs_error_hint("run 'jvs doctor --strict'");
-		goto done;
-	}
-	if (want_hash) {
-		jvs_hash_buf(buf, len, got);
-		if (strcmp(got, want_hash)) {
-			jvs_error_set(JVS_E_PAYLOAD_HASH_MISMATCH,
-				      "manifest of %s does not match payload_root_hash", id);
-			jvs_error_hint("run 'jvs verify %s'", id);
-			goto done;
+	while ((rc = jvs_manifest_reader_next(r, &e)) > 0)
+		if (jvs_manifest_add(out, e->type, e->path, e->mode, e->size, e->hash) < 0) {
+			rc = -1;
+			break;
 		}
-	}
-	if (jvs_manifest_parse(buf, len, out) < 0) {
-		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "manifest of %s: %s", id,
-			      jvs_error_last()->message);
-		goto done;
-	}
-	rc = 0;
-done:
-	free(buf);
-	free(p);
+	jvs_manifest_reader_close(r);
+	if (rc < 0)
+		jvs_manifest_clear(out);
 	return rc;
+}
+
+int jvs_manifest_check(const jvs_repo *repo, const char *id, const char *want_hash)
+{
+	jvs_manifest_reader *r = jvs_manifest_reader_open(repo, id, want_hash);
+	const jvs_manifest_entry *e;
+	int rc;
+	if (!r)
+		return -1;
+	while ((rc = jvs_manifest_reader_next(r, &e)) > 0)
+		;
+	jvs_manifest_reader_close(r);
+	return rc;
+}
+
+/* ---- streaming writer ---- */
+
+#define WRITE_CHUNK (64 * 1024)
+
+struct jvs_manifest_writer {
+	int fd;
+	char *path;
+	char *buf;
+	size_t used;
+	char *last; /* path of the last entry, for the order check */
+	jvs_hasher *hasher;
+};
+
+jvs_manifest_writer *jvs_manifest_writer_open(const char *path)
+{
+	jvs_manifest_writer *w = calloc(1, sizeof *w);
+	if (!w) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (w->fd < 0) {
+		jvs_error_sys("cannot create '%s'", path);
+		free(w);
+		return NULL;
+	}
+	w->path = strdup(path);
+	w->buf = malloc(WRITE_CHUNK);
+	w->hasher = jvs_hasher_new();
+	if (!w->path || !w->buf || !w->hasher) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		jvs_manifest_writer_abort(w);
+		return NULL;
+	}
+	return w;
+}
+
+static int flush(jvs_manifest_writer *w)
+{
+	if (w->used && jvs_write_all(w->fd, w->buf, w->used) < 0)
+		return jvs_error_sys("cannot write '%s'", w->path);
+	w->used = 0;
+	return 0;
+}
+
+int jvs_manifest_writer_add(jvs_manifest_writer *w, jvs_entry_type type, const char *path,
+			    unsigned mode, int64_t size, const char *hash)
+{
+	size_t len;
+	char *line;
+	if (w->last && strcmp(w->last, path) >= 0)
+		return jvs_error_set(JVS_E_INTERNAL, "manifest entries out of order at '%s'", path);
+	free(w->last);
+	if (!(w->last = strdup(path)))
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	if (!(line = format_line(type, path, mode, size, hash ? hash : "", &len)))
+		return -1;
+	jvs_hasher_update(w->hasher, line, len);
+	if (w->used + len > WRITE_CHUNK && flush(w) < 0) {
+		free(line);
+		return -1;
+	}
+	if (len > WRITE_CHUNK) {
+		int rc = jvs_write_all(w->fd, line, len) < 0 ? jvs_error_sys("cannot write '%s'",
+									      w->path)
+							       : 0;
+		free(line);
+		return rc;
+	}
+	memcpy(w->buf + w->used, line, len);
+	w->used += len;
+	free(line);
+	return 0;
+}
+
+int jvs_manifest_writer_finish(jvs_manifest_writer *w, char hash[JVS_HASH_HEX])
+{
+	int rc = flush(w);
+	if (rc == 0 && fsync(w->fd) < 0)
+		rc = jvs_error_sys("cannot sync '%s'", w->path);
+	if (close(w->fd) < 0 && rc == 0)
+		rc = jvs_error_sys("cannot write '%s'", w->path);
+	w->fd = -1;
+	jvs_hasher_final(w->hasher, hash);
+	w->hasher = NULL;
+	jvs_manifest_writer_abort(w);
+	return rc;
+}
+
+void jvs_manifest_writer_abort(jvs_manifest_writer *w)
+{
+	if (!w)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	jvs_hasher_free(w->hasher);
+	free(w->path);
+	free(w->buf);
+	free(w->last);
+	free(w);
 }
 
 const jvs_manifest_entry *jvs_manifest_find(const jvs_manifest *m, const char *path)
@@ -326,8 +647,7 @@ const jvs_manifest_entry *jvs_manifest_find(const jvs_manifest *m, const char *p
 
 void jvs_manifest_clear(jvs_manifest *m)
 {
-	for (size_t i = 0; i < m->n; i++)
-		free(m->e[i].path);
+	jvs_arena_free(&m->paths);
 	free(m->e);
 	memset(m, 0, sizeof *m);
 }

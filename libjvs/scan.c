@@ -28,21 +28,20 @@ int jvs_filekey_equal(const jvs_filekey *a, const jvs_filekey *b)
 	       a->dev == b->dev && a->ino == b->ino && a->mode == b->mode;
 }
 
-static int push(jvs_scan *s, jvs_entry_type type, char *path, const struct stat *st)
+static int push(jvs_scan *s, jvs_entry_type type, const char *path, const struct stat *st)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 1024;
 		jvs_scan_entry *ne = realloc(s->e, cap * sizeof *ne);
-		if (!ne) {
-			/* -1 spelt out: the caller frees path only on failure */
-			jvs_error_set(JVS_E_INTERNAL, "out of memory");
-			return -1;
-		}
+		if (!ne)
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 		s->e = ne;
 		s->cap = cap;
 	}
 	s->e[s->n].type = type;
-	s->e[s->n].path = path;
+	s->e[s->n].path = jvs_arena_strdup(&s->paths, path);
+	if (!s->e[s->n].path)
+		return -1;
 	jvs_filekey_from_stat(st, &s->e[s->n].key);
 	s->n++;
 	return 0;
@@ -99,45 +98,42 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 			closedir(d);
 			return -1;
 		}
-		if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
-			if (push(s, S_ISREG(st.st_mode) ? JVS_ENT_FILE : JVS_ENT_SYMLINK, path,
-				 &st) < 0) {
-				free(path);
-				closedir(d);
-				return -1;
+		{
+			const char *sub = NULL; /* a directory to descend into */
+			int rc = -1;
+			if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+				rc = push(s, S_ISREG(st.st_mode) ? JVS_ENT_FILE : JVS_ENT_SYMLINK,
+					  path, &st);
+			} else if (S_ISDIR(st.st_mode)) {
+				rc = push(s, JVS_ENT_DIR, path, &st);
+				if (rc == 0)
+					sub = s->e[s->n - 1].path; /* arena: stays put */
+			} else if (special) {
+				rc = push(s, JVS_ENT_FILE, path, &st);
+			} else {
+				jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is a %s", path,
+					      special_kind(st.st_mode));
+				jvs_error_hint("JVS stores regular files, directories and "
+					       "symlinks; move it out of the worktree");
 			}
-		} else if (S_ISDIR(st.st_mode)) {
-			int fd;
-			if (push(s, JVS_ENT_DIR, path, &st) < 0) {
-				free(path);
-				closedir(d);
-				return -1;
-			}
-			fd = openat(dirfd(d), de->d_name,
-				    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0) {
-				jvs_error_sys("cannot open directory '%s'", path);
-				closedir(d);
-				return -1;
-			}
-			if (walk(fd, path, special, s) < 0) {
-				closedir(d);
-				return -1;
-			}
-		} else if (special) {
-			if (push(s, JVS_ENT_FILE, path, &st) < 0) {
-				free(path);
-				closedir(d);
-				return -1;
-			}
-		} else {
-			jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is a %s", path,
-				      special_kind(st.st_mode));
-			jvs_error_hint("JVS stores regular files, directories and symlinks; "
-				       "move it out of the worktree");
 			free(path);
-			closedir(d);
-			return -1;
+			if (rc < 0) {
+				closedir(d);
+				return -1;
+			}
+			if (sub) {
+				int fd = openat(dirfd(d), de->d_name,
+						O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (fd < 0) {
+					jvs_error_sys("cannot open directory '%s'", sub);
+					closedir(d);
+					return -1;
+				}
+				if (walk(fd, sub, special, s) < 0) {
+					closedir(d);
+					return -1;
+				}
+			}
 		}
 	}
 	closedir(d);
@@ -172,8 +168,7 @@ int jvs_scan_tree_special(const char *root, int special, jvs_scan *out)
 
 void jvs_scan_clear(jvs_scan *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		free(s->e[i].path);
+	jvs_arena_free(&s->paths);
 	free(s->e);
 	memset(s, 0, sizeof *s);
 }

@@ -30,8 +30,8 @@ typedef struct {
 	const char *worktree;
 	jvs_engine engine;
 	int wt_fd, tmp_fd, parent_fd;
-	jvs_manifest parent;
-	jvs_manifest out;
+	jvs_manifest_reader *parent; /* looked up in path order */
+	jvs_manifest_writer *out;    /* written in path order */
 	jvs_cache *cache;
 	jvs_snapshot_stats *stats;
 	char **degraded;
@@ -88,9 +88,9 @@ static int try_link_parent(snap_ctx *c, const jvs_scan_entry *e, const char *has
 {
 	const jvs_manifest_entry *pm;
 	struct stat st;
-	if (c->parent_fd < 0)
+	if (c->parent_fd < 0 || !c->parent)
 		return 0;
-	pm = jvs_manifest_find(&c->parent, e->path);
+	pm = jvs_manifest_reader_seek(c->parent, e->path);
 	if (!pm || pm->type != JVS_ENT_FILE || strcmp(pm->hash, hash) ||
 	    pm->mode != (e->key.mode & 07777))
 		return 0;
@@ -372,16 +372,16 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 	}
 	switch (e->type) {
 	case JVS_ENT_DIR:
-		return jvs_manifest_add(&c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777, -1,
+		return jvs_manifest_writer_add(c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777, -1,
 					NULL);
 	case JVS_ENT_SYMLINK:
-		if (jvs_manifest_add(&c->out, JVS_ENT_SYMLINK, e->path, 0, -1, sl->o.hash) < 0)
+		if (jvs_manifest_writer_add(c->out, JVS_ENT_SYMLINK, e->path, 0, -1, sl->o.hash) < 0)
 			return -1;
 		break;
 	case JVS_ENT_FILE:
 		if (!sl->copy) { /* hard-linked from the parent */
 			*total += e->key.size;
-			if (jvs_manifest_add(&c->out, JVS_ENT_FILE, e->path, e->key.mode & 07777,
+			if (jvs_manifest_writer_add(c->out, JVS_ENT_FILE, e->path, e->key.mode & 07777,
 					     e->key.size, sl->o.hash) < 0)
 				return -1;
 			break;
@@ -398,7 +398,7 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 		if (sl->o.xattr_lost && add_degraded(c, "xattrs not preserved: %s", e->path) < 0)
 			return -1;
 		*total += sl->o.size;
-		if (jvs_manifest_add(&c->out, JVS_ENT_FILE, e->path, sl->o.mode, sl->o.size,
+		if (jvs_manifest_writer_add(c->out, JVS_ENT_FILE, e->path, sl->o.mode, sl->o.size,
 				     sl->o.hash) < 0)
 			return -1;
 		break;
@@ -630,7 +630,7 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 		}
 		switch (ke->type) {
 		case JVS_ENT_DIR:
-			if (jvs_manifest_add(&c->out, JVS_ENT_DIR, ke->path, ke->key.mode & 07777,
+			if (jvs_manifest_writer_add(c->out, JVS_ENT_DIR, ke->path, ke->key.mode & 07777,
 					     -1, NULL) < 0)
 				goto done;
 			continue;
@@ -641,7 +641,7 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 				goto done;
 			}
 			jvs_hash_buf(target, (size_t)n, hash);
-			if (jvs_manifest_add(&c->out, JVS_ENT_SYMLINK, ke->path, 0, -1, hash) < 0)
+			if (jvs_manifest_writer_add(c->out, JVS_ENT_SYMLINK, ke->path, 0, -1, hash) < 0)
 				goto done;
 			break;
 		case JVS_ENT_FILE: {
@@ -668,7 +668,7 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 					goto done;
 			}
 			*total += ke->key.size;
-			if (jvs_manifest_add(&c->out, JVS_ENT_FILE, ke->path, ke->key.mode & 07777,
+			if (jvs_manifest_writer_add(c->out, JVS_ENT_FILE, ke->path, ke->key.mode & 07777,
 					     ke->key.size, hash) < 0)
 				goto done;
 			break;
@@ -772,8 +772,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	snap_ctx c;
 	char id[JVS_ID_BUF] = "", intent_name[64];
 	char *payload = NULL, *tmp = NULL, *final = NULL, *mtmp = NULL, *mfinal = NULL;
-	char *dtmp = NULL, *dfinal = NULL, *mbytes = NULL;
-	size_t mlen;
+	char *dtmp = NULL, *dfinal = NULL;
 	int64_t file_count = 0, total = 0, clone_recorded = 0;
 	int tree_clone = 0;
 	int rc = -1, published = 0;
@@ -854,7 +853,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	}
 	if (wt.head[0] && jvs_snapshot_is_published(repo, wt.head)) {
 		char *pp = jvs_repo_pathf(repo, "snapshots/%s", wt.head);
-		if (pp && jvs_manifest_load(repo, wt.head, NULL, &c.parent) == 0)
+		if (pp && (c.parent = jvs_manifest_reader_open(repo, wt.head, NULL)))
 			c.parent_fd = open(pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		free(pp);
 		jvs_error_clear();
@@ -863,6 +862,9 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		goto fail;
 	idx = jvs_index_open(repo);
 	c.cache = jvs_cache_begin(idx, worktree);
+	mtmp = jvs_repo_pathf(repo, "manifests/%s.tmp", id);
+	if (!mtmp || !(c.out = jvs_manifest_writer_open(mtmp)))
+		goto fail;
 	if ((tree_clone ? manifest_from_clone(&c, tmp, &scan, clone_recorded, &file_count, &total)
 		     : materialise(&c, &scan, &file_count, &total)) < 0)
 		goto fail;
@@ -873,16 +875,16 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		c.sync_all = 1;
 	if (sync_payload(&c, &scan) < 0)
 		goto fail;
-	mbytes = jvs_manifest_format(&c.out, &mlen);
-	if (!mbytes)
-		goto fail;
-	mtmp = jvs_repo_pathf(repo, "manifests/%s.tmp", id);
+	{
+		jvs_manifest_writer *w = c.out;
+		c.out = NULL;
+		if (jvs_manifest_writer_finish(w, d.payload_root_hash) < 0)
+			goto fail;
+	}
 	mfinal = jvs_repo_pathf(repo, "manifests/%s", id);
 	dtmp = jvs_repo_pathf(repo, "descriptors/%s.json.tmp", id);
 	dfinal = jvs_repo_pathf(repo, "descriptors/%s.json", id);
-	if (!mtmp || !mfinal || !dtmp || !dfinal)
-		goto fail;
-	if (jvs_write_file_atomic(mtmp, mbytes, mlen) < 0)
+	if (!mfinal || !dtmp || !dfinal)
 		goto fail;
 
 	/* 6. descriptor */
@@ -896,7 +898,6 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 			goto fail;
 	snprintf(d.engine, sizeof d.engine, "%s", jvs_engine_name(c.engine.kind));
 	snprintf(d.hash_algorithm, sizeof d.hash_algorithm, "blake2b-256");
-	jvs_hash_buf(mbytes, mlen, d.payload_root_hash);
 	d.file_count = file_count;
 	d.total_bytes = total;
 	if (c.engine.degraded[0] && add_degraded(&c, "%s", c.engine.degraded) < 0)
@@ -977,8 +978,8 @@ done:
 	jvs_descriptor_clear(&d);
 	jvs_strv_free(c.degraded, c.ndegraded);
 	free(c.copied);
-	jvs_manifest_clear(&c.parent);
-	jvs_manifest_clear(&c.out);
+	jvs_manifest_reader_close(c.parent);
+	jvs_manifest_writer_abort(c.out);
 	jvs_scan_clear(&scan);
 	if (c.wt_fd >= 0)
 		close(c.wt_fd);
@@ -994,7 +995,6 @@ done:
 	free(mfinal);
 	free(dtmp);
 	free(dfinal);
-	free(mbytes);
 	if (!opts->locked)
 		jvs_unlock_worktree(&locks);
 	return rc;

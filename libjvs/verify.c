@@ -22,10 +22,15 @@
 
 #define MAX_THREADS 8
 
+/* The memo of inodes already hashed (snapshots share unchanged files as
+ * hard links): 128 bits of each hash are enough to compare against a
+ * manifest, and keep the memo at 32 bytes an inode. dev_1 is st_dev + 1,
+ * so that 0 marks a free slot. */
+#define MEMO_BYTES 16
+
 typedef struct {
-	uint64_t dev, ino;
-	char hash[JVS_HASH_HEX];
-	int used;
+	uint64_t dev_1, ino;
+	unsigned char hash[MEMO_BYTES];
 } inode_slot;
 
 struct jvs_verifier {
@@ -39,13 +44,22 @@ struct jvs_verifier {
 };
 
 typedef struct {
-	const char *path;
-	const char *want;
+	const char *path; /* in the batch's arena */
+	char want[JVS_HASH_HEX];
 	uint64_t dev, ino;
 	int64_t size;
 	char got[JVS_HASH_HEX];
 	int failed;
 } hash_job;
+
+/* Files are hashed in batches, so memory stays bounded on any tree. */
+#define JOB_BATCH 2048
+
+typedef struct {
+	hash_job jobs[JOB_BATCH];
+	size_t n;
+	jvs_arena paths;
+} job_batch;
 
 typedef struct {
 	jvs_verifier *v;
@@ -81,28 +95,62 @@ void jvs_verifier_free(jvs_verifier *v)
 	free(v);
 }
 
+static void memo_key(const char *hex, unsigned char out[MEMO_BYTES])
+{
+	for (size_t i = 0; i < MEMO_BYTES; i++) {
+		unsigned hi = (unsigned)hex[2 * i], lo = (unsigned)hex[2 * i + 1];
+		hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
+		lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+}
+
 static size_t slot_index(const jvs_verifier *v, uint64_t dev, uint64_t ino)
 {
 	uint64_t h = (dev * 0x9E3779B97F4A7C15ULL) ^ (ino * 0xC2B2AE3D27D4EB4FULL);
 	return (size_t)(h & (v->nslots - 1));
 }
 
-static const char *inode_lookup(const jvs_verifier *v, uint64_t dev, uint64_t ino)
+/* 1: the inode was hashed before, and *same says whether it matched hex. */
+static int inode_lookup(const jvs_verifier *v, uint64_t dev, uint64_t ino, const char *hex,
+			int *same)
 {
 	if (!v->nslots)
-		return NULL;
+		return 0;
 	for (size_t i = slot_index(v, dev, ino);; i = (i + 1) & (v->nslots - 1)) {
 		const inode_slot *s = &v->slots[i];
-		if (!s->used)
-			return NULL;
-		if (s->dev == dev && s->ino == ino)
-			return s->hash;
+		if (!s->dev_1)
+			return 0;
+		if (s->dev_1 == dev + 1 && s->ino == ino) {
+			unsigned char k[MEMO_BYTES];
+			memo_key(hex, k);
+			*same = !memcmp(k, s->hash, MEMO_BYTES);
+			return 1;
+		}
 	}
 }
 
-static void inode_insert(jvs_verifier *v, uint64_t dev, uint64_t ino, const char *hash)
+static void slot_put(jvs_verifier *v, uint64_t dev_1, uint64_t ino,
+		     const unsigned char hash[MEMO_BYTES])
 {
-	if ((v->used + 1) * 2 > v->nslots) {
+	for (size_t i = slot_index(v, dev_1 - 1, ino);; i = (i + 1) & (v->nslots - 1)) {
+		inode_slot *s = &v->slots[i];
+		if (s->dev_1 == dev_1 && s->ino == ino)
+			return;
+		if (!s->dev_1) {
+			s->dev_1 = dev_1;
+			s->ino = ino;
+			memcpy(s->hash, hash, MEMO_BYTES);
+			v->used++;
+			return;
+		}
+	}
+}
+
+static void inode_insert(jvs_verifier *v, uint64_t dev, uint64_t ino, const char *hex)
+{
+	unsigned char k[MEMO_BYTES];
+	if ((v->used + 1) * 4 > v->nslots * 3) {
 		size_t old_n = v->nslots, n = old_n ? old_n * 2 : 1024;
 		inode_slot *old = v->slots, *ns = calloc(n, sizeof *ns);
 		if (!ns)
@@ -111,23 +159,12 @@ static void inode_insert(jvs_verifier *v, uint64_t dev, uint64_t ino, const char
 		v->nslots = n;
 		v->used = 0;
 		for (size_t i = 0; i < old_n; i++)
-			if (old[i].used)
-				inode_insert(v, old[i].dev, old[i].ino, old[i].hash);
+			if (old[i].dev_1)
+				slot_put(v, old[i].dev_1, old[i].ino, old[i].hash);
 		free(old);
 	}
-	for (size_t i = slot_index(v, dev, ino);; i = (i + 1) & (v->nslots - 1)) {
-		inode_slot *s = &v->slots[i];
-		if (s->used && s->dev == dev && s->ino == ino)
-			return;
-		if (!s->used) {
-			s->used = 1;
-			s->dev = dev;
-			s->ino = ino;
-			memcpy(s->hash, hash, JVS_HASH_HEX);
-			v->used++;
-			return;
-		}
-	}
+	memo_key(hex, k);
+	slot_put(v, dev + 1, ino, k);
 }
 
 static void add_error(jvs_verify_result *res, jvs_error_class cls, const char *path,
@@ -215,98 +252,133 @@ static void check_symlink(int dirfd, const jvs_manifest_entry *m, jvs_verify_res
 		add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, m->path, "symlink target changed");
 }
 
-/* Compares the payload tree with the manifest; queues content hashing. */
-static int compare_payload(jvs_verifier *v, const char *dir, const jvs_manifest *m,
+/* Hashes the queued files and checks them against the manifest. */
+static void run_batch(jvs_verifier *v, int dirfd, job_batch *b, jvs_verify_result *res)
+{
+	if (b->n)
+		hash_jobs(v, dirfd, b->jobs, b->n);
+	for (size_t k = 0; k < b->n; k++) {
+		hash_job *j = &b->jobs[k];
+		if (j->failed) {
+			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, j->path, "unreadable");
+			continue;
+		}
+		inode_insert(v, j->dev, j->ino, j->got);
+		if (strcmp(j->got, j->want))
+			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, j->path, "content changed");
+	}
+	b->n = 0;
+	jvs_arena_free(&b->paths);
+}
+
+/* Checks one payload entry against its manifest entry; files whose content
+ * must be read are queued in b. */
+static int check_entry(jvs_verifier *v, int dirfd, const jvs_manifest_entry *me,
+		       const jvs_scan_entry *se, job_batch *b, jvs_verify_result *res)
+{
+	hash_job *j;
+	int same;
+	if (me->type != se->type) {
+		add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path, "type changed");
+		return 0;
+	}
+	if (me->type != JVS_ENT_SYMLINK && (se->key.mode & 07777) != me->mode) {
+		char d[64];
+		snprintf(d, sizeof d, "mode %04o, manifest says %04o", se->key.mode & 07777,
+			 me->mode);
+		add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path, d);
+	}
+	if (me->type == JVS_ENT_SYMLINK) {
+		check_symlink(dirfd, me, res);
+		return 0;
+	}
+	if (me->type != JVS_ENT_FILE)
+		return 0;
+	if (se->key.size != me->size) {
+		add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path, "size changed");
+		return 0;
+	}
+	if (v->quick)
+		return 0;
+	if (inode_lookup(v, se->key.dev, se->key.ino, me->hash, &same)) {
+		if (!same)
+			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path, "content changed");
+		/* Checked without reading: counts as done at once. */
+		v->bytes_done += (uint64_t)se->key.size;
+		v->files_done++;
+		if (v->progress)
+			v->progress(v->progress_arg, v->bytes_done, v->files_done);
+		return 0;
+	}
+	if (b->n == JOB_BATCH)
+		run_batch(v, dirfd, b, res);
+	j = &b->jobs[b->n];
+	memset(j, 0, sizeof *j);
+	if (!(j->path = jvs_arena_strdup(&b->paths, me->path)))
+		return -1;
+	memcpy(j->want, me->hash, JVS_HASH_HEX);
+	j->dev = se->key.dev;
+	j->ino = se->key.ino;
+	j->size = se->key.size;
+	b->n++;
+	return 0;
+}
+
+/* Compares the payload tree with the manifest, read as a stream (it was
+ * checked whole before; a change since is reported at its end). */
+static int compare_payload(jvs_verifier *v, const char *dir, const char *id, const char *want,
 			   jvs_verify_result *res)
 {
 	jvs_scan scan;
-	hash_job *jobs = NULL;
-	size_t njobs = 0, i = 0, j = 0;
-	int dirfd;
+	job_batch *b;
+	jvs_manifest_reader *r = NULL;
+	const jvs_manifest_entry *me = NULL;
+	size_t j = 0;
+	int dirfd, more, rc = -1;
 	if (jvs_scan_tree(dir, &scan) < 0) {
 		add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, NULL, jvs_error_last()->message);
 		return 0;
 	}
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	jobs = calloc(m->n + 1, sizeof *jobs);
-	if (dirfd < 0 || !jobs) {
+	if (dirfd < 0) {
 		jvs_scan_clear(&scan);
-		free(jobs);
-		if (dirfd >= 0)
-			close(dirfd);
 		return jvs_error_sys("cannot open '%s'", dir);
 	}
-	while (i < m->n || j < scan.n) {
-		int c = i >= m->n ? 1 : j >= scan.n ? -1 : strcmp(m->e[i].path, scan.e[j].path);
-		if (c < 0) {
-			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, m->e[i].path, "missing");
-			i++;
-			continue;
-		}
+	b = calloc(1, sizeof *b);
+	if (!b || !(r = jvs_manifest_reader_open(v->repo, id, want))) {
+		if (!b)
+			jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		goto done;
+	}
+	more = jvs_manifest_reader_next(r, &me);
+	while (more > 0 || j < scan.n) {
+		int c = more <= 0 ? 1 : j >= scan.n ? -1 : strcmp(me->path, scan.e[j].path);
 		if (c > 0) {
 			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, scan.e[j].path,
 				  "extra entry not in manifest");
 			j++;
 			continue;
 		}
-		const jvs_manifest_entry *me = &m->e[i];
-		const jvs_scan_entry *se = &scan.e[j];
-		i++, j++;
-		if (me->type != se->type) {
-			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path, "type changed");
-			continue;
-		}
-		if (me->type != JVS_ENT_SYMLINK && (se->key.mode & 07777) != me->mode) {
-			char d[64];
-			snprintf(d, sizeof d, "mode %04o, manifest says %04o", se->key.mode & 07777,
-				 me->mode);
-			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path, d);
-		}
-		if (me->type == JVS_ENT_SYMLINK) {
-			check_symlink(dirfd, me, res);
-		} else if (me->type == JVS_ENT_FILE) {
-			const char *known;
-			if (se->key.size != me->size) {
-				add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path, "size changed");
-				continue;
-			}
-			if (v->quick)
-				continue;
-			known = inode_lookup(v, se->key.dev, se->key.ino);
-			if (known) {
-				if (strcmp(known, me->hash))
-					add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path,
-						  "content changed");
-				/* Checked without reading: counts as done at once. */
-				v->bytes_done += (uint64_t)se->key.size;
-				v->files_done++;
-				if (v->progress)
-					v->progress(v->progress_arg, v->bytes_done, v->files_done);
-				continue;
-			}
-			jobs[njobs].path = me->path;
-			jobs[njobs].want = me->hash;
-			jobs[njobs].dev = se->key.dev;
-			jobs[njobs].ino = se->key.ino;
-			jobs[njobs].size = se->key.size;
-			njobs++;
-		}
+		if (c < 0)
+			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path, "missing");
+		else if (check_entry(v, dirfd, me, &scan.e[j++], b, res) < 0)
+			goto done;
+		more = jvs_manifest_reader_next(r, &me);
 	}
-	if (njobs)
-		hash_jobs(v, dirfd, jobs, njobs);
-	for (size_t k = 0; k < njobs; k++) {
-		if (jobs[k].failed) {
-			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, jobs[k].path, "unreadable");
-			continue;
-		}
-		inode_insert(v, jobs[k].dev, jobs[k].ino, jobs[k].got);
-		if (strcmp(jobs[k].got, jobs[k].want))
-			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, jobs[k].path, "content changed");
+	run_batch(v, dirfd, b, res);
+	if (more < 0) { /* changed since it was checked */
+		add_error(res, jvs_error_last()->cls, NULL, jvs_error_last()->message);
+		jvs_error_clear();
 	}
-	free(jobs);
+	rc = 0;
+done:
+	if (b)
+		jvs_arena_free(&b->paths);
+	free(b);
+	jvs_manifest_reader_close(r);
 	close(dirfd);
 	jvs_scan_clear(&scan);
-	return 0;
+	return rc;
 }
 
 static void check_ready(const jvs_repo *repo, const jvs_descriptor *d, jvs_verify_result *res)
@@ -362,7 +434,6 @@ static void forget_if_deleted(const jvs_repo *repo, const char *id, jvs_verify_r
 int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
 {
 	jvs_descriptor d;
-	jvs_manifest m;
 	char *dir = NULL;
 	int rc = 0;
 	memset(res, 0, sizeof *res);
@@ -381,7 +452,7 @@ int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
 		return 0;
 	}
 	check_ready(v->repo, &d, res);
-	if (jvs_manifest_load(v->repo, id, d.payload_root_hash, &m) < 0) {
+	if (jvs_manifest_check(v->repo, id, d.payload_root_hash) < 0) {
 		res->payload_hash_valid = 0;
 		add_error(res, jvs_error_last()->cls, NULL, jvs_error_last()->message);
 		res->tamper_detected = 1;
@@ -396,12 +467,11 @@ int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
 			  jvs_path_exists(dir) ? "payload directory is not a directory (a symlink "
 						 "is never followed)"
 					       : "payload directory is missing");
-	} else if (compare_payload(v, dir, &m, res) < 0) {
+	} else if (compare_payload(v, dir, id, d.payload_root_hash, res) < 0) {
 		rc = -1;
 	}
 	if (res->first_class == JVS_E_PAYLOAD_HASH_MISMATCH)
 		res->payload_hash_valid = 0;
-	jvs_manifest_clear(&m);
 done:
 	if (res->first_class == JVS_E_DESCRIPTOR_CORRUPT)
 		res->tamper_detected = 1;

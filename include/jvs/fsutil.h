@@ -16,6 +16,8 @@ int jvs_fsync_parent(const char *path);
 int jvs_mkdir_p(const char *path, mode_t mode);
 /* Write tmp in the same directory, fsync, rename over path, fsync dir. */
 int jvs_write_file_atomic(const char *path, const void *data, size_t len);
+/* write(2) until all of data is written (EINTR retried); -1 with errno set. */
+int jvs_write_all(int fd, const void *data, size_t len);
 int jvs_read_file(const char *path, char **out, size_t *out_len);
 /* Remove a tree (no symlink following). Missing path is not an error. */
 int jvs_rm_rf(const char *path);

@@ -5,22 +5,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jvs/arena.h"
 #include "jvs/hash.h"
 #include "jvs/repo.h"
 
 typedef enum { JVS_ENT_FILE, JVS_ENT_DIR, JVS_ENT_SYMLINK } jvs_entry_type;
 
 typedef struct {
-	jvs_entry_type type;
 	char *path;	/* unescaped, relative, '/'-separated */
-	unsigned mode;	/* permission bits (07777); 0 for symlinks */
 	int64_t size;	/* files only, else -1 */
+	unsigned mode;	/* permission bits (07777); 0 for symlinks */
+	jvs_entry_type type;
 	char hash[JVS_HASH_HEX]; /* files and symlinks, else "" */
 } jvs_manifest_entry;
 
 typedef struct {
 	jvs_manifest_entry *e;
 	size_t n, cap;
+	jvs_arena paths; /* e[i].path live here */
 } jvs_manifest;
 
 int jvs_manifest_add(jvs_manifest *m, jvs_entry_type type, const char *path, unsigned mode,
@@ -37,6 +39,42 @@ int jvs_manifest_load(const jvs_repo *repo, const char *id, const char *want_has
 const jvs_manifest_entry *jvs_manifest_find(const jvs_manifest *m, const char *path);
 void jvs_manifest_clear(jvs_manifest *m);
 const char *jvs_entry_type_name(jvs_entry_type t);
+
+/* ---- streaming: bounded memory whatever the number of entries ---- */
+
+/* Reads .jvs/manifests/<id> a chunk at a time. With want_hash, the bytes are
+ * hashed as they are read and a mismatch is reported (E_PAYLOAD_HASH_MISMATCH)
+ * when the end is reached, by next(); a malformed line is reported as such
+ * only if the whole file still hashes to want_hash (else as the mismatch,
+ * as jvs_manifest_load does). */
+typedef struct jvs_manifest_reader jvs_manifest_reader;
+jvs_manifest_reader *jvs_manifest_reader_open(const jvs_repo *repo, const char *id,
+					      const char *want_hash);
+/* The same for a manifest file at path; errors name it as "manifest of <label>". */
+jvs_manifest_reader *jvs_manifest_reader_open_path(const char *path, const char *label,
+						   const char *want_hash);
+/* 1: *e is the next entry (valid until the next call); 0: end; -1: error. */
+int jvs_manifest_reader_next(jvs_manifest_reader *r, const jvs_manifest_entry **e);
+/* Forward-only lookup for callers visiting paths in increasing order:
+ * entries before path are skipped; NULL when path is absent or on error
+ * (after an error every later lookup is NULL too). */
+const jvs_manifest_entry *jvs_manifest_reader_seek(jvs_manifest_reader *r, const char *path);
+void jvs_manifest_reader_close(jvs_manifest_reader *r);
+
+/* Reads the whole manifest to check that it parses and hashes to want_hash,
+ * keeping nothing: the errors of jvs_manifest_load. */
+int jvs_manifest_check(const jvs_repo *repo, const char *id, const char *want_hash);
+
+/* Writes a manifest to path entry by entry (entries must come in increasing
+ * path order: E_INTERNAL otherwise) and hashes it on the way. */
+typedef struct jvs_manifest_writer jvs_manifest_writer;
+jvs_manifest_writer *jvs_manifest_writer_open(const char *path);
+int jvs_manifest_writer_add(jvs_manifest_writer *w, jvs_entry_type type, const char *path,
+			    unsigned mode, int64_t size, const char *hash);
+/* Flushes, fsyncs and closes; hash: of the bytes written. Frees w. */
+int jvs_manifest_writer_finish(jvs_manifest_writer *w, char hash[JVS_HASH_HEX]);
+/* Closes and frees w, leaving the file for the caller to remove. */
+void jvs_manifest_writer_abort(jvs_manifest_writer *w);
 
 /* Path escaping for manifest fields: '\\' -> "\\\\", tab -> "\\t", nl -> "\\n". */
 char *jvs_path_escape(const char *path);

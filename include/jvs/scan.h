@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "jvs/arena.h"
 #include "jvs/manifest.h"
 
 typedef struct {
@@ -25,6 +26,7 @@ typedef struct {
 typedef struct {
 	jvs_scan_entry *e;
 	size_t n, cap;
+	jvs_arena paths; /* e[i].path live here */
 } jvs_scan;
 
 /* Every entry under root (root itself excluded), sorted by path bytes.
