@@ -9,6 +9,10 @@
 set -eu
 bin=$(cd "$1" && pwd -P)
 wrap=$2
+# Tools by absolute path: tests run programs with a PATH of their own.
+tool() { command -v "$1" || { echo "valgrind-wrap: $1 not found" >&2; exit 1; }; }
+VALGRIND=$(tool valgrind) MKTEMP=$(tool mktemp) GREP=$(tool grep) MV=$(tool mv)
+CP=$(tool cp) RM=$(tool rm)
 rm -rf "$wrap"
 mkdir -p "$wrap"
 cp "$bin/jvs" "$wrap/jvs"
@@ -18,24 +22,24 @@ for p in "$bin"/jvs-*; do
 #!/bin/sh
 san=
 case \${ASAN_OPTIONS:-} in *log_path=*) san=\${ASAN_OPTIONS##*log_path=}; san=\${san%%:*} ;; esac
-log=\$(mktemp "\${TMPDIR:-/tmp}/jvs-valgrind.XXXXXX") || exit 1
+log=\$($MKTEMP "\${TMPDIR:-/tmp}/jvs-valgrind.XXXXXX") || exit 1
 # A JVS_FAULT run dies by _exit() at the fault point on purpose (a simulated
 # crash): whatever its stack pointed to shows as "definitely lost", so leak
 # checking is off for it; memory errors are still reported.
 leak=full
 [ -z "\${JVS_FAULT:-}" ] || leak=no
-valgrind --error-exitcode=99 --leak-check=\$leak --errors-for-leak-kinds=definite -q \\
+$VALGRIND --error-exitcode=99 --leak-check=\$leak --errors-for-leak-kinds=definite -q \\
 	--log-file="\$log" "$p" "\$@"
 rc=\$?
 # "--PID--" lines are valgrind notes, not findings (e.g. it does not know
 # openat2, syscall 437: the library then falls back to a component walk).
-grep -v '^--[0-9]*-- ' "\$log" >"\$log.f"; mv "\$log.f" "\$log"
+$GREP -v '^--[0-9]*-- ' "\$log" >"\$log.f"; $MV "\$log.f" "\$log"
 if [ -s "\$log" ]; then
-	[ -z "\$san" ] || cp "\$log" "\$san.valgrind.\$\$"
-	[ -z "\${JVS_VALGRIND_LOGS:-}" ] || cp "\$log" "\$JVS_VALGRIND_LOGS/$name.\$\$"
+	[ -z "\$san" ] || $CP "\$log" "\$san.valgrind.\$\$"
+	[ -z "\${JVS_VALGRIND_LOGS:-}" ] || $CP "\$log" "\$JVS_VALGRIND_LOGS/$name.\$\$"
 	[ \$rc -ne 0 ] || rc=99
 fi
-rm -f "\$log"
+$RM -f "\$log"
 exit \$rc
 SCRIPT
 	chmod +x "$wrap/$name"

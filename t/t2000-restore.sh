@@ -370,11 +370,17 @@ test_expect_success 'a tampered payload file is refused with exit 4, worktree un
 test_expect_success 'a busy worktree lock: E_LOCKED, exit 5' '
 	LOCK=repo/.jvs/locks/worktree-main.lock &&
 	touch $LOCK &&
-	{ flock "$LOCK" sleep 3 >/dev/null 2>&1 & } &&
+	rm -f release &&
+	{ flock "$LOCK" sh -c "while test ! -f release; do sleep 0.05; done" \
+		>/dev/null 2>&1 & } &&
 	while flock -n "$LOCK" true; do sleep 0.05; done &&
 	test_must_fail --exit=5 in_main jvs-restore base 2>err &&
 	grep E_LOCKED err &&
-	in_main jvs-restore --wait=10 base >out &&
+	{ in_main jvs-restore --wait=120 base >out & } &&
+	restorer=$! &&
+	sleep 0.5 &&
+	: >release &&
+	wait $restorer &&
 	grep Restored out
 '
 

@@ -211,14 +211,19 @@ assert v[\"bytes_freed\"] > 0"
 test_expect_success FLOCK 'gc run takes the repo lock exclusively' '
 	setup_repo l &&
 	id=$(plan l --keep-last 2) &&
-	rm -f ready &&
-	{ ( flock -s 9 && : >ready && sleep 2 ) 9>l/.jvs/locks/repo.lock & } &&
+	rm -f ready release &&
+	{ ( flock -s 9 && : >ready &&
+	    while test ! -f release; do sleep 0.05; done ) 9>l/.jvs/locks/repo.lock & } &&
 	holder=$! &&
 	while test ! -f ready; do sleep 0.1; done &&
 	(cd l && test_must_fail --exit=5 jvs-gc-run --plan-id $id) 2>err &&
 	grep E_LOCKED err &&
 	present l s1 &&
-	(cd l && jvs-gc-run --wait=30 --plan-id $id) >/dev/null &&
+	{ (cd l && jvs-gc-run --wait=120 --plan-id $id) >/dev/null & } &&
+	runner=$! &&
+	sleep 0.5 &&
+	: >release &&
+	wait $runner &&
 	wait $holder &&
 	gone l s1
 '

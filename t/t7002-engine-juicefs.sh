@@ -22,7 +22,11 @@ if ! juicefs format "sqlite3://$T/meta.db" vol --storage file --bucket "$T/bucke
 	>"$T/format.log" 2>&1; then
 	test_skip_all "juicefs format failed: $(tail -n 1 "$T/format.log")"
 fi
-if ! juicefs mount -d --no-usage-report "sqlite3://$T/meta.db" "$M" >"$T/mount.log" 2>&1 ||
+# The daemon gets no descriptor of ours (fd 4 is the test's stderr, which may
+# be a pipe its reader waits on), and is unmounted however the script ends.
+trap 'juicefs umount "$M" >/dev/null 2>&1' EXIT
+if ! juicefs mount -d --no-usage-report "sqlite3://$T/meta.db" "$M" \
+	</dev/null >"$T/mount.log" 2>&1 4>&- ||
 	! grep -q " $M .* - fuse.juicefs " /proc/self/mountinfo; then
 	juicefs umount "$M" >/dev/null 2>&1
 	test_skip_all "juicefs mount not permitted here: $(tail -n 1 "$T/mount.log")"

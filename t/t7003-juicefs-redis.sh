@@ -21,7 +21,7 @@ fi
 
 # Redis on a free port of 127.0.0.1, no persistence; stopped at the end.
 P=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-redis-server --bind 127.0.0.1 --port "$P" --save '' --appendonly no --daemonize yes \
+redis-server --bind 127.0.0.1 --port "$P" --save '' --appendonly no --daemonize yes 4>&- \
 	--dir "$T" --pidfile "$T/redis.pid" --logfile "$T/redis.log" >/dev/null 2>&1
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 	redis-cli -p "$P" ping 2>/dev/null | grep -q PONG && break
@@ -43,9 +43,12 @@ if ! juicefs format "$META" vol --storage file --bucket "$T/bucket/" >"$T/format
 fi
 # Two clients, two sessions: what one writes the other sees at once (no
 # attribute or entry caching), and flock goes through Redis.
+# The daemons get no descriptor of ours (fd 4 is the test's stderr, which
+# may be a pipe its reader waits on); unmounted however the script ends.
+trap 'juicefs umount "$A" >/dev/null 2>&1; juicefs umount "$B" >/dev/null 2>&1; stop_redis' EXIT
 for m in "$A" "$B"; do
 	if ! juicefs mount -d --no-usage-report --attr-cache=0 --entry-cache=0 \
-		--dir-entry-cache=0 "$META" "$m" >"$T/mount.log" 2>&1 ||
+		--dir-entry-cache=0 "$META" "$m" </dev/null >"$T/mount.log" 2>&1 4>&- ||
 		! grep -q " $m .* - fuse.juicefs " /proc/self/mountinfo; then
 		juicefs umount "$A" >/dev/null 2>&1
 		juicefs umount "$B" >/dev/null 2>&1
