@@ -264,8 +264,15 @@ void jvs_cache_put(jvs_cache *c, const char *path, const jvs_filekey *key, const
 		return;
 	if (len > sizeof rec && !(r = big = malloc(len)))
 		return; /* the cache is an optimisation: a lost put costs a rehash */
-	memset(&p, 0, sizeof p);
-	p.key = *key;
+	memset(&p, 0, sizeof p); /* field by field: no padding bytes of *key */
+	p.key.mtime_ns = key->mtime_ns;
+	p.key.ctime_ns = key->ctime_ns;
+	p.key.size = key->size;
+	p.key.dev = key->dev;
+	p.key.ino = key->ino;
+	p.key.mode = key->mode;
+	p.key.uid = key->uid;
+	p.key.gid = key->gid;
 	p.recorded_ns = recorded_ns;
 	memcpy(p.hash, hash, JVS_HASH_HEX);
 	memcpy(r, &p, sizeof p);
