@@ -5,6 +5,8 @@
 #include "jvs/worktree.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +20,53 @@
  * only when every key is equal and the file's mtime and ctime are older than
  * the moment the row was recorded (the racy-timestamp rule of the hash cache);
  * the checksum was verified when the row was stored. Anything else reloads the
- * descriptor. A pure cache: every failure falls back to reading the files. */
+ * descriptor. A pure cache: every failure falls back to reading the files.
+ *
+ * The published set. Which snapshots exist is decided by names alone: a
+ * descriptors/<id>.json, a snapshots/<id>.READY and a directory
+ * snapshots/<id>. Creating, removing or renaming any of them changes the
+ * mtime and ctime of descriptors/ or snapshots/, so meta row
+ * `catalog_published` keeps the (dev, ino, size, mtime_ns, ctime_ns) of both
+ * directories as they were when the catalog table was last made to hold
+ * exactly the published set, and the number of rows. While both directories
+ * still have those keys, and both keys are strictly older than the moment they
+ * were recorded (so no change within the same clock tick can hide behind an
+ * equal mtime), the rows are the published set and neither directory is read.
+ * Anything else lists both directories and checks every descriptor as before.
+ * The key is written only when no descriptor failed to load.
+ *
+ * With a matching key, jvs_catalog_load still compares every descriptor's own
+ * key (one fstatat each), so an edit in place, which leaves the directory
+ * alone, is still reloaded and fails its checksum: verify, doctor, gc,
+ * restore, info keep that guarantee. JVS_CATALOG_TRUST_DIRS (history) skips
+ * it: JVS itself never rewrites a descriptor (it writes a temporary file and
+ * renames it), so a descriptor changed in place is tampering, which is the
+ * business of verify and doctor --strict (SPEC §8); history then lists the
+ * descriptor as it was when checksummed, never the edited text. Whoever
+ * finds a damaged descriptor drops the key, so the next history lists the
+ * directories again and leaves it out. */
 
 typedef struct {
 	int64_t size, mtime_ns, ctime_ns;
 	uint64_t ino;
 } desc_key;
+
+typedef struct {
+	uint64_t dev, ino;
+	int64_t size, mtime_ns, ctime_ns;
+} dir_key;
+
+typedef struct {
+	dir_key snap, desc;
+	int64_t recorded_ns, count;
+} pub_key;
+
+#define PUB_META "catalog_published"
+
+static int64_t ts_ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
 
 static int desc_stat(int dfd, const char *id, desc_key *k)
 {
@@ -33,92 +76,273 @@ static int desc_stat(int dfd, const char *id, desc_key *k)
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 		return -1;
 	k->size = st.st_size;
-	k->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-	k->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+	k->mtime_ns = ts_ns(&st.st_mtim);
+	k->ctime_ns = ts_ns(&st.st_ctim);
 	k->ino = (uint64_t)st.st_ino;
 	return 0;
 }
 
-static int col_str(sqlite3_stmt *st, int col, char *out, size_t len)
+static void dir_key_of(const struct stat *st, dir_key *k)
 {
-	const char *v = (const char *)sqlite3_column_text(st, col);
-	if (!v || strlen(v) >= len)
+	k->dev = (uint64_t)st->st_dev;
+	k->ino = (uint64_t)st->st_ino;
+	k->size = st->st_size;
+	k->mtime_ns = ts_ns(&st->st_mtim);
+	k->ctime_ns = ts_ns(&st->st_ctim);
+}
+
+/* Both directory keys of the published set, stat'ed now. */
+static int pub_stat(const jvs_repo *repo, int dfd, pub_key *k)
+{
+	char *sdir = jvs_repo_path(repo, "snapshots");
+	struct stat ss, ds;
+	int ok = sdir && stat(sdir, &ss) == 0 && S_ISDIR(ss.st_mode) && fstat(dfd, &ds) == 0 &&
+		 S_ISDIR(ds.st_mode);
+	free(sdir);
+	if (!ok)
 		return -1;
-	memcpy(out, v, strlen(v) + 1);
+	dir_key_of(&ss, &k->snap);
+	dir_key_of(&ds, &k->desc);
 	return 0;
 }
 
-static int col_strv(sqlite3_stmt *st, int col, char ***out, size_t *n)
+static int dir_key_eq(const dir_key *a, const dir_key *b)
 {
-	const char *v = (const char *)sqlite3_column_text(st, col);
-	json_t *a, *e;
-	size_t i;
-	*out = NULL;
-	*n = 0;
-	if (!v)
-		return -1;
-	if (!strcmp(v, "[]"))
-		return 0;
-	a = json_loads(v, 0, NULL);
-	if (!json_is_array(a)) {
-		json_decref(a);
-		return -1;
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+/* The racy-timestamp rule for a directory key recorded at `recorded`. */
+static int dir_key_settled(const dir_key *k, int64_t recorded)
+{
+	return k->mtime_ns < recorded && k->ctime_ns < recorded;
+}
+
+static int pub_settled(const pub_key *k)
+{
+	return dir_key_settled(&k->snap, k->recorded_ns) &&
+	       dir_key_settled(&k->desc, k->recorded_ns);
+}
+
+static void pub_format(const pub_key *k, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "1 %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRIu64
+		 " %" PRIu64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64,
+		 k->snap.dev, k->snap.ino, k->snap.size, k->snap.mtime_ns, k->snap.ctime_ns,
+		 k->desc.dev, k->desc.ino, k->desc.size, k->desc.mtime_ns, k->desc.ctime_ns,
+		 k->recorded_ns, k->count);
+}
+
+/* 1: a stored key was read into k; 0: none (or unreadable). */
+static int pub_get(sqlite3 *db, pub_key *k)
+{
+	sqlite3_stmt *st = NULL;
+	int got = 0;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='" PUB_META "'", -1, &st,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		int used = 0;
+		got = v &&
+		      sscanf(v,
+			     "1 %" SCNu64 " %" SCNu64 " %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNu64
+			     " %" SCNu64 " %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64
+			     "%n",
+			     &k->snap.dev, &k->snap.ino, &k->snap.size, &k->snap.mtime_ns,
+			     &k->snap.ctime_ns, &k->desc.dev, &k->desc.ino, &k->desc.size,
+			     &k->desc.mtime_ns, &k->desc.ctime_ns, &k->recorded_ns, &k->count,
+			     &used) == 12 &&
+		      !v[used] && k->count >= 0;
 	}
-	*out = calloc(json_array_size(a) + 1, sizeof **out);
-	if (!*out) {
-		json_decref(a);
-		return -1;
-	}
-	json_array_foreach(a, i, e)
-	{
-		if (!json_is_string(e) || !((*out)[i] = strdup(json_string_value(e)))) {
-			json_decref(a);
-			return -1;
-		}
-		*n = i + 1;
-	}
-	json_decref(a);
-	return 0;
+	sqlite3_finalize(st);
+	return got;
 }
 
 #define CAT_COLS                                                                          \
 	"snapshot_id, size, mtime_ns, ctime_ns, ino, recorded_ns, parent, worktree,"      \
 	" created_at, note, tags, engine, hash_algorithm, payload_root_hash, file_count," \
 	" total_bytes, degraded, integrity_state, descriptor_checksum"
+/* What a load reads: the keys and column `descriptor`, which holds the whole
+ * descriptor packed (below); the separate columns are for people and tools
+ * looking at the table. One column instead of thirteen per row. */
+#define ROW_COLS "snapshot_id, size, mtime_ns, ctime_ns, ino, recorded_ns, descriptor"
+#define ROW_SELECT "SELECT " ROW_COLS " FROM catalog ORDER BY snapshot_id"
+#define TRUSTED_SELECT "SELECT snapshot_id, descriptor FROM catalog ORDER BY snapshot_id"
+
+/* Packed descriptor: PACK_MAGIC, then NUL-terminated strings: parent,
+ * worktree, created_at, note, engine, hash_algorithm, payload_root_hash,
+ * integrity_state, descriptor_checksum, file_count, total_bytes, ntags, the
+ * tags, ndegraded, the degraded entries (numbers in decimal). */
+#define PACK_MAGIC "jvs-catalog-1"
+
+typedef struct {
+	char *buf;
+	size_t len, cap;
+	int oom;
+} pack_buf;
+
+static void pack_str(pack_buf *b, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	if (b->oom)
+		return;
+	if (b->len + n > b->cap) {
+		size_t cap = (b->cap ? b->cap * 2 : 512) + n;
+		char *nb = realloc(b->buf, cap);
+		if (!nb) {
+			b->oom = 1;
+			return;
+		}
+		b->buf = nb;
+		b->cap = cap;
+	}
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+}
+
+static void pack_num(pack_buf *b, int64_t v)
+{
+	char num[32];
+	snprintf(num, sizeof num, "%" PRId64, v);
+	pack_str(b, num);
+}
+
+static char *pack_descriptor(const jvs_descriptor *d, size_t *len)
+{
+	pack_buf b = {0};
+	pack_str(&b, PACK_MAGIC);
+	pack_str(&b, d->parent_id);
+	pack_str(&b, d->worktree_name);
+	pack_str(&b, d->created_at);
+	pack_str(&b, d->note ? d->note : "");
+	pack_str(&b, d->engine);
+	pack_str(&b, d->hash_algorithm);
+	pack_str(&b, d->payload_root_hash);
+	pack_str(&b, d->integrity_state);
+	pack_str(&b, d->descriptor_checksum);
+	pack_num(&b, d->file_count);
+	pack_num(&b, d->total_bytes);
+	pack_num(&b, (int64_t)d->ntags);
+	for (size_t i = 0; i < d->ntags; i++)
+		pack_str(&b, d->tags[i]);
+	pack_num(&b, (int64_t)d->ndegraded);
+	for (size_t i = 0; i < d->ndegraded; i++)
+		pack_str(&b, d->degraded[i]);
+	if (b.oom) {
+		free(b.buf);
+		return NULL;
+	}
+	*len = b.len;
+	return b.buf;
+}
+
+typedef struct {
+	const char *p, *end;
+} unpack_cur;
+
+/* The next string, or NULL when the blob ends without its terminator. */
+static const char *unpack_str(unpack_cur *c)
+{
+	const char *s = c->p, *z;
+	if (!s || s >= c->end || !(z = memchr(s, '\0', (size_t)(c->end - s))))
+		return c->p = NULL;
+	c->p = z + 1;
+	return s;
+}
+
+static int unpack_into(unpack_cur *c, char *out, size_t len)
+{
+	const char *s = unpack_str(c);
+	size_t n = s ? (size_t)(c->p - s) : 0; /* with the NUL */
+	if (!s || n > len)
+		return -1;
+	memcpy(out, s, n);
+	return 0;
+}
+
+static int unpack_num(unpack_cur *c, int64_t *v)
+{
+	const char *s = unpack_str(c);
+	int neg;
+	uint64_t u = 0;
+	if (!s)
+		return -1;
+	neg = *s == '-';
+	s += neg;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || u > (uint64_t)INT64_MAX / 10)
+			return -1;
+		u = u * 10 + (uint64_t)(*s - '0');
+	}
+	if (u > (uint64_t)INT64_MAX)
+		return -1;
+	*v = neg ? -(int64_t)u : (int64_t)u;
+	return 0;
+}
+
+static int unpack_strv(unpack_cur *c, char ***out, size_t *n)
+{
+	int64_t cnt;
+	*out = NULL;
+	*n = 0;
+	if (unpack_num(c, &cnt) < 0 || cnt < 0 || cnt > (int64_t)(c->end - c->p))
+		return -1;
+	if (!cnt)
+		return 0;
+	if (!(*out = calloc((size_t)cnt + 1, sizeof **out)))
+		return -1;
+	for (int64_t i = 0; i < cnt; i++) {
+		const char *s = unpack_str(c);
+		if (!s || !((*out)[i] = strdup(s)))
+			return -1;
+		*n = (size_t)i + 1;
+	}
+	return 0;
+}
+
+/* Fills d from the packed descriptor in column col, whatever the keys. */
+static int row_fill(sqlite3_stmt *st, int col, const char *id, jvs_descriptor *d)
+{
+	const char *blob = sqlite3_column_blob(st, col);
+	int len = sqlite3_column_bytes(st, col);
+	unpack_cur c = {blob, blob ? blob + len : NULL};
+	const char *s, *note;
+	size_t idlen = strlen(id);
+	memset(d, 0, sizeof *d);
+	if (idlen >= sizeof d->snapshot_id || !(s = unpack_str(&c)) || strcmp(s, PACK_MAGIC))
+		goto bad;
+	memcpy(d->snapshot_id, id, idlen + 1);
+	if (unpack_into(&c, d->parent_id, sizeof d->parent_id) < 0 ||
+	    unpack_into(&c, d->worktree_name, sizeof d->worktree_name) < 0 ||
+	    unpack_into(&c, d->created_at, sizeof d->created_at) < 0 || !(note = unpack_str(&c)) ||
+	    !(d->note = strdup(note)) || unpack_into(&c, d->engine, sizeof d->engine) < 0 ||
+	    unpack_into(&c, d->hash_algorithm, sizeof d->hash_algorithm) < 0 ||
+	    unpack_into(&c, d->payload_root_hash, sizeof d->payload_root_hash) < 0 ||
+	    unpack_into(&c, d->integrity_state, sizeof d->integrity_state) < 0 ||
+	    unpack_into(&c, d->descriptor_checksum, sizeof d->descriptor_checksum) < 0 ||
+	    unpack_num(&c, &d->file_count) < 0 || unpack_num(&c, &d->total_bytes) < 0 ||
+	    unpack_strv(&c, &d->tags, &d->ntags) < 0 ||
+	    unpack_strv(&c, &d->degraded, &d->ndegraded) < 0 || c.p != c.end)
+		goto bad;
+	return 0;
+bad:
+	jvs_descriptor_clear(d);
+	return -1;
+}
 
 /* Fills d from the current row when it is trusted for key k. */
 static int row_use(sqlite3_stmt *st, const char *id, const desc_key *k, jvs_descriptor *d)
 {
-	const char *note;
 	int64_t recorded = sqlite3_column_int64(st, 5);
 	if (sqlite3_column_int64(st, 1) != k->size || sqlite3_column_int64(st, 2) != k->mtime_ns ||
 	    sqlite3_column_int64(st, 3) != k->ctime_ns ||
 	    (uint64_t)sqlite3_column_int64(st, 4) != k->ino || k->mtime_ns >= recorded ||
 	    k->ctime_ns >= recorded)
 		return -1;
-	memset(d, 0, sizeof *d);
-	snprintf(d->snapshot_id, sizeof d->snapshot_id, "%s", id);
-	note = (const char *)sqlite3_column_text(st, 9);
-	if (sqlite3_column_type(st, 6) == SQLITE_NULL)
-		d->parent_id[0] = '\0';
-	else if (col_str(st, 6, d->parent_id, sizeof d->parent_id) < 0)
-		goto bad;
-	if (col_str(st, 7, d->worktree_name, sizeof d->worktree_name) < 0 ||
-	    col_str(st, 8, d->created_at, sizeof d->created_at) < 0 || !note ||
-	    !(d->note = strdup(note)) || col_strv(st, 10, &d->tags, &d->ntags) < 0 ||
-	    col_str(st, 11, d->engine, sizeof d->engine) < 0 ||
-	    col_str(st, 12, d->hash_algorithm, sizeof d->hash_algorithm) < 0 ||
-	    col_str(st, 13, d->payload_root_hash, sizeof d->payload_root_hash) < 0 ||
-	    col_strv(st, 16, &d->degraded, &d->ndegraded) < 0 ||
-	    col_str(st, 17, d->integrity_state, sizeof d->integrity_state) < 0 ||
-	    col_str(st, 18, d->descriptor_checksum, sizeof d->descriptor_checksum) < 0)
-		goto bad;
-	d->file_count = sqlite3_column_int64(st, 14);
-	d->total_bytes = sqlite3_column_int64(st, 15);
-	return 0;
-bad:
-	jvs_descriptor_clear(d);
-	return -1;
+	return row_fill(st, 6, id, d);
 }
 
 static char *strv_dump(char **v, size_t n)
@@ -136,11 +360,10 @@ static int row_store(sqlite3_stmt *ins, const jvs_descriptor *d, const desc_key 
 		     int64_t recorded)
 {
 	char *tags = strv_dump(d->tags, d->ntags), *deg = strv_dump(d->degraded, d->ndegraded);
-	json_t *j = jvs_descriptor_to_json(d);
-	char *full = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	size_t plen = 0;
+	char *packed = pack_descriptor(d, &plen);
 	int rc = -1;
-	json_decref(j);
-	if (!tags || !deg || !full)
+	if (!tags || !deg || !packed || plen > INT_MAX)
 		goto out;
 	sqlite3_bind_text(ins, 1, d->snapshot_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(ins, 2, k->size);
@@ -164,52 +387,232 @@ static int row_store(sqlite3_stmt *ins, const jvs_descriptor *d, const desc_key 
 	sqlite3_bind_text(ins, 17, deg, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 18, d->integrity_state, -1, SQLITE_STATIC);
 	sqlite3_bind_text(ins, 19, d->descriptor_checksum, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 20, full, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(ins, 20, packed, (int)plen, SQLITE_STATIC);
 	rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
 	sqlite3_reset(ins);
 out:
 	free(tags);
 	free(deg);
-	free(full);
+	free(packed);
 	return rc;
 }
 
-int jvs_catalog_load(const jvs_repo *repo, jvs_catalog *out)
+static void catalog_free_partial(jvs_catalog *out)
+{
+	for (size_t i = 0; i < out->n; i++)
+		jvs_descriptor_clear(&out->d[i]);
+	for (size_t i = 0; i < out->nbad; i++)
+		free(out->bad[i]);
+	out->n = out->nbad = 0;
+}
+
+/* The warm path: the rows are the published set (the directory key
+ * matched). dfd >= 0 also checks every descriptor's own key and reloads the
+ * ones that changed; dfd < 0 trusts the rows. 0, or -1 (out emptied) to fall
+ * back to listing the directories. */
+static int load_rows(const jvs_repo *repo, sqlite3 *db, int dfd, size_t count, jvs_catalog *out,
+		     desc_key *keys, size_t *fresh, size_t *nfresh, int *found_bad)
+{
+	sqlite3_stmt *rows = NULL;
+	int step = SQLITE_ERROR;
+	*nfresh = 0;
+	if (sqlite3_prepare_v2(db, dfd < 0 ? TRUSTED_SELECT : ROW_SELECT, -1, &rows, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	while ((step = sqlite3_step(rows)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(rows, 0);
+		jvs_descriptor *d = &out->d[out->n];
+		if (out->n + out->nbad >= count || !id || !jvs_id_is_valid(id))
+			goto fail;
+		if (dfd < 0) {
+			if (row_fill(rows, 1, id, d) < 0)
+				goto fail;
+			out->n++;
+			continue;
+		}
+		if (desc_stat(dfd, id, &keys[out->n]) < 0)
+			goto fail; /* gone although descriptors/ did not change */
+		if (row_use(rows, id, &keys[out->n], d) == 0) {
+			out->n++;
+		} else if (jvs_descriptor_load(repo, id, d) == 0) {
+			fresh[(*nfresh)++] = out->n++;
+		} else if (jvs_error_last()->cls == JVS_E_NOT_FOUND) {
+			goto fail;
+		} else {
+			if (!(out->bad[out->nbad] = strdup(id)))
+				goto fail;
+			out->nbad++;
+			*found_bad = 1;
+		}
+	}
+	if (step != SQLITE_DONE || out->n + out->nbad != count)
+		goto fail;
+	sqlite3_finalize(rows);
+	return 0;
+fail:
+	sqlite3_finalize(rows);
+	catalog_free_partial(out);
+	*nfresh = 0;
+	*found_bad = 0;
+	jvs_error_clear();
+	return -1;
+}
+
+/* Whether the catalog rows hold exactly the ids of out->d (inside the write
+ * transaction, so no other process changes them before the key is stored). */
+static int rows_match(sqlite3 *db, const jvs_catalog *cat)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0;
+	int step = SQLITE_ERROR, ok = 1;
+	if (sqlite3_prepare_v2(db, "SELECT snapshot_id FROM catalog ORDER BY snapshot_id", -1, &st,
+			       NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	while (ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		ok = i < cat->n && id && !strcmp(id, cat->d[i].snapshot_id);
+		i++;
+	}
+	sqlite3_finalize(st);
+	return ok && step == SQLITE_DONE && i == cat->n;
+}
+
+static int catalog_alloc(jvs_catalog *out, size_t n, desc_key **keys, size_t **fresh)
+{
+	out->d = calloc(n + 1, sizeof *out->d);
+	out->bad = calloc(n + 1, sizeof *out->bad);
+	*keys = calloc(n + 1, sizeof **keys);
+	*fresh = calloc(n + 1, sizeof **fresh);
+	if (out->d && out->bad && *keys && *fresh)
+		return 0;
+	free(out->d);
+	free(out->bad);
+	free(*keys);
+	free(*fresh);
+	*keys = NULL;
+	*fresh = NULL;
+	memset(out, 0, sizeof *out);
+	return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+}
+
+static int sql_ok(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+}
+
+/* One write transaction: drops the rows of snapshots not in `live` (when
+ * given), stores the descriptors loaded from files, then records `pub` if
+ * given and the rows are now exactly out->d, else removes the recorded key
+ * if `drop`. */
+static void cache_update(sqlite3 *db, const jvs_catalog *out, const desc_key *keys,
+			 const size_t *fresh, size_t nfresh, int64_t recorded, char **live,
+			 size_t nlive, const pub_key *pub, int drop)
+{
+	sqlite3_stmt *ins = NULL;
+	char val[320];
+	int ok;
+	if (!sql_ok(db, "BEGIN IMMEDIATE"))
+		return;
+	ok = 1;
+	if (live) { /* drop rows of snapshots that are gone */
+		ok = sql_ok(db, "CREATE TEMP TABLE IF NOT EXISTS live(id TEXT PRIMARY KEY)") &&
+		     sql_ok(db, "DELETE FROM temp.live") &&
+		     sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.live VALUES(?1)", -1, &ins,
+					NULL) == SQLITE_OK;
+		for (size_t i = 0; ok && i < nlive; i++) {
+			sqlite3_bind_text(ins, 1, live[i], -1, SQLITE_STATIC);
+			ok = sqlite3_step(ins) == SQLITE_DONE;
+			sqlite3_reset(ins);
+		}
+		sqlite3_finalize(ins);
+		ins = NULL;
+		ok = ok && sql_ok(db, "DELETE FROM catalog WHERE snapshot_id NOT IN"
+				      " (SELECT id FROM temp.live)");
+	}
+	ok = ok && sqlite3_prepare_v2(db,
+				      "INSERT OR REPLACE INTO catalog(" CAT_COLS
+				      ", descriptor) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
+				      "?12,?13,?14,?15,?16,?17,?18,?19,?20)",
+				      -1, &ins, NULL) == SQLITE_OK;
+	for (size_t i = 0; ok && i < nfresh; i++)
+		ok = row_store(ins, &out->d[fresh[i]], &keys[fresh[i]], recorded) == 0;
+	sqlite3_finalize(ins);
+	ins = NULL;
+	if (ok && pub && rows_match(db, out)) {
+		pub_format(pub, val, sizeof val);
+		ok = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta VALUES('" PUB_META "', ?1)",
+					-1, &ins, NULL) == SQLITE_OK &&
+		     sqlite3_bind_text(ins, 1, val, -1, SQLITE_STATIC) == SQLITE_OK &&
+		     sqlite3_step(ins) == SQLITE_DONE;
+		sqlite3_finalize(ins);
+	} else if (ok && drop) {
+		ok = sql_ok(db, "DELETE FROM meta WHERE key='" PUB_META "'");
+	}
+	sql_ok(db, ok ? "COMMIT" : "ROLLBACK");
+}
+
+int jvs_catalog_load_flags(const jvs_repo *repo, unsigned flags, jvs_catalog *out)
 {
 	char **ids = NULL;
 	size_t n = 0, nfresh = 0;
 	jvs_index *idx = NULL;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *rows = NULL;
-	int row_valid = 0, rows_done = 1, dfd = -1, stale = 0;
+	int row_valid = 0, rows_done = 1, dfd = -1, stale = 0, found_bad = 0;
+	int have_pub = 0, had_pub = 0, warm = 0;
+	pub_key now, stored;
 	desc_key *keys = NULL;
 	size_t *fresh = NULL; /* indexes into out->d loaded from files */
-	int64_t recorded = jvs_cache_clock_ns();
+	int64_t recorded = jvs_cache_clock_ns(); /* before any stat or listing */
 	memset(out, 0, sizeof *out);
-	if (jvs_snapshot_ids(repo, &ids, &n) < 0)
-		return -1;
-	out->d = calloc(n + 1, sizeof *out->d);
-	out->bad = calloc(n + 1, sizeof *out->bad);
-	keys = calloc(n + 1, sizeof *keys);
-	fresh = calloc(n + 1, sizeof *fresh);
-	if (!out->d || !out->bad || !keys || !fresh) {
-		jvs_strv_free(ids, n);
-		free(out->d);
-		free(out->bad);
-		free(keys);
-		free(fresh);
-		memset(out, 0, sizeof *out);
-		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-	}
-	if (n && (idx = jvs_index_open(repo)) && (db = jvs_index_db(idx))) {
+	{
 		char *dir = jvs_repo_path(repo, "descriptors");
+		char *ip = jvs_repo_path(repo, "index.sqlite");
 		dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+		have_pub = dfd >= 0 && pub_stat(repo, dfd, &now) == 0;
+		now.recorded_ns = recorded;
+		/* an absent index is created below only when there is something
+		 * to cache */
+		if (ip && access(ip, F_OK) == 0 && (idx = jvs_index_open(repo)))
+			db = jvs_index_db(idx);
+		/* read the rows through a mapping, not one pread per page */
+		if (db)
+			sqlite3_exec(db, "PRAGMA mmap_size=268435456", NULL, NULL, NULL);
 		free(dir);
-		if (dfd >= 0 && sqlite3_prepare_v2(db, "SELECT " CAT_COLS
-						   " FROM catalog ORDER BY snapshot_id",
-						   -1, &rows, NULL) == SQLITE_OK)
-			rows_done = 0;
+		free(ip);
+		had_pub = db && pub_get(db, &stored);
 	}
+	/* the warm path: neither directory changed since the rows were the set */
+	if (have_pub && had_pub && pub_settled(&stored) && dir_key_eq(&now.snap, &stored.snap) &&
+	    dir_key_eq(&now.desc, &stored.desc)) {
+		/* (a count too large to allocate is a damaged key: list instead) */
+		if (catalog_alloc(out, (size_t)stored.count, &keys, &fresh) == 0)
+			warm = load_rows(repo, db, (flags & JVS_CATALOG_TRUST_DIRS) ? -1 : dfd,
+					 (size_t)stored.count, out, keys, fresh, &nfresh,
+					 &found_bad) == 0;
+		jvs_error_clear();
+		if (!warm) {
+			free(out->d);
+			free(out->bad);
+			free(keys);
+			free(fresh);
+			keys = NULL;
+			fresh = NULL;
+			memset(out, 0, sizeof *out);
+		}
+	}
+	if (warm)
+		goto store;
+	if (jvs_snapshot_ids(repo, &ids, &n) < 0)
+		goto out;
+	if (catalog_alloc(out, n, &keys, &fresh) < 0)
+		goto out;
+	if (!idx && n && (idx = jvs_index_open(repo)))
+		db = jvs_index_db(idx);
+	if (n && db && dfd >= 0 && sqlite3_prepare_v2(db, ROW_SELECT, -1, &rows, NULL) == SQLITE_OK)
+		rows_done = 0;
 	for (size_t i = 0; i < n; i++) {
 		jvs_descriptor *d = &out->d[out->n];
 		int have_key = dfd >= 0 && desc_stat(dfd, ids[i], &keys[out->n]) == 0;
@@ -251,46 +654,38 @@ int jvs_catalog_load(const jvs_repo *repo, jvs_catalog *out)
 	if (!rows_done && (row_valid || sqlite3_step(rows) == SQLITE_ROW))
 		stale = 1;
 	sqlite3_finalize(rows);
-	if (db && (nfresh || stale) &&
-	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
-		sqlite3_stmt *ins = NULL;
-		int ok = 1;
-		if (stale) { /* drop rows of snapshots that are gone */
-			ok = sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS live(id TEXT PRIMARY KEY)",
-					  NULL, NULL, NULL) == SQLITE_OK &&
-			     sqlite3_exec(db, "DELETE FROM temp.live", NULL, NULL, NULL) == SQLITE_OK &&
-			     sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.live VALUES(?1)", -1,
-						&ins, NULL) == SQLITE_OK;
-			for (size_t i = 0; ok && i < n; i++) {
-				sqlite3_bind_text(ins, 1, ids[i], -1, SQLITE_STATIC);
-				ok = sqlite3_step(ins) == SQLITE_DONE;
-				sqlite3_reset(ins);
-			}
-			sqlite3_finalize(ins);
-			ins = NULL;
-			ok = ok && sqlite3_exec(db,
-						"DELETE FROM catalog WHERE snapshot_id NOT IN"
-						" (SELECT id FROM temp.live)",
-						NULL, NULL, NULL) == SQLITE_OK;
-		}
-		ok = ok && sqlite3_prepare_v2(db,
-					      "INSERT OR REPLACE INTO catalog(" CAT_COLS
-					      ", descriptor) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,"
-					      "?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)",
-					      -1, &ins, NULL) == SQLITE_OK;
-		for (size_t i = 0; ok && i < nfresh; i++)
-			ok = row_store(ins, &out->d[fresh[i]], &keys[fresh[i]], recorded) == 0;
-		sqlite3_finalize(ins);
-		sqlite3_exec(db, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	if (!n && db)
+		stale = 1; /* no snapshot left: whatever rows remain are gone */
+store:
+	if (db) {
+		/* listing: record the directory key when the rows become exactly
+		 * the set; warm: a descriptor found damaged withdraws it, so that
+		 * readers trusting the rows list the directories again */
+		int want_pub = !warm && have_pub && !out->nbad && pub_settled(&now);
+		int drop_pub = had_pub && (warm ? found_bad : !want_pub);
+		now.count = (int64_t)out->n;
+		if (nfresh || stale || want_pub || drop_pub)
+			cache_update(db, out, keys, fresh, nfresh, recorded, stale ? ids : NULL, n,
+				     want_pub ? &now : NULL, drop_pub || (want_pub && had_pub));
 	}
+out:
 	if (dfd >= 0)
 		close(dfd);
 	jvs_index_close(idx);
 	free(keys);
 	free(fresh);
-	jvs_error_clear();
 	jvs_strv_free(ids, n);
+	if (!out->d && !jvs_error_last()->cls)
+		jvs_error_set(JVS_E_INTERNAL, "cannot load the catalogue");
+	if (!out->d)
+		return -1;
+	jvs_error_clear();
 	return 0;
+}
+
+int jvs_catalog_load(const jvs_repo *repo, jvs_catalog *out)
+{
+	return jvs_catalog_load_flags(repo, 0, out);
 }
 
 void jvs_catalog_clear(jvs_catalog *c)

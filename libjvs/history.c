@@ -40,6 +40,17 @@ static int push(jvs_history *h, const jvs_descriptor *d)
 	return 0;
 }
 
+/* d's parent in the catalog, or NULL. Ids sort by creation time, so the
+ * parent is most often the entry just before d: try it before searching. */
+static const jvs_descriptor *parent_of(const jvs_catalog *cat, const jvs_descriptor *d)
+{
+	if (!d->parent_id[0])
+		return NULL;
+	if (d > cat->d && d < cat->d + cat->n && !strcmp(d[-1].snapshot_id, d->parent_id))
+		return d - 1;
+	return jvs_catalog_get(cat, d->parent_id);
+}
+
 /* Walks parents from start; returns 1 if `want` was met on the way. */
 static int lineage_contains(const jvs_catalog *cat, const char *start, const char *want)
 {
@@ -47,7 +58,7 @@ static int lineage_contains(const jvs_catalog *cat, const char *start, const cha
 	for (size_t steps = 0; d && steps <= cat->n; steps++) {
 		if (!strcmp(d->snapshot_id, want))
 			return 1;
-		d = d->parent_id[0] ? jvs_catalog_get(cat, d->parent_id) : NULL;
+		d = parent_of(cat, d);
 	}
 	return 0;
 }
@@ -99,7 +110,7 @@ int jvs_history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *w
 			push(out, d);
 			if (!d->parent_id[0])
 				break;
-			const jvs_descriptor *p = jvs_catalog_get(cat, d->parent_id);
+			const jvs_descriptor *p = parent_of(cat, d);
 			if (!p)
 				out->ends_pruned = 1;
 			d = p;

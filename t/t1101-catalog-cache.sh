@@ -31,7 +31,12 @@ test_expect_success 'a cached catalogue gives the same answers as the files' '
 	test_cmp expect out
 '
 
-test_expect_success 'a descriptor edited in place (same size, same mtime) is re-read' '
+# History trusts the cached descriptors while descriptors/ and snapshots/
+# are unchanged (t1102); an in-place edit leaves them alone, so it is
+# verify (and doctor) that must catch it: they check every descriptor's own
+# key, and then history drops the snapshot too. History never shows the
+# edited text.
+test_expect_success 'a descriptor edited in place (same size, same mtime) is caught' '
 	id=$(sed -n 2p ids) &&
 	d=repo/.jvs/descriptors/$id.json &&
 	touch -r "$d" stamp &&
@@ -43,6 +48,14 @@ assert \"\\\"two\\\"\" in s
 open(p, \"r+\").write(s.replace(\"\\\"two\\\"\", \"\\\"tw0\\\"\"))
 " "$d" &&
 	touch -r stamp "$d" &&
+	hist --all --format tsv >out &&
+	! grep "	tw0" out &&
+	JVS_NO_CACHE=1 hist --all --format tsv >out &&
+	! grep "	tw0" out &&
+	! grep "	two" out &&
+	test_line_count = 2 out &&
+	test_must_fail --exit=4 jvs-verify -C repo --all >out &&
+	grep "^FAIL $id E_DESCRIPTOR_CORRUPT" out &&
 	hist --all --format tsv >out &&
 	! grep "	tw0" out &&
 	! grep "	two" out &&

@@ -14,7 +14,16 @@ typedef struct {
 	size_t nbad;
 } jvs_catalog;
 
+/* Every published snapshot, descriptors checked (SPEC §7: the cache in
+ * .jvs/index.sqlite is used only where it provably matches the files). */
 int jvs_catalog_load(const jvs_repo *repo, jvs_catalog *out);
+
+/* While neither descriptors/ nor snapshots/ changed since the cache last
+ * matched them, trust the cached descriptors without looking at each file:
+ * a descriptor edited in place is then not noticed. For listing (history)
+ * only; integrity checks (verify, doctor, gc) use jvs_catalog_load. */
+#define JVS_CATALOG_TRUST_DIRS 1u
+int jvs_catalog_load_flags(const jvs_repo *repo, unsigned flags, jvs_catalog *out);
 void jvs_catalog_clear(jvs_catalog *c);
 const jvs_descriptor *jvs_catalog_get(const jvs_catalog *c, const char *id);
 
