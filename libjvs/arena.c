@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BLOCK_BYTES (256 * 1024)
+#define BLOCK_BYTES ((size_t)256 * 1024)
 
 struct jvs_arena_block {
 	jvs_arena_block *next;

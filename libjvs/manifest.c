@@ -301,7 +301,7 @@ bad:
 
 /* ---- streaming reader ---- */
 
-#define READ_CHUNK (64 * 1024)
+#define READ_CHUNK ((size_t)64 * 1024)
 
 struct jvs_manifest_reader {
 	int fd;
@@ -365,11 +365,12 @@ static int fill(jvs_manifest_reader *r)
 		r->start = 0;
 	}
 	if (r->end == r->cap) { /* one line longer than the buffer */
-		char *nb = realloc(r->buf, r->cap * 2);
+		size_t cap = r->cap ? r->cap * 2 : READ_CHUNK;
+		char *nb = realloc(r->buf, cap);
 		if (!nb)
 			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 		r->buf = nb;
-		r->cap *= 2;
+		r->cap = cap;
 	}
 	do
 		n = read(r->fd, r->buf + r->end, r->cap - r->end);
@@ -402,11 +403,10 @@ static int check_hash(jvs_manifest_reader *r)
 
 static int reader_fail(jvs_manifest_reader *r)
 {
-	int n;
 	r->failed = 1;
 	/* a damaged file is reported as the mismatch it also is, like load does */
 	r->start = r->end = 0;
-	while (r->hasher && (n = fill(r)) > 0)
+	while (r->hasher && fill(r) > 0)
 		r->start = r->end = 0;
 	if (r->hasher && check_hash(r) < 0)
 		return -1;
@@ -529,7 +529,7 @@ int jvs_manifest_check(const jvs_repo *repo, const char *id, const char *want_ha
 
 /* ---- streaming writer ---- */
 
-#define WRITE_CHUNK (64 * 1024)
+#define WRITE_CHUNK ((size_t)64 * 1024)
 
 struct jvs_manifest_writer {
 	int fd;

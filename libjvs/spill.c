@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SPILL_BUF (1024 * 1024)
+#define SPILL_BUF ((size_t)1024 * 1024)
 
 /* Each record: a uint64_t length, the bytes, padding to 8. */
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
