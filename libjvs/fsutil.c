@@ -112,26 +112,35 @@ int jvs_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+int jvs_write_file_synced(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return jvs_error_sys("cannot create '%s'", path);
+	if (jvs_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		jvs_error_sys("cannot write '%s'", path);
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	if (close(fd) < 0) {
+		jvs_error_sys("cannot write '%s'", path);
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
 int jvs_write_file_atomic(const char *path, const void *data, size_t len)
 {
 	char *tmp = jvs_strf("%s.tmp.%ld", path, (long)getpid());
-	int fd;
 	if (!tmp)
 		return -1;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		jvs_error_sys("cannot create '%s'", tmp);
+	if (jvs_write_file_synced(tmp, data, len) < 0) {
 		free(tmp);
 		return -1;
 	}
-	if (jvs_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		jvs_error_sys("cannot write '%s'", tmp);
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
+	if (rename(tmp, path) < 0) {
 		jvs_error_sys("cannot write '%s'", path);
 		unlink(tmp);
 		free(tmp);

@@ -685,6 +685,7 @@ done:
 
 int jvs_descriptor_write(const char *path, jvs_descriptor *d)
 {
+	char *text;
 	json_t *j;
 	int rc;
 	if (jvs_descriptor_checksum(d, d->descriptor_checksum) < 0)
@@ -692,8 +693,12 @@ int jvs_descriptor_write(const char *path, jvs_descriptor *d)
 	j = jvs_descriptor_to_json(d);
 	if (!j)
 		return -1;
-	rc = jvs_json_write_file(path, j);
+	text = jvs_json_pretty(j);
 	json_decref(j);
+	if (!text)
+		return -1;
+	rc = jvs_write_file_synced(path, text, strlen(text));
+	free(text);
 	return rc;
 }
 

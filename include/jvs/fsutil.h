@@ -16,6 +16,9 @@ int jvs_fsync_parent(const char *path);
 int jvs_mkdir_p(const char *path, mode_t mode);
 /* Write tmp in the same directory, fsync, rename over path, fsync dir. */
 int jvs_write_file_atomic(const char *path, const void *data, size_t len);
+/* Creates or truncates path, writes data and fsyncs it (not its directory):
+ * for temporary files the caller renames into place and syncs after. */
+int jvs_write_file_synced(const char *path, const void *data, size_t len);
 /* write(2) until all of data is written (EINTR retried); -1 with errno set. */
 int jvs_write_all(int fd, const void *data, size_t len);
 int jvs_read_file(const char *path, char **out, size_t *out_len);

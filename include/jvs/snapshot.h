@@ -34,7 +34,8 @@ typedef struct {
 int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
 			jvs_descriptor *out, jvs_snapshot_stats *stats);
 
-/* Writes d (checksum computed here) to path durably. */
+/* Writes d (checksum computed here) to path and fsyncs it; the caller
+ * renames it into place and syncs the directory. */
 int jvs_descriptor_write(const char *path, jvs_descriptor *d);
 
 #endif
