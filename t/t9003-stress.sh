@@ -3,7 +3,9 @@
 test_description='load: many processes on one repository at once
 
 Parallel workers snapshot, restore, fork, remove worktrees, list history,
-verify and plan and run gc (default policy) on one repository for a bounded
+verify and plan and run gc (--keep-last 200, in short windows during which
+the snapshotters hold off new snapshots, which would make every plan stale)
+on one repository for a bounded
 time (JVS_STRESS_SECONDS, default 20; `make stress` runs 300). Every
 command, its exit code and output is logged. Afterwards: every snapshot a
 command reported creating is still listed by history --all (unless a gc
@@ -32,6 +34,8 @@ run () {
 snapshotter () {
 	w=snap-$1 && echo 0 >"$logs/$w.n" && i=0 &&
 	while [ "$(date +%s)" -lt "$end" ]; do
+		# new snapshots make any gc plan stale: hold off while gc runs
+		while [ -f "$logs/gc-window" ]; do sleep 0.05; done
 		i=$((i + 1))
 		dir=r/main
 		[ "$1" = main ] || dir=r/worktrees/$1
@@ -72,15 +76,31 @@ gcer () {
 	w=gc && echo 0 >"$logs/$w.n" && i=0 &&
 	while [ "$(date +%s)" -lt "$end" ]; do
 		i=$((i + 1))
-		if run $w jvs -C r gc plan --json; then
+		# A plan made stale by a snapshot taken meanwhile is refused
+		# (E_GC_PLAN_MISMATCH, as designed), and with three snapshotters
+		# that is every plan: they hold off new snapshots during a gc
+		# window (readers, forks and restores go on), and a round tries
+		# a few times in a row.
+		: >"$logs/gc-window"
+		sleep 0.3
+		try=0
+		while [ $try -lt 10 ] && [ "$(date +%s)" -lt "$end" ]; do
+			try=$((try + 1))
+			# keep-last: old snapshots really go while the others work
+			# (the default policy keeps everything younger than a day);
+			# the window is far wider than the snapshots made between a
+			# restorer reading history and restoring what it read
+			run $w jvs -C r gc plan --keep-last 200 --json || continue
 			plan=$logs/$w.$(cat "$logs/$w.n").out
 			pid=$(sed -n "s/^ *\"plan_id\": \"\([0-9a-f]*\)\".*/\1/p" "$plan")
 			if run $w jvs -C r gc run --wait=2 --plan-id "$pid"; then
 				awk "/\"candidates\": \\[\\]/ {next} /\"candidates\"/ {f = 1; next}
 				     f && /\\]/ {f = 0} f" "$plan" |
 					grep -o "[0-9]\{13\}-[0-9a-f]\{8\}" >>"$logs/gc-deleted"
+				break
 			fi
-		fi
+		done
+		rm -f "$logs/gc-window"
 		sleep 1
 	done
 }
