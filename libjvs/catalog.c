@@ -1,8 +1,8 @@
 #include "jvs/catalog.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
 #include "jvs/index.h"
 #include "jvs/worktree.h"
+#include "catalog_pack.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -164,173 +164,18 @@ static int pub_get(sqlite3 *db, pub_key *k)
 	" created_at, note, tags, engine, hash_algorithm, payload_root_hash, file_count," \
 	" total_bytes, degraded, integrity_state, descriptor_checksum"
 /* What a load reads: the keys and column `descriptor`, which holds the whole
- * descriptor packed (below); the separate columns are for people and tools
- * looking at the table. One column instead of thirteen per row. */
+ * descriptor packed (catalog_pack.c); the separate columns are for people and
+ * tools looking at the table. One column instead of thirteen per row. */
 #define ROW_COLS "snapshot_id, size, mtime_ns, ctime_ns, ino, recorded_ns, descriptor"
 #define ROW_SELECT "SELECT " ROW_COLS " FROM catalog ORDER BY snapshot_id"
 #define TRUSTED_SELECT "SELECT snapshot_id, descriptor FROM catalog ORDER BY snapshot_id"
-
-/* Packed descriptor: PACK_MAGIC, then NUL-terminated strings: parent,
- * worktree, created_at, note, engine, hash_algorithm, payload_root_hash,
- * integrity_state, descriptor_checksum, file_count, total_bytes, ntags, the
- * tags, ndegraded, the degraded entries (numbers in decimal). */
-#define PACK_MAGIC "jvs-catalog-1"
-
-typedef struct {
-	char *buf;
-	size_t len, cap;
-	int oom;
-} pack_buf;
-
-static void pack_str(pack_buf *b, const char *s)
-{
-	size_t n = strlen(s) + 1;
-	if (b->oom)
-		return;
-	if (b->len + n > b->cap) {
-		size_t cap = (b->cap ? b->cap * 2 : 512) + n;
-		char *nb = realloc(b->buf, cap);
-		if (!nb) {
-			b->oom = 1;
-			return;
-		}
-		b->buf = nb;
-		b->cap = cap;
-	}
-	memcpy(b->buf + b->len, s, n);
-	b->len += n;
-}
-
-static void pack_num(pack_buf *b, int64_t v)
-{
-	char num[32];
-	snprintf(num, sizeof num, "%" PRId64, v);
-	pack_str(b, num);
-}
-
-static char *pack_descriptor(const jvs_descriptor *d, size_t *len)
-{
-	pack_buf b = {0};
-	pack_str(&b, PACK_MAGIC);
-	pack_str(&b, d->parent_id);
-	pack_str(&b, d->worktree_name);
-	pack_str(&b, d->created_at);
-	pack_str(&b, d->note ? d->note : "");
-	pack_str(&b, d->engine);
-	pack_str(&b, d->hash_algorithm);
-	pack_str(&b, d->payload_root_hash);
-	pack_str(&b, d->integrity_state);
-	pack_str(&b, d->descriptor_checksum);
-	pack_num(&b, d->file_count);
-	pack_num(&b, d->total_bytes);
-	pack_num(&b, (int64_t)d->ntags);
-	for (size_t i = 0; i < d->ntags; i++)
-		pack_str(&b, d->tags[i]);
-	pack_num(&b, (int64_t)d->ndegraded);
-	for (size_t i = 0; i < d->ndegraded; i++)
-		pack_str(&b, d->degraded[i]);
-	if (b.oom) {
-		free(b.buf);
-		return NULL;
-	}
-	*len = b.len;
-	return b.buf;
-}
-
-typedef struct {
-	const char *p, *end;
-} unpack_cur;
-
-/* The next string, or NULL when the blob ends without its terminator. */
-static const char *unpack_str(unpack_cur *c)
-{
-	const char *s = c->p, *z;
-	if (!s || s >= c->end || !(z = memchr(s, '\0', (size_t)(c->end - s))))
-		return c->p = NULL;
-	c->p = z + 1;
-	return s;
-}
-
-static int unpack_into(unpack_cur *c, char *out, size_t len)
-{
-	const char *s = unpack_str(c);
-	size_t n = s ? (size_t)(c->p - s) : 0; /* with the NUL */
-	if (!s || n > len)
-		return -1;
-	memcpy(out, s, n);
-	return 0;
-}
-
-static int unpack_num(unpack_cur *c, int64_t *v)
-{
-	const char *s = unpack_str(c);
-	int neg;
-	uint64_t u = 0;
-	if (!s)
-		return -1;
-	neg = *s == '-';
-	s += neg;
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || u > (uint64_t)INT64_MAX / 10)
-			return -1;
-		u = u * 10 + (uint64_t)(*s - '0');
-	}
-	if (u > (uint64_t)INT64_MAX)
-		return -1;
-	*v = neg ? -(int64_t)u : (int64_t)u;
-	return 0;
-}
-
-static int unpack_strv(unpack_cur *c, char ***out, size_t *n)
-{
-	int64_t cnt;
-	*out = NULL;
-	*n = 0;
-	if (unpack_num(c, &cnt) < 0 || cnt < 0 || cnt > (int64_t)(c->end - c->p))
-		return -1;
-	if (!cnt)
-		return 0;
-	if (!(*out = calloc((size_t)cnt + 1, sizeof **out)))
-		return -1;
-	for (int64_t i = 0; i < cnt; i++) {
-		const char *s = unpack_str(c);
-		if (!s || !((*out)[i] = strdup(s)))
-			return -1;
-		*n = (size_t)i + 1;
-	}
-	return 0;
-}
 
 /* Fills d from the packed descriptor in column col, whatever the keys. */
 static int row_fill(sqlite3_stmt *st, int col, const char *id, jvs_descriptor *d)
 {
 	const char *blob = sqlite3_column_blob(st, col);
 	int len = sqlite3_column_bytes(st, col);
-	unpack_cur c = {blob, blob ? blob + len : NULL};
-	const char *s, *note;
-	size_t idlen = strlen(id);
-	memset(d, 0, sizeof *d);
-	if (idlen >= sizeof d->snapshot_id || !(s = unpack_str(&c)) || strcmp(s, PACK_MAGIC))
-		goto bad;
-	memcpy(d->snapshot_id, id, idlen + 1);
-	if (unpack_into(&c, d->parent_id, sizeof d->parent_id) < 0 ||
-	    unpack_into(&c, d->worktree_name, sizeof d->worktree_name) < 0 ||
-	    unpack_into(&c, d->created_at, sizeof d->created_at) < 0 || !(note = unpack_str(&c)) ||
-	    !(d->note = strdup(note)) || unpack_into(&c, d->engine, sizeof d->engine) < 0 ||
-	    unpack_into(&c, d->hash_algorithm, sizeof d->hash_algorithm) < 0 ||
-	    unpack_into(&c, d->payload_root_hash, sizeof d->payload_root_hash) < 0 ||
-	    unpack_into(&c, d->integrity_state, sizeof d->integrity_state) < 0 ||
-	    unpack_into(&c, d->descriptor_checksum, sizeof d->descriptor_checksum) < 0 ||
-	    unpack_num(&c, &d->file_count) < 0 || unpack_num(&c, &d->total_bytes) < 0 ||
-	    unpack_strv(&c, &d->tags, &d->ntags) < 0 ||
-	    unpack_strv(&c, &d->degraded, &d->ndegraded) < 0 || c.p != c.end)
-		goto bad;
-	return 0;
-bad:
-	jvs_descriptor_clear(d);
-	return -1;
+	return jvs_catalog__unpack(blob, (size_t)len, id, d);
 }
 
 /* Fills d from the current row when it is trusted for key k. */
@@ -361,7 +206,7 @@ static int row_store(sqlite3_stmt *ins, const jvs_descriptor *d, const desc_key 
 {
 	char *tags = strv_dump(d->tags, d->ntags), *deg = strv_dump(d->degraded, d->ndegraded);
 	size_t plen = 0;
-	char *packed = pack_descriptor(d, &plen);
+	char *packed = jvs_catalog__pack(d, &plen);
 	int rc = -1;
 	if (!tags || !deg || !packed || plen > INT_MAX)
 		goto out;
@@ -712,113 +557,4 @@ const jvs_descriptor *jvs_catalog_get(const jvs_catalog *c, const char *id)
 			hi = mid;
 	}
 	return NULL;
-}
-
-int jvs_ref_latest_tag(const jvs_catalog *cat, const char *tag, char out[JVS_ID_BUF])
-{
-	for (size_t i = cat->n; i-- > 0;)
-		if (jvs_descriptor_has_tag(&cat->d[i], tag)) {
-			snprintf(out, JVS_ID_BUF, "%s", cat->d[i].snapshot_id);
-			return 0;
-		}
-	jvs_error_set(JVS_E_NOT_FOUND, "no snapshot is tagged '%s'", tag);
-	return jvs_error_hint("see 'jvs history --all'");
-}
-
-static int ambiguous(const jvs_catalog *cat, const char *ref, const char *what,
-		     int (*match)(const jvs_descriptor *, const char *))
-{
-	char list[768] = "";
-	size_t used = 0, shown = 0;
-	for (size_t i = cat->n; i-- > 0;) {
-		if (!match(&cat->d[i], ref))
-			continue;
-		if (shown++ < 8)
-			used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
-						 used ? ", " : "", cat->d[i].snapshot_id);
-		if (used >= sizeof list)
-			used = sizeof list - 1;
-	}
-	jvs_error_set(JVS_E_AMBIGUOUS, "'%s' matches several snapshots by %s: %s%s", ref, what,
-		      list, shown > 8 ? ", ..." : "");
-	return jvs_error_hint("use a longer prefix or the full id");
-}
-
-static int match_id_prefix(const jvs_descriptor *d, const char *ref)
-{
-	return !strncmp(d->snapshot_id, ref, strlen(ref));
-}
-
-static int match_note_prefix(const jvs_descriptor *d, const char *ref)
-{
-	return d->note && *ref && !strncmp(d->note, ref, strlen(ref));
-}
-
-int jvs_ref_resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
-		    const char *ref, char out[JVS_ID_BUF])
-{
-	size_t hits = 0, hit = 0;
-	if (!ref || !*ref)
-		return jvs_error_set(JVS_E_USAGE, "empty snapshot reference");
-	if (!strcmp(ref, "HEAD")) {
-		jvs_worktree wt;
-		if (!worktree) {
-			jvs_error_set(JVS_E_NO_WORKTREE, "HEAD needs a current worktree");
-			return jvs_error_hint("cd into a worktree, or use -w NAME");
-		}
-		if (jvs_worktree_load(repo, worktree, &wt) < 0)
-			return -1;
-		if (!wt.latest[0])
-			return jvs_error_set(JVS_E_NOT_FOUND, "worktree '%s' has no snapshot yet",
-					     worktree),
-			       jvs_error_hint("create one with 'jvs snapshot'");
-		snprintf(out, JVS_ID_BUF, "%s", wt.latest);
-		return 0;
-	}
-	if (jvs_id_is_valid(ref) && jvs_catalog_get(cat, ref)) {
-		snprintf(out, JVS_ID_BUF, "%s", ref);
-		return 0;
-	}
-	/* A full id whose descriptor is damaged: say so rather than "not found". */
-	for (size_t i = 0; repo && i < cat->nbad; i++) {
-		jvs_descriptor d;
-		if (strcmp(cat->bad[i], ref))
-			continue;
-		if (jvs_descriptor_load(repo, ref, &d) < 0)
-			return -1;
-		jvs_descriptor_clear(&d);
-	}
-	for (size_t i = cat->n; i-- > 0;)
-		if (jvs_descriptor_has_tag(&cat->d[i], ref)) {
-			snprintf(out, JVS_ID_BUF, "%s", cat->d[i].snapshot_id);
-			return 0;
-		}
-	if (jvs_id_prefix_plausible(ref)) {
-		for (size_t i = 0; i < cat->n; i++)
-			if (match_id_prefix(&cat->d[i], ref))
-				hits++, hit = i;
-		if (hits == 1) {
-			snprintf(out, JVS_ID_BUF, "%s", cat->d[hit].snapshot_id);
-			return 0;
-		}
-		if (hits > 1)
-			return ambiguous(cat, ref, "id prefix", match_id_prefix);
-	}
-	for (size_t i = cat->n; i-- > 0;)
-		if (cat->d[i].note && !strcmp(cat->d[i].note, ref)) {
-			snprintf(out, JVS_ID_BUF, "%s", cat->d[i].snapshot_id);
-			return 0;
-		}
-	hits = 0;
-	for (size_t i = 0; i < cat->n; i++)
-		if (match_note_prefix(&cat->d[i], ref))
-			hits++, hit = i;
-	if (hits == 1) {
-		snprintf(out, JVS_ID_BUF, "%s", cat->d[hit].snapshot_id);
-		return 0;
-	}
-	if (hits > 1)
-		return ambiguous(cat, ref, "note prefix", match_note_prefix);
-	jvs_error_set(JVS_E_NOT_FOUND, "no snapshot matches '%s'", ref);
-	return jvs_error_hint("see 'jvs history --all' for ids, tags and notes");
 }
