@@ -339,15 +339,23 @@ static int compare_payload(jvs_verifier *v, const char *dir, const char *id, con
 		add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, NULL, jvs_error_last()->message);
 		return 0;
 	}
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Gone since the scan or the check (a gc run deletes beside verify):
+	 * a finding of this snapshot, which the caller forgets if gc did it. */
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dirfd < 0) {
+		add_error(res, JVS_E_PARTIAL_SNAPSHOT, NULL, "payload directory vanished");
 		jvs_scan_clear(&scan);
-		return jvs_error_sys("cannot open '%s'", dir);
+		return 0;
 	}
 	b = calloc(1, sizeof *b);
-	if (!b || !(r = jvs_manifest_reader_open(v->repo, id, want))) {
-		if (!b)
-			jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	if (!b) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		goto done;
+	}
+	if (!(r = jvs_manifest_reader_open(v->repo, id, want))) {
+		add_error(res, jvs_error_last()->cls, NULL, jvs_error_last()->message);
+		jvs_error_clear();
+		rc = 0;
 		goto done;
 	}
 	more = jvs_manifest_reader_next(r, &me);

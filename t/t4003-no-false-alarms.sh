@@ -497,15 +497,18 @@ then
 fi
 
 # stall PROG REPO PATH ARGS: jvs-PROG -C REPO ARGS in the background,
-# stalled for two seconds at each access to REPO/PATH; its output goes to
-# PROG.race, its exit status to PROG.race.rc.
+# stalled for two seconds at each access to REPO/PATH (with STALL_OPEN=N only
+# at its Nth opening); its output goes to PROG.race, its exit status to
+# PROG.race.rc.
 stall () {
 	_prog=$1 _repo=$2 _path=$3 && shift 3 &&
+	_spec=all:delay_enter=2000000 &&
+	if [ -n "${STALL_OPEN:-}" ]; then _spec=openat:delay_enter=2000000:when=$STALL_OPEN; fi &&
 	rm -f $_prog.race.rc &&
 	{
 		ASAN_OPTIONS=$STRACE_ASAN_OPTIONS \
 		strace -f -qq -o /dev/null -P "$_repo/$_path" \
-			-e inject=all:delay_enter=2000000 \
+			-e inject=$_spec \
 			jvs-$_prog -C "$_repo" "$@" >$_prog.race 2>$_prog.race.err
 		echo $? >$_prog.race.rc
 	} &
@@ -541,6 +544,19 @@ test_expect_success STRACE 'a snapshot gc deletes while verify checks it is no a
 	race_repo &&
 	: verify has read the descriptor, stalls before the manifest &&
 	stall verify "$PWD/race" .jvs/manifests/$C --all &&
+	jvs-gc-run -C race --plan-id $plan >out &&
+	grep "^Deleted snapshot $C" out &&
+	wait $race_pid &&
+	test "$(cat verify.race.rc)" = 0 &&
+	printf "OK %s\nOK %s\nOK audit chain\n" $A $K >expect &&
+	test_cmp expect verify.race
+'
+
+test_expect_success STRACE 'a snapshot gc deletes between verify checking its manifest and comparing it is no alarm' '
+	race_repo &&
+	: verify has checked the manifest and scanned the payload, and stalls &&
+	: opening the manifest again to compare the two &&
+	STALL_OPEN=2 stall verify "$PWD/race" .jvs/manifests/$C --all &&
 	jvs-gc-run -C race --plan-id $plan >out &&
 	grep "^Deleted snapshot $C" out &&
 	wait $race_pid &&
