@@ -373,7 +373,7 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 	switch (e->type) {
 	case JVS_ENT_DIR:
 		return jvs_manifest_writer_add(c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777, -1,
-					NULL);
+					       NULL);
 	case JVS_ENT_SYMLINK:
 		if (jvs_manifest_writer_add(c->out, JVS_ENT_SYMLINK, e->path, 0, -1, sl->o.hash) < 0)
 			return -1;
@@ -382,7 +382,7 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 		if (!sl->copy) { /* hard-linked from the parent */
 			*total += e->key.size;
 			if (jvs_manifest_writer_add(c->out, JVS_ENT_FILE, e->path, e->key.mode & 07777,
-					     e->key.size, sl->o.hash) < 0)
+						    e->key.size, sl->o.hash) < 0)
 				return -1;
 			break;
 		}
@@ -399,7 +399,7 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 			return -1;
 		*total += sl->o.size;
 		if (jvs_manifest_writer_add(c->out, JVS_ENT_FILE, e->path, sl->o.mode, sl->o.size,
-				     sl->o.hash) < 0)
+					    sl->o.hash) < 0)
 			return -1;
 		break;
 	}
@@ -631,7 +631,7 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 		switch (ke->type) {
 		case JVS_ENT_DIR:
 			if (jvs_manifest_writer_add(c->out, JVS_ENT_DIR, ke->path, ke->key.mode & 07777,
-					     -1, NULL) < 0)
+						    -1, NULL) < 0)
 				goto done;
 			continue;
 		case JVS_ENT_SYMLINK:
@@ -669,7 +669,7 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 			}
 			*total += ke->key.size;
 			if (jvs_manifest_writer_add(c->out, JVS_ENT_FILE, ke->path, ke->key.mode & 07777,
-					     ke->key.size, hash) < 0)
+						    ke->key.size, hash) < 0)
 				goto done;
 			break;
 		}
