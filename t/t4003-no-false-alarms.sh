@@ -497,13 +497,14 @@ then
 fi
 
 # stall PROG REPO PATH ARGS: jvs-PROG -C REPO ARGS in the background,
-# stalled for two seconds at each access to REPO/PATH (with STALL_OPEN=N only
-# at its Nth opening); its output goes to PROG.race, its exit status to
-# PROG.race.rc.
+# stalled for two seconds at each access to REPO/PATH (only at its Nth
+# opening when STALL_OPEN=N is set before; stall clears it); its output goes
+# to PROG.race, its exit status to PROG.race.rc.
 stall () {
 	_prog=$1 _repo=$2 _path=$3 && shift 3 &&
 	_spec=all:delay_enter=2000000 &&
 	if [ -n "${STALL_OPEN:-}" ]; then _spec=openat:delay_enter=2000000:when=$STALL_OPEN; fi &&
+	STALL_OPEN= &&
 	rm -f $_prog.race.rc &&
 	{
 		ASAN_OPTIONS=$STRACE_ASAN_OPTIONS \
@@ -528,41 +529,37 @@ race_repo () {
 	plan=$(jvs-gc-plan -C race --keep-last 1 -q)
 }
 
-test_expect_success STRACE 'a snapshot gc deletes while verify --all runs is no alarm' '
-	race_repo &&
-	: verify lists the snapshots, then stalls before reading the doomed one &&
-	stall verify "$PWD/race" .jvs/descriptors/$C.json --all &&
+# verify_beside_gc PATH [N]: verify --all stalled at race/PATH (at its Nth
+# opening only, with N) while gc deletes the doomed snapshot: no alarm, and
+# just the other snapshots listed.
+verify_beside_gc () {
+	STALL_OPEN=${2:-} &&
+	stall verify "$PWD/race" "$1" --all &&
 	jvs-gc-run -C race --plan-id $plan >out &&
 	grep "^Deleted snapshot $C" out &&
 	wait $race_pid &&
 	test "$(cat verify.race.rc)" = 0 &&
 	printf "OK %s\nOK %s\nOK audit chain\n" $A $K >expect &&
 	test_cmp expect verify.race
+}
+
+test_expect_success STRACE 'a snapshot gc deletes while verify --all runs is no alarm' '
+	race_repo &&
+	: verify lists the snapshots, then stalls before reading the doomed one &&
+	verify_beside_gc .jvs/descriptors/$C.json
 '
 
 test_expect_success STRACE 'a snapshot gc deletes while verify checks it is no alarm' '
 	race_repo &&
 	: verify has read the descriptor, stalls before the manifest &&
-	stall verify "$PWD/race" .jvs/manifests/$C --all &&
-	jvs-gc-run -C race --plan-id $plan >out &&
-	grep "^Deleted snapshot $C" out &&
-	wait $race_pid &&
-	test "$(cat verify.race.rc)" = 0 &&
-	printf "OK %s\nOK %s\nOK audit chain\n" $A $K >expect &&
-	test_cmp expect verify.race
+	verify_beside_gc .jvs/manifests/$C
 '
 
 test_expect_success STRACE 'a snapshot gc deletes between verify checking its manifest and comparing it is no alarm' '
 	race_repo &&
 	: verify has checked the manifest and scanned the payload, and stalls &&
 	: opening the manifest again to compare the two &&
-	STALL_OPEN=2 stall verify "$PWD/race" .jvs/manifests/$C --all &&
-	jvs-gc-run -C race --plan-id $plan >out &&
-	grep "^Deleted snapshot $C" out &&
-	wait $race_pid &&
-	test "$(cat verify.race.rc)" = 0 &&
-	printf "OK %s\nOK %s\nOK audit chain\n" $A $K >expect &&
-	test_cmp expect verify.race
+	verify_beside_gc .jvs/manifests/$C 2
 '
 
 test_expect_success STRACE 'doctor --strict while gc deletes a snapshot it checks is no alarm' '
