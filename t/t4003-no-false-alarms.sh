@@ -391,7 +391,7 @@ test_expect_success 'an operation still running is not a finding' '
 	jvs-init live >/dev/null &&
 	echo a >live/main/a &&
 	jvs-snapshot -C live/main -q one >/dev/null &&
-	sleep 30 &
+	{ sleep 30 & } &&
 	pid=$! &&
 	test_when_finished "kill $pid 2>/dev/null; :" &&
 	id=1999999999999-0123abcd &&
@@ -440,14 +440,14 @@ test_expect_success 'a worktree name used again is not behind its old namesake' 
 test_expect_success 'an index busy with another process is not a corrupt one' '
 	jvs-verify -C names --all >/dev/null &&
 	test -f names/.jvs/index.sqlite &&
-	python3 -c "
+	{ python3 -c "
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute(\"BEGIN EXCLUSIVE\")
 open(sys.argv[2], \"w\").close()
 time.sleep(1.5)
 db.execute(\"COMMIT\")
-" names/.jvs/index.sqlite locked &
+" names/.jvs/index.sqlite locked & } &&
 	holder=$! &&
 	while ! test -f locked; do sleep 0.05; done &&
 	jvs-doctor -C names --strict >out;

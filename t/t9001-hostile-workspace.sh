@@ -108,8 +108,8 @@ test_expect_success 'a file growing during snapshots never publishes a wrong has
 	rm -rf r/main/* &&
 	echo start >r/main/grow &&
 	echo still >r/main/still &&
-	(i=0; while [ ! -f stop ] && [ $i -lt 200000 ]; do
-		echo "line $i" >>r/main/grow; i=$((i + 1)); done) &
+	{ (i=0; while [ ! -f stop ] && [ $i -lt 200000 ]; do
+		echo "line $i" >>r/main/grow; i=$((i + 1)); done) & } &&
 	writer=$! &&
 	ok=0 fail=0 i=0 &&
 	while [ $i -lt 8 ]; do
