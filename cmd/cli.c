@@ -3,6 +3,7 @@
 #include "jvs/error.h"
 #include "jvs/json.h"
 #include "jvs/lock.h"
+#include "jvs/textesc.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -141,15 +142,16 @@ int cli_fail(cli *c)
 {
 	const jvs_error *e = jvs_error_last();
 	const char *cls = jvs_error_class_name(e->cls == JVS_OK ? JVS_E_INTERNAL : e->cls);
-	fprintf(stderr, "%s: %s: %s\n", c->prog, cls, e->message[0] ? e->message : "failed");
+	fprintf(stderr, "%s: %s: %s\n", c->prog, cls,
+		e->message[0] ? cli_esc(e->message) : "failed");
 	if (e->hint[0])
-		fprintf(stderr, "hint: %s\n", e->hint);
+		fprintf(stderr, "hint: %s\n", cli_esc(e->hint));
 	if (c->json) {
-		json_t *j = json_pack("{s:{s:s, s:s}}", "error", "class", cls, "message",
-				      e->message);
+		json_t *j = json_pack("{s:{s:s, s:o}}", "error", "class", cls, "message",
+				      jvs_json_text(e->message));
 		if (j && e->hint[0])
 			json_object_set_new(json_object_get(j, "error"), "hint",
-					    json_string(e->hint));
+					    jvs_json_text(e->hint));
 		char *s = j ? jvs_json_pretty(j) : NULL;
 		if (s)
 			fputs(s, stdout);
@@ -157,6 +159,38 @@ int cli_fail(cli *c)
 		json_decref(j);
 	}
 	return jvs_error_exit_code(e->cls == JVS_OK ? JVS_E_INTERNAL : e->cls);
+}
+
+const char *cli_esc(const char *s)
+{
+	static char *ring[16];
+	static unsigned next;
+	char *e;
+	if (!s)
+		return "";
+	if (!jvs_text_needs_escape(s))
+		return s;
+	e = jvs_text_escape(s);
+	if (!e)
+		return "(out of memory)";
+	free(ring[next % 16]);
+	ring[next++ % 16] = e;
+	return e;
+}
+
+const char *cli_esc_json(const json_t *obj, const char *key)
+{
+	char k64[64];
+	const char *v = json_string_value(json_object_get(obj, key));
+	snprintf(k64, sizeof k64, "%s_b64", key);
+	if (v && json_object_get(obj, k64))
+		return v; /* ASCII text form already */
+	return cli_esc(v);
+}
+
+void cli_fputs_esc(const char *s, FILE *f)
+{
+	fputs(cli_esc(s), f);
 }
 
 int cli_print_json(cli *c, json_t *v)

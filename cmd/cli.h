@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "jvs/repo.h"
@@ -80,6 +81,18 @@ void cli_progress_end(cli_progress *p);
  * NO_COLOR is unset and TERM is set and not "dumb". */
 enum cli_colour { CLI_RESET, CLI_RED, CLI_GREEN, CLI_YELLOW, CLI_BOLD };
 const char *cli_color(enum cli_colour k);
+
+/* User-controlled text (notes, tags, reasons, names, paths, messages that
+ * quote input) goes out only in the text form of jvs(1) ESCAPING:
+ * cli_esc returns s itself when nothing needs escaping, else its escaped
+ * copy in one of 16 rotating buffers (valid for the next 15 calls), so
+ * several may appear in one printf. NULL gives "". */
+const char *cli_esc(const char *s);
+/* The text form of the string obj[key] built by jvs_json_set_text (already
+ * the text form when obj[key "_b64"] exists); "" when absent. */
+const char *cli_esc_json(const json_t *obj, const char *key);
+/* fputs of the text form of s. */
+void cli_fputs_esc(const char *s, FILE *f);
 
 /* Whether the working directory is dir or below it. */
 int cli_cwd_is_in(const char *dir);

@@ -8,6 +8,7 @@
 #include "jvs/error.h"
 #include "jvs/json.h"
 #include "jvs/manifest.h"
+#include "jvs/textesc.h"
 #include "jvs/worktree.h"
 
 #include <stdio.h>
@@ -18,26 +19,26 @@ static const char usage[] = "jvs-diff [FROM [TO]] [--stat] [--json]";
 
 enum { OPT_STAT = CLI_OPT_FIRST_PRIVATE };
 
-static json_t *path_json(const char *path)
-{
-	json_t *s = json_string(path);
-	if (!s) { /* not UTF-8: fall back to the escaped bytes */
-		char *esc = jvs_path_escape(path);
-		s = json_string_nocheck(esc ? esc : "");
-		free(esc);
-	}
-	return s;
-}
+static const char *const list_names[3] = {"added", "removed", "modified"};
 
 static int print_json(cli *c, const char *from, const char *to, const jvs_changes *ch)
 {
 	json_t *arr[3] = {json_array(), json_array(), json_array()}; /* A, D, M */
+	json_t *b64[3] = {json_array(), json_array(), json_array()};
+	int odd[3] = {0, 0, 0}; /* a list holds a path that is not UTF-8 */
 	json_t *j;
 	for (size_t i = 0; i < ch->n; i++) {
 		int k = ch->c[i].kind == JVS_CHANGE_ADDED     ? 0
 		        : ch->c[i].kind == JVS_CHANGE_DELETED ? 1
 		                                              : 2;
-		json_array_append_new(arr[k], path_json(ch->c[i].path));
+		int r = jvs_json_append_text(arr[k], b64[k], ch->c[i].path);
+		if (r < 0) {
+			for (int m = 0; m < 3; m++)
+				json_decref(arr[m]), json_decref(b64[m]);
+			jvs_error_set(JVS_E_INTERNAL, "out of memory");
+			return cli_fail(c);
+		}
+		odd[k] |= r;
 	}
 	j = json_pack("{s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o}", "from_snapshot_id",
 	              jvs_json_str_or_null(from), "to_snapshot_id", jvs_json_str_or_null(to),
@@ -45,6 +46,13 @@ static int print_json(cli *c, const char *from, const char *to, const jvs_change
 	              (json_int_t)json_array_size(arr[1]), "total_modified",
 	              (json_int_t)json_array_size(arr[2]), "added", arr[0], "removed", arr[1],
 	              "modified", arr[2]);
+	for (int k = 0; k < 3; k++) {
+		char key[16];
+		snprintf(key, sizeof key, "%s_b64", list_names[k]);
+		if (odd[k] && j)
+			json_object_set(j, key, b64[k]);
+		json_decref(b64[k]);
+	}
 	return cli_print_json(c, j);
 }
 
@@ -52,15 +60,12 @@ static void print_text(const jvs_changes *ch, int stat)
 {
 	size_t n[3] = {0, 0, 0};
 	for (size_t i = 0; i < ch->n; i++) {
-		char *esc;
 		n[ch->c[i].kind == JVS_CHANGE_ADDED      ? 0
 		  : ch->c[i].kind == JVS_CHANGE_MODIFIED ? 1
 		                                         : 2]++;
 		if (stat)
 			continue;
-		esc = jvs_path_escape(ch->c[i].path);
-		printf("%c\t%s\n", (char)ch->c[i].kind, esc ? esc : ch->c[i].path);
-		free(esc);
+		printf("%c\t%s\n", (char)ch->c[i].kind, cli_esc(ch->c[i].path));
 	}
 	if (stat)
 		printf("%zu added, %zu modified, %zu removed\n", n[0], n[1], n[2]);

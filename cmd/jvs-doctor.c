@@ -3,6 +3,7 @@
 
 #include "jvs/doctor.h"
 #include "jvs/error.h"
+#include "jvs/textesc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +21,9 @@ static json_t *findings_json(const jvs_findings *fs)
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < fs->n; i++)
 		json_array_append_new(
-			a, json_pack("{s:s, s:s, s:s, s:o}", "severity",
+			a, json_pack("{s:s, s:s, s:o, s:o}", "severity",
 				     jvs_severity_name(fs->f[i].severity), "code", fs->f[i].code,
-				     "message", fs->f[i].message, "repair",
+				     "message", jvs_json_text(fs->f[i].message), "repair",
 				     fs->f[i].repair[0] ? json_string(fs->f[i].repair) : json_null()));
 	return a;
 }
@@ -93,13 +94,15 @@ int main(int argc, char **argv)
 			repaired += (size_t)n;
 			for (size_t i = 0; n > 0 && i < before.n; i++)
 				if (!strcmp(before.f[i].repair, order[k]))
-					json_array_append_new(done, json_string(before.f[i].message));
+					json_array_append_new(done,
+							      jvs_json_text(before.f[i].message));
 		}
 	}
 	if (repaired) {
 		if (!c.json && !c.quiet)
 			for (size_t i = 0; i < json_array_size(done); i++)
-				printf("repaired\t%s\n", json_string_value(json_array_get(done, i)));
+				printf("repaired\t%s\n",
+				       cli_esc(json_string_value(json_array_get(done, i))));
 		/* Repairs may have uncovered or cleared other findings. */
 		jvs_findings_clear(&before);
 		if (jvs_doctor_check(repo, strict, &before) < 0)
@@ -115,7 +118,7 @@ int main(int argc, char **argv)
 	} else {
 		for (size_t i = 0; i < before.n; i++)
 			printf("%s\t%s\t%s\t%s\n", jvs_severity_name(before.f[i].severity),
-			       before.f[i].code, before.f[i].message,
+			       cli_esc(before.f[i].code), cli_esc(before.f[i].message),
 			       before.f[i].repair[0] ? before.f[i].repair : "-");
 		if (before.n == 0)
 			printf("Repository is healthy\n");

@@ -50,7 +50,7 @@ static void print_plan(const jvs_gc_plan *p)
 	char *desc = jvs_gc_policy_describe(&p->policy), size[64];
 	printf("GC Plan\n");
 	printf("Plan ID: %s\n", p->plan_id);
-	printf("Policy: %s\n", desc ? desc : "?");
+	printf("Policy: %s\n", cli_esc(desc ? desc : "?"));
 	printf("Snapshots: %zu total, %zu kept, %zu to delete\n", p->nkept + p->ncandidates,
 	       p->nkept, p->ncandidates);
 	printf("Protected: %zu by pin, %zu by lineage (worktree heads, intents, ancestors), "
@@ -65,8 +65,8 @@ static void print_plan(const jvs_gc_plan *p)
 	for (size_t i = 0; i < p->ncandidates; i++) {
 		const jvs_gc_entry *e = &p->candidates[i];
 		printf("  %s  %.10s %.8s  %s  %s\n", e->snapshot_id, e->created_at,
-		       e->created_at + 11, e->worktree_name,
-		       e->note && *e->note ? e->note : "(no note)");
+		       e->created_at + 11, cli_esc(e->worktree_name),
+		       cli_esc(e->note && *e->note ? e->note : "(no note)"));
 	}
 	human(p->deletable_bytes, size, sizeof size);
 	printf("Space freed: %s\n", size);
@@ -149,14 +149,11 @@ int main(int argc, char **argv)
 	else if (fmt == CLI_FMT_ID || fmt == CLI_FMT_TSV)
 		for (size_t i = 0; i < plan.ncandidates; i++) {
 			const jvs_gc_entry *e = &plan.candidates[i];
-			char *note = fmt == CLI_FMT_TSV ? jvs_path_escape(e->note ? e->note : "")
-			                                : NULL;
 			if (fmt == CLI_FMT_ID)
 				printf("%s\n", e->snapshot_id);
 			else
 				printf("%s\t%s\t%s\t%s\t%s\n", plan.plan_id, e->snapshot_id,
-				       e->created_at, e->worktree_name, note ? note : "");
-			free(note);
+				       e->created_at, cli_esc(e->worktree_name), cli_esc(e->note));
 		}
 	else if (c.quiet)
 		printf("%s\n", plan.plan_id);

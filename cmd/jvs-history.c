@@ -24,7 +24,7 @@ static void print_tags(const jvs_descriptor *d, const char *sep)
 	for (size_t i = 0; i < d->ntags; i++) {
 		if (i)
 			fputs(sep, stdout);
-		fputs(d->tags[i], stdout);
+		cli_fputs_esc(d->tags[i], stdout);
 	}
 }
 
@@ -43,12 +43,12 @@ static void print_text(const jvs_history *h, int all, size_t i)
 	if (all) {
 		size_t n = strlen(d->worktree_name);
 		fputs("  ", stdout);
-		fputs(d->worktree_name, stdout);
+		cli_fputs_esc(d->worktree_name, stdout);
 		for (; n < 10; n++)
 			putchar(' ');
 	}
 	fputs("  ", stdout);
-	fputs(d->note && *d->note ? d->note : "(no note)", stdout);
+	cli_fputs_esc(d->note && *d->note ? d->note : "(no note)", stdout);
 	if (d->ntags) {
 		fputs("  tags: ", stdout);
 		print_tags(d, ", ");
@@ -63,12 +63,10 @@ static void print_text(const jvs_history *h, int all, size_t i)
 
 static void print_tsv(const jvs_descriptor *d)
 {
-	char *note = jvs_path_escape(d->note ? d->note : "");
-	printf("%s\t%s\t%s\t%s\t", d->snapshot_id, d->created_at, d->worktree_name,
+	printf("%s\t%s\t%s\t%s\t", d->snapshot_id, d->created_at, cli_esc(d->worktree_name),
 	       d->parent_id[0] ? d->parent_id : "-");
 	print_tags(d, ",");
-	printf("\t%s\n", note ? note : "");
-	free(note);
+	printf("\t%s\n", cli_esc(d->note));
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -107,7 +105,7 @@ static int print_tags_list(cli *c, const jvs_catalog *cat)
 	} else {
 		for (size_t i = 0; i < n; i++)
 			if (!i || strcmp(v[i], v[i - 1]))
-				printf("%s\n", v[i]);
+				printf("%s\n", cli_esc(v[i]));
 	}
 	free(v);
 	return rc;
@@ -121,11 +119,41 @@ static void print_pruned(const jvs_repo *repo, const char *parent)
 		printf("... (pruned)\n");
 	} else if (jvs_tombstone_load(repo, parent, &t) == 0) {
 		printf("... %s (pruned)%s%s\n", parent, t.note && *t.note ? " " : "",
-		       t.note ? t.note : "");
+		       cli_esc(t.note));
 		jvs_tombstone_clear(&t);
 	} else {
 		printf("... %s (pruned)\n", parent);
 	}
+}
+
+/* A snapshot the listing could not show: report why, as an integrity error
+ * (SPEC §12). Returns the exit code, 0 if it loads after all. */
+static int report_damage(cli *c, const jvs_repo *repo, const char *id)
+{
+	jvs_descriptor d;
+	if (jvs_descriptor_load(repo, id, &d) == 0) {
+		jvs_descriptor_clear(&d);
+		return 0;
+	}
+	if (jvs_error_exit_code(jvs_error_last()->cls) != 4) {
+		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "snapshot %s: descriptor unreadable (%s)", id,
+			      jvs_error_last()->message);
+		jvs_error_hint("run 'jvs verify --all' and 'jvs doctor --strict'");
+	}
+	return cli_fail(c);
+}
+
+/* Every snapshot the listing met but could not show; the worst exit code. */
+static int report_all_damage(cli *c, const jvs_repo *repo, const jvs_catalog *cat,
+			     const jvs_history *h)
+{
+	int rc = 0, r;
+	if (h->damaged[0] && (r = report_damage(c, repo, h->damaged)) > rc)
+		rc = r;
+	for (size_t i = 0; h->whole_repository && i < cat->nbad; i++)
+		if (strcmp(cat->bad[i], h->damaged) && (r = report_damage(c, repo, cat->bad[i])) > rc)
+			rc = r;
+	return rc;
 }
 
 /* History only lists: while neither descriptors/ nor snapshots/ changed it
@@ -220,7 +248,12 @@ int main(int argc, char **argv)
 				"for one lineage)\n");
 	if (h.tag_prefix_fallback && h.total && !c.quiet)
 		fprintf(stderr, "note: no snapshot has the tag '%s'; showing tags starting with it\n",
-			ho.tag);
+			cli_esc(ho.tag));
+	if (fmt == FMT_JSON && (h.damaged[0] || (h.whole_repository && cat.nbad))) {
+		/* One JSON document: the error, not a listing that omits snapshots. */
+		rc = report_damage(&c, repo, h.damaged[0] ? h.damaged : cat.bad[0]);
+		goto out;
+	}
 	if (fmt == FMT_JSON) {
 		json_t *a = json_array();
 		for (size_t i = 0; a && i < h.n; i++)
@@ -242,6 +275,13 @@ int main(int argc, char **argv)
 	}
 	if (fmt == FMT_TEXT && h.ends_pruned && h.n == h.total)
 		print_pruned(repo, h.n ? h.items[h.n - 1]->parent_id : "");
+	if (fflush(stdout) != 0)
+		rc = 1;
+	if (h.damaged[0] || (h.whole_repository && cat.nbad)) {
+		int r = report_all_damage(&c, repo, &cat, &h);
+		rc = r > rc ? r : rc;
+		goto out;
+	}
 	if (fmt == FMT_TEXT && h.total == 0 && !c.quiet)
 		fprintf(stderr, "%s\n", ho.tag || ho.grep ? "no snapshot matches"
 							   : "no snapshots yet (jvs snapshot NOTE)");

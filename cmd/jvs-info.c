@@ -4,6 +4,7 @@
 #include "jvs/catalog.h"
 #include "jvs/engine.h"
 #include "jvs/error.h"
+#include "jvs/textesc.h"
 #include "jvs/worktree.h"
 
 #include <inttypes.h>
@@ -45,10 +46,11 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nwt; i++)
 			json_array_append_new(names, json_string(wts[i]));
 		rc = cli_print_json(
-			&c, json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:I, s:o, s:o, s:I, s:I}",
-				      "repo_root", jvs_repo_root(repo), "repo_id", jvs_repo_id(repo),
+			&c, json_pack("{s:o, s:s, s:i, s:s, s:o, s:s, s:I, s:I, s:o, s:o, s:I, s:I}",
+				      "repo_root", jvs_json_text(jvs_repo_root(repo)), "repo_id", jvs_repo_id(repo),
 				      "format_version", JVS_FORMAT_VERSION, "snapshot_engine",
-				      jvs_engine_name(engine.kind), "engine_reason", engine.why,
+				      jvs_engine_name(engine.kind), "engine_reason",
+				      jvs_json_text(engine.why),
 				      "hash_algorithm", "blake2b-256", "total_snapshots",
 				      (json_int_t)cat.n, "total_worktrees", (json_int_t)nwt,
 				      "worktrees", names, "current_worktree",
@@ -56,24 +58,36 @@ int main(int argc, char **argv)
 							      : json_null(),
 				      "logical_bytes", (json_int_t)logical, "logical_files",
 				      (json_int_t)files));
-		goto out;
+		goto damage;
 	}
-	printf("Repository: %s\n", jvs_repo_root(repo));
+	printf("Repository: %s\n", cli_esc(jvs_repo_root(repo)));
 	printf("Repository id: %s\n", jvs_repo_id(repo));
 	printf("Format version: %d\n", JVS_FORMAT_VERSION);
-	printf("Snapshot engine: %s (%s)\n", jvs_engine_name(engine.kind), engine.why);
+	printf("Snapshot engine: %s (%s)\n", jvs_engine_name(engine.kind), cli_esc(engine.why));
 	printf("Hash algorithm: blake2b-256\n");
 	printf("Worktrees: %zu", nwt);
 	for (size_t i = 0; i < nwt; i++)
-		printf("%s%s", i ? ", " : " (", wts[i]);
+		printf("%s%s", i ? ", " : " (", cli_esc(wts[i]));
 	printf("%s\n", nwt ? ")" : "");
 	if (jvs_repo_worktree(repo))
-		printf("Current worktree: %s\n", jvs_repo_worktree(repo));
+		printf("Current worktree: %s\n", cli_esc(jvs_repo_worktree(repo)));
 	printf("Snapshots: %zu\n", cat.n);
 	printf("Logical size: %" PRId64 " bytes in %" PRId64 " files (summed over snapshots)\n",
 	       logical, files);
 	if (cat.nbad)
 		printf("Unreadable descriptors: %zu (run 'jvs doctor --strict')\n", cat.nbad);
+damage:
+	/* The totals leave damaged snapshots out: an integrity problem (SPEC §12). */
+	if (!rc && cat.nbad) {
+		fflush(stdout);
+		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT,
+			      "%zu snapshot descriptor%s unreadable, left out of the totals: %s%s",
+			      cat.nbad, cat.nbad == 1 ? " is" : "s are", cat.bad[0],
+			      cat.nbad > 1 ? ", ..." : "");
+		jvs_error_hint("run 'jvs verify --all' and 'jvs doctor --strict'");
+		c.json = 0; /* stdout already holds the JSON document */
+		rc = cli_fail(&c);
+	}
 out:
 	jvs_strv_free(wts, nwt);
 	jvs_catalog_clear(&cat);

@@ -4,6 +4,7 @@
 #include "jvs/engine.h"
 #include "jvs/error.h"
 #include "jvs/repo.h"
+#include "jvs/textesc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (argc > 1)
 		return cli_usage_error(&c, "too many arguments");
+	if (argc == 1 && !*argv[0])
+		return cli_usage_error(&c, "empty path: give a directory, or none for '.'");
 	if (c.chdir && chdir(c.chdir) < 0)
 		return jvs_error_sys("cannot change to '%s'", c.chdir), cli_fail(&c);
 
@@ -38,20 +41,22 @@ int main(int argc, char **argv)
 		return cli_fail(&c);
 	}
 	if (c.json) {
-		json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "repo_root", root, "repo_id",
-				      jvs_repo_id(repo), "snapshot_engine",
-				      jvs_engine_name(engine.kind), "engine_reason", engine.why);
+		json_t *j = json_pack("{s:o, s:s, s:s, s:o}", "repo_root", jvs_json_text(root),
+				      "repo_id", jvs_repo_id(repo), "snapshot_engine",
+				      jvs_engine_name(engine.kind), "engine_reason",
+				      jvs_json_text(engine.why));
 		free(root);
 		jvs_repo_free(repo);
 		return cli_print_json(&c, j);
 	}
 	if (c.quiet)
-		printf("%s\n", root);
+		printf("%s\n", cli_esc(root));
 	else
 		printf("Initialized JVS repository in %s\n"
 		       "Engine: %s (%s)\n"
 		       "Next: cd %s/main\n",
-		       root, jvs_engine_name(engine.kind), engine.why, argc ? argv[0] : ".");
+		       cli_esc(root), jvs_engine_name(engine.kind), cli_esc(engine.why),
+		       cli_esc(argc ? argv[0] : "."));
 	free(root);
 	jvs_repo_free(repo);
 	return 0;

@@ -57,9 +57,9 @@ int main(int argc, char **argv)
 	if (c.json)
 		rc = cli_print_json(&c, jvs_pin_to_json(&pin, now));
 	else if (c.quiet)
-		printf("%s\n", pin.pin_id);
+		printf("%s\n", cli_esc(pin.pin_id));
 	else
-		printf("Pinned snapshot %s (pin %s, expires %s)\n", pin.snapshot_id, pin.pin_id,
+		printf("Pinned snapshot %s (pin %s, expires %s)\n", pin.snapshot_id, cli_esc(pin.pin_id),
 		       pin.expires_at[0] ? pin.expires_at : "never");
 out:
 	free(pin.reason);

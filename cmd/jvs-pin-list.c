@@ -62,17 +62,14 @@ int main(int argc, char **argv)
 		else
 			snprintf(exp, sizeof exp, "%s", p->expires_at);
 		if (fmt == CLI_FMT_ID) {
-			printf("%s\n", p->pin_id);
+			printf("%s\n", cli_esc(p->pin_id));
 		} else if (fmt == CLI_FMT_TSV) {
-			char *reason = jvs_path_escape(p->reason ? p->reason : "");
-			printf("%s\t%s\t%s\t%s\t%s\t%s\n", p->pin_id, p->snapshot_id,
+			printf("%s\t%s\t%s\t%s\t%s\t%s\n", cli_esc(p->pin_id), p->snapshot_id,
 			       p->created_at, p->expires_at[0] ? p->expires_at : "-",
-			       jvs_pin_is_expired(p, now) ? "expired" : "active",
-			       reason ? reason : "");
-			free(reason);
+			       jvs_pin_is_expired(p, now) ? "expired" : "active", cli_esc(p->reason));
 		} else
-			printf("%s  %s  %-32s  %s\n", p->pin_id, p->snapshot_id, exp,
-			       p->reason ? p->reason : "");
+			printf("%s  %s  %-32s  %s\n", cli_esc(p->pin_id), p->snapshot_id, exp,
+			       cli_esc(p->reason));
 	}
 	if (!n && !c.quiet && fmt == CLI_FMT_TEXT)
 		fprintf(stderr, "no pins (jvs pin add REF)\n");

@@ -87,8 +87,8 @@ int main(int argc, char **argv)
 		}
 		json_array_append_new(removed, json_string(pins[i].pin_id));
 		if (!c.json && !c.quiet)
-			printf("Removed pin %s (snapshot %s)\n", pins[i].pin_id,
-			       pins[i].snapshot_id);
+			printf("Removed pin %s (snapshot %s)\n", cli_esc(pins[i].pin_id),
+			       cli_esc(pins[i].snapshot_id));
 	}
 	if (c.json) {
 		rc = cli_print_json(&c, json_pack("{s:O}", "removed", removed));

@@ -7,6 +7,7 @@
 #include "jvs/json.h"
 #include "jvs/manifest.h"
 #include "jvs/restore.h"
+#include "jvs/textesc.h"
 #include "jvs/worktree.h"
 
 #include <ctype.h>
@@ -22,18 +23,16 @@ enum { OPT_LATEST_TAG = CLI_OPT_FIRST_PRIVATE, OPT_DISCARD };
 
 static const char *note_of(const char *note)
 {
-	return note && *note ? note : "no note";
+	return cli_esc(note && *note ? note : "no note");
 }
 
 static void print_changes(const jvs_changes *ch, int invert)
 {
 	for (size_t i = 0; i < ch->n; i++) {
 		char k = (char)ch->c[i].kind;
-		char *esc = jvs_path_escape(ch->c[i].path);
 		if (invert && k != 'M')
 			k = k == 'A' ? 'D' : 'A';
-		fprintf(stderr, "%c\t%s\n", k, esc ? esc : ch->c[i].path);
-		free(esc);
+		fprintf(stderr, "%c\t%s\n", k, cli_esc(ch->c[i].path));
 	}
 }
 
@@ -47,7 +46,7 @@ static int confirm(const jvs_repo *repo, const char *worktree, const jvs_descrip
 	if (d->ntags) {
 		fprintf(stderr, "Tags:");
 		for (size_t i = 0; i < d->ntags; i++)
-			fprintf(stderr, " %s", d->tags[i]);
+			fprintf(stderr, " %s", cli_esc(d->tags[i]));
 		fprintf(stderr, "\n");
 	}
 	if (jvs_worktree_load(repo, worktree, &wt) < 0 ||
@@ -59,7 +58,7 @@ static int confirm(const jvs_repo *repo, const char *worktree, const jvs_descrip
 	}
 	if (jvs_restore_interrupted(repo, worktree, pending))
 		fprintf(stderr, "An interrupted restore to %s is pending%s\n",
-		        *pending ? pending : "(unknown)",
+		        cli_esc(*pending ? pending : "(unknown)"),
 		        !strcmp(pending, d->snapshot_id) ? ": this restore finishes it"
 		        : discard                        ? "; --discard abandons it"
 		                                         : "; this restore will be refused");
@@ -71,10 +70,10 @@ static int confirm(const jvs_repo *repo, const char *worktree, const jvs_descrip
 		        dirty.n);
 	if (to_target.n) {
 		fprintf(stderr, "Restoring changes %zu entr%s of %s:\n", to_target.n,
-		        to_target.n == 1 ? "y" : "ies", worktree);
+		        to_target.n == 1 ? "y" : "ies", cli_esc(worktree));
 		print_changes(&to_target, 1);
 	} else {
-		fprintf(stderr, "%s already holds exactly these files\n", worktree);
+		fprintf(stderr, "%s already holds exactly these files\n", cli_esc(worktree));
 	}
 	jvs_changes_clear(&to_target);
 	jvs_changes_clear(&dirty);
@@ -92,8 +91,8 @@ static int print_result(cli *c, const char *worktree, const jvs_restore_result *
 {
 	json_t *j;
 	if (c->json) {
-		j = json_pack("{s:s, s:s, s:s, s:b, s:o, s:I, s:I, s:I}", "worktree", worktree,
-		              "snapshot_id", r->snapshot_id, "note", r->note ? r->note : "",
+		j = json_pack("{s:s, s:s, s:o, s:b, s:o, s:I, s:I, s:I}", "worktree", worktree,
+		              "snapshot_id", r->snapshot_id, "note", jvs_json_text(r->note ? r->note : ""),
 		              "detached", r->detached, "autosave_snapshot_id",
 		              r->autosave_id[0] ? json_string(r->autosave_id) : json_null(),
 		              "written", (json_int_t)r->stats.written, "removed",
@@ -106,20 +105,20 @@ static int print_result(cli *c, const char *worktree, const jvs_restore_result *
 		return 0;
 	}
 	if (r->resumed)
-		fprintf(stderr, "note: finished the interrupted restore of %s to %s\n", worktree,
+		fprintf(stderr, "note: finished the interrupted restore of %s to %s\n", cli_esc(worktree),
 		        r->snapshot_id);
 	if (r->autosave_id[0])
 		printf("Saved unsnapshotted changes as %s (tag autosave)\n", r->autosave_id);
-	printf("Restored %s to %s (%s)\n", worktree, r->snapshot_id, note_of(r->note));
+	printf("Restored %s to %s (%s)\n", cli_esc(worktree), r->snapshot_id, note_of(r->note));
 	if (r->detached) {
 		printf("%sDETACHED%s: %s is at %s, %s %s.\n", cli_color(CLI_YELLOW),
-		       cli_color(CLI_RESET), worktree, r->snapshot_id,
+		       cli_color(CLI_RESET), cli_esc(worktree), r->snapshot_id,
 		       strcmp(r->snapshot_id, r->latest) < 0 ? "an older snapshot than its latest"
 		                                             : "not at its latest snapshot",
 		       r->latest);
 		printf("  back: jvs restore HEAD    forward from here: jvs worktree fork NAME\n");
 	} else {
-		printf("%s is at its latest snapshot (HEAD state)\n", worktree);
+		printf("%s is at its latest snapshot (HEAD state)\n", cli_esc(worktree));
 	}
 	return 0;
 }
@@ -174,9 +173,9 @@ int main(int argc, char **argv)
 		if (yes < 0)
 			goto fail;
 		if (!yes) {
-			fprintf(stderr, "%s: restore cancelled; nothing changed\n", c.prog);
-			rc = 1;
-			goto out;
+			/* Refused by the user: an error like any other, so --json has one. */
+			jvs_error_set(JVS_E_DIRTY, "restore cancelled; nothing changed");
+			goto fail;
 		}
 	}
 	cli_progress_start(&ps, &c, "restoring", "entries");

@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"note: %s was detached; a new line of history starts at %s\n"
 			"note: the previous latest %s is still listed by 'jvs history --all'\n",
-			worktree, d.snapshot_id, stats.old_latest);
+			cli_esc(worktree), d.snapshot_id, cli_esc(stats.old_latest));
 	if (getenv("JVS_DEBUG_STATS"))
 		fprintf(stderr, "stats: hashed=%zu linked=%zu copied=%zu cache_hits=%zu bytes=%llu\n",
 			stats.files_hashed, stats.files_linked, stats.files_copied,

@@ -7,6 +7,7 @@
 #include "jvs/json.h"
 #include "jvs/manifest.h"
 #include "jvs/restore.h"
+#include "jvs/textesc.h"
 #include "jvs/worktree.h"
 
 #include <stdio.h>
@@ -14,17 +15,6 @@
 #include <string.h>
 
 static const char usage[] = "jvs-status [--json] [-q]";
-
-static json_t *path_json(const char *path)
-{
-	json_t *s = json_string(path);
-	if (!s) { /* not UTF-8: fall back to the escaped bytes */
-		char *esc = jvs_path_escape(path);
-		s = json_string_nocheck(esc ? esc : "");
-		free(esc);
-	}
-	return s;
-}
 
 static void count(const jvs_changes *ch, size_t n[3])
 {
@@ -43,8 +33,13 @@ static int print_json(cli *c, const jvs_worktree *wt, const char *interrupted,
 	count(ch, n);
 	for (size_t i = 0; arr && i < ch->n; i++) {
 		char k[2] = {(char)ch->c[i].kind, 0};
-		json_array_append_new(
-		    arr, json_pack("{s:s, s:o}", "status", k, "path", path_json(ch->c[i].path)));
+		json_t *e = json_pack("{s:s}", "status", k);
+		if (!e || jvs_json_set_text(e, "path", ch->c[i].path) < 0 ||
+		    json_array_append_new(arr, e) < 0) {
+			json_decref(arr);
+			jvs_error_set(JVS_E_INTERNAL, "out of memory");
+			return cli_fail(c);
+		}
 	}
 	j = json_pack("{s:s, s:o, s:o, s:b, s:b, s:o, s:o, s:I, s:I, s:I}", "worktree", wt->name,
 	              "head_snapshot_id", jvs_json_str_or_null(wt->head), "latest_snapshot_id",
@@ -55,19 +50,27 @@ static int print_json(cli *c, const jvs_worktree *wt, const char *interrupted,
 	return cli_print_json(c, j);
 }
 
-static void print_text(const jvs_repo *repo, const jvs_worktree *wt, const char *interrupted,
+/* Returns 0, or the exit code of an unreadable head descriptor (reported
+ * after the rest, as an integrity error). */
+static int print_text(cli *c, const jvs_repo *repo, const jvs_worktree *wt, const char *interrupted,
                        int running, const jvs_changes *ch)
 {
 	jvs_descriptor d;
-	printf("Worktree: %s\n", wt->name);
+	jvs_error bad = {0};
+	printf("Worktree: %s\n", cli_esc(wt->name));
 	if (!wt->head[0]) {
 		printf("Head: (none: no snapshot yet)\n");
 	} else if (jvs_descriptor_load(repo, wt->head, &d) == 0) {
-		printf("Head: %s (%s)\n", wt->head, d.note && *d.note ? d.note : "no note");
+		printf("Head: %s (%s)\n", wt->head, cli_esc(d.note && *d.note ? d.note : "no note"));
 		jvs_descriptor_clear(&d);
 	} else {
-		printf("Head: %s (unreadable: %s)\n", wt->head, jvs_error_last()->message);
-		jvs_error_clear();
+		printf("Head: %s (unreadable descriptor)\n", wt->head);
+		bad = *jvs_error_last();
+		if (jvs_error_exit_code(bad.cls) != 4) {
+			bad.cls = JVS_E_DESCRIPTOR_CORRUPT;
+			snprintf(bad.hint, sizeof bad.hint,
+				 "run 'jvs verify' and 'jvs doctor --strict'");
+		}
 	}
 	printf("Latest: %s\n", wt->latest[0] ? wt->latest : "(none)");
 	if (jvs_worktree_is_detached(wt))
@@ -77,27 +80,32 @@ static void print_text(const jvs_repo *repo, const jvs_worktree *wt, const char 
 	else
 		printf("State: HEAD state\n");
 	if (interrupted && running)
-		printf("Restore to %s in progress\n", *interrupted ? interrupted : "(unknown)");
+		printf("Restore to %s in progress\n", cli_esc(*interrupted ? interrupted : "(unknown)"));
 	else if (interrupted)
 		printf("Interrupted restore to %s: run 'jvs restore %s' to finish it\n",
-		       *interrupted ? interrupted : "(unknown)",
-		       *interrupted ? interrupted : "REF --discard");
+		       cli_esc(*interrupted ? interrupted : "(unknown)"),
+		       cli_esc(*interrupted ? interrupted : "REF --discard"));
 	if (ch->n == 0) {
 		if (wt->head[0])
 			printf("Clean: matches %s\n", wt->head);
 		else
 			printf("Clean: empty, no snapshot yet\n");
-		return;
+		goto done;
 	}
 	if (wt->head[0])
 		printf("Changes since %s:\n", wt->head);
 	else
 		printf("Changes (no snapshot yet):\n");
-	for (size_t i = 0; i < ch->n; i++) {
-		char *esc = jvs_path_escape(ch->c[i].path);
-		printf("%c\t%s\n", (char)ch->c[i].kind, esc ? esc : ch->c[i].path);
-		free(esc);
-	}
+	for (size_t i = 0; i < ch->n; i++)
+		printf("%c\t%s\n", (char)ch->c[i].kind, cli_esc(ch->c[i].path));
+done:
+	if (bad.cls == JVS_OK)
+		return 0;
+	fflush(stdout);
+	jvs_error_set(bad.cls, "head %s: %s", wt->head, bad.message);
+	if (bad.hint[0])
+		jvs_error_hint("%s", bad.hint);
+	return cli_fail(c);
 }
 
 int main(int argc, char **argv)
@@ -135,8 +143,7 @@ int main(int argc, char **argv)
 	} else if (c.json) {
 		rc = print_json(&c, &wt, interrupted == 1 ? target : NULL, &ch);
 	} else {
-		print_text(repo, &wt, interrupted ? target : NULL, interrupted == 2, &ch);
-		rc = 0;
+		rc = print_text(&c, repo, &wt, interrupted ? target : NULL, interrupted == 2, &ch);
 	}
 out:
 	jvs_changes_clear(&ch);

@@ -3,6 +3,7 @@
 
 #include "jvs/catalog.h"
 #include "jvs/error.h"
+#include "jvs/textesc.h"
 #include "jvs/verify.h"
 #include "jvs/worktree.h"
 
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
 		if (r.vanished) {
 			if (!c.quiet && !all)
 				fprintf(stderr, "jvs-verify: snapshot %s was deleted by gc meanwhile\n",
-					r.snapshot_id);
+					cli_esc(r.snapshot_id));
 			jvs_verify_result_clear(&r);
 			continue;
 		}
@@ -132,7 +133,8 @@ int main(int argc, char **argv)
 			size_t k;
 			json_t *e;
 			printf("%sFAIL%s %s %s %s", cli_color(CLI_RED), cli_color(CLI_RESET),
-			       r.snapshot_id, jvs_error_class_name(r.first_class), r.first_detail);
+			       r.snapshot_id, jvs_error_class_name(r.first_class),
+			       cli_esc(r.first_detail));
 			if (r.tamper_detected)
 				printf(" (%sTAMPERED%s)", cli_color(CLI_RED), cli_color(CLI_RESET));
 			printf("\n");
@@ -140,12 +142,15 @@ int main(int argc, char **argv)
 			{
 				if (k == 0)
 					continue;
+				/* The JSON holds the text form of a path that is
+				 * not UTF-8: escaping it again would double its
+				 * backslashes, so take the bytes from path_b64. */
 				printf("  %s %s%s%s\n", json_string_value(json_object_get(e, "class")),
 				       json_is_string(json_object_get(e, "path"))
-					       ? json_string_value(json_object_get(e, "path"))
+					       ? cli_esc_json(e, "path")
 					       : "",
 				       json_is_string(json_object_get(e, "path")) ? ": " : "",
-				       json_string_value(json_object_get(e, "detail")));
+				       cli_esc_json(e, "detail"));
 			}
 		}
 		jvs_verify_result_clear(&r);
@@ -156,13 +161,13 @@ int main(int argc, char **argv)
 		if (!audit_ok)
 			failed++;
 		if (out)
-			json_array_append_new(out, json_pack("{s:s, s:b, s:s, s:s}", "audit_chain",
+			json_array_append_new(out, json_pack("{s:s, s:b, s:s, s:o}", "audit_chain",
 							     "audit.jsonl", "valid", audit_ok,
 							     "severity", audit_ok ? "ok" : "error",
-							     "detail", audit_detail));
+							     "detail", jvs_json_text(audit_detail)));
 		else if (!audit_ok)
 			printf("%sFAIL%s audit E_AUDIT_CHAIN_BROKEN %s (%sTAMPERED%s)\n",
-			       cli_color(CLI_RED), cli_color(CLI_RESET), audit_detail,
+			       cli_color(CLI_RED), cli_color(CLI_RESET), cli_esc(audit_detail),
 			       cli_color(CLI_RED), cli_color(CLI_RESET));
 		else if (!c.quiet)
 			printf("OK audit chain\n");

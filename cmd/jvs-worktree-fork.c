@@ -90,9 +90,9 @@ int main(int argc, char **argv)
 	if (c.json)
 		rc = cli_print_json(&c, jvs_worktree_to_json(repo, &wt));
 	else if (c.quiet)
-		printf("%s\n", path);
+		printf("%s\n", cli_esc(path));
 	else
-		printf("Created worktree %s at %s\nPath: %s\n", name, id, path);
+		printf("Created worktree %s at %s\nPath: %s\n", cli_esc(name), id, cli_esc(path));
 	goto out;
 fail:
 	rc = cli_fail(&c);

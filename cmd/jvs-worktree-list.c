@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 			/* One bad config must not hide the others. */
 			const jvs_error *e = jvs_error_last();
 			fprintf(stderr, "%s: %s: %s\n", c.prog, jvs_error_class_name(e->cls),
-			        e->message);
+			        cli_esc(e->message));
 			rc = jvs_error_exit_code(e->cls);
 			wts[i].name[0] = '\0';
 			continue;
@@ -73,15 +73,15 @@ int main(int argc, char **argv)
 		if (fmt == CLI_FMT_JSON)
 			json_array_append_new(arr, jvs_worktree_to_json(repo, w));
 		else if (fmt == CLI_FMT_ID)
-			printf("%s\n", w->name);
+			printf("%s\n", cli_esc(w->name));
 		else if (fmt == CLI_FMT_TSV)
-			printf("%s\t%s\t%s\t%s\t%s\n", w->name,
+			printf("%s\t%s\t%s\t%s\t%s\n", cli_esc(w->name),
 			       jvs_worktree_state_name(jvs_worktree_state(w)),
 			       w->head[0] ? w->head : "-", w->latest[0] ? w->latest : "-",
 			       cur && !strcmp(cur, w->name) ? "*" : "-");
 		else
 			printf("%c %-*s  %-22s  %s%s%s\n", cur && !strcmp(cur, w->name) ? '*' : ' ',
-			       width, w->name, w->head[0] ? w->head : "-",
+			       width, cli_esc(w->name), w->head[0] ? w->head : "-",
 			       jvs_worktree_is_detached(w) ? cli_color(CLI_YELLOW) : "",
 			       jvs_worktree_state_name(jvs_worktree_state(w)),
 			       jvs_worktree_is_detached(w) ? cli_color(CLI_RESET) : "");

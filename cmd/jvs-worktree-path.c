@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "jvs/error.h"
+#include "jvs/textesc.h"
 #include "jvs/worktree.h"
 
 #include <stdio.h>
@@ -34,9 +35,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (c.json)
-		rc = cli_print_json(&c, json_pack("{s:s, s:s}", "name", name, "path", path));
+		rc = cli_print_json(&c, json_pack("{s:s, s:o}", "name", name, "path",
+						  jvs_json_text(path)));
 	else
-		printf("%s\n", path);
+		printf("%s\n", cli_esc(path));
 out:
 	free(path);
 	jvs_repo_free(repo);

@@ -4,6 +4,7 @@
 
 #include "jvs/error.h"
 #include "jvs/name.h"
+#include "jvs/textesc.h"
 #include "jvs/worktree_ops.h"
 
 #include <limits.h>
@@ -55,12 +56,13 @@ int main(int argc, char **argv)
 	if (jvs_worktree_remove(repo, argv[0], force, c.wait_seconds) < 0)
 		goto fail;
 	if (c.json)
-		rc = cli_print_json(&c, json_pack("{s:s, s:s}", "removed", argv[0], "path", path));
+		rc = cli_print_json(&c, json_pack("{s:s, s:o}", "removed", argv[0], "path",
+		                                  jvs_json_text(path)));
 	else if (!c.quiet)
-		printf("Removed worktree %s\n", argv[0]);
+		printf("Removed worktree %s\n", cli_esc(argv[0]));
 	if (inside)
 		fprintf(stderr, "note: your working directory no longer exists; run: cd %s\n",
-		        jvs_repo_root(repo));
+		        cli_esc(jvs_repo_root(repo)));
 	goto out;
 fail:
 	rc = cli_fail(&c);

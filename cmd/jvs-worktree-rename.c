@@ -3,6 +3,7 @@
 
 #include "jvs/error.h"
 #include "jvs/worktree_ops.h"
+#include "jvs/textesc.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -44,12 +45,14 @@ int main(int argc, char **argv)
 	if (jvs_worktree_rename(repo, argv[0], argv[1], force, c.wait_seconds) < 0)
 		goto fail;
 	if (c.json)
-		rc = cli_print_json(&c, json_pack("{s:s, s:s, s:s}", "old_name", argv[0],
-		                                  "new_name", argv[1], "path", to));
+		rc = cli_print_json(&c, json_pack("{s:s, s:s, s:o}", "old_name", argv[0],
+		                                  "new_name", argv[1], "path", jvs_json_text(to)));
 	else if (!c.quiet)
-		printf("Renamed worktree %s to %s\nPath: %s\n", argv[0], argv[1], to);
+		printf("Renamed worktree %s to %s\nPath: %s\n", cli_esc(argv[0]), cli_esc(argv[1]),
+		       cli_esc(to));
 	if (inside)
-		fprintf(stderr, "note: your working directory moved with it; run: cd %s\n", to);
+		fprintf(stderr, "note: your working directory moved with it; run: cd %s\n",
+		        cli_esc(to));
 	goto out;
 fail:
 	rc = cli_fail(&c);

@@ -1,5 +1,6 @@
 #include "jvs/history.h"
 #include "jvs/error.h"
+#include "jvs/tombstone.h"
 #include "jvs/worktree.h"
 
 #include <fnmatch.h>
@@ -49,6 +50,30 @@ static const jvs_descriptor *parent_of(const jvs_catalog *cat, const jvs_descrip
 	if (d > cat->d && d < cat->d + cat->n && !strcmp(d[-1].snapshot_id, d->parent_id))
 		return d - 1;
 	return jvs_catalog_get(cat, d->parent_id);
+}
+
+static int is_bad(const jvs_catalog *cat, const char *id)
+{
+	for (size_t i = 0; i < cat->nbad; i++)
+		if (!strcmp(cat->bad[i], id))
+			return 1;
+	return 0;
+}
+
+/* id is set but has no loadable descriptor, and gc did not delete it. */
+static int lost(const jvs_repo *repo, const jvs_catalog *cat, const char *id)
+{
+	jvs_tombstone t;
+	if (!id[0] || jvs_catalog_get(cat, id))
+		return 0;
+	if (is_bad(cat, id))
+		return 1;
+	if (jvs_tombstone_load(repo, id, &t) == 0) {
+		jvs_tombstone_clear(&t);
+		return 0;
+	}
+	jvs_error_clear();
+	return 1;
 }
 
 /* Walks parents from start; returns 1 if `want` was met on the way. */
@@ -105,13 +130,20 @@ int jvs_history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *w
 		start = out->latest;
 		if (out->head[0] && !lineage_contains(cat, out->latest, out->head))
 			start = out->head;
+		/* A head or latest that does not load is damage, never "no snapshots". */
+		if (lost(repo, cat, out->latest))
+			snprintf(out->damaged, sizeof out->damaged, "%s", out->latest);
+		else if (lost(repo, cat, out->head))
+			snprintf(out->damaged, sizeof out->damaged, "%s", out->head);
 		d = start[0] ? jvs_catalog_get(cat, start) : NULL;
 		for (size_t steps = 0; d && steps <= cat->n; steps++) {
 			push(out, d);
 			if (!d->parent_id[0])
 				break;
 			const jvs_descriptor *p = parent_of(cat, d);
-			if (!p)
+			if (!p && is_bad(cat, d->parent_id))
+				snprintf(out->damaged, sizeof out->damaged, "%s", d->parent_id);
+			else if (!p)
 				out->ends_pruned = 1;
 			d = p;
 		}

@@ -6,6 +6,7 @@
 #include "jvs/fsutil.h"
 #include "jvs/json.h"
 #include "jvs/lock.h"
+#include "jvs/textesc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -212,6 +213,8 @@ int jvs_pin_add(const jvs_repo *repo, const char *snapshot_id, const char *reaso
 	char *path = NULL;
 	json_t *j = NULL, *det;
 	int rc = -1;
+	if (reason && jvs_text_validate(reason, JVS_TEXT_MAX, "pin reason") < 0)
+		return -1;
 
 	memset(&p, 0, sizeof p);
 	if (!jvs_id_is_valid(snapshot_id))

@@ -11,6 +11,7 @@
 #include "jvs/manifest.h"
 #include "jvs/scan.h"
 #include "jvs/worktree.h"
+#include "jvs/textesc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -799,6 +800,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	for (size_t i = 0; i < opts->ntags; i++)
 		if (jvs_tag_validate(opts->tags[i]) < 0)
 			return -1;
+	if (opts->note && jvs_text_validate(opts->note, JVS_TEXT_MAX, "note") < 0)
+		return -1;
 	if (!opts->locked && jvs_lock_worktree(repo, worktree, opts->wait_seconds, &locks) < 0)
 		return -1;
 	if (jvs_worktree_load(repo, worktree, &wt) < 0)

@@ -290,6 +290,24 @@ json_t *jvs_json_text(const char *s)
 	return j;
 }
 
+int jvs_json_append_text(json_t *arr, json_t *b64, const char *s)
+{
+	int odd = s && !jvs_utf8_valid(s, strlen(s));
+	json_t *v = jvs_json_text(s), *e;
+	if (!v || json_array_append_new(arr, v) < 0)
+		return -1;
+	if (odd) {
+		char *enc = jvs_base64(s, strlen(s));
+		e = enc ? json_string(enc) : NULL;
+		free(enc);
+	} else {
+		e = json_null();
+	}
+	if (!e || json_array_append_new(b64, e) < 0)
+		return -1;
+	return odd;
+}
+
 int jvs_json_set_text(json_t *obj, const char *key, const char *s)
 {
 	size_t klen = strlen(key);

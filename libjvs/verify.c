@@ -7,6 +7,7 @@
 #include "jvs/lock.h"
 #include "jvs/manifest.h"
 #include "jvs/scan.h"
+#include "jvs/textesc.h"
 #include "jvs/worktree.h"
 
 #include <dirent.h>
@@ -170,9 +171,12 @@ static void inode_insert(jvs_verifier *v, uint64_t dev, uint64_t ino, const char
 static void add_error(jvs_verify_result *res, jvs_error_class cls, const char *path,
 		      const char *detail)
 {
-	json_array_append_new(res->errors,
-			      json_pack("{s:s, s:o, s:s}", "class", jvs_error_class_name(cls),
-					"path", jvs_json_str_or_null(path), "detail", detail));
+	/* A path or detail that is not UTF-8 is kept (text form plus _b64). */
+	json_t *e = json_pack("{s:s}", "class", jvs_error_class_name(cls));
+	if (e && jvs_json_set_text(e, "path", path && *path ? path : NULL) == 0 &&
+	    jvs_json_set_text(e, "detail", detail) == 0)
+		json_array_append(res->errors, e);
+	json_decref(e);
 	if (res->first_class == JVS_OK) {
 		res->first_class = cls;
 		if (path)
@@ -326,9 +330,29 @@ static int check_entry(jvs_verifier *v, int dirfd, const jvs_manifest_entry *me,
 
 /* Compares the payload tree with the manifest, read as a stream (it was
  * checked whole before; a change since is reported at its end). */
-static int compare_payload(jvs_verifier *v, const char *dir, const char *id, const char *want,
+/* The descriptor's counts against the manifest (SPEC §5): file_count is the
+ * entries that are not directories, total_bytes the sum of the file sizes. */
+static void check_counts(const jvs_descriptor *d, int64_t files, int64_t bytes,
+			 jvs_verify_result *res)
+{
+	char msg[160];
+	if (d->file_count != files) {
+		snprintf(msg, sizeof msg, "file_count is %lld but the manifest lists %lld",
+			 (long long)d->file_count, (long long)files);
+		add_error(res, JVS_E_DESCRIPTOR_CORRUPT, NULL, msg);
+	}
+	if (d->total_bytes != bytes) {
+		snprintf(msg, sizeof msg, "total_bytes is %lld but the manifest's files hold %lld",
+			 (long long)d->total_bytes, (long long)bytes);
+		add_error(res, JVS_E_DESCRIPTOR_CORRUPT, NULL, msg);
+	}
+}
+
+static int compare_payload(jvs_verifier *v, const char *dir, const jvs_descriptor *d,
 			   jvs_verify_result *res)
 {
+	const char *id = d->snapshot_id, *want = d->payload_root_hash;
+	int64_t files = 0, bytes = 0;
 	jvs_scan scan;
 	job_batch *b;
 	jvs_manifest_reader *r = NULL;
@@ -361,6 +385,10 @@ static int compare_payload(jvs_verifier *v, const char *dir, const char *id, con
 	more = jvs_manifest_reader_next(r, &me);
 	while (more > 0 || j < scan.n) {
 		int c = more <= 0 ? 1 : j >= scan.n ? -1 : strcmp(me->path, scan.e[j].path);
+		if (c <= 0 && me->type != JVS_ENT_DIR) {
+			files++;
+			bytes += me->type == JVS_ENT_FILE && me->size > 0 ? me->size : 0;
+		}
 		if (c > 0) {
 			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, scan.e[j].path,
 				  "extra entry not in manifest");
@@ -377,6 +405,8 @@ static int compare_payload(jvs_verifier *v, const char *dir, const char *id, con
 	if (more < 0) { /* changed since it was checked */
 		add_error(res, jvs_error_last()->cls, NULL, jvs_error_last()->message);
 		jvs_error_clear();
+	} else {
+		check_counts(d, files, bytes, res);
 	}
 	rc = 0;
 done:
@@ -475,7 +505,7 @@ int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
 			  jvs_path_exists(dir) ? "payload directory is not a directory (a symlink "
 						 "is never followed)"
 					       : "payload directory is missing");
-	} else if (compare_payload(v, dir, id, d.payload_root_hash, res) < 0) {
+	} else if (compare_payload(v, dir, &d, res) < 0) {
 		rc = -1;
 	}
 	if (res->first_class == JVS_E_PAYLOAD_HASH_MISMATCH)

@@ -11,6 +11,7 @@
 #include "jvs/intent.h"
 #include "jvs/json.h"
 #include "jvs/lock.h"
+#include "jvs/textesc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -610,8 +611,8 @@ json_t *jvs_worktree_to_json(const jvs_repo *repo, const jvs_worktree *wt)
 	json_t *j;
 	if (!path)
 		return NULL;
-	j = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:b, s:b}", "name", wt->name, "path",
-	              path, "created_at", wt->created_at, "base_snapshot_id",
+	j = json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:s, s:b, s:b}", "name", wt->name, "path",
+	              jvs_json_text(path), "created_at", wt->created_at, "base_snapshot_id",
 	              jvs_json_str_or_null(wt->base), "head_snapshot_id",
 	              jvs_json_str_or_null(wt->head), "latest_snapshot_id",
 	              jvs_json_str_or_null(wt->latest), "state",

@@ -275,7 +275,7 @@ test_expect_success 'outside a worktree: E_NO_WORKTREE; -w main works' '
 
 test_expect_success '-i shows the target and changes, and cancels unless yes' '
 	tree_state >before &&
-	echo n | test_must_fail --exit=1 in_main jvs-restore -i base >out 2>err &&
+	echo n | test_must_fail --exit=5 in_main jvs-restore -i base >out 2>err &&
 	grep "$(cat id1)" err &&
 	grep "first state" err &&
 	grep "Restore? \[y/N\]" err &&
@@ -286,7 +286,7 @@ test_expect_success '-i shows the target and changes, and cancels unless yes' '
 	test ! -s out &&
 	tree_state >after &&
 	test_cmp before after &&
-	test_must_fail --exit=1 in_main jvs-restore -i base </dev/null 2>err &&
+	test_must_fail --exit=5 in_main jvs-restore -i base </dev/null 2>err &&
 	echo yes | in_main jvs-restore -i base >out 2>err &&
 	grep "^Restored main to $(cat id1) " out &&
 	same_as $(cat id1) &&

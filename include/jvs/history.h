@@ -20,6 +20,9 @@ typedef struct {
 	int tag_prefix_fallback;      /* --tag matched by prefix */
 	int whole_repository;	      /* every snapshot, not one lineage */
 	int ends_pruned;	      /* lineage reaches a deleted snapshot */
+	/* The lineage meets a snapshot whose descriptor is damaged (in the
+	 * catalog's bad list) or missing: the listing stops before it. */
+	char damaged[JVS_ID_BUF];
 	char head[JVS_ID_BUF], latest[JVS_ID_BUF];
 } jvs_history;
 

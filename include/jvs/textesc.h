@@ -36,6 +36,10 @@ size_t jvs_text_escape_buf(char *out, size_t cap, const char *s, size_t n);
  * NUL bytes from "\\x00"). E_USAGE on a malformed escape. */
 char *jvs_text_unescape(const char *s, size_t *len);
 
+/* Notes and pin reasons: valid UTF-8 (any characters, newlines included:
+ * output escapes them) of at most this many bytes. */
+#define JVS_TEXT_MAX 65536
+
 /* E_USAGE unless s is valid UTF-8 of at most max bytes (0: no limit);
  * `what` names it ("note", "pin reason"). */
 int jvs_text_validate(const char *s, size_t max, const char *what);
@@ -48,5 +52,10 @@ json_t *jvs_json_text(const char *s);
 /* obj[key] = jvs_json_text(s), plus obj[key "_b64"] when s is not UTF-8.
  * Returns 0, or -1 out of memory. */
 int jvs_json_set_text(json_t *obj, const char *key, const char *s);
+
+/* Appends jvs_json_text(s) to arr and, index-aligned, to b64 either null
+ * (s is UTF-8) or the base64 of s. Returns 0, 1 if s is not UTF-8, or -1
+ * out of memory. */
+int jvs_json_append_text(json_t *arr, json_t *b64, const char *s);
 
 #endif
