@@ -104,6 +104,29 @@ Keep the repository healthy
 EOF
 }
 
+# esc STRING: STRING in the text form of jvs(1) ESCAPING, so that no control
+# character of what was typed reaches the terminal ('\\', \n, \t, \r,
+# \xHH for the other bytes below 0x20 and 0x7f).
+esc () {
+	printf '%s' "$1" | LC_ALL=C od -An -v -tu1 | LC_ALL=C awk '
+		{ for (i = 1; i <= NF; i++) {
+			b = $i + 0
+			if (b == 92) printf "\\\\"
+			else if (b == 10) printf "\\n"
+			else if (b == 9) printf "\\t"
+			else if (b == 13) printf "\\r"
+			else if (b < 32 || b == 127) printf "\\x%02x", b
+			else printf "%c", b
+		} }'
+}
+
+# die CLASS EXIT MESSAGE [HINT]: the error form of every jvs program (SPEC §12).
+die () {
+	printf '%s: %s: %s\n' "$me" "$1" "$3" >&2
+	[ -z "${4:-}" ] || printf 'hint: %s\n' "$4" >&2
+	exit "$2"
+}
+
 # find_prog NAME: print the path of program NAME, or fail.
 find_prog () {
 	if [ -n "$selfdir" ] && [ -f "$selfdir/$1" ] && [ -x "$selfdir/$1" ]; then
@@ -175,12 +198,13 @@ suggest () {
 			for (c in score) if (score[c] == best) hit[++n] = c
 			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
 				if (hit[j] < hit[i]) { x = hit[i]; hit[i] = hit[j]; hit[j] = x }
-			if (n == 1) printf "Did you mean '\''jvs %s'\''?\n", hit[1]
+			if (n == 1) printf "did you mean '\''jvs %s'\''?\n", hit[1]
 			else {
-				print "The most similar commands are"
-				for (i = 1; i <= n; i++) printf "\tjvs %s\n", hit[i]
+				printf "the most similar commands are"
+				for (i = 1; i <= n; i++) printf "%s jvs %s", (i > 1 ? "," : ""), hit[i]
+				printf "\n"
 			}
-		}' >&2
+		}'
 }
 
 # resolve WORDS...: set prog (path or empty), used (words consumed),
@@ -214,9 +238,8 @@ unknown () {
 		rest=${rest# }
 		rest=${rest%% *}
 		if [ -z "$rest" ]; then
-			printf "%s: '%s' needs a subcommand:\n" "$me" "$first" >&2
-			printf '%s\n' "$subs" | sed 's/^/   jvs /' >&2
-			exit 2
+			die E_USAGE 2 "'$first' needs a subcommand" \
+				"one of: $(printf '%s\n' "$subs" | awk '{ printf "%sjvs %s", (NR > 1 ? ", " : ""), $0 }')"
 		fi
 		typed="$first $rest"
 	else
@@ -224,13 +247,11 @@ unknown () {
 	fi
 	listed=$(listed_prefix "$name")
 	if [ -n "$listed" ]; then
-		printf "%s: '%s' is not installed (looked in %s and PATH)\n" \
-			"$me" "$listed" "${selfdir:-?}" >&2
-		exit 1
+		die E_IO 1 "'$listed' is not installed (looked in $(esc "${selfdir:-?}") and PATH)" \
+			"reinstall jvs, or put $listed in PATH"
 	fi
-	printf "%s: '%s' is not a jvs command. See 'jvs --help'.\n" "$me" "$typed" >&2
-	suggest "$typed"
-	exit 2
+	hint=$(suggest "$typed")
+	die E_USAGE 2 "'$(esc "$typed")' is not a jvs command" "${hint:-see 'jvs --help'}"
 }
 
 # group_help GROUP: `jvs help worktree`, `jvs worktree --help`: the
@@ -268,8 +289,7 @@ show_help () {
 	if p=$(find_prog "$page"); then
 		exec "$p" --help
 	fi
-	printf "%s: no manual and no program for '%s'\n" "$me" "$page" >&2
-	exit 1
+	die E_IO 1 "no manual and no program for '$page'" "install the man pages, or see 'jvs --help'"
 }
 
 # ---- main ----------------------------------------------------------------
@@ -288,8 +308,7 @@ while [ $# -gt 0 ]; do
 		;;
 	-C | -w)
 		if [ $# -lt 2 ]; then
-			printf "%s: option '%s' needs an argument\n" "$me" "$1" >&2
-			exit 2
+			die E_USAGE 2 "option '$1' needs an argument" "see 'jvs --help'"
 		fi
 		eval "pre_$((pre_n + 1))=\$1; pre_$((pre_n + 2))=\$2"
 		pre_n=$((pre_n + 2))
@@ -305,8 +324,8 @@ while [ $# -gt 0 ]; do
 		break
 		;;
 	-*)
-		printf "%s: unknown option '%s'\nSee 'jvs --help'.\n" "$me" "$1" >&2
-		exit 2
+		die E_USAGE 2 "unknown option '$(esc "$1")'" \
+			"options of a command go after it (jvs COMMAND --help); see 'jvs --help'"
 		;;
 	*)
 		break
@@ -336,8 +355,7 @@ if [ "$1" = help ]; then
 			fi
 			exec man "$sec" "$guide"
 		fi
-		printf "%s: no man program to show %s(%s)\n" "$me" "$guide" "$sec" >&2
-		exit 1
+		die E_IO 1 "no man program to show $guide($sec)" "install man-db, or read man/$guide.$sec"
 		;;
 	esac
 	show_help "$@"

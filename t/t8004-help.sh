@@ -56,7 +56,7 @@ test_expect_success 'jvs GROUP --help and jvs help GROUP list the subcommands' '
 
 test_expect_success 'an unknown command suggests the nearest one' '
 	test_must_fail --exit=2 jvs snapshto 2>err &&
-	grep "Did you mean .jvs snapshot." err &&
+	grep "^hint: did you mean .jvs snapshot." err &&
 	test_must_fail --exit=2 jvs worktree frok 2>err &&
 	grep "jvs worktree fork" err
 '
