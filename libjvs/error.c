@@ -1,6 +1,7 @@
 #include "jvs/error.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,38 +35,89 @@ static const struct {
 	[JVS_E_DIRTY] = {"E_DIRTY", 5},
 };
 
+/* A message longer than its slot keeps its head and its tail (where the
+ * errno text and the end of a long path are) with "..." between; no UTF-8
+ * sequence is cut. */
+static void fit(char *dst, size_t cap, const char *src, const char *suffix)
+{
+	size_t n = strlen(src), sn = strlen(suffix), keep, head, tail;
+	if (n + sn < cap) {
+		memcpy(dst, src, n);
+		memcpy(dst + n, suffix, sn + 1);
+		return;
+	}
+	if (sn + 3 >= cap) { /* cannot happen with the slots here; be safe */
+		snprintf(dst, cap, "%s", suffix);
+		return;
+	}
+	keep = cap - 1 - sn - 3;
+	head = keep / 3;
+	while (head > 0 && ((unsigned char)src[head] & 0xc0) == 0x80)
+		head--;
+	tail = n - (keep - head);
+	while (tail < n && ((unsigned char)src[tail] & 0xc0) == 0x80)
+		tail++;
+	memcpy(dst, src, head);
+	memcpy(dst + head, "...", 3);
+	memcpy(dst + head + 3, src + tail, n - tail);
+	memcpy(dst + head + 3 + (n - tail), suffix, sn + 1);
+}
+
 /* The arguments may point into the last error itself (wrapping its message
  * in more context is common), so each is formatted aside, then copied. */
+static void set_message(const char *fmt, va_list ap, const char *suffix)
+{
+	char big[4 * PATH_MAX + sizeof last.message];
+	vsnprintf(big, sizeof big, fmt, ap);
+	fit(last.message, sizeof last.message, big, suffix);
+}
+
 int jvs_error_set(jvs_error_class cls, const char *fmt, ...)
 {
-	char buf[sizeof last.message];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	set_message(fmt, ap, "");
 	va_end(ap);
 	last.cls = cls;
 	last.hint[0] = '\0';
-	memcpy(last.message, buf, sizeof buf);
 	return -1;
+}
+
+/* The first 'quoted' name in the message, into out; 0 if there is none. */
+static int quoted_name(const char *msg, char *out, size_t cap)
+{
+	const char *a = strchr(msg, '\''), *b = a ? strchr(a + 1, '\'') : NULL;
+	char name[sizeof last.message];
+	if (!b || b == a + 1)
+		return 0;
+	snprintf(name, sizeof name, "%.*s", (int)(b - a - 1), a + 1);
+	fit(out, cap, name, "");
+	return 1;
 }
 
 int jvs_error_sys(const char *fmt, ...)
 {
 	int saved = errno;
-	char buf[sizeof last.message];
+	char suffix[160], name[200];
 	va_list ap;
-	size_t len;
+	snprintf(suffix, sizeof suffix, ": %s", strerror(saved));
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	set_message(fmt, ap, suffix);
 	va_end(ap);
 	last.cls = JVS_E_IO;
 	last.hint[0] = '\0';
-	memcpy(last.message, buf, sizeof buf);
-	len = strlen(last.message);
-	snprintf(last.message + len, sizeof last.message - len, ": %s", strerror(saved));
 	if (saved == ENOSPC)
 		snprintf(last.hint, sizeof last.hint, "free some space on the file system and retry");
-	else if (saved == EACCES || saved == EPERM || saved == EROFS)
+	else if (saved == EPERM && quoted_name(last.message, name, sizeof name))
+		snprintf(last.hint, sizeof last.hint,
+			 "'%s' may be immutable or append-only (lsattr shows it, chattr -i -a "
+			 "clears it), or check the permissions of the repository",
+			 name);
+	else if (saved == EPERM)
+		snprintf(last.hint, sizeof last.hint,
+			 "a file may be immutable or append-only (lsattr shows it, chattr -i -a "
+			 "clears it), or check the permissions of the repository");
+	else if (saved == EACCES || saved == EROFS)
 		snprintf(last.hint, sizeof last.hint, "check the permissions of the repository");
 	errno = saved;
 	return -1;

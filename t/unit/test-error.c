@@ -109,6 +109,60 @@ static void test_last_error(void **state)
 	assert_int_equal(jvs_error_last()->cls, JVS_OK);
 }
 
+/* A path longer than PATH_MAX: the message keeps its head, its tail and the
+ * errno text, with "..." in the middle, within the slot. */
+static void test_long_message_keeps_errno(void **state)
+{
+	static char path[3 * 4096];
+	const jvs_error *e;
+	size_t n;
+	(void)state;
+	memset(path, 'a', sizeof path - 1);
+	memcpy(path + sizeof path - 9, "/the-end", 9);
+	errno = ENAMETOOLONG;
+	assert_int_equal(jvs_error_sys("cannot open '%s'", path), -1);
+	e = jvs_error_last();
+	n = strlen(e->message);
+	assert_true(n < sizeof e->message);
+	assert_true(n > sizeof e->message - 8);
+	assert_non_null(strstr(e->message, "cannot open 'aaa"));
+	assert_non_null(strstr(e->message, "..."));
+	assert_non_null(strstr(e->message, "/the-end': "));
+	assert_non_null(strstr(e->message, strerror(ENAMETOOLONG)));
+	assert_int_equal(errno, ENAMETOOLONG);
+	/* the same for jvs_error_set, and never a cut UTF-8 sequence */
+	for (size_t i = 0; i + 1 < sizeof path - 9; i += 2)
+		memcpy(path + i, "\xc3\xa9", 2);
+	jvs_error_set(JVS_E_NOT_FOUND, "x%s", path);
+	e = jvs_error_last();
+	assert_non_null(strstr(e->message, "/the-end"));
+	for (const unsigned char *p = (const unsigned char *)e->message; *p; p++)
+		if (*p == '.' && p[1] == '.' && p[2] == '.') {
+			assert_true(p[-1] == 0xa9);
+			assert_true(p[3] == 0xc3);
+			break;
+		}
+}
+
+static void test_eperm_hint_names_file(void **state)
+{
+	const jvs_error *e;
+	(void)state;
+	errno = EPERM;
+	jvs_error_sys("cannot put '%s' in place", "dir/frozen");
+	e = jvs_error_last();
+	assert_non_null(strstr(e->hint, "'dir/frozen'"));
+	assert_non_null(strstr(e->hint, "immutable"));
+	assert_non_null(strstr(e->hint, "append-only"));
+	errno = EPERM;
+	jvs_error_sys("cannot do it");
+	assert_non_null(strstr(jvs_error_last()->hint, "immutable"));
+	errno = EACCES;
+	jvs_error_sys("cannot open '%s'", "x");
+	assert_non_null(strstr(jvs_error_last()->hint, "permissions"));
+	assert_null(strstr(jvs_error_last()->hint, "immutable"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +170,8 @@ int main(void)
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_class_names),
 		cmocka_unit_test(test_last_error),
+		cmocka_unit_test(test_long_message_keeps_errno),
+		cmocka_unit_test(test_eperm_hint_names_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
