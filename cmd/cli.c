@@ -5,7 +5,9 @@
 #include "jvs/lock.h"
 #include "jvs/textesc.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,14 +124,58 @@ int cli_bad_option(cli *c)
 	return cli_usage_error(c, "unknown or incomplete option");
 }
 
+/* The working directory was deleted (a restore removes directories the
+ * snapshot lacks, the one the shell is in too): the nearest directory of
+ * its old path (Linux keeps it in /proc/self/cwd, marked " (deleted)"; else
+ * $PWD) that still exists is where to go, normally the worktree root. */
+static void hint_vanished_cwd(void)
+{
+	static const char mark[] = " (deleted)";
+	char buf[PATH_MAX], probe[PATH_MAX];
+	const char *pwd = getenv("PWD");
+	struct stat st;
+	ssize_t n;
+	if (getcwd(buf, sizeof buf) || errno != ENOENT)
+		return;
+	n = readlink("/proc/self/cwd", buf, sizeof buf - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		if ((size_t)n > sizeof mark - 1 && !strcmp(buf + n - (sizeof mark - 1), mark))
+			buf[n - (sizeof mark - 1)] = '\0';
+		pwd = buf;
+	}
+	if (!pwd || pwd[0] != '/' || strlen(pwd) >= sizeof probe) {
+		jvs_error_hint("your working directory no longer exists (a restore may have "
+			       "removed it): cd to the worktree root");
+		return;
+	}
+	snprintf(probe, sizeof probe, "%s", pwd);
+	for (;;) {
+		char *slash = strrchr(probe, '/');
+		if (!slash || slash == probe) {
+			snprintf(probe, sizeof probe, "/");
+			break;
+		}
+		*slash = '\0';
+		if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode))
+			break;
+	}
+	jvs_error_hint("your working directory no longer exists (a restore may have removed "
+		       "it): cd to the worktree root, e.g. cd %s",
+		       probe);
+}
+
 int cli_open_repo(cli *c, jvs_repo **out)
 {
 	if (c->chdir && chdir(c->chdir) < 0) {
 		jvs_error_sys("cannot change to '%s'", c->chdir);
 		return -1;
 	}
-	if (jvs_repo_open(out, NULL) < 0)
+	if (jvs_repo_open(out, NULL) < 0) {
+		if (!c->chdir)
+			hint_vanished_cwd();
 		return -1;
+	}
 	if (c->worktree && jvs_repo_select_worktree(*out, c->worktree) < 0) {
 		jvs_repo_free(*out);
 		*out = NULL;

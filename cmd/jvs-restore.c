@@ -11,11 +11,14 @@
 #include "jvs/worktree.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char usage[] = "jvs-restore REF | HEAD | --latest-tag TAG [--discard] [-i]";
 
@@ -188,6 +191,16 @@ int main(int argc, char **argv)
 	if (r < 0)
 		goto fail;
 	rc = print_result(&c, worktree, &res);
+	{
+		/* The snapshot lacks the directory the shell is in: say where to go. */
+		char cwd[PATH_MAX], *root;
+		if (!getcwd(cwd, sizeof cwd) && errno == ENOENT && !c.quiet &&
+		    (root = jvs_repo_payload_root(repo, worktree))) {
+			fprintf(stderr, "note: your working directory is not in this snapshot; run: cd %s\n",
+			        cli_esc(root));
+			free(root);
+		}
+	}
 	goto out;
 fail:
 	rc = cli_fail(&c);

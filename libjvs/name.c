@@ -1,5 +1,6 @@
 #include "jvs/name.h"
 #include "jvs/error.h"
+#include "jvs/textesc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,9 +29,13 @@ int jvs_name_validate(const char *name, const char *kind)
 			continue;
 		if (c < 0x20 || c == 0x7f)
 			jvs_error_set(JVS_E_NAME_INVALID, "%s contains a control character", kind);
-		else
-			jvs_error_set(JVS_E_NAME_INVALID, "%s '%s' contains '%c'", kind, name,
-				      c < 0x80 ? c : '?');
+		else {
+			/* The whole character, not its first byte: a byte that
+			 * starts no UTF-8 sequence is shown alone (escaped on output). */
+			size_t k = jvs_utf8_seq_len(p, strlen(p));
+			jvs_error_set(JVS_E_NAME_INVALID, "%s '%s' contains '%.*s'", kind, name,
+				      (int)(k ? k : 1), p);
+		}
 		return jvs_error_hint("use only letters, digits, '.', '_' and '-'");
 	}
 	return 0;

@@ -113,6 +113,15 @@ int jvs_ref_resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *wo
 	}
 	if (hits > 1)
 		return ambiguous(cat, ref, "note prefix", match_note_prefix);
+	if (strlen(ref) < 4 && strspn(ref, "0123456789abcdef") == strlen(ref)) {
+		/* SPEC §3: an id prefix has at least 4 characters. */
+		jvs_error_set(JVS_E_NOT_FOUND,
+			      "'%s' is too short for an id prefix (at least 4 characters) and "
+			      "matches no tag or note",
+			      ref);
+		return jvs_error_hint("give at least 4 characters of the id, e.g. the 8 hex "
+				      "digits after '-'; 'jvs history --all' lists them");
+	}
 	jvs_error_set(JVS_E_NOT_FOUND, "no snapshot matches '%s'", ref);
 	return jvs_error_hint("see 'jvs history --all' for ids, tags and notes");
 }
