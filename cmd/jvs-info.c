@@ -8,6 +8,7 @@
 #include "jvs/worktree.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,7 +24,7 @@ int main(int argc, char **argv)
 	char **wts = NULL;
 	size_t nwt = 0;
 	int64_t logical = 0, files = 0;
-	int opt, rc = 0;
+	int opt, rc = 0, overflow = 0;
 
 	cli_init(&c, "jvs-info", usage);
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
@@ -37,9 +38,14 @@ int main(int argc, char **argv)
 		rc = cli_fail(&c);
 		goto out;
 	}
+	/* Counts come from descriptors (checked non-negative when loaded); a
+	 * sum past INT64_MAX is damage, not a negative size: it stays at the
+	 * maximum and is reported below. */
 	for (size_t i = 0; i < cat.n; i++) {
-		logical += cat.d[i].total_bytes;
-		files += cat.d[i].file_count;
+		if (__builtin_add_overflow(logical, cat.d[i].total_bytes, &logical))
+			logical = INT64_MAX, overflow = 1;
+		if (__builtin_add_overflow(files, cat.d[i].file_count, &files))
+			files = INT64_MAX, overflow = 1;
 	}
 	if (c.json) {
 		json_t *names = json_array();
@@ -78,6 +84,15 @@ int main(int argc, char **argv)
 		printf("Unreadable descriptors: %zu (run 'jvs doctor --strict')\n", cat.nbad);
 damage:
 	/* The totals leave damaged snapshots out: an integrity problem (SPEC §12). */
+	if (!rc && overflow && !cat.nbad) {
+		fflush(stdout);
+		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT,
+			      "the descriptors' file_count or total_bytes add up past %lld",
+			      (long long)INT64_MAX);
+		jvs_error_hint("'jvs verify --all' checks each descriptor against its manifest");
+		c.json = 0; /* stdout already holds the JSON document */
+		rc = cli_fail(&c);
+	}
 	if (!rc && cat.nbad) {
 		fflush(stdout);
 		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT,

@@ -50,13 +50,14 @@ open(p, \"r+\").write(s.replace(\"\\\"two\\\"\", \"\\\"tw0\\\"\"))
 	touch -r stamp "$d" &&
 	hist --all --format tsv >out &&
 	! grep "	tw0" out &&
-	JVS_NO_CACHE=1 hist --all --format tsv >out &&
+	JVS_NO_CACHE=1 test_must_fail --exit=4 hist --all --format tsv >out 2>err &&
+	grep "E_DESCRIPTOR_CORRUPT.*$id" err &&
 	! grep "	tw0" out &&
 	! grep "	two" out &&
 	test_line_count = 2 out &&
 	test_must_fail --exit=4 jvs-verify -C repo --all >out &&
 	grep "^FAIL $id E_DESCRIPTOR_CORRUPT" out &&
-	hist --all --format tsv >out &&
+	test_must_fail --exit=4 hist --all --format tsv >out &&
 	! grep "	tw0" out &&
 	! grep "	two" out &&
 	test_line_count = 2 out

@@ -84,8 +84,8 @@ test_expect_success 'a descriptor larger than 16 MiB is corrupt, not loaded' '
 		>c/.jvs/descriptors/$id1.json &&
 	expect_class 4 E_DESCRIPTOR_CORRUPT jvs -C c verify $id1 &&
 	jvs -C c verify $id2 &&
-	jvs -C c history --all >out &&
-	grep $id2 out
+	test_must_fail --exit=4 jvs -C c history --all >out 2>err &&
+	grep $id2 out && grep "E_DESCRIPTOR_CORRUPT.*too large" err
 '
 
 test_expect_success 'a deeply nested descriptor is corrupt' '
