@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nwt; i++)
 			json_array_append_new(names, json_string(wts[i]));
 		rc = cli_print_json(
-			&c, json_pack("{s:o, s:s, s:i, s:s, s:o, s:s, s:I, s:I, s:o, s:o, s:I, s:I}",
+			&c, jvs_json_add_b64(json_pack("{s:o, s:s, s:i, s:s, s:o, s:s, s:I, s:I, s:o, s:o, s:I, s:I}",
 				      "repo_root", jvs_json_text(jvs_repo_root(repo)), "repo_id", jvs_repo_id(repo),
 				      "format_version", JVS_FORMAT_VERSION, "snapshot_engine",
 				      jvs_engine_name(engine.kind), "engine_reason",
@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 				      jvs_repo_worktree(repo) ? json_string(jvs_repo_worktree(repo))
 							      : json_null(),
 				      "logical_bytes", (json_int_t)logical, "logical_files",
-				      (json_int_t)files));
+				      (json_int_t)files), "repo_root", jvs_repo_root(repo)));
 		goto damage;
 	}
 	printf("Repository: %s\n", cli_esc(jvs_repo_root(repo)));

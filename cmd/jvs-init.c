@@ -45,6 +45,7 @@ int main(int argc, char **argv)
 				      "repo_id", jvs_repo_id(repo), "snapshot_engine",
 				      jvs_engine_name(engine.kind), "engine_reason",
 				      jvs_json_text(engine.why));
+		j = jvs_json_add_b64(j, "repo_root", root);
 		free(root);
 		jvs_repo_free(repo);
 		return cli_print_json(&c, j);

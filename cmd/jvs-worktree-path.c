@@ -35,8 +35,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (c.json)
-		rc = cli_print_json(&c, json_pack("{s:s, s:o}", "name", name, "path",
-						  jvs_json_text(path)));
+		rc = cli_print_json(&c, jvs_json_add_b64(json_pack("{s:s, s:o}", "name", name, "path",
+								   jvs_json_text(path)),
+						 "path", path));
 	else
 		printf("%s\n", cli_esc(path));
 out:

@@ -56,8 +56,9 @@ int main(int argc, char **argv)
 	if (jvs_worktree_remove(repo, argv[0], force, c.wait_seconds) < 0)
 		goto fail;
 	if (c.json)
-		rc = cli_print_json(&c, json_pack("{s:s, s:o}", "removed", argv[0], "path",
-		                                  jvs_json_text(path)));
+		rc = cli_print_json(&c, jvs_json_add_b64(json_pack("{s:s, s:o}", "removed", argv[0],
+		                                                   "path", jvs_json_text(path)),
+		                                         "path", path));
 	else if (!c.quiet)
 		printf("Removed worktree %s\n", cli_esc(argv[0]));
 	if (inside)

@@ -45,8 +45,10 @@ int main(int argc, char **argv)
 	if (jvs_worktree_rename(repo, argv[0], argv[1], force, c.wait_seconds) < 0)
 		goto fail;
 	if (c.json)
-		rc = cli_print_json(&c, json_pack("{s:s, s:s, s:o}", "old_name", argv[0],
-		                                  "new_name", argv[1], "path", jvs_json_text(to)));
+		rc = cli_print_json(&c, jvs_json_add_b64(json_pack("{s:s, s:s, s:o}", "old_name",
+		                                                   argv[0], "new_name", argv[1],
+		                                                   "path", jvs_json_text(to)),
+		                                         "path", to));
 	else if (!c.quiet)
 		printf("Renamed worktree %s to %s\nPath: %s\n", cli_esc(argv[0]), cli_esc(argv[1]),
 		       cli_esc(to));

@@ -6,6 +6,7 @@
 #include "jvs/json.h"
 #include "jvs/name.h"
 #include "jvs/worktree.h"
+#include "jvs/textesc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -185,7 +186,12 @@ int jvs_repo_init(const char *dir, char **out_root)
 		goto done;
 	{
 		json_t *details = json_pack("{s:s}", "repo_id", repo_id);
-		if (jvs_audit_append(repo, "init", real, details, NULL) < 0)
+		/* The audit log is JSON: a directory that is not UTF-8 goes in as
+		 * its text form (jvs(1) ESCAPING). */
+		char *tgt = jvs_utf8_valid(real, strlen(real)) ? NULL : jvs_text_escape(real);
+		int arc = jvs_audit_append(repo, "init", tgt ? tgt : real, details, NULL);
+		free(tgt);
+		if (arc < 0)
 			goto done;
 	}
 	if (out_root) {

@@ -290,6 +290,15 @@ json_t *jvs_json_text(const char *s)
 	return j;
 }
 
+json_t *jvs_json_add_b64(json_t *obj, const char *key, const char *s)
+{
+	if (obj && s && !jvs_utf8_valid(s, strlen(s)) && jvs_json_set_text(obj, key, s) < 0) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
 int jvs_json_append_text(json_t *arr, json_t *b64, const char *s)
 {
 	int odd = s && !jvs_utf8_valid(s, strlen(s));

@@ -618,6 +618,7 @@ json_t *jvs_worktree_to_json(const jvs_repo *repo, const jvs_worktree *wt)
 	              jvs_json_str_or_null(wt->latest), "state",
 	              jvs_worktree_state_name(jvs_worktree_state(wt)), "detached",
 	              jvs_worktree_is_detached(wt), "current", cur && !strcmp(cur, wt->name));
+	j = jvs_json_add_b64(j, "path", path);
 	free(path);
 	if (!j)
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");

@@ -171,6 +171,21 @@ test_expect_success JQ 'a UTF-8 path in JSON carries no _b64 field' '
 	jq -e ".changes[0].path == \"caf\\u00e9\" and (.changes[0] | has(\"path_b64\") | not)" st.json
 '
 
+test_expect_success JQ 'a repository in a non-UTF-8 directory: init, info, worktree list --json' '
+	R=$(printf "r\377x") &&
+	jvs init "$R" --json >init.json &&
+	jq -r .repo_root_b64 init.json | base64 -d >actual &&
+	printf "%s" "$(pwd -P)/$R" >expect && test_cmp expect actual &&
+	jq -r .repo_root init.json | grep -F "r\\xffx" &&
+	jvs -C "$R" info --json | jq -r .repo_root_b64 | base64 -d >actual &&
+	test_cmp expect actual &&
+	jvs -C "$R" worktree list --json | jq -r ".[0].path_b64" | base64 -d >actual &&
+	printf "%s" "$(pwd -P)/$R/main" >expect && test_cmp expect actual &&
+	(cd "$R/main" && echo a >f && jvs snapshot -q one >/dev/null) &&
+	clean jvs -C "$R" info && grep -F "r\\xffx" out &&
+	jvs -C "$R" verify --all >/dev/null && jvs -C "$R" doctor >/dev/null
+'
+
 test_expect_success 'non-UTF-8 notes, tags and pin reasons are refused with a hint' '
 	(cd u/main &&
 	 test_must_fail --exit=2 jvs snapshot "$(printf "caf\351")" 2>../../err) &&

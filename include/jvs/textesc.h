@@ -53,6 +53,9 @@ json_t *jvs_json_text(const char *s);
  * Returns 0, or -1 out of memory. */
 int jvs_json_set_text(json_t *obj, const char *key, const char *s);
 
+/* Adds obj[key "_b64"] when s is not UTF-8 (obj[key] being jvs_json_text(s),
+ * e.g. from json_pack); returns obj. NULL obj: NULL. */
+json_t *jvs_json_add_b64(json_t *obj, const char *key, const char *s);
 /* Appends jvs_json_text(s) to arr and, index-aligned, to b64 either null
  * (s is UTF-8) or the base64 of s. Returns 0, 1 if s is not UTF-8, or -1
  * out of memory. */
