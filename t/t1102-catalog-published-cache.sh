@@ -180,11 +180,12 @@ test_expect_success 'a descriptor edited in place: verify catches it, then histo
 	touch -r stamp "$d" &&
 	hist --all --format tsv >out &&
 	! grep "note B" out &&
-	JVS_NO_CACHE=1 hist --all --format id >out &&
+	JVS_NO_CACHE=1 test_must_fail --exit=4 hist --all --format id >out &&
 	! grep -x "$id" out &&
 	test_must_fail --exit=4 jvs-verify -C repo --all >out &&
 	grep "^FAIL $id E_DESCRIPTOR_CORRUPT" out &&
-	hist --all --format id >out &&
+	test_must_fail --exit=4 hist --all --format id >out 2>err &&
+	grep "E_DESCRIPTOR_CORRUPT.*$id" err &&
 	test_line_count = 3 out &&
 	! grep -x "$id" out
 '
@@ -201,9 +202,9 @@ test_expect_success 'a descriptor edited in place: doctor --strict catches it' '
 	touch -r stamp "$d" &&
 	test_must_fail jvs-doctor -C repo --strict >out &&
 	grep "descriptor_corrupt.*$id" out &&
-	hist --all --format tsv >out &&
+	test_must_fail --exit=4 hist --all --format tsv >out &&
 	! grep "note B" out &&
-	hist --all --format id >out &&
+	test_must_fail --exit=4 hist --all --format id >out &&
 	test_line_count = 3 out &&
 	! grep -x "$id" out &&
 	cp desc.orig "$d" &&
