@@ -64,8 +64,9 @@ static void print_plan(const jvs_gc_plan *p)
 	printf("Candidates (oldest first):\n");
 	for (size_t i = 0; i < p->ncandidates; i++) {
 		const jvs_gc_entry *e = &p->candidates[i];
-		printf("  %s  %.10s %.8s  %s  %s\n", e->snapshot_id, e->created_at,
-		       e->created_at + 11, cli_esc(e->worktree_name),
+		const char *at = cli_esc(e->created_at);
+		printf("  %s  %.10s %.8s  %s  %s\n", e->snapshot_id, at,
+		       strlen(at) > 11 ? at + 11 : "", cli_esc(e->worktree_name),
 		       cli_esc(e->note && *e->note ? e->note : "(no note)"));
 	}
 	human(p->deletable_bytes, size, sizeof size);
@@ -153,7 +154,7 @@ int main(int argc, char **argv)
 				printf("%s\n", e->snapshot_id);
 			else
 				printf("%s\t%s\t%s\t%s\t%s\n", plan.plan_id, e->snapshot_id,
-				       e->created_at, cli_esc(e->worktree_name), cli_esc(e->note));
+				       cli_esc(e->created_at), cli_esc(e->worktree_name), cli_esc(e->note));
 		}
 	else if (c.quiet)
 		printf("%s\n", plan.plan_id);

@@ -33,13 +33,15 @@ static void print_tags(const jvs_descriptor *d, const char *sep)
 static void print_text(const jvs_history *h, int all, size_t i)
 {
 	const jvs_descriptor *d = h->items[i];
-	size_t len = strnlen(d->created_at, sizeof d->created_at);
+	/* created_at is checked only by the checksum: a crafted one is escaped. */
+	const char *at = cli_esc(d->created_at);
+	size_t len = strlen(at);
 	fputs(d->snapshot_id, stdout);
 	fputs("  ", stdout);
-	fwrite(d->created_at, 1, len < 10 ? len : 10, stdout); /* date */
+	fwrite(at, 1, len < 10 ? len : 10, stdout); /* date */
 	putchar(' ');
 	if (len > 11)
-		fwrite(d->created_at + 11, 1, len - 11 < 8 ? len - 11 : 8, stdout); /* time */
+		fwrite(at + 11, 1, len - 11 < 8 ? len - 11 : 8, stdout); /* time */
 	if (all) {
 		size_t n = strlen(d->worktree_name);
 		fputs("  ", stdout);
@@ -63,7 +65,7 @@ static void print_text(const jvs_history *h, int all, size_t i)
 
 static void print_tsv(const jvs_descriptor *d)
 {
-	printf("%s\t%s\t%s\t%s\t", d->snapshot_id, d->created_at, cli_esc(d->worktree_name),
+	printf("%s\t%s\t%s\t%s\t", d->snapshot_id, cli_esc(d->created_at), cli_esc(d->worktree_name),
 	       d->parent_id[0] ? d->parent_id : "-");
 	print_tags(d, ",");
 	printf("\t%s\n", cli_esc(d->note));

@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 		goto damage;
 	}
 	printf("Repository: %s\n", cli_esc(jvs_repo_root(repo)));
-	printf("Repository id: %s\n", jvs_repo_id(repo));
+	printf("Repository id: %s\n", cli_esc(jvs_repo_id(repo)));
 	printf("Format version: %d\n", JVS_FORMAT_VERSION);
 	printf("Snapshot engine: %s (%s)\n", jvs_engine_name(engine.kind), cli_esc(engine.why));
 	printf("Hash algorithm: blake2b-256\n");

@@ -58,14 +58,14 @@ int main(int argc, char **argv)
 		if (!p->expires_at[0])
 			snprintf(exp, sizeof exp, "never");
 		else if (jvs_pin_is_expired(p, now))
-			snprintf(exp, sizeof exp, "expired %s", p->expires_at);
+			snprintf(exp, sizeof exp, "expired %s", cli_esc(p->expires_at));
 		else
-			snprintf(exp, sizeof exp, "%s", p->expires_at);
+			snprintf(exp, sizeof exp, "%s", cli_esc(p->expires_at));
 		if (fmt == CLI_FMT_ID) {
 			printf("%s\n", cli_esc(p->pin_id));
 		} else if (fmt == CLI_FMT_TSV) {
 			printf("%s\t%s\t%s\t%s\t%s\t%s\n", cli_esc(p->pin_id), p->snapshot_id,
-			       p->created_at, p->expires_at[0] ? p->expires_at : "-",
+			       cli_esc(p->created_at), cli_esc(p->expires_at[0] ? p->expires_at : "-"),
 			       jvs_pin_is_expired(p, now) ? "expired" : "active", cli_esc(p->reason));
 		} else
 			printf("%s  %s  %-32s  %s\n", cli_esc(p->pin_id), p->snapshot_id, exp,

@@ -45,7 +45,8 @@ static int confirm(const jvs_repo *repo, const char *worktree, const jvs_descrip
 	jvs_worktree wt;
 	jvs_changes to_target, dirty;
 	char line[64], pending[JVS_ID_BUF], *s;
-	fprintf(stderr, "Target: %s  %s  (%s)\n", d->snapshot_id, d->created_at, note_of(d->note));
+	fprintf(stderr, "Target: %s  %s  (%s)\n", d->snapshot_id, cli_esc(d->created_at),
+	        note_of(d->note));
 	if (d->ntags) {
 		fprintf(stderr, "Tags:");
 		for (size_t i = 0; i < d->ntags; i++)
