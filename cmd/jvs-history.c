@@ -258,8 +258,19 @@ int main(int argc, char **argv)
 	}
 	if (fmt == FMT_JSON) {
 		json_t *a = json_array();
-		for (size_t i = 0; a && i < h.n; i++)
-			json_array_append_new(a, jvs_descriptor_to_json(h.items[i]));
+		for (size_t i = 0; a && i < h.n; i++) {
+			json_t *d = jvs_descriptor_to_json(h.items[i]);
+			if (!d) { /* never a listing that silently leaves one out */
+				json_decref(a);
+				jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT,
+					      "snapshot %s: its descriptor cannot be written as JSON",
+					      h.items[i]->snapshot_id);
+				jvs_error_hint("run 'jvs verify --all' and 'jvs doctor --strict'");
+				rc = cli_fail(&c);
+				goto out;
+			}
+			json_array_append_new(a, d);
+		}
 		rc = cli_print_json(&c, a);
 		goto out;
 	}
