@@ -69,6 +69,37 @@ for cmd in "history" "history --all" "history --format tsv" "history --grep real
 	"
 done
 
+test_expect_success 'the other programs, and errors quoting bad input' '
+	W=$(printf "w\033]0;x\007") &&
+	(cd repo/main &&
+	 clean jvs snapshot "$TITLE" --tag "$(printf "t\033x")" && test $(cat ../../rc) = 2 &&
+	 clean jvs snapshot -m "$TITLE" --tag "$(printf "t\303\251")" && test $(cat ../../rc) = 2 &&
+	 clean jvs -w "$W" status && test $(cat ../../rc) -ne 0 &&
+	 clean jvs worktree fork v1 "$W" && test $(cat ../../rc) = 2 &&
+	 clean jvs worktree create "$W" && test $(cat ../../rc) = 2 &&
+	 clean jvs worktree fork v1 side && test $(cat ../../rc) = 0 &&
+	 clean jvs worktree path side &&
+	 clean jvs worktree rename side "$W" && test $(cat ../../rc) = 2 &&
+	 clean jvs worktree rename side side2 && test $(cat ../../rc) = 0 &&
+	 clean jvs worktree remove "$W" && test $(cat ../../rc) = 2 &&
+	 clean jvs worktree remove side2 && test $(cat ../../rc) = 0 &&
+	 clean jvs pin add v2 --reason "$TITLE" && test $(cat ../../rc) = 0 &&
+	 clean jvs pin add "$W" && test $(cat ../../rc) = 3 &&
+	 clean jvs pin remove "$W" && test $(cat ../../rc) = 3 &&
+	 clean jvs pin remove v2 && test $(cat ../../rc) = 0 &&
+	 clean jvs gc plan --keep-tag "$W" && test $(cat ../../rc) = 2 &&
+	 clean jvs gc plan --policy "$W" && test $(cat ../../rc) -ne 0 &&
+	 clean jvs gc run --plan-id "$W" && test $(cat ../../rc) -ne 0 &&
+	 clean jvs history --grep "$W" &&
+	 clean jvs diff "$W" && test $(cat ../../rc) = 3 &&
+	 clean jvs verify "$W" && test $(cat ../../rc) = 3 &&
+	 clean jvs restore --latest-tag "$W" && test $(cat ../../rc) -ne 0 &&
+	 clean jvs doctor --repair "$W" && test $(cat ../../rc) = 2 &&
+	 clean jvs info "$W" && test $(cat ../../rc) = 2 &&
+	 clean jvs status "$W" && test $(cat ../../rc) = 2 &&
+	 clean jvs history "--$W" && test $(cat ../../rc) = 2)
+'
+
 test_expect_success 'history: the note is escaped and cannot forge a line' '
 	(cd repo/main && jvs history) >out &&
 	test_line_count = 2 out &&
