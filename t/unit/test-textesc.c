@@ -147,6 +147,30 @@ static void test_json_text(void **state)
 	json_decref(o);
 }
 
+static void test_json_lists_and_add(void **state)
+{
+	json_t *arr = json_array(), *b64 = json_array(), *o;
+	(void)state;
+	assert_int_equal(jvs_json_append_text(arr, b64, "ok"), 0);
+	assert_int_equal(jvs_json_append_text(arr, b64, "x\xfe"), 1);
+	assert_int_equal(json_array_size(arr), 2);
+	assert_int_equal(json_array_size(b64), 2);
+	assert_true(json_is_null(json_array_get(b64, 0)));
+	assert_string_equal(json_string_value(json_array_get(arr, 1)), "x\\xfe");
+	assert_string_equal(json_string_value(json_array_get(b64, 1)), "eP4=");
+	json_decref(arr);
+	json_decref(b64);
+	o = jvs_json_add_b64(json_pack("{s:o}", "root", jvs_json_text("/r\xffx")), "root", "/r\xffx");
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "root")), "/r\\xffx");
+	assert_string_equal(json_string_value(json_object_get(o, "root_b64")), "L3L/eA==");
+	json_decref(o);
+	o = jvs_json_add_b64(json_pack("{s:s}", "root", "/fine"), "root", "/fine");
+	assert_null(json_object_get(o, "root_b64"));
+	json_decref(o);
+	assert_null(jvs_json_add_b64(NULL, "root", "/r\xffx"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_json_text),
+		cmocka_unit_test(test_json_lists_and_add),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
