@@ -38,12 +38,20 @@ static const struct {
 /* A message longer than its slot keeps its head and its tail (where the
  * errno text and the end of a long path are) with "..." between; no UTF-8
  * sequence is cut. */
+static size_t put(char *dst, size_t at, const char *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[at + i] = src[i];
+	return at + n;
+}
+
 static void fit(char *dst, size_t cap, const char *src, const char *suffix)
 {
 	size_t n = strlen(src), sn = strlen(suffix), keep, head, tail;
+	size_t at = 0;
 	if (n + sn < cap) {
-		memcpy(dst, src, n);
-		memcpy(dst + n, suffix, sn + 1);
+		at = put(dst, put(dst, 0, src, n), suffix, sn);
+		dst[at] = '\0';
 		return;
 	}
 	if (sn + 3 >= cap) { /* cannot happen with the slots here; be safe */
@@ -57,17 +65,18 @@ static void fit(char *dst, size_t cap, const char *src, const char *suffix)
 	tail = n - (keep - head);
 	while (tail < n && ((unsigned char)src[tail] & 0xc0) == 0x80)
 		tail++;
-	memcpy(dst, src, head);
-	memcpy(dst + head, "...", 3);
-	memcpy(dst + head + 3, src + tail, n - tail);
-	memcpy(dst + head + 3 + (n - tail), suffix, sn + 1);
+	at = put(dst, at, src, head);
+	at = put(dst, at, "...", 3);
+	at = put(dst, at, src + tail, n - tail);
+	at = put(dst, at, suffix, sn);
+	dst[at] = '\0';
 }
 
 /* The arguments may point into the last error itself (wrapping its message
  * in more context is common), so each is formatted aside, then copied. */
 static void set_message(const char *fmt, va_list ap, const char *suffix)
 {
-	char big[4 * PATH_MAX + sizeof last.message];
+	char big[(size_t)4 * PATH_MAX + sizeof last.message];
 	vsnprintf(big, sizeof big, fmt, ap);
 	fit(last.message, sizeof last.message, big, suffix);
 }
