@@ -104,20 +104,40 @@ Keep the repository healthy
 EOF
 }
 
-# esc STRING: STRING in the text form of jvs(1) ESCAPING, so that no control
-# character of what was typed reaches the terminal ('\\', \n, \t, \r,
-# \xHH for the other bytes below 0x20 and 0x7f).
+# esc STRING: STRING in the text form of jvs(1) ESCAPING (as libjvs/textesc.c),
+# so that nothing typed reaches the terminal as a control sequence: '\\',
+# \n, \t, \r; \xHH for the other bytes below 0x20 and 0x7f, for bytes that
+# are not valid UTF-8 and for the C1, line-separator and bidi controls.
 esc () {
 	printf '%s' "$1" | LC_ALL=C od -An -v -tu1 | LC_ALL=C awk '
-		{ for (i = 1; i <= NF; i++) {
-			b = $i + 0
-			if (b == 92) printf "\\\\"
-			else if (b == 10) printf "\\n"
-			else if (b == 9) printf "\\t"
-			else if (b == 13) printf "\\r"
-			else if (b < 32 || b == 127) printf "\\x%02x", b
-			else printf "%c", b
-		} }'
+		{ for (i = 1; i <= NF; i++) b[n++] = $i + 0 }
+		function hex(k) { printf "\\x%02x", b[k] }
+		END {
+			for (i = 0; i < n; ) {
+				c = b[i]
+				if (c == 92) { printf "\\\\"; i++; continue }
+				if (c == 10) { printf "\\n"; i++; continue }
+				if (c == 9) { printf "\\t"; i++; continue }
+				if (c == 13) { printf "\\r"; i++; continue }
+				if (c < 32 || c == 127) { hex(i); i++; continue }
+				if (c < 128) { printf "%c", c; i++; continue }
+				len = 0; lo = 128; hi = 191
+				if (c >= 194 && c <= 223) len = 2
+				else if (c >= 224 && c <= 239) len = 3
+				else if (c >= 240 && c <= 244) len = 4
+				if (c == 224) lo = 160; if (c == 237) hi = 159
+				if (c == 240) lo = 144; if (c == 244) hi = 143
+				ok = len > 0 && i + len <= n && b[i + 1] >= lo && b[i + 1] <= hi
+				for (k = 2; ok && k < len; k++) ok = b[i + k] >= 128 && b[i + k] <= 191
+				if (!ok) { hex(i); i++; continue }
+				d1 = b[i + 1]; d2 = b[i + 2]
+				hid = (len == 2 && c == 194 && d1 <= 159) ||
+				      (len == 3 && c == 226 && d1 == 128 && (d2 == 142 || d2 == 143 || (d2 >= 168 && d2 <= 174))) ||
+				      (len == 3 && c == 226 && d1 == 129 && d2 >= 166 && d2 <= 169)
+				for (k = 0; k < len; k++) if (hid) hex(i + k); else printf "%c", b[i + k]
+				i += len
+			}
+		}'
 }
 
 # die CLASS EXIT MESSAGE [HINT]: the error form of every jvs program (SPEC §12).

@@ -338,7 +338,9 @@ test_expect_success 'jvs --bogus and jvs snapsht: jvs: E_USAGE: form, with a sug
 	head -n 1 err | grep "^jvs: E_USAGE: .snapsht. is not a jvs command" &&
 	grep "^hint: .*jvs snapshot" err &&
 	test_must_fail --exit=2 jvs "$(printf "x\033y")" 2>err &&
-	no_raw_controls err &&
+	no_raw_controls err && grep -F "x\\x1by" err &&
+	test_must_fail --exit=2 jvs "$(printf "b\377d\302\233")" 2>err &&
+	grep -F "b\\xffd\\xc2\\x9b" err &&
 	test_must_fail --exit=2 jvs gc 2>err &&
 	head -n 1 err | grep "^jvs: E_USAGE: " &&
 	test_must_fail --exit=2 jvs -C 2>err &&
