@@ -288,6 +288,17 @@ test_expect_success 'a corrupt head descriptor: history fails with the integrity
 	grep "E_DESCRIPTOR_CORRUPT" err
 '
 
+test_expect_success JQ 'a corrupt descriptor inside the lineage: listed up to it, then exit 4' '
+	id1=$(cat id1) && id2=$(cat id2) && d=repo/.jvs/descriptors/$id1.json &&
+	save_desc $id1 &&
+	echo "[]" >"$d.x" && mv "$d.x" "$d" &&
+	(cd repo/main && test_must_fail --exit=4 jvs history >../../out 2>../../err) &&
+	grep "^$id2 " out && ! grep "pruned" out &&
+	grep "E_DESCRIPTOR_CORRUPT.*$id1" err &&
+	(cd repo/main && test_must_fail --exit=4 jvs history --json >../../out 2>../../err) &&
+	jq -e ".error.class == \"E_DESCRIPTOR_CORRUPT\"" out >/dev/null
+'
+
 test_expect_success 'verify checks file_count and total_bytes against the manifest' '
 	id2=$(cat id2) && d=repo/.jvs/descriptors/$id2.json &&
 	save_desc $id2 &&
