@@ -133,8 +133,14 @@ static void print_pruned(const jvs_repo *repo, const char *parent)
 static int report_damage(cli *c, const jvs_repo *repo, const char *id)
 {
 	jvs_descriptor d;
+	jvs_tombstone t;
 	if (jvs_descriptor_load(repo, id, &d) == 0) {
 		jvs_descriptor_clear(&d);
+		return 0;
+	}
+	if (jvs_tombstone_load(repo, id, &t) == 0) { /* gc deleted it meanwhile */
+		jvs_tombstone_clear(&t);
+		jvs_error_clear();
 		return 0;
 	}
 	if (jvs_error_exit_code(jvs_error_last()->cls) != 4) {
@@ -252,9 +258,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "note: no snapshot has the tag '%s'; showing tags starting with it\n",
 			cli_esc(ho.tag));
 	if (fmt == FMT_JSON && (h.damaged[0] || (h.whole_repository && cat.nbad))) {
-		/* One JSON document: the error, not a listing that omits snapshots. */
+		/* One JSON document: the error, not a listing that omits snapshots
+		 * (0: the descriptor loads after all, repaired meanwhile). */
 		rc = report_damage(&c, repo, h.damaged[0] ? h.damaged : cat.bad[0]);
-		goto out;
+		if (rc)
+			goto out;
 	}
 	if (fmt == FMT_JSON) {
 		json_t *a = json_array();

@@ -60,16 +60,23 @@ static int is_bad(const jvs_catalog *cat, const char *id)
 	return 0;
 }
 
-/* id is set but has no loadable descriptor, and gc did not delete it. */
+/* id is set but has no loadable descriptor, and gc did not delete it. One
+ * the catalogue lacks but that loads was published after the catalogue was
+ * read (the worktree config is read later): no damage. */
 static int lost(const jvs_repo *repo, const jvs_catalog *cat, const char *id)
 {
 	jvs_tombstone t;
+	jvs_descriptor d;
 	if (!id[0] || jvs_catalog_get(cat, id))
 		return 0;
 	if (is_bad(cat, id))
 		return 1;
 	if (jvs_tombstone_load(repo, id, &t) == 0) {
 		jvs_tombstone_clear(&t);
+		return 0;
+	}
+	if (jvs_descriptor_load(repo, id, &d) == 0) {
+		jvs_descriptor_clear(&d);
 		return 0;
 	}
 	jvs_error_clear();
