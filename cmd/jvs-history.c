@@ -134,15 +134,20 @@ static int report_damage(cli *c, const jvs_repo *repo, const char *id)
 {
 	jvs_descriptor d;
 	jvs_tombstone t;
+	jvs_error why;
 	if (jvs_descriptor_load(repo, id, &d) == 0) {
 		jvs_descriptor_clear(&d);
 		return 0;
 	}
+	why = *jvs_error_last();
 	if (jvs_tombstone_load(repo, id, &t) == 0) { /* gc deleted it meanwhile */
 		jvs_tombstone_clear(&t);
 		jvs_error_clear();
 		return 0;
 	}
+	jvs_error_set(why.cls, "%s", why.message);
+	if (why.hint[0])
+		jvs_error_hint("%s", why.hint);
 	if (jvs_error_exit_code(jvs_error_last()->cls) != 4) {
 		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "snapshot %s: descriptor unreadable (%s)", id,
 			      jvs_error_last()->message);
