@@ -153,6 +153,10 @@ static int report_damage(cli *c, const jvs_repo *repo, const char *id)
 			      jvs_error_last()->message);
 		jvs_error_hint("run 'jvs verify --all' and 'jvs doctor --strict'");
 	}
+	if (!jvs_error_last()->hint[0])
+		jvs_error_hint("snapshot %s is damaged: run 'jvs verify --all' and 'jvs doctor "
+			       "--strict'",
+			       id);
 	return cli_fail(c);
 }
 

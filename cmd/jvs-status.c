@@ -66,11 +66,11 @@ static int print_text(cli *c, const jvs_repo *repo, const jvs_worktree *wt, cons
 	} else {
 		printf("Head: %s (unreadable descriptor)\n", wt->head);
 		bad = *jvs_error_last();
-		if (jvs_error_exit_code(bad.cls) != 4) {
+		if (jvs_error_exit_code(bad.cls) != 4)
 			bad.cls = JVS_E_DESCRIPTOR_CORRUPT;
+		if (!bad.hint[0])
 			snprintf(bad.hint, sizeof bad.hint,
 				 "run 'jvs verify' and 'jvs doctor --strict'");
-		}
 	}
 	printf("Latest: %s\n", wt->latest[0] ? wt->latest : "(none)");
 	if (jvs_worktree_is_detached(wt))
