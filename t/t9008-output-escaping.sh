@@ -230,6 +230,15 @@ test_expect_success 'non-UTF-8 notes, tags and pin reasons are refused with a hi
 	jvs -C u pin list >out 2>&1 && ! grep -v "no pins" out
 '
 
+test_expect_success 'a note or pin reason of more than 65536 bytes is refused' '
+	big=$(printf "%065536d" 0) &&
+	(cd u/main && echo n >n && jvs snapshot -q "$big" >/dev/null &&
+	 test_must_fail --exit=2 jvs snapshot "${big}x" 2>../../err) &&
+	grep "E_USAGE: note is 65537 bytes long; at most 65536" err &&
+	test_must_fail --exit=2 jvs -C u pin add base --reason "${big}x" 2>err &&
+	grep "E_USAGE: pin reason is 65537 bytes long" err
+'
+
 test_expect_success 'a tag error shows the whole UTF-8 character' '
 	(cd u/main && test_must_fail --exit=2 jvs snapshot x --tag "v$(printf "\303\251")" 2>../../err) &&
 	grep -F "contains '\''$(printf "\303\251")'\''" err
