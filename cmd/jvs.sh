@@ -220,7 +220,7 @@ suggest () {
 				if (hit[j] < hit[i]) { x = hit[i]; hit[i] = hit[j]; hit[j] = x }
 			if (n == 1) printf "did you mean '\''jvs %s'\''?\n", hit[1]
 			else {
-				printf "the most similar commands are"
+				printf "the most similar commands are:"
 				for (i = 1; i <= n; i++) printf "%s jvs %s", (i > 1 ? "," : ""), hit[i]
 				printf "\n"
 			}
