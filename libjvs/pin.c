@@ -6,6 +6,7 @@
 #include "jvs/fsutil.h"
 #include "jvs/json.h"
 #include "jvs/lock.h"
+#include "jvs/snapshot.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -216,6 +217,9 @@ int jvs_pin_add(const jvs_repo *repo, const char *snapshot_id, const char *reaso
 	memset(&p, 0, sizeof p);
 	if (!jvs_id_is_valid(snapshot_id))
 		return jvs_error_set(JVS_E_NOT_FOUND, "'%s' is not a snapshot id", snapshot_id);
+	if (reason && strlen(reason) > JVS_NOTE_MAX)
+		return jvs_error_set(JVS_E_USAGE, "the reason is %zu bytes; at most %d bytes",
+				     strlen(reason), JVS_NOTE_MAX);
 	if (jvs_lock_acquire(repo, "repo", JVS_LOCK_SHARED, wait_seconds, &lock) < 0)
 		return -1;
 	if (!jvs_snapshot_is_published(repo, snapshot_id)) {

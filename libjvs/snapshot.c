@@ -799,6 +799,12 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	for (size_t i = 0; i < opts->ntags; i++)
 		if (jvs_tag_validate(opts->tags[i]) < 0)
 			return -1;
+	if (opts->note && strlen(opts->note) > JVS_NOTE_MAX) {
+		jvs_error_set(JVS_E_USAGE, "the note is %zu bytes; a note holds at most %d bytes",
+			      strlen(opts->note), JVS_NOTE_MAX);
+		return jvs_error_hint("keep long text in a file of the worktree and name it in "
+				      "the note");
+	}
 	if (!opts->locked && jvs_lock_worktree(repo, worktree, opts->wait_seconds, &locks) < 0)
 		return -1;
 	if (jvs_worktree_load(repo, worktree, &wt) < 0)

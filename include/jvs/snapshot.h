@@ -13,6 +13,9 @@
 typedef void (*jvs_snapshot_progress)(void *arg, uint64_t bytes_done, uint64_t bytes_total,
 				      size_t files_done, size_t files_total);
 
+/* The longest note a snapshot takes (bytes): larger is E_USAGE. */
+#define JVS_NOTE_MAX 65536
+
 typedef struct {
 	const char *note;
 	const char *const *tags;
