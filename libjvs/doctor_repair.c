@@ -87,7 +87,7 @@ static int finish_restore_intent(jvs_repo *repo, const json_t *j)
 static int clean_intent(jvs_repo *repo, const char *path)
 {
 	json_t *j = NULL;
-	const char *op;
+	const char *op = NULL;
 	int rc = 0;
 	if (jvs_json_load_file(path, JVS_E_PARTIAL_SNAPSHOT, &j) == 0) {
 		op = jvs_json_str(j, "operation");
@@ -98,10 +98,21 @@ static int clean_intent(jvs_repo *repo, const char *path)
 		else if (op)
 			rc = jvs_worktree_recover(repo, j); /* fork, create, rename, remove */
 	}
+	if (rc < 0) {
+		/* keep the cause: the intent stays, and says what could not finish */
+		jvs_error saved = *jvs_error_last();
+		const char *base = strrchr(path, '/');
+		jvs_error_set(saved.cls == JVS_OK ? JVS_E_INTERNAL : saved.cls,
+			      "cannot finish the interrupted %s (%s): %s", op ? op : "operation",
+			      base ? base + 1 : path,
+			      saved.message[0] ? saved.message : "no detail was recorded");
+		if (saved.hint[0])
+			jvs_error_hint("%s", saved.hint);
+		json_decref(j);
+		return -1;
+	}
 	jvs_error_clear();
 	json_decref(j);
-	if (rc < 0)
-		return -1;
 	if (jvs_rm_rf(path) < 0)
 		return -1;
 	return 0;
@@ -233,9 +244,12 @@ int doctor_resume_gc(jvs_repo *repo, const char *target)
 	return rc;
 }
 
+/* Every finding naming the action is tried, also after one fails; the
+ * first failure is what is reported (with its cause, never bare). */
 int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *action)
 {
-	int repaired = 0;
+	int repaired = 0, failed = 0;
+	jvs_error first = {0};
 	for (size_t i = 0; i < found->n; i++) {
 		const jvs_finding *f = &found->f[i];
 		int rc = 0;
@@ -264,9 +278,28 @@ int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *act
 					!strcmp(found->f[k].target, f->target);
 			rc = seen ? 0 : doctor_resume_gc(repo, f->target);
 		}
-		if (rc < 0)
-			return -1;
+		if (rc < 0) {
+			if (!failed++) {
+				first = *jvs_error_last();
+				if (!first.message[0]) {
+					first.cls = JVS_E_INTERNAL;
+					snprintf(first.message, sizeof first.message,
+						 "repair %s of '%s' failed (%s) with no detail",
+						 action, f->target, f->code);
+				}
+			}
+			jvs_error_clear();
+			continue;
+		}
 		repaired++;
+	}
+	if (failed) {
+		jvs_error_set(first.cls == JVS_OK ? JVS_E_INTERNAL : first.cls, "%s%s",
+			      first.message,
+			      failed > 1 ? " (and other repairs failed too; see jvs doctor)" : "");
+		if (first.hint[0])
+			jvs_error_hint("%s", first.hint);
+		return -1;
 	}
 	return repaired;
 }

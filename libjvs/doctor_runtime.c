@@ -5,6 +5,7 @@
 #include "jvs/fsutil.h"
 #include "jvs/intent.h"
 #include "jvs/json.h"
+#include "jvs/mounts.h"
 #include "jvs/name.h"
 #include "jvs/tombstone.h"
 
@@ -45,6 +46,26 @@ static int owned(const intent_ids *ii, const char *id)
 	return 0;
 }
 
+/* 1 (with the refusal as the last error) when a mount point inside the
+ * worktree of a restore intent keeps the restore from ever finishing. */
+static int blocked_by_mount(const jvs_repo *repo, const json_t *j)
+{
+	const char *wt = jvs_json_str(j, "worktree");
+	char *root;
+	int rc;
+	if (!wt || jvs_name_validate(wt, "worktree") < 0) {
+		jvs_error_clear();
+		return 0;
+	}
+	root = jvs_repo_payload_root(repo, wt);
+	rc = root ? jvs_mount_refuse(root, wt, "restore") : 0;
+	free(root);
+	if (rc < 0 && jvs_error_last()->cls == JVS_E_UNSUPPORTED_FILE)
+		return 1;
+	jvs_error_clear();
+	return 0;
+}
+
 static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii)
 {
 	char *dir = jvs_repo_path(repo, "intents");
@@ -74,6 +95,16 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 		remember(ii, jvs_json_str(j, "target_id"));
 		if (jvs_intent_is_live(j)) {
 			ii->any_live = 1;
+		} else if (op && !strcmp(op, "restore") && blocked_by_mount(repo, j)) {
+			const char *wt = jvs_json_str(j, "worktree");
+			const char *to = jvs_json_str(j, "target_id");
+			doctor_add(fs, JVS_SEV_ERROR, "restore_blocked", "clean_intents", path,
+				   "restore of worktree '%s' to %s was interrupted and cannot finish: "
+				   "E_UNSUPPORTED_FILE: %s; %s, then rerun 'jvs restore %s' there or "
+				   "repair clean_intents",
+				   wt ? wt : "?", to ? to : "?", jvs_error_last()->message,
+				   jvs_error_last()->hint, to ? to : "?");
+			jvs_error_clear();
 		} else if (op && !strcmp(op, "restore")) {
 			const char *wt = jvs_json_str(j, "worktree");
 			const char *to = jvs_json_str(j, "target_id");

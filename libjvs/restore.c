@@ -9,6 +9,7 @@
 #include "jvs/intent.h"
 #include "jvs/json.h"
 #include "jvs/lock.h"
+#include "jvs/mounts.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
 
@@ -182,6 +183,12 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 		return -1;
 	if (jvs_worktree_load(repo, worktree, &wt) < 0)
 		goto done;
+	/* A rename across a mount point fails half way (EXDEV): refuse first. */
+	root = jvs_repo_payload_root(repo, worktree);
+	if (!root || jvs_mount_refuse(root, worktree, "restore") < 0)
+		goto done;
+	free(root);
+	root = NULL;
 
 	/* Refuse a damaged target before anything is written. */
 	if (jvs_descriptor_load(repo, target_id, &d) < 0)

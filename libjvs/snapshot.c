@@ -9,6 +9,7 @@
 #include "jvs/json.h"
 #include "jvs/lock.h"
 #include "jvs/manifest.h"
+#include "jvs/mounts.h"
 #include "jvs/scan.h"
 #include "jvs/worktree.h"
 
@@ -809,6 +810,9 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		return -1;
 	if (jvs_worktree_load(repo, worktree, &wt) < 0)
 		goto done;
+	payload = jvs_repo_payload_root(repo, worktree);
+	if (!payload || jvs_mount_refuse(payload, worktree, "snapshot") < 0)
+		goto done;
 	if (jvs_engine_detect(repo, &c.engine) < 0)
 		goto done;
 	if (!opts->autosave && jvs_worktree_is_detached(&wt)) {
@@ -828,7 +832,6 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	jvs_fault_point("snapshot-after-intent");
 
 	/* 3-4. payload and manifest */
-	payload = jvs_repo_payload_root(repo, worktree);
 	tmp = jvs_repo_pathf(repo, "snapshots/%s.tmp", id);
 	final = jvs_repo_pathf(repo, "snapshots/%s", id);
 	if (!payload || !tmp || !final || jvs_repo_payload_check(repo, worktree) < 0)

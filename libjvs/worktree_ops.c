@@ -11,6 +11,7 @@
 #include "jvs/intent.h"
 #include "jvs/json.h"
 #include "jvs/lock.h"
+#include "jvs/mounts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -218,6 +219,13 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 	cfgdir = jvs_repo_pathf(repo, "worktrees/%s", name);
 	if (!tmp || !payload || !cfgdir)
 		goto done;
+	{
+		char *parent = jvs_strf("%s/worktrees", jvs_repo_root(repo));
+		int bad = !parent || jvs_mount_same_fs(jvs_repo_root(repo), parent, op) < 0;
+		free(parent);
+		if (bad)
+			goto done;
+	}
 
 	snprintf(intent_name, sizeof intent_name, "%s-%s", op, name);
 	intent = json_pack("{s:s, s:s, s:o, s:s, s:s, s:I}", "operation", op, "worktree", name,
@@ -494,6 +502,12 @@ int jvs_worktree_remove(jvs_repo *repo, const char *name, int force, int wait_se
 		return -1;
 	if (jvs_worktree_load(repo, name, &wt) < 0)
 		goto done;
+	/* Even with --force: removing would delete another file system's files. */
+	payload = jvs_repo_payload_root(repo, name);
+	if (!payload || jvs_mount_refuse(payload, name, "worktree remove") < 0)
+		goto done;
+	free(payload);
+	payload = NULL;
 	if (!force) {
 		if (jvs_worktree_dirty_count(repo, name, &dirty) < 0) {
 			jvs_error_hint("use --force to remove it without checking");
