@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int remove_path(const jvs_repo *repo, const char *fmt, const char *id)
@@ -81,6 +82,63 @@ static int finish_restore_intent(jvs_repo *repo, const json_t *j)
 		return 0;
 	rc = jvs_restore(repo, wt, to, &o, &r);
 	jvs_restore_result_clear(&r);
+	return rc;
+}
+
+/* .jvs/quarantine/<UTC time of this run>/: one directory per doctor run. */
+static char *quarantine_dir(const jvs_repo *repo)
+{
+	static char stamp[32];
+	if (!stamp[0]) {
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	}
+	return jvs_repo_pathf(repo, "quarantine/%s", stamp);
+}
+
+/* Moves path (a .jvs/snapshots/ or .jvs/manifests/ entry) to the same place
+ * under the quarantine directory, durably; never deletes it. */
+static int quarantine(const jvs_repo *repo, const char *path)
+{
+	char *qdir = quarantine_dir(repo), *sub = NULL, *dest = NULL;
+	const char *name = strrchr(path, '/'), *rel = NULL;
+	char *jvs = jvs_repo_path(repo, "");
+	int rc = -1;
+	if (!qdir || !jvs || !name)
+		goto done;
+	/* rel: "snapshots" or "manifests", the directory path is in */
+	{
+		size_t jl = strlen(jvs);
+		while (jl && jvs[jl - 1] == '/')
+			jl--;
+		if (strncmp(path, jvs, jl) || path[jl] != '/') {
+			jvs_error_set(JVS_E_INTERNAL, "'%s' is not inside .jvs", path);
+			goto done;
+		}
+		rel = path + jl + 1;
+	}
+	sub = jvs_strf("%s/%.*s", qdir, (int)(name - rel), rel);
+	dest = jvs_strf("%s/%s", qdir, rel);
+	if (!sub || !dest || jvs_mkdir_p(sub, 0755) < 0)
+		goto done;
+	if (jvs_path_exists(dest)) {
+		jvs_error_set(JVS_E_EXISTS, "'%s' is already in the quarantine", dest);
+		goto done;
+	}
+	if (rename(path, dest) < 0) {
+		jvs_error_sys("cannot move '%s' to the quarantine '%s'", path, dest);
+		goto done;
+	}
+	if (jvs_fsync_dir(sub) < 0 || jvs_fsync_parent(path) < 0)
+		goto done;
+	rc = 0;
+done:
+	free(qdir);
+	free(sub);
+	free(dest);
+	free(jvs);
 	return rc;
 }
 
@@ -260,6 +318,9 @@ int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *act
 				char *p = jvs_repo_path(repo, f->target);
 				rc = p ? jvs_mkdir_p(p, 0755) : -1;
 				free(p);
+			} else if (!strcmp(f->code, "orphan_published") ||
+				   !strcmp(f->code, "orphan_snapshot_file")) {
+				rc = quarantine(repo, f->target);
 			} else {
 				rc = jvs_rm_rf(f->target);
 			}

@@ -162,7 +162,21 @@ static void scan_leftovers(const jvs_repo *repo, const char *rel, jvs_findings *
 	free(dir);
 }
 
-/* Payload dirs, READY markers and manifests without a descriptor. */
+/* 1 when id has a .READY marker or a manifest: it was published. */
+static int was_published(const jvs_repo *repo, const char *id)
+{
+	char *ready = jvs_repo_pathf(repo, "snapshots/%s.READY", id);
+	char *man = jvs_repo_pathf(repo, "manifests/%s", id);
+	int yes = (ready && jvs_path_exists(ready)) || (man && jvs_path_exists(man));
+	free(ready);
+	free(man);
+	return yes;
+}
+
+/* Payload dirs, READY markers and manifests without a descriptor, an
+ * intent or a tombstone. Nothing of them is deleted: clean_tmp moves them
+ * to .jvs/quarantine/ (a descriptors/ lost by a partial copy must not cost
+ * the history). */
 static void scan_orphans(const jvs_repo *repo, const jvs_catalog *cat, jvs_findings *fs,
 			 const intent_ids *ii)
 {
@@ -187,11 +201,21 @@ static void scan_orphans(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 			desc = jvs_repo_pathf(repo, "descriptors/%s.json", id);
 			tomb = jvs_repo_pathf(repo, "gc/tombstones/%s.json", id);
 			orphan = desc && tomb && !jvs_path_exists(desc) && !jvs_path_exists(tomb);
-			if (orphan) {
+			if (orphan && was_published(repo, id)) {
+				char *p = jvs_path_join(dir, de->d_name);
+				doctor_add(fs, JVS_SEV_ERROR, "orphan_published", "clean_tmp", p,
+					   "snapshot %s was published but its descriptor is missing "
+					   "(lost or not copied?): .jvs/%s/%s; clean_tmp moves it to "
+					   ".jvs/quarantine/ and deletes nothing; see jvs-doctor(1) to "
+					   "recover it",
+					   id, rels[r], de->d_name);
+				free(p);
+			} else if (orphan) {
 				char *p = jvs_path_join(dir, de->d_name);
 				doctor_add(fs, JVS_SEV_WARNING, "orphan_snapshot_file", "clean_tmp", p,
-					   "unpublished snapshot leftover: .jvs/%s/%s", rels[r],
-					   de->d_name);
+					   "snapshot leftover with no descriptor and no intent: "
+					   ".jvs/%s/%s; clean_tmp moves it to .jvs/quarantine/",
+					   rels[r], de->d_name);
 				free(p);
 			}
 			free(desc);
