@@ -221,9 +221,18 @@ int jvs_audit_append(const jvs_repo *repo, const char *operation, const char *ta
 	line = jvs_strf("%s\n", canon);
 	if (!line)
 		goto done;
-	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line) || fsync(fd) < 0) {
-		jvs_error_sys("cannot append to '%s'", path);
-		goto done;
+	{
+		struct stat st;
+		off_t was = fstat(fd, &st) == 0 ? st.st_size : -1;
+		if (jvs_write_all(fd, line, strlen(line)) < 0 || fsync(fd) < 0) {
+			int err = errno;
+			/* no partial record is left to break the chain */
+			if (was >= 0 && ftruncate(fd, was) == 0)
+				fsync(fd);
+			errno = err;
+			jvs_error_sys("cannot append to '%s'", path);
+			goto done;
+		}
 	}
 	if (write_head(repo, hash) < 0)
 		goto done;

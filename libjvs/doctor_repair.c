@@ -11,6 +11,7 @@
 #include "jvs/worktree_ops.h"
 #include "jvs/json.h"
 #include "jvs/restore.h"
+#include "jvs/snapshot.h"
 #include "jvs/worktree.h"
 
 #include <stdio.h>
@@ -27,8 +28,9 @@ static int remove_path(const jvs_repo *repo, const char *fmt, const char *id)
 	return rc;
 }
 
-/* Rolls an interrupted snapshot forward when it was published, back when not. */
-static int finish_snapshot_intent(jvs_repo *repo, const json_t *j)
+/* Rolls an interrupted snapshot forward when it was published, back when
+ * not (also used by the next snapshot or restore of the worktree). */
+int jvs_snapshot_finish_intent(jvs_repo *repo, const json_t *j)
 {
 	const char *id = jvs_json_str(j, "snapshot_id");
 	const char *wtname = jvs_json_str(j, "worktree");
@@ -47,14 +49,16 @@ static int finish_snapshot_intent(jvs_repo *repo, const json_t *j)
 				return -1;
 		}
 		jvs_error_clear();
-		/* The intent goes before the audit record is written: a published
-		 * snapshot whose intent is left was never audited. */
-		return jvs_audit_append(repo, "snapshot", id,
-					json_pack("{s:o, s:o, s:b, s:b}", "worktree",
-						  jvs_json_str_or_null(wtname), "parent_id",
-						  jvs_json_str_or_null(parent), "autosave", autosave,
-						  "recovered_by_doctor", 1),
-					NULL);
+		/* The intent goes only after the audit record is written: a
+		 * published snapshot whose intent is left was never audited. */
+		if (jvs_audit_append(repo, "snapshot", id,
+				     json_pack("{s:o, s:o, s:b, s:b}", "worktree",
+					       jvs_json_str_or_null(wtname), "parent_id",
+					       jvs_json_str_or_null(parent), "autosave", autosave,
+					       "recovered_by_doctor", 1),
+				     NULL) < 0)
+			return -1;
+		return 1;
 	}
 	{
 		char *desc = jvs_repo_pathf(repo, "descriptors/%s.json", id);
@@ -150,7 +154,7 @@ static int clean_intent(jvs_repo *repo, const char *path)
 	if (jvs_json_load_file(path, JVS_E_PARTIAL_SNAPSHOT, &j) == 0) {
 		op = jvs_json_str(j, "operation");
 		if (op && !strcmp(op, "snapshot"))
-			rc = finish_snapshot_intent(repo, j);
+			rc = jvs_snapshot_finish_intent(repo, j);
 		else if (op && !strcmp(op, "restore"))
 			rc = finish_restore_intent(repo, j);
 		else if (op)

@@ -181,6 +181,10 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	intent_name(worktree, name);
 	if (jvs_lock_worktree(repo, worktree, opts->wait_seconds, &locks) < 0)
 		return -1;
+	/* A snapshot interrupted after it was published gets its pointers
+	 * first, so that the autosave and the way back see the true head. */
+	if (jvs_snapshot_recover(repo, worktree, NULL) < 0)
+		goto done;
 	if (jvs_worktree_load(repo, worktree, &wt) < 0)
 		goto done;
 	/* A rename across a mount point fails half way (EXDEV): refuse first. */

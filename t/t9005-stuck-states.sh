@@ -1,6 +1,13 @@
 #!/bin/sh
 
-test_description='no operation gets stuck: mount points inside a worktree
+test_description='no operation gets stuck: a full disk after publishing, mount points
+
+A snapshot that runs out of space after it was published (injected with
+JVS_FAULT=enospc:<point>: every later write of the process fails with
+ENOSPC) succeeds with a warning instead of failing for something that
+exists; the next snapshot or restore of the worktree, or doctor
+--repair-runtime, finishes moving the pointers and writes the audit record,
+and the next snapshot never branches off the old head.
 
 A file system mounted inside a worktree (here a tmpfs) is a boundary JVS
 does not cross: snapshot, restore and worktree remove (even --force) refuse
@@ -13,15 +20,123 @@ mount point), its repair fails with that detail (never a bare
 
 . "$(dirname "$0")/test-lib.sh"
 
+# head REPO [WT]: the head of a worktree.
+head_of () {
+	sed -n "s/.*\"head_snapshot_id\": *\"\([^\"]*\)\".*/\1/p" \
+		"$1/.jvs/worktrees/${2:-main}/config.json"
+}
+latest_of () {
+	sed -n "s/.*\"latest_snapshot_id\": *\"\([^\"]*\)\".*/\1/p" \
+		"$1/.jvs/worktrees/${2:-main}/config.json"
+}
+# audited REPO ID: the audit log has exactly one snapshot record of ID.
+audited () {
+	grep "\"operation\":\"snapshot\"" "$1/.jvs/audit/audit.jsonl" |
+		grep -c "\"target\":\"$2\"" >audited.n &&
+	echo 1 >audited.want && test_cmp audited.want audited.n
+}
+# fine REPO: doctor --strict healthy, verify --all all OK.
+fine () {
+	(cd "$1" && jvs doctor --strict) >fine.out &&
+	echo "Repository is healthy" >fine.want && test_cmp fine.want fine.out &&
+	(cd "$1" && jvs verify --all) >fine.out &&
+	! grep -v "^OK " fine.out
+}
+
+test_expect_success 'setup: a template repository with one snapshot' '
+	jvs init tpl >/dev/null &&
+	echo a >tpl/main/a &&
+	(cd tpl/main && jvs snapshot -q first) >id.first
+'
+
+# full_disk POINT REPO: a snapshot whose disk fills at POINT (after publish).
+full_disk () {
+	cp -a tpl "$2" &&
+	echo "$1" >"$2/main/a" &&
+	(cd "$2/main" && JVS_FAULT=enospc:$1 jvs snapshot full) >out 2>err &&
+	sed -n "s/^Created snapshot \([0-9a-f-]*\)\$/\1/p" out >id.full &&
+	test -s id.full &&
+	grep "^warning: snapshot $(cat id.full) is published, but .*No space left on device" err &&
+	grep "^hint: the snapshot is kept" err &&
+	(cd "$2" && jvs history --all --format id) >hist &&
+	grep -x "$(cat id.full)" hist &&
+	jvs -C "$2" verify "$(cat id.full)" >/dev/null
+}
+
+for point in snapshot-after-descriptor snapshot-after-head
+do
+	test_expect_success "full disk at $point: success with a warning; the next snapshot builds on it" '
+		full_disk '$point' n-'$point' &&
+		echo next >n-'$point'/main/a &&
+		(cd n-'$point'/main && jvs snapshot -q next) >id.next 2>err &&
+		grep "\"parent_id\": *\"$(cat id.full)\"" \
+			n-'$point'/.jvs/descriptors/$(cat id.next).json &&
+		test "$(head_of n-'$point')" = "$(cat id.next)" &&
+		audited n-'$point' "$(cat id.full)" &&
+		fine n-'$point'
+	'
+
+	test_expect_success "full disk at $point: doctor --repair-runtime completes it" '
+		full_disk '$point' d-'$point' &&
+		(cd d-'$point' && jvs doctor) >out &&
+		grep "clean_intents\$" out &&
+		(cd d-'$point' && jvs doctor --repair-runtime) >out &&
+		grep "^repaired	" out &&
+		test "$(head_of d-'$point')" = "$(cat id.full)" &&
+		test "$(latest_of d-'$point')" = "$(cat id.full)" &&
+		audited d-'$point' "$(cat id.full)" &&
+		fine d-'$point'
+	'
+
+	test_expect_success "full disk at $point: a restore finishes it first" '
+		full_disk '$point' r-'$point' &&
+		(cd r-'$point'/main && jvs restore -q "$(cat ../../id.first)") &&
+		test "$(latest_of r-'$point')" = "$(cat id.full)" &&
+		(cd r-'$point'/main && jvs restore -q HEAD) &&
+		test "$(head_of r-'$point')" = "$(cat id.full)" &&
+		echo $point >expect && test_cmp expect r-'$point'/main/a &&
+		audited r-'$point' "$(cat id.full)" &&
+		fine r-'$point'
+	'
+done
+
+test_expect_success 'a restore whose autosave fills the disk fails cleanly; the autosave is kept' '
+	cp -a tpl a &&
+	echo second >a/main/a &&
+	(cd a/main && jvs snapshot -q second) >id.second &&
+	echo dirty >a/main/a &&
+	(cd a/main && JVS_FAULT=enospc:snapshot-after-descriptor \
+		test_must_fail jvs restore "$(cat ../../id.first)") 2>err &&
+	grep "No space left on device" err &&
+	echo dirty >expect && test_cmp expect a/main/a &&
+	test "$(head_of a)" = "$(cat id.second)" &&
+	(cd a && jvs history --all) >hist &&
+	grep "autosave" hist &&
+	(cd a && jvs doctor --repair-runtime) >/dev/null &&
+	fine a &&
+	(cd a/main && jvs restore -q "$(cat ../../id.first)") &&
+	echo a >expect && test_cmp expect a/main/a
+'
+
+# The mount tests need root and a tmpfs; without them they are skipped, and
+# the reason is printed.
 if [ "$(id -u)" != 0 ]; then
-	test_skip_all 'needs root to mount a tmpfs inside a worktree'
+	echo "# skipping the mount tests: they need root to mount a tmpfs"
+elif mkdir probe && mount -t tmpfs tmpfs probe 2>probe.err; then
+	umount probe && test_set_prereq MOUNT
+else
+	echo "# skipping the mount tests: cannot mount a tmpfs here: $(cat probe.err)"
 fi
-mkdir probe && mount -t tmpfs tmpfs probe 2>probe.err ||
-	test_skip_all "cannot mount a tmpfs here: $(cat probe.err)"
-umount probe
 mnt=$TRASH_DIRECTORY/r/main/mnt
 # Unmounted at the end (also when a test fails), before the trash goes.
-trap 'cd / && umount "$mnt" 2>/dev/null; umount "$TRASH_DIRECTORY/r/worktrees" 2>/dev/null' EXIT
+# Every mount below the trash directory (wherever a failing command moved
+# it) is unmounted at the end, deepest first, before the trash goes.
+unmount_all () {
+	cd / &&
+	cut -d" " -f5 /proc/self/mountinfo | grep "^$TRASH_DIRECTORY/" | sort -r |
+		while read -r m; do umount "$m"; done
+}
+trap unmount_all EXIT
 
 # tree_sum DIR: every entry and the hash of every file.
 tree_sum () {
@@ -48,7 +163,7 @@ refused () {
 	test_cmp tree.before tree.after
 }
 
-test_expect_success 'setup: two snapshots, then a tmpfs mounted at main/mnt' '
+test_expect_success MOUNT 'mount: setup: two snapshots, then a tmpfs mounted at main/mnt' '
 	jvs init r >/dev/null &&
 	mkdir r/main/mnt && echo under >r/main/mnt/f && echo a >r/main/a &&
 	(cd r/main && jvs snapshot -q one) >id1 &&
@@ -58,24 +173,24 @@ test_expect_success 'setup: two snapshots, then a tmpfs mounted at main/mnt' '
 	echo other-fs >"$mnt/g"
 '
 
-test_expect_success 'snapshot refuses up front, naming the mount point' '
+test_expect_success MOUNT 'snapshot refuses up front, naming the mount point' '
 	refused jvs -C r/main snapshot refused
 '
 
-test_expect_success 'restore refuses up front and leaves no interrupted restore' '
+test_expect_success MOUNT 'restore refuses up front and leaves no interrupted restore' '
 	refused jvs -C r/main restore "$(cat id1)" &&
 	refused jvs -C r/main restore --discard "$(cat id1)" &&
 	(cd r && jvs doctor) >out &&
 	grep "Repository is healthy" out
 '
 
-test_expect_success 'worktree remove refuses, even with --force; no file of the mount is deleted' '
+test_expect_success MOUNT 'worktree remove refuses, even with --force; no file of the mount is deleted' '
 	refused jvs -C r worktree remove --force main &&
 	test -f "$mnt/g" &&
 	test_path_is_dir r/main
 '
 
-test_expect_success 'fork reads only the snapshot: it works, without the mounted files' '
+test_expect_success MOUNT 'fork reads only the snapshot: it works, without the mounted files' '
 	(cd r && jvs worktree fork -q "$(cat ../id2)" f) &&
 	test -f r/worktrees/f/mnt/f &&
 	test_path_is_missing r/worktrees/f/mnt/g &&
@@ -84,7 +199,7 @@ test_expect_success 'fork reads only the snapshot: it works, without the mounted
 	grep "Repository is healthy" out
 '
 
-test_expect_success 'a restore interrupted before the mount: doctor says it is blocked and why' '
+test_expect_success MOUNT 'a restore interrupted before the mount: doctor says it is blocked and why' '
 	umount "$mnt" &&
 	(cd r/main && JVS_FAULT=restore-after-checkout jvs restore -q "$(cat ../../id1)";
 	 test $? = 99) &&
@@ -93,7 +208,7 @@ test_expect_success 'a restore interrupted before the mount: doctor says it is b
 	grep "^error	restore_blocked	.*E_UNSUPPORTED_FILE: .$mnt. is a mount point.*	clean_intents\$" out
 '
 
-test_expect_success 'its repair fails with the cause, not a bare E_INTERNAL' '
+test_expect_success MOUNT 'its repair fails with the cause, not a bare E_INTERNAL' '
 	(cd r && test_must_fail --exit=1 jvs doctor --repair-runtime) 2>err &&
 	! grep "E_INTERNAL" err &&
 	grep "E_UNSUPPORTED_FILE: cannot finish the interrupted restore (restore-main.json): .$mnt. is a mount point" err &&
@@ -101,11 +216,11 @@ test_expect_success 'its repair fails with the cause, not a bare E_INTERNAL' '
 	test_path_is_file r/.jvs/intents/restore-main.json
 '
 
-test_expect_success 'rerunning the restore says the same, and changes nothing' '
+test_expect_success MOUNT 'rerunning the restore says the same, and changes nothing' '
 	refused jvs -C r/main restore "$(cat id1)"
 '
 
-test_expect_success 'once unmounted, the repair finishes the restore' '
+test_expect_success MOUNT 'once unmounted, the repair finishes the restore' '
 	umount "$mnt" &&
 	(cd r && jvs doctor --repair-runtime) >out &&
 	grep "^repaired	" out &&
@@ -114,7 +229,7 @@ test_expect_success 'once unmounted, the repair finishes the restore' '
 	echo a >expect && test_cmp expect r/main/a
 '
 
-test_expect_success 'a file system mounted at worktrees/: fork refuses up front, naming it' '
+test_expect_success MOUNT 'a file system mounted at worktrees/: fork refuses up front, naming it' '
 	mount -t tmpfs tmpfs r/worktrees &&
 	(cd r && test_must_fail --exit=1 jvs worktree fork -q "$(cat ../id2)" g) 2>err &&
 	grep "E_UNSUPPORTED_FILE: .*/r/worktrees. is on another file system" err &&
