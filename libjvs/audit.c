@@ -234,8 +234,11 @@ int jvs_audit_append(const jvs_repo *repo, const char *operation, const char *ta
 			goto done;
 		}
 	}
+	/* The record is in: an audit.head one record behind is no damage (a
+	 * crash between the two writes leaves the same), so a failure to
+	 * update it (a full disk) does not fail the append. */
 	if (write_head(repo, hash) < 0)
-		goto done;
+		jvs_error_clear();
 	rc = 0;
 done:
 	json_decref(details);

@@ -10,6 +10,7 @@
 #include "jvs/intent.h"
 #include "jvs/worktree_ops.h"
 #include "jvs/json.h"
+#include "jvs/mounts.h"
 #include "jvs/restore.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
@@ -326,7 +327,8 @@ int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *act
 				   !strcmp(f->code, "orphan_snapshot_file")) {
 				rc = quarantine(repo, f->target);
 			} else {
-				rc = jvs_rm_rf(f->target);
+				rc = jvs_mount_refuse_delete(f->target) < 0 ? -1
+									   : jvs_rm_rf(f->target);
 			}
 		} else if (!strcmp(action, "clean_intents")) {
 			rc = clean_intent(repo, f->target);

@@ -46,19 +46,25 @@ static int owned(const intent_ids *ii, const char *id)
 	return 0;
 }
 
-/* 1 (with the refusal as the last error) when a mount point inside the
- * worktree of a restore intent keeps the restore from ever finishing. */
+/* 1 (with the refusal as the last error) when a mount point keeps an
+ * interrupted restore (inside the worktree) or remove (inside the files it
+ * moved aside) from ever finishing. */
 static int blocked_by_mount(const jvs_repo *repo, const json_t *j)
 {
-	const char *wt = jvs_json_str(j, "worktree");
+	const char *wt = jvs_json_str(j, "worktree"), *op = jvs_json_str(j, "operation");
 	char *root;
 	int rc;
-	if (!wt || jvs_name_validate(wt, "worktree") < 0) {
+	if (!wt || !op || jvs_name_validate(wt, "worktree") < 0) {
 		jvs_error_clear();
 		return 0;
 	}
-	root = jvs_repo_payload_root(repo, wt);
-	rc = root ? jvs_mount_refuse(root, wt, "restore") : 0;
+	if (!strcmp(op, "remove")) {
+		root = jvs_strf("%s/.jvs-tmp-remove-%s", jvs_repo_root(repo), wt);
+		rc = root ? jvs_mount_refuse_delete(root) : 0;
+	} else {
+		root = jvs_repo_payload_root(repo, wt);
+		rc = root ? jvs_mount_refuse(root, wt, "restore") : 0;
+	}
 	free(root);
 	if (rc < 0 && jvs_error_last()->cls == JVS_E_UNSUPPORTED_FILE)
 		return 1;
@@ -116,6 +122,13 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 			const char *plan = jvs_json_str(j, "plan_id");
 			doctor_add(fs, JVS_SEV_WARNING, "interrupted_gc", "resume_gc", path,
 				   "gc run of plan %s was interrupted", plan ? plan : "?");
+		} else if (op && !strcmp(op, "remove") && blocked_by_mount(repo, j)) {
+			doctor_add(fs, JVS_SEV_ERROR, "remove_blocked", "clean_intents", path,
+				   "interrupted remove of worktree '%s' cannot finish: "
+				   "E_UNSUPPORTED_FILE: %s; %s",
+				   jvs_json_str(j, "worktree"), jvs_error_last()->message,
+				   jvs_error_last()->hint);
+			jvs_error_clear();
 		} else {
 			doctor_add(fs, JVS_SEV_WARNING, "stale_intent", "clean_intents", path,
 				   "interrupted %s operation (%s)", op ? op : "unknown", name);
@@ -250,8 +263,15 @@ static void scan_scratch(const jvs_repo *repo, jvs_findings *fs)
 		if (strncmp(de->d_name, ".jvs-tmp-", 9))
 			continue;
 		p = jvs_path_join(jvs_repo_root(repo), de->d_name);
-		doctor_add(fs, JVS_SEV_WARNING, "tmp_leftover", "clean_tmp", p,
-			   "leftover of an interrupted operation: %s", de->d_name);
+		if (p && jvs_mount_refuse_delete(p) < 0)
+			doctor_add(fs, JVS_SEV_ERROR, "leftover_mounted", NULL, p,
+				   "leftover of an interrupted operation %s cannot be removed: "
+				   "E_UNSUPPORTED_FILE: %s; %s",
+				   de->d_name, jvs_error_last()->message, jvs_error_last()->hint);
+		else
+			doctor_add(fs, JVS_SEV_WARNING, "tmp_leftover", "clean_tmp", p,
+				   "leftover of an interrupted operation: %s", de->d_name);
+		jvs_error_clear();
 		free(p);
 	}
 	if (d)

@@ -26,7 +26,7 @@ static void unescape(char *s)
 	*w = '\0';
 }
 
-int jvs_mount_below(const char *dir, char *out, size_t outlen)
+static int mount_find(const char *dir, int self, char *out, size_t outlen)
 {
 	char real[PATH_MAX], *line = NULL;
 	size_t cap = 0, n;
@@ -51,7 +51,10 @@ int jvs_mount_below(const char *dir, char *out, size_t outlen)
 		if (!mp)
 			continue;
 		unescape(mp);
-		if (!strncmp(mp, real, n) && mp[n] == '/' && (n > 1 || mp[1])) {
+		if (self && !strcmp(mp, real) && n > 1) {
+			snprintf(out, outlen, "%s", mp);
+			found = 1;
+		} else if (!strncmp(mp, real, n) && mp[n] == '/' && (n > 1 || mp[1])) {
 			snprintf(out, outlen, "%s", mp);
 			found = 1;
 		} else if (n == 1 && mp[0] == '/' && mp[1]) {
@@ -62,6 +65,29 @@ int jvs_mount_below(const char *dir, char *out, size_t outlen)
 	free(line);
 	fclose(f);
 	return found;
+}
+
+int jvs_mount_below(const char *dir, char *out, size_t outlen)
+{
+	return mount_find(dir, 0, out, outlen);
+}
+
+int jvs_mount_within(const char *dir, char *out, size_t outlen)
+{
+	return mount_find(dir, 1, out, outlen);
+}
+
+int jvs_mount_refuse_delete(const char *dir)
+{
+	char mp[PATH_MAX];
+	int rc = jvs_mount_within(dir, mp, sizeof mp);
+	if (rc <= 0)
+		return rc;
+	jvs_error_set(JVS_E_UNSUPPORTED_FILE,
+		      "'%s' holds a mounted file system at '%s'; JVS does not delete across "
+		      "file-system boundaries",
+		      dir, mp);
+	return jvs_error_hint("unmount it (umount '%s'), then repair again", mp);
 }
 
 int jvs_mount_refuse(const char *dir, const char *worktree, const char *doing)

@@ -745,6 +745,9 @@ static int recover_remove(jvs_repo *repo, const json_t *intent)
 		rc = 0; /* nothing was moved: the worktree stays */
 		goto done;
 	}
+	/* Never delete into a file system mounted there since. */
+	if (jvs_mount_refuse_delete(tmp) < 0)
+		goto done;
 	/* The files were moved aside: finish what the user asked for. */
 	if (jvs_rm_rf(cfgdir) < 0 || fsync_config_dir(repo) < 0 || jvs_rm_rf(tmp) < 0)
 		goto done;

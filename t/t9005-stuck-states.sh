@@ -16,7 +16,9 @@ changed, so no interrupted operation is left behind. fork reads only the
 snapshot and works. A restore interrupted before the mount appeared is
 reported by doctor as restore_blocked (an error with the class and the
 mount point), its repair fails with that detail (never a bare
-"E_INTERNAL: failed"), and heals once the file system is unmounted.'
+"E_INTERNAL: failed"), and heals once the file system is unmounted. An
+interrupted remove, or a leftover directory, holding a mount is reported
+(remove_blocked, leftover_mounted) and never deleted into.'
 
 . "$(dirname "$0")/test-lib.sh"
 
@@ -238,6 +240,36 @@ test_expect_success MOUNT 'a file system mounted at worktrees/: fork refuses up 
 	(cd r && jvs doctor) >out &&
 	grep "Repository is healthy" out &&
 	umount r/worktrees
+'
+
+test_expect_success MOUNT 'an interrupted remove whose files hold a mount since: reported, never deleted into' '
+	(cd r && jvs worktree fork -q "$(cat ../id2)" w) &&
+	(cd r && JVS_FAULT=remove-after-rename jvs worktree remove w; test $? = 99) &&
+	test_path_is_dir r/.jvs-tmp-remove-w/mnt &&
+	mount -t tmpfs tmpfs r/.jvs-tmp-remove-w/mnt &&
+	echo precious >r/.jvs-tmp-remove-w/mnt/p &&
+	(cd r && test_must_fail --exit=4 jvs doctor) >out &&
+	grep "^error	remove_blocked	.*E_UNSUPPORTED_FILE: .*holds a mounted file system" out &&
+	(cd r && test_must_fail --exit=1 jvs doctor --repair-runtime) 2>err &&
+	grep "E_UNSUPPORTED_FILE: cannot finish the interrupted remove" err &&
+	echo precious >expect && test_cmp expect r/.jvs-tmp-remove-w/mnt/p &&
+	umount r/.jvs-tmp-remove-w/mnt &&
+	(cd r && jvs doctor --repair-runtime) >out &&
+	grep "Repository is healthy" out &&
+	test_path_is_missing r/.jvs-tmp-remove-w
+'
+
+test_expect_success MOUNT 'a leftover holding a mount is reported, and clean_tmp does not delete into it' '
+	mkdir -p r/.jvs-tmp-fork-x/m &&
+	mount -t tmpfs tmpfs r/.jvs-tmp-fork-x/m &&
+	echo precious >r/.jvs-tmp-fork-x/m/p &&
+	(cd r && test_must_fail --exit=4 jvs doctor --repair-runtime) >out &&
+	grep "^error	leftover_mounted	.*E_UNSUPPORTED_FILE" out &&
+	echo precious >expect && test_cmp expect r/.jvs-tmp-fork-x/m/p &&
+	umount r/.jvs-tmp-fork-x/m &&
+	(cd r && jvs doctor --repair-runtime) >out &&
+	grep "Repository is healthy" out &&
+	test_path_is_missing r/.jvs-tmp-fork-x
 '
 
 test_done

@@ -9,6 +9,12 @@
  * the mount table cannot be read), -1 on error. */
 int jvs_mount_below(const char *dir, char *out, size_t outlen);
 
+/* Like jvs_mount_below, but dir itself counts too. */
+int jvs_mount_within(const char *dir, char *out, size_t outlen);
+/* E_UNSUPPORTED_FILE when deleting dir would reach into a mounted file
+ * system (dir itself or anything below it is a mount point). */
+int jvs_mount_refuse_delete(const char *dir);
+
 /* E_UNSUPPORTED_FILE naming the mount point when the payload root of
  * worktree (dir) holds one: JVS never crosses a file-system boundary
  * inside a worktree (a rename across it fails with EXDEV, a removal
