@@ -220,7 +220,9 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 	if (!tmp || !payload || !cfgdir)
 		goto done;
 	{
-		char *parent = jvs_strf("%s/worktrees", jvs_repo_root(repo));
+		/* tmp is renamed to payload: both parents on one file system */
+		const char *slash = strrchr(payload, '/');
+		char *parent = slash ? jvs_strf("%.*s", (int)(slash - payload), payload) : NULL;
 		int bad = !parent || jvs_mount_same_fs(jvs_repo_root(repo), parent, op) < 0;
 		free(parent);
 		if (bad)
