@@ -102,6 +102,42 @@ do
 	'
 done
 
+# Every snapshot fault point (as found in the sources), the disk full from
+# there on: before the
+# descriptor is in place the snapshot fails (exit 1, E_IO, nothing visible,
+# nothing left over); after it, it succeeds with the warning and is
+# completed by the next snapshot. Never a failure for something visible.
+test_expect_success 'a full disk at every snapshot step: a clean failure, or success that completes' '
+	grep -ho "jvs_fault_point(\"snapshot-[a-z-]*\")" "$jvs_root"/libjvs/snapshot.c |
+		sed -e "s/^jvs_fault_point(\"//" -e "s/\")\$//" >points &&
+	test_line_count -ge 8 points &&
+	for p in $(cat points)
+	do
+		rm -rf e && cp -a tpl e &&
+		echo "$p" >e/main/a &&
+		_rc=0 &&
+		(cd e/main && JVS_FAULT=enospc:$p jvs snapshot full) >out 2>err || _rc=$?
+		(cd e && jvs history --all --format id) >hist &&
+		case $_rc in
+		1)
+			grep "E_IO: .*No space left on device" err &&
+			test_line_count = 1 hist &&
+			fine e ;;
+		0)
+			grep "^warning: snapshot .* is published, but" err &&
+			id=$(sed -n "s/^Created snapshot //p" out) &&
+			grep -x "$id" hist &&
+			echo next >e/main/a &&
+			(cd e/main && jvs snapshot -q next) >id.next &&
+			grep "\"parent_id\": *\"$id\"" e/.jvs/descriptors/$(cat id.next).json &&
+			audited e "$id" &&
+			fine e ;;
+		*)
+			false ;;
+		esac || { echo "fault point $p: exit $_rc"; cat err; return 1; }
+	done
+'
+
 test_expect_success 'a restore whose autosave fills the disk fails cleanly; the autosave is kept' '
 	cp -a tpl a &&
 	echo second >a/main/a &&
