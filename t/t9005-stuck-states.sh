@@ -215,6 +215,18 @@ test_expect_success MOUNT 'snapshot refuses up front, naming the mount point' '
 	refused jvs -C r/main snapshot refused
 '
 
+test_expect_success MOUNT 'a mount point whose name has a space and a tab is named exactly' '
+	umount "$mnt" &&
+	sp="$TRASH_DIRECTORY/r/main/sp ace	tab" &&
+	mkdir "$sp" &&
+	mount -t tmpfs tmpfs "$sp" &&
+	(cd r/main && test_must_fail --exit=1 jvs snapshot refused) 2>err &&
+	grep -F "E_UNSUPPORTED_FILE: '\''$sp'\'' is a mount point" err &&
+	umount "$sp" && rmdir "$sp" &&
+	mount -t tmpfs tmpfs "$mnt" &&
+	echo other-fs >"$mnt/g"
+'
+
 test_expect_success MOUNT 'restore refuses up front and leaves no interrupted restore' '
 	refused jvs -C r/main restore "$(cat id1)" &&
 	refused jvs -C r/main restore --discard "$(cat id1)" &&
