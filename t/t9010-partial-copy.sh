@@ -73,6 +73,18 @@ test_expect_success 'putting the descriptors and the quarantine back restores th
 	grep "^OK audit chain" out
 '
 
+test_expect_success 'a copy without the descriptors/ directory at all: nothing is touched' '
+	cp -a r m &&
+	rm -rf m/.jvs/descriptors m/.jvs/intents/* m/.jvs/index.sqlite* &&
+	(cd m && test_must_fail --exit=4 jvs doctor --repair-runtime) >out &&
+	grep "^error	layout_missing	.jvs/descriptors is missing" out &&
+	tree_sum m/.jvs/snapshots >m.snapshots.sum &&
+	test_cmp snapshots.sum m.snapshots.sum &&
+	tree_sum m/.jvs/manifests >m.manifests.sum &&
+	test_cmp manifests.sum m.manifests.sum &&
+	test_path_is_missing m/.jvs/quarantine
+'
+
 test_expect_success 'a bare payload with no descriptor, marker or intent is quarantined, not deleted' '
 	cp -a r b &&
 	id=1700000000000-abcdef01 &&
