@@ -46,14 +46,17 @@ int jvs_audit_last_line(int fd, char **line, size_t *len)
 	end = st.st_size;
 	/* trailing newlines (and nothing else) end the last record */
 	for (;;) {
-		char c;
+		char chunk[4096];
+		size_t n = end < (off_t)sizeof chunk ? (size_t)end : sizeof chunk, i;
 		if (end == 0)
 			return 0;
-		if (pread(fd, &c, 1, end - 1) != 1)
+		if (pread(fd, chunk, n, end - (off_t)n) != (ssize_t)n)
 			return jvs_error_sys("cannot read audit log");
-		if (c != '\n')
+		for (i = n; i > 0 && chunk[i - 1] == '\n'; i--)
+			;
+		end -= (off_t)(n - i);
+		if (i > 0)
 			break;
-		end--;
 	}
 	/* Read backwards in doubling windows until the window holds the
 	 * newline before the last record, or the start of the file. */

@@ -119,6 +119,21 @@ static void test_trailing_newlines(void **s)
 	close(fd);
 }
 
+/* More trailing newlines than one read of them (4096). */
+static void test_many_trailing_newlines(void **s)
+{
+	char *want, *line;
+	size_t len;
+	int fd = make_log(100, 10000, &want);
+	(void)s;
+	assert_int_equal(jvs_audit_last_line(fd, &line, &len), 0);
+	assert_int_equal(len, 100);
+	assert_memory_equal(line, want, len);
+	free(line);
+	free(want);
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_single_record_no_newline),
 		cmocka_unit_test(test_trailing_newlines),
+		cmocka_unit_test(test_many_trailing_newlines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
