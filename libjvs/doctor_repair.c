@@ -77,6 +77,54 @@ int jvs_snapshot_finish_intent(jvs_repo *repo, const json_t *j)
 	return 0;
 }
 
+/* An interrupted restore whose target is no longer a published snapshot
+ * can never finish: it is rolled back to the state before it, the autosave
+ * it made (then head goes back to where it was, so the unsnapshotted
+ * changes show as changes again) or, when nothing needed saving, the old
+ * head. */
+static int rollback_restore(jvs_repo *repo, const char *wtname, const json_t *j)
+{
+	const char *to = jvs_json_str(j, "target_id");
+	const char *from = jvs_json_str(j, "from_snapshot_id");
+	const char *saved = jvs_json_str(j, "autosave_snapshot_id");
+	const char *back = NULL;
+	jvs_restore_opts o = {0};
+	jvs_restore_result r;
+	jvs_worktree wt;
+	int rc;
+	if (saved && jvs_snapshot_is_published(repo, saved))
+		back = saved;
+	else if (!saved && from && jvs_snapshot_is_published(repo, from))
+		back = from;
+	if (!back) {
+		jvs_error_set(JVS_E_NOT_FOUND,
+			      "the restore of worktree '%s' to %s cannot finish (%s is no longer "
+			      "a published snapshot) nor be rolled back (the state before it, %s, "
+			      "is gone too)",
+			      wtname, to ? to : "?", to ? to : "?",
+			      saved ? saved : from ? from : "an empty worktree");
+		return jvs_error_hint("restore any snapshot there with 'jvs restore --discard "
+				      "REF'");
+	}
+	o.discard = 1;
+	rc = jvs_restore(repo, wtname, back, &o, &r);
+	jvs_restore_result_clear(&r);
+	if (rc < 0)
+		return -1;
+	if (back == saved) {
+		if (jvs_worktree_load(repo, wtname, &wt) < 0)
+			return -1;
+		snprintf(wt.head, sizeof wt.head, "%s", from ? from : "");
+		if (jvs_worktree_save(repo, &wt) < 0)
+			return -1;
+	}
+	return jvs_audit_append(repo, "restore_rollback", wtname,
+				json_pack("{s:o, s:s, s:o}", "target_id", jvs_json_str_or_null(to),
+					  "restored_to", back, "head_snapshot_id",
+					  jvs_json_str_or_null(from)),
+				NULL);
+}
+
 static int finish_restore_intent(jvs_repo *repo, const json_t *j)
 {
 	const char *wt = jvs_json_str(j, "worktree"), *to = jvs_json_str(j, "target_id");
@@ -85,6 +133,8 @@ static int finish_restore_intent(jvs_repo *repo, const json_t *j)
 	int rc;
 	if (!wt || !to || !jvs_worktree_exists(repo, wt))
 		return 0;
+	if (!jvs_id_is_valid(to) || !jvs_snapshot_is_published(repo, to))
+		return rollback_restore(repo, wt, j);
 	rc = jvs_restore(repo, wt, to, &o, &r);
 	jvs_restore_result_clear(&r);
 	return rc;

@@ -1,6 +1,7 @@
 /* Doctor checks of runtime state: intents and leftovers of crashed runs. */
 #include "doctor_int.h"
 
+#include "jvs/descriptor.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/intent.h"
@@ -101,6 +102,19 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 		remember(ii, jvs_json_str(j, "target_id"));
 		if (jvs_intent_is_live(j)) {
 			ii->any_live = 1;
+		} else if (op && !strcmp(op, "restore") && jvs_json_str(j, "target_id") &&
+			   (!jvs_id_is_valid(jvs_json_str(j, "target_id")) ||
+			    !jvs_snapshot_is_published(repo, jvs_json_str(j, "target_id")))) {
+			const char *wt = jvs_json_str(j, "worktree");
+			const char *to = jvs_json_str(j, "target_id");
+			const char *saved = jvs_json_str(j, "autosave_snapshot_id");
+			const char *from = jvs_json_str(j, "from_snapshot_id");
+			doctor_add(fs, JVS_SEV_ERROR, "restore_blocked", "clean_intents", path,
+				   "restore of worktree '%s' to %s was interrupted and cannot finish: "
+				   "E_NOT_FOUND: %s is no longer a published snapshot; clean_intents "
+				   "rolls the worktree back to the state before it (%s%s)",
+				   wt ? wt : "?", to, to, saved ? "its autosave " : "snapshot ",
+				   saved ? saved : from ? from : "none");
 		} else if (op && !strcmp(op, "restore") && blocked_by_mount(repo, j)) {
 			const char *wt = jvs_json_str(j, "worktree");
 			const char *to = jvs_json_str(j, "target_id");

@@ -7,7 +7,9 @@ JVS_FAULT=enospc:<point>: every later write of the process fails with
 ENOSPC) succeeds with a warning instead of failing for something that
 exists; the next snapshot or restore of the worktree, or doctor
 --repair-runtime, finishes moving the pointers and writes the audit record,
-and the next snapshot never branches off the old head.
+and the next snapshot never branches off the old head. A restore whose
+target is gone can never finish: doctor reports restore_blocked and rolls
+it back to its autosave (or the old head).
 
 A file system mounted inside a worktree (here a tmpfs) is a boundary JVS
 does not cross: snapshot, restore and worktree remove (even --force) refuse
@@ -154,6 +156,53 @@ test_expect_success 'a restore whose autosave fills the disk fails cleanly; the 
 	fine a &&
 	(cd a/main && jvs restore -q "$(cat ../../id.first)") &&
 	echo a >expect && test_cmp expect a/main/a
+'
+
+# rollback_case NAME DIRTY: main at "two", a leaf snapshot "side" made in a
+# removed fork; a restore of main to side crashes, then side's descriptor
+# is lost: the restore can never finish.
+rollback_case () {
+	jvs init "$1" >/dev/null &&
+	echo a >"$1/main/a" &&
+	(cd "$1/main" && jvs snapshot -q one && echo two >a && jvs snapshot -q two) >/dev/null &&
+	head_of "$1" >"$1.two" &&
+	(cd "$1" && jvs worktree fork -q "$(cat ../$1.two)" f) &&
+	echo s >"$1/worktrees/f/s" &&
+	(cd "$1/worktrees/f" && jvs snapshot -q side) >"$1.side" &&
+	(cd "$1" && jvs worktree remove -q f) &&
+	if test "$2" = dirty; then echo dirty >"$1/main/a"; fi &&
+	(cd "$1/main" && JVS_FAULT=restore-after-checkout jvs restore -q "$(cat ../../$1.side)";
+	 test $? = 99) &&
+	test -f "$1/main/s" &&
+	rm "$1/.jvs/descriptors/$(cat $1.side).json"
+}
+
+test_expect_success 'a restore whose target is gone is rolled back to its autosave' '
+	rollback_case rb dirty &&
+	(cd rb && test_must_fail --exit=4 jvs doctor) >out &&
+	grep "^error	restore_blocked	.*E_NOT_FOUND: $(cat rb.side) is no longer a published snapshot; clean_intents rolls the worktree back to the state before it (its autosave " out &&
+	(cd rb && test_must_fail --exit=4 jvs doctor --repair-runtime) >out &&
+	grep "^repaired	restore of worktree .main. to $(cat rb.side)" out &&
+	echo dirty >expect && test_cmp expect rb/main/a &&
+	test_path_is_missing rb/main/s &&
+	test "$(head_of rb)" = "$(cat rb.two)" &&
+	(cd rb/main && jvs status) >out &&
+	grep "^M	a" out &&
+	grep "\"operation\":\"restore_rollback\"" rb/.jvs/audit/audit.jsonl &&
+	(cd rb && jvs doctor --repair-runtime) >/dev/null &&
+	fine rb
+'
+
+test_expect_success 'without an autosave (a clean worktree) it goes back to the old head' '
+	rollback_case rc clean &&
+	(cd rc && test_must_fail --exit=4 jvs doctor) >out &&
+	grep "restore_blocked.*(snapshot $(cat rc.two))" out &&
+	(cd rc && test_must_fail --exit=4 jvs doctor --repair-runtime) >/dev/null &&
+	(cd rc && jvs doctor --repair-runtime) >/dev/null &&
+	echo two >expect && test_cmp expect rc/main/a &&
+	test_path_is_missing rc/main/s &&
+	test "$(head_of rc)" = "$(cat rc.two)" &&
+	fine rc
 '
 
 # The mount tests need root and a tmpfs; without them they are skipped, and
