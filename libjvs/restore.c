@@ -210,7 +210,15 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	if (p < 0)
 		goto done;
 	if (p && strcmp(pending, target_id) && !opts->discard) {
-		if (pending[0]) {
+		if (pending[0] && !jvs_snapshot_is_published(repo, pending)) {
+			jvs_error_set(JVS_E_DIRTY,
+			              "a restore of %s to %s was interrupted, and %s is no longer "
+			              "a published snapshot: it cannot finish",
+			              worktree, pending, pending);
+			jvs_error_hint("'jvs doctor --repair-runtime' rolls it back; or go to %s "
+			               "anyway with 'jvs restore %s --discard'",
+			               target_id, target_id);
+		} else if (pending[0]) {
 			jvs_error_set(JVS_E_DIRTY,
 			              "a restore of %s to %s was interrupted; its files may be "
 			              "half restored",

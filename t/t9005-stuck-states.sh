@@ -179,6 +179,9 @@ rollback_case () {
 
 test_expect_success 'a restore whose target is gone is rolled back to its autosave' '
 	rollback_case rb dirty &&
+	(cd rb/main && test_must_fail --exit=5 jvs restore -q "$(cat ../../rb.two)") 2>err &&
+	grep "is no longer a published snapshot: it cannot finish" err &&
+	grep "^hint: .jvs doctor --repair-runtime. rolls it back" err &&
 	(cd rb && test_must_fail --exit=4 jvs doctor) >out &&
 	grep "^error	restore_blocked	.*E_NOT_FOUND: $(cat rb.side) is no longer a published snapshot; clean_intents rolls the worktree back to the state before it (its autosave " out &&
 	(cd rb && test_must_fail --exit=4 jvs doctor --repair-runtime) >out &&
