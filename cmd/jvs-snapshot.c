@@ -74,6 +74,17 @@ int main(int argc, char **argv)
 		rc = cli_fail(&c);
 		goto out;
 	}
+	if (stats.recovered[0])
+		fprintf(stderr,
+			"note: finished the interrupted snapshot %s first (head and latest moved "
+			"to it)\n",
+			stats.recovered);
+	if (stats.unfinished[0])
+		fprintf(stderr,
+			"warning: %s\n"
+			"hint: the snapshot is kept; the next snapshot or restore in %s, or 'jvs "
+			"doctor --repair-runtime', completes it\n",
+			stats.unfinished, worktree);
 	if (stats.new_line)
 		fprintf(stderr,
 			"note: %s was detached; a new line of history starts at %s\n"

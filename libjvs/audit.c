@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,6 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
-#define TAIL_BYTES 65536
 
 int jvs_audit_record_hash(const json_t *record, char out[65])
 {
@@ -33,46 +33,90 @@ int jvs_audit_record_hash(const json_t *record, char out[65])
 	return 0;
 }
 
+int jvs_audit_last_line(int fd, char **line, size_t *len)
+{
+	struct stat st;
+	off_t end, start;
+	size_t window = JVS_AUDIT_TAIL_WINDOW;
+	char *buf = NULL;
+	*line = NULL;
+	*len = 0;
+	if (fstat(fd, &st) < 0)
+		return jvs_error_sys("cannot stat audit log");
+	end = st.st_size;
+	/* trailing newlines (and nothing else) end the last record */
+	for (;;) {
+		char chunk[4096];
+		size_t n = end < (off_t)sizeof chunk ? (size_t)end : sizeof chunk, i;
+		if (end == 0)
+			return 0;
+		if (pread(fd, chunk, n, end - (off_t)n) != (ssize_t)n)
+			return jvs_error_sys("cannot read audit log");
+		for (i = n; i > 0 && chunk[i - 1] == '\n'; i--)
+			;
+		end -= (off_t)(n - i);
+		if (i > 0)
+			break;
+	}
+	/* Read backwards in doubling windows until the window holds the
+	 * newline before the last record, or the start of the file. */
+	for (;;) {
+		size_t n;
+		ssize_t got;
+		char *nl, *nb;
+		start = (off_t)window < end ? end - (off_t)window : 0;
+		n = (size_t)(end - start);
+		nb = realloc(buf, n + 1);
+		if (!nb) {
+			free(buf);
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		}
+		buf = nb;
+		got = pread(fd, buf, n, start);
+		if (got != (ssize_t)n) {
+			free(buf);
+			return got < 0 ? jvs_error_sys("cannot read audit log")
+				       : jvs_error_set(JVS_E_IO, "audit log shrank while read");
+		}
+		buf[n] = '\0';
+		nl = memrchr(buf, '\n', n);
+		if (nl || start == 0) {
+			size_t off = nl ? (size_t)(nl + 1 - buf) : 0;
+			*len = n - off;
+			memmove(buf, buf + off, *len + 1);
+			*line = buf;
+			return 0;
+		}
+		if (window > SIZE_MAX / 2) {
+			free(buf);
+			return jvs_error_set(JVS_E_INTERNAL, "audit record too large");
+		}
+		window *= 2;
+	}
+}
+
 /* record_hash of the last line, or "" for an empty log. */
 static int last_hash(int fd, char out[65])
 {
-	struct stat st;
-	off_t start;
-	char *buf, *line, *end;
-	ssize_t n;
+	char *line;
+	size_t len;
 	json_t *rec;
 	const char *h;
 	out[0] = '\0';
-	if (fstat(fd, &st) < 0)
-		return jvs_error_sys("cannot stat audit log");
-	if (st.st_size == 0)
+	if (jvs_audit_last_line(fd, &line, &len) < 0)
+		return -1;
+	if (!line)
 		return 0;
-	start = st.st_size > TAIL_BYTES ? st.st_size - TAIL_BYTES : 0;
-	buf = malloc(TAIL_BYTES + 1);
-	if (!buf)
-		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-	n = pread(fd, buf, (size_t)(st.st_size - start), start);
-	if (n < 0) {
-		free(buf);
-		return jvs_error_sys("cannot read audit log");
-	}
-	buf[n] = '\0';
-	end = buf + n;
-	while (end > buf && end[-1] == '\n')
-		*--end = '\0';
-	line = strrchr(buf, '\n');
-	line = line ? line + 1 : buf;
-	rec = json_loads(line, 0, NULL);
+	rec = json_loadb(line, len, 0, NULL);
+	free(line);
 	h = jvs_json_str(rec, "record_hash");
 	if (!h || !jvs_hash_is_hex(h)) {
 		json_decref(rec);
-		free(buf);
 		jvs_error_set(JVS_E_AUDIT_CHAIN_BROKEN, "the last audit record is unreadable");
 		return jvs_error_hint("run 'jvs doctor --repair audit_repair'");
 	}
 	snprintf(out, 65, "%s", h);
 	json_decref(rec);
-	free(buf);
 	return 0;
 }
 
@@ -180,12 +224,24 @@ int jvs_audit_append(const jvs_repo *repo, const char *operation, const char *ta
 	line = jvs_strf("%s\n", canon);
 	if (!line)
 		goto done;
-	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line) || fsync(fd) < 0) {
-		jvs_error_sys("cannot append to '%s'", path);
-		goto done;
+	{
+		struct stat st;
+		off_t was = fstat(fd, &st) == 0 ? st.st_size : -1;
+		if (jvs_write_all(fd, line, strlen(line)) < 0 || fsync(fd) < 0) {
+			int err = errno;
+			/* no partial record is left to break the chain */
+			if (was >= 0 && ftruncate(fd, was) == 0)
+				fsync(fd);
+			errno = err;
+			jvs_error_sys("cannot append to '%s'", path);
+			goto done;
+		}
 	}
+	/* The record is in: an audit.head one record behind is no damage (a
+	 * crash between the two writes leaves the same), so a failure to
+	 * update it (a full disk) does not fail the append. */
 	if (write_head(repo, hash) < 0)
-		goto done;
+		jvs_error_clear();
 	rc = 0;
 done:
 	json_decref(details);

@@ -10,12 +10,15 @@
 #include "jvs/intent.h"
 #include "jvs/worktree_ops.h"
 #include "jvs/json.h"
+#include "jvs/mounts.h"
 #include "jvs/restore.h"
+#include "jvs/snapshot.h"
 #include "jvs/worktree.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int remove_path(const jvs_repo *repo, const char *fmt, const char *id)
@@ -26,8 +29,9 @@ static int remove_path(const jvs_repo *repo, const char *fmt, const char *id)
 	return rc;
 }
 
-/* Rolls an interrupted snapshot forward when it was published, back when not. */
-static int finish_snapshot_intent(jvs_repo *repo, const json_t *j)
+/* Rolls an interrupted snapshot forward when it was published, back when
+ * not (also used by the next snapshot or restore of the worktree). */
+int jvs_snapshot_finish_intent(jvs_repo *repo, const json_t *j)
 {
 	const char *id = jvs_json_str(j, "snapshot_id");
 	const char *wtname = jvs_json_str(j, "worktree");
@@ -46,14 +50,16 @@ static int finish_snapshot_intent(jvs_repo *repo, const json_t *j)
 				return -1;
 		}
 		jvs_error_clear();
-		/* The intent goes before the audit record is written: a published
-		 * snapshot whose intent is left was never audited. */
-		return jvs_audit_append(repo, "snapshot", id,
-					json_pack("{s:o, s:o, s:b, s:b}", "worktree",
-						  jvs_json_str_or_null(wtname), "parent_id",
-						  jvs_json_str_or_null(parent), "autosave", autosave,
-						  "recovered_by_doctor", 1),
-					NULL);
+		/* The intent goes only after the audit record is written: a
+		 * published snapshot whose intent is left was never audited. */
+		if (jvs_audit_append(repo, "snapshot", id,
+				     json_pack("{s:o, s:o, s:b, s:b}", "worktree",
+					       jvs_json_str_or_null(wtname), "parent_id",
+					       jvs_json_str_or_null(parent), "autosave", autosave,
+					       "recovered_by_doctor", 1),
+				     NULL) < 0)
+			return -1;
+		return 1;
 	}
 	{
 		char *desc = jvs_repo_pathf(repo, "descriptors/%s.json", id);
@@ -71,6 +77,54 @@ static int finish_snapshot_intent(jvs_repo *repo, const json_t *j)
 	return 0;
 }
 
+/* An interrupted restore whose target is no longer a published snapshot
+ * can never finish: it is rolled back to the state before it, the autosave
+ * it made (then head goes back to where it was, so the unsnapshotted
+ * changes show as changes again) or, when nothing needed saving, the old
+ * head. */
+static int rollback_restore(jvs_repo *repo, const char *wtname, const json_t *j)
+{
+	const char *to = jvs_json_str(j, "target_id");
+	const char *from = jvs_json_str(j, "from_snapshot_id");
+	const char *saved = jvs_json_str(j, "autosave_snapshot_id");
+	const char *back = NULL;
+	jvs_restore_opts o = {0};
+	jvs_restore_result r;
+	jvs_worktree wt;
+	int rc;
+	if (saved && jvs_snapshot_is_published(repo, saved))
+		back = saved;
+	else if (!saved && from && jvs_snapshot_is_published(repo, from))
+		back = from;
+	if (!back) {
+		jvs_error_set(JVS_E_NOT_FOUND,
+			      "the restore of worktree '%s' to %s cannot finish (%s is no longer "
+			      "a published snapshot) nor be rolled back (the state before it, %s, "
+			      "is gone too)",
+			      wtname, to ? to : "?", to ? to : "?",
+			      saved ? saved : from ? from : "an empty worktree");
+		return jvs_error_hint("restore any snapshot there with 'jvs restore --discard "
+				      "REF'");
+	}
+	o.discard = 1;
+	rc = jvs_restore(repo, wtname, back, &o, &r);
+	jvs_restore_result_clear(&r);
+	if (rc < 0)
+		return -1;
+	if (back == saved) {
+		if (jvs_worktree_load(repo, wtname, &wt) < 0)
+			return -1;
+		snprintf(wt.head, sizeof wt.head, "%s", from ? from : "");
+		if (jvs_worktree_save(repo, &wt) < 0)
+			return -1;
+	}
+	return jvs_audit_append(repo, "restore_rollback", wtname,
+				json_pack("{s:o, s:s, s:o}", "target_id", jvs_json_str_or_null(to),
+					  "restored_to", back, "head_snapshot_id",
+					  jvs_json_str_or_null(from)),
+				NULL);
+}
+
 static int finish_restore_intent(jvs_repo *repo, const json_t *j)
 {
 	const char *wt = jvs_json_str(j, "worktree"), *to = jvs_json_str(j, "target_id");
@@ -79,29 +133,99 @@ static int finish_restore_intent(jvs_repo *repo, const json_t *j)
 	int rc;
 	if (!wt || !to || !jvs_worktree_exists(repo, wt))
 		return 0;
+	if (!jvs_id_is_valid(to) || !jvs_snapshot_is_published(repo, to))
+		return rollback_restore(repo, wt, j);
 	rc = jvs_restore(repo, wt, to, &o, &r);
 	jvs_restore_result_clear(&r);
+	return rc;
+}
+
+/* .jvs/quarantine/<UTC time of this run>/: one directory per doctor run. */
+static char *quarantine_dir(const jvs_repo *repo)
+{
+	static char stamp[32];
+	if (!stamp[0]) {
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	}
+	return jvs_repo_pathf(repo, "quarantine/%s", stamp);
+}
+
+/* Moves path (a .jvs/snapshots/ or .jvs/manifests/ entry) to the same place
+ * under the quarantine directory, durably; never deletes it. */
+static int quarantine(const jvs_repo *repo, const char *path)
+{
+	char *qdir = quarantine_dir(repo), *sub = NULL, *dest = NULL;
+	const char *name = strrchr(path, '/'), *rel = NULL;
+	char *jvs = jvs_repo_path(repo, "");
+	int rc = -1;
+	if (!qdir || !jvs || !name)
+		goto done;
+	/* rel: "snapshots" or "manifests", the directory path is in */
+	{
+		size_t jl = strlen(jvs);
+		while (jl && jvs[jl - 1] == '/')
+			jl--;
+		if (strncmp(path, jvs, jl) || path[jl] != '/') {
+			jvs_error_set(JVS_E_INTERNAL, "'%s' is not inside .jvs", path);
+			goto done;
+		}
+		rel = path + jl + 1;
+	}
+	sub = jvs_strf("%s/%.*s", qdir, (int)(name - rel), rel);
+	dest = jvs_strf("%s/%s", qdir, rel);
+	if (!sub || !dest || jvs_mkdir_p(sub, 0755) < 0)
+		goto done;
+	if (jvs_path_exists(dest)) {
+		jvs_error_set(JVS_E_EXISTS, "'%s' is already in the quarantine", dest);
+		goto done;
+	}
+	if (rename(path, dest) < 0) {
+		jvs_error_sys("cannot move '%s' to the quarantine '%s'", path, dest);
+		goto done;
+	}
+	if (jvs_fsync_dir(sub) < 0 || jvs_fsync_parent(path) < 0)
+		goto done;
+	rc = 0;
+done:
+	free(qdir);
+	free(sub);
+	free(dest);
+	free(jvs);
 	return rc;
 }
 
 static int clean_intent(jvs_repo *repo, const char *path)
 {
 	json_t *j = NULL;
-	const char *op;
+	const char *op = NULL;
 	int rc = 0;
 	if (jvs_json_load_file(path, JVS_E_PARTIAL_SNAPSHOT, &j) == 0) {
 		op = jvs_json_str(j, "operation");
 		if (op && !strcmp(op, "snapshot"))
-			rc = finish_snapshot_intent(repo, j);
+			rc = jvs_snapshot_finish_intent(repo, j);
 		else if (op && !strcmp(op, "restore"))
 			rc = finish_restore_intent(repo, j);
 		else if (op)
 			rc = jvs_worktree_recover(repo, j); /* fork, create, rename, remove */
 	}
+	if (rc < 0) {
+		/* keep the cause: the intent stays, and says what could not finish */
+		jvs_error saved = *jvs_error_last();
+		const char *base = strrchr(path, '/');
+		jvs_error_set(saved.cls == JVS_OK ? JVS_E_INTERNAL : saved.cls,
+			      "cannot finish the interrupted %s (%s): %s", op ? op : "operation",
+			      base ? base + 1 : path,
+			      saved.message[0] ? saved.message : "no detail was recorded");
+		if (saved.hint[0])
+			jvs_error_hint("%s", saved.hint);
+		json_decref(j);
+		return -1;
+	}
 	jvs_error_clear();
 	json_decref(j);
-	if (rc < 0)
-		return -1;
 	if (jvs_rm_rf(path) < 0)
 		return -1;
 	return 0;
@@ -233,9 +357,12 @@ int doctor_resume_gc(jvs_repo *repo, const char *target)
 	return rc;
 }
 
+/* Every finding naming the action is tried, also after one fails; the
+ * first failure is what is reported (with its cause, never bare). */
 int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *action)
 {
-	int repaired = 0;
+	int repaired = 0, failed = 0;
+	jvs_error first = {0};
 	for (size_t i = 0; i < found->n; i++) {
 		const jvs_finding *f = &found->f[i];
 		int rc = 0;
@@ -246,8 +373,12 @@ int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *act
 				char *p = jvs_repo_path(repo, f->target);
 				rc = p ? jvs_mkdir_p(p, 0755) : -1;
 				free(p);
+			} else if (!strcmp(f->code, "orphan_published") ||
+				   !strcmp(f->code, "orphan_snapshot_file")) {
+				rc = quarantine(repo, f->target);
 			} else {
-				rc = jvs_rm_rf(f->target);
+				rc = jvs_mount_refuse_delete(f->target) < 0 ? -1
+									   : jvs_rm_rf(f->target);
 			}
 		} else if (!strcmp(action, "clean_intents")) {
 			rc = clean_intent(repo, f->target);
@@ -264,9 +395,28 @@ int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *act
 					!strcmp(found->f[k].target, f->target);
 			rc = seen ? 0 : doctor_resume_gc(repo, f->target);
 		}
-		if (rc < 0)
-			return -1;
+		if (rc < 0) {
+			if (!failed++) {
+				first = *jvs_error_last();
+				if (!first.message[0]) {
+					first.cls = JVS_E_INTERNAL;
+					snprintf(first.message, sizeof first.message,
+						 "repair %s of '%s' failed (%s) with no detail",
+						 action, f->target, f->code);
+				}
+			}
+			jvs_error_clear();
+			continue;
+		}
 		repaired++;
+	}
+	if (failed) {
+		jvs_error_set(first.cls == JVS_OK ? JVS_E_INTERNAL : first.cls, "%s%s",
+			      first.message,
+			      failed > 1 ? " (and other repairs failed too; see jvs doctor)" : "");
+		if (first.hint[0])
+			jvs_error_hint("%s", first.hint);
+		return -1;
 	}
 	return repaired;
 }

@@ -1,10 +1,12 @@
 /* Doctor checks of runtime state: intents and leftovers of crashed runs. */
 #include "doctor_int.h"
 
+#include "jvs/descriptor.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/intent.h"
 #include "jvs/json.h"
+#include "jvs/mounts.h"
 #include "jvs/name.h"
 #include "jvs/tombstone.h"
 
@@ -45,6 +47,32 @@ static int owned(const intent_ids *ii, const char *id)
 	return 0;
 }
 
+/* 1 (with the refusal as the last error) when a mount point keeps an
+ * interrupted restore (inside the worktree) or remove (inside the files it
+ * moved aside) from ever finishing. */
+static int blocked_by_mount(const jvs_repo *repo, const json_t *j)
+{
+	const char *wt = jvs_json_str(j, "worktree"), *op = jvs_json_str(j, "operation");
+	char *root;
+	int rc;
+	if (!wt || !op || jvs_name_validate(wt, "worktree") < 0) {
+		jvs_error_clear();
+		return 0;
+	}
+	if (!strcmp(op, "remove")) {
+		root = jvs_strf("%s/.jvs-tmp-remove-%s", jvs_repo_root(repo), wt);
+		rc = root ? jvs_mount_refuse_delete(root) : 0;
+	} else {
+		root = jvs_repo_payload_root(repo, wt);
+		rc = root ? jvs_mount_refuse(root, wt, "restore") : 0;
+	}
+	free(root);
+	if (rc < 0 && jvs_error_last()->cls == JVS_E_UNSUPPORTED_FILE)
+		return 1;
+	jvs_error_clear();
+	return 0;
+}
+
 static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii)
 {
 	char *dir = jvs_repo_path(repo, "intents");
@@ -74,6 +102,29 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 		remember(ii, jvs_json_str(j, "target_id"));
 		if (jvs_intent_is_live(j)) {
 			ii->any_live = 1;
+		} else if (op && !strcmp(op, "restore") && jvs_json_str(j, "target_id") &&
+			   (!jvs_id_is_valid(jvs_json_str(j, "target_id")) ||
+			    !jvs_snapshot_is_published(repo, jvs_json_str(j, "target_id")))) {
+			const char *wt = jvs_json_str(j, "worktree");
+			const char *to = jvs_json_str(j, "target_id");
+			const char *saved = jvs_json_str(j, "autosave_snapshot_id");
+			const char *from = jvs_json_str(j, "from_snapshot_id");
+			doctor_add(fs, JVS_SEV_ERROR, "restore_blocked", "clean_intents", path,
+				   "restore of worktree '%s' to %s was interrupted and cannot finish: "
+				   "E_NOT_FOUND: %s is no longer a published snapshot; clean_intents "
+				   "rolls the worktree back to the state before it (%s%s)",
+				   wt ? wt : "?", to, to, saved ? "its autosave " : "snapshot ",
+				   saved ? saved : from ? from : "none");
+		} else if (op && !strcmp(op, "restore") && blocked_by_mount(repo, j)) {
+			const char *wt = jvs_json_str(j, "worktree");
+			const char *to = jvs_json_str(j, "target_id");
+			doctor_add(fs, JVS_SEV_ERROR, "restore_blocked", "clean_intents", path,
+				   "restore of worktree '%s' to %s was interrupted and cannot finish: "
+				   "E_UNSUPPORTED_FILE: %s; %s, then rerun 'jvs restore %s' there or "
+				   "repair clean_intents",
+				   wt ? wt : "?", to ? to : "?", jvs_error_last()->message,
+				   jvs_error_last()->hint, to ? to : "?");
+			jvs_error_clear();
 		} else if (op && !strcmp(op, "restore")) {
 			const char *wt = jvs_json_str(j, "worktree");
 			const char *to = jvs_json_str(j, "target_id");
@@ -85,6 +136,13 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 			const char *plan = jvs_json_str(j, "plan_id");
 			doctor_add(fs, JVS_SEV_WARNING, "interrupted_gc", "resume_gc", path,
 				   "gc run of plan %s was interrupted", plan ? plan : "?");
+		} else if (op && !strcmp(op, "remove") && blocked_by_mount(repo, j)) {
+			doctor_add(fs, JVS_SEV_ERROR, "remove_blocked", "clean_intents", path,
+				   "interrupted remove of worktree '%s' cannot finish: "
+				   "E_UNSUPPORTED_FILE: %s; %s",
+				   jvs_json_str(j, "worktree"), jvs_error_last()->message,
+				   jvs_error_last()->hint);
+			jvs_error_clear();
 		} else {
 			doctor_add(fs, JVS_SEV_WARNING, "stale_intent", "clean_intents", path,
 				   "interrupted %s operation (%s)", op ? op : "unknown", name);
@@ -131,7 +189,21 @@ static void scan_leftovers(const jvs_repo *repo, const char *rel, jvs_findings *
 	free(dir);
 }
 
-/* Payload dirs, READY markers and manifests without a descriptor. */
+/* 1 when id has a .READY marker or a manifest: it was published. */
+static int was_published(const jvs_repo *repo, const char *id)
+{
+	char *ready = jvs_repo_pathf(repo, "snapshots/%s.READY", id);
+	char *man = jvs_repo_pathf(repo, "manifests/%s", id);
+	int yes = (ready && jvs_path_exists(ready)) || (man && jvs_path_exists(man));
+	free(ready);
+	free(man);
+	return yes;
+}
+
+/* Payload dirs, READY markers and manifests without a descriptor, an
+ * intent or a tombstone. Nothing of them is deleted: clean_tmp moves them
+ * to .jvs/quarantine/ (a descriptors/ lost by a partial copy must not cost
+ * the history). */
 static void scan_orphans(const jvs_repo *repo, const jvs_catalog *cat, jvs_findings *fs,
 			 const intent_ids *ii)
 {
@@ -156,11 +228,21 @@ static void scan_orphans(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 			desc = jvs_repo_pathf(repo, "descriptors/%s.json", id);
 			tomb = jvs_repo_pathf(repo, "gc/tombstones/%s.json", id);
 			orphan = desc && tomb && !jvs_path_exists(desc) && !jvs_path_exists(tomb);
-			if (orphan) {
+			if (orphan && was_published(repo, id)) {
+				char *p = jvs_path_join(dir, de->d_name);
+				doctor_add(fs, JVS_SEV_ERROR, "orphan_published", "clean_tmp", p,
+					   "snapshot %s was published but its descriptor is missing "
+					   "(lost or not copied?): .jvs/%s/%s; clean_tmp moves it to "
+					   ".jvs/quarantine/ and deletes nothing; see jvs-doctor(1) to "
+					   "recover it",
+					   id, rels[r], de->d_name);
+				free(p);
+			} else if (orphan) {
 				char *p = jvs_path_join(dir, de->d_name);
 				doctor_add(fs, JVS_SEV_WARNING, "orphan_snapshot_file", "clean_tmp", p,
-					   "unpublished snapshot leftover: .jvs/%s/%s", rels[r],
-					   de->d_name);
+					   "snapshot leftover with no descriptor and no intent: "
+					   ".jvs/%s/%s; clean_tmp moves it to .jvs/quarantine/",
+					   rels[r], de->d_name);
 				free(p);
 			}
 			free(desc);
@@ -195,8 +277,15 @@ static void scan_scratch(const jvs_repo *repo, jvs_findings *fs)
 		if (strncmp(de->d_name, ".jvs-tmp-", 9))
 			continue;
 		p = jvs_path_join(jvs_repo_root(repo), de->d_name);
-		doctor_add(fs, JVS_SEV_WARNING, "tmp_leftover", "clean_tmp", p,
-			   "leftover of an interrupted operation: %s", de->d_name);
+		if (p && jvs_mount_refuse_delete(p) < 0)
+			doctor_add(fs, JVS_SEV_ERROR, "leftover_mounted", NULL, p,
+				   "leftover of an interrupted operation %s cannot be removed: "
+				   "E_UNSUPPORTED_FILE: %s; %s",
+				   de->d_name, jvs_error_last()->message, jvs_error_last()->hint);
+		else
+			doctor_add(fs, JVS_SEV_WARNING, "tmp_leftover", "clean_tmp", p,
+				   "leftover of an interrupted operation: %s", de->d_name);
+		jvs_error_clear();
 		free(p);
 	}
 	if (d)

@@ -1,5 +1,6 @@
 #include "jvs/fsutil.h"
 #include "jvs/error.h"
+#include "jvs/fault.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -99,6 +100,10 @@ int jvs_mkdir_p(const char *path, mode_t mode)
 int jvs_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
+	if (jvs_fault_disk_full()) { /* injected by a test: JVS_FAULT=enospc:... */
+		errno = ENOSPC;
+		return -1;
+	}
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 		if (n < 0) {

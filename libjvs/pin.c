@@ -7,6 +7,7 @@
 #include "jvs/json.h"
 #include "jvs/lock.h"
 #include "jvs/textesc.h"
+#include "jvs/snapshot.h"
 
 #include <dirent.h>
 #include <errno.h>

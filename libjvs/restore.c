@@ -9,6 +9,7 @@
 #include "jvs/intent.h"
 #include "jvs/json.h"
 #include "jvs/lock.h"
+#include "jvs/mounts.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
 
@@ -180,8 +181,18 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	intent_name(worktree, name);
 	if (jvs_lock_worktree(repo, worktree, opts->wait_seconds, &locks) < 0)
 		return -1;
+	/* A snapshot interrupted after it was published gets its pointers
+	 * first, so that the autosave and the way back see the true head. */
+	if (jvs_snapshot_recover(repo, worktree, NULL) < 0)
+		goto done;
 	if (jvs_worktree_load(repo, worktree, &wt) < 0)
 		goto done;
+	/* A rename across a mount point fails half way (EXDEV): refuse first. */
+	root = jvs_repo_payload_root(repo, worktree);
+	if (!root || jvs_mount_refuse(root, worktree, "restore") < 0)
+		goto done;
+	free(root);
+	root = NULL;
 
 	/* Refuse a damaged target before anything is written. */
 	if (jvs_descriptor_load(repo, target_id, &d) < 0)
@@ -199,7 +210,15 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	if (p < 0)
 		goto done;
 	if (p && strcmp(pending, target_id) && !opts->discard) {
-		if (pending[0]) {
+		if (pending[0] && !jvs_snapshot_is_published(repo, pending)) {
+			jvs_error_set(JVS_E_DIRTY,
+			              "a restore of %s to %s was interrupted, and %s is no longer "
+			              "a published snapshot: it cannot finish",
+			              worktree, pending, pending);
+			jvs_error_hint("'jvs doctor --repair-runtime' rolls it back; or go to %s "
+			               "anyway with 'jvs restore %s --discard'",
+			               target_id, target_id);
+		} else if (pending[0]) {
 			jvs_error_set(JVS_E_DIRTY,
 			              "a restore of %s to %s was interrupted; its files may be "
 			              "half restored",

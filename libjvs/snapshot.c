@@ -9,6 +9,7 @@
 #include "jvs/json.h"
 #include "jvs/lock.h"
 #include "jvs/manifest.h"
+#include "jvs/mounts.h"
 #include "jvs/scan.h"
 #include "jvs/worktree.h"
 #include "jvs/textesc.h"
@@ -766,6 +767,15 @@ static void cleanup_failed(const jvs_repo *repo, const char *id)
 		jvs_error_hint("%s", saved.hint);
 }
 
+/* Records that a published snapshot's later step failed (last error). */
+static void unfinished(jvs_snapshot_stats *stats, const char *id, const char *step)
+{
+	snprintf(stats->unfinished, sizeof stats->unfinished,
+		 "snapshot %s is published, but %s failed: %.900s", id, step,
+		 jvs_error_last()->message);
+	jvs_error_clear();
+}
+
 int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
 			jvs_descriptor *out, jvs_snapshot_stats *stats)
 {
@@ -804,7 +814,15 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		return -1;
 	if (!opts->locked && jvs_lock_worktree(repo, worktree, opts->wait_seconds, &locks) < 0)
 		return -1;
+	/* A snapshot of this worktree interrupted after it was published
+	 * (crash, full disk) is finished first: this one must not branch off
+	 * the head it left behind. Under restore (locked) restore did it. */
+	if (!opts->locked && jvs_snapshot_recover(repo, worktree, stats->recovered) < 0)
+		goto done;
 	if (jvs_worktree_load(repo, worktree, &wt) < 0)
+		goto done;
+	payload = jvs_repo_payload_root(repo, worktree);
+	if (!payload || jvs_mount_refuse(payload, worktree, "snapshot") < 0)
 		goto done;
 	if (jvs_engine_detect(repo, &c.engine) < 0)
 		goto done;
@@ -825,7 +843,6 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	jvs_fault_point("snapshot-after-intent");
 
 	/* 3-4. payload and manifest */
-	payload = jvs_repo_payload_root(repo, worktree);
 	tmp = jvs_repo_pathf(repo, "snapshots/%s.tmp", id);
 	final = jvs_repo_pathf(repo, "snapshots/%s", id);
 	if (!payload || !tmp || !final || jvs_repo_payload_check(repo, worktree) < 0)
@@ -936,25 +953,41 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	published = 1;
 	jvs_fault_point("snapshot-after-descriptor");
 
+	/* From here on the snapshot exists and is visible: a failure (a full
+	 * disk) no longer fails the command. The intent stays, so the next
+	 * snapshot or restore of this worktree, or doctor, finishes the steps
+	 * left (pointers, audit record) exactly as after a crash. */
+
 	/* 10. worktree pointers */
 	if (!opts->autosave) {
 		snprintf(wt.head, sizeof wt.head, "%s", id);
 		snprintf(wt.latest, sizeof wt.latest, "%s", id);
-		if (jvs_worktree_save(repo, &wt) < 0)
+		if (jvs_worktree_save(repo, &wt) < 0) {
+			unfinished(stats, id, "moving head and latest to it");
+			rc = 0;
 			goto done;
+		}
 	}
 	jvs_fault_point("snapshot-after-head");
 
-	/* 11. intent, audit, index */
-	jvs_intent_remove(repo, intent_name);
+	/* 11. audit, intent, index: the intent goes only once the audit record
+	 * is written, so that a snapshot is never left unaudited. */
 	{
 		json_t *det = json_pack("{s:s, s:o, s:o, s:s, s:b}", "worktree", worktree,
 					"parent_id", jvs_json_str_or_null(d.parent_id), "tags",
 					json_array(), "note", d.note, "autosave", opts->autosave);
 		for (size_t i = 0; det && i < d.ntags; i++)
 			json_array_append_new(json_object_get(det, "tags"), json_string(d.tags[i]));
-		if (jvs_audit_append(repo, "snapshot", id, det, NULL) < 0)
+		if (jvs_audit_append(repo, "snapshot", id, det, NULL) < 0) {
+			unfinished(stats, id, "recording it in the audit log");
+			rc = 0;
 			goto done;
+		}
+	}
+	if (jvs_intent_remove(repo, intent_name) < 0) {
+		unfinished(stats, id, "removing its intent");
+		rc = 0;
+		goto done;
 	}
 	jvs_cache_commit(c.cache, 1);
 	c.cache = NULL;

@@ -665,6 +665,15 @@ int jvs_verify_audit(const jvs_repo *repo, int *ok, char *detail, size_t detail_
 	if (jvs_lock_acquire(repo, "audit", JVS_LOCK_SHARED, 30, &lock) < 0)
 		jvs_error_clear();
 	rc = verify_audit(repo, ok, detail, detail_len);
+	/* Then the very check mutating commands make before they change
+	 * anything, so that whatever makes them refuse is reported here too (by
+	 * verify --all and doctor), and healed by audit_repair. */
+	if (rc == 0 && *ok && jvs_audit_precheck(repo) < 0) {
+		*ok = 0;
+		snprintf(detail, detail_len, "%s; mutating commands refuse until it is repaired",
+			 jvs_error_last()->message);
+		jvs_error_clear();
+	}
 	jvs_lock_release(lock);
 	return rc;
 }

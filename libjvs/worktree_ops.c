@@ -11,6 +11,7 @@
 #include "jvs/intent.h"
 #include "jvs/json.h"
 #include "jvs/lock.h"
+#include "jvs/mounts.h"
 #include "jvs/textesc.h"
 
 #include <errno.h>
@@ -219,6 +220,15 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 	cfgdir = jvs_repo_pathf(repo, "worktrees/%s", name);
 	if (!tmp || !payload || !cfgdir)
 		goto done;
+	{
+		/* tmp is renamed to payload: both parents on one file system */
+		const char *slash = strrchr(payload, '/');
+		char *parent = slash ? jvs_strf("%.*s", (int)(slash - payload), payload) : NULL;
+		int bad = !parent || jvs_mount_same_fs(jvs_repo_root(repo), parent, op) < 0;
+		free(parent);
+		if (bad)
+			goto done;
+	}
 
 	snprintf(intent_name, sizeof intent_name, "%s-%s", op, name);
 	intent = json_pack("{s:s, s:s, s:o, s:s, s:s, s:I}", "operation", op, "worktree", name,
@@ -495,6 +505,12 @@ int jvs_worktree_remove(jvs_repo *repo, const char *name, int force, int wait_se
 		return -1;
 	if (jvs_worktree_load(repo, name, &wt) < 0)
 		goto done;
+	/* Even with --force: removing would delete another file system's files. */
+	payload = jvs_repo_payload_root(repo, name);
+	if (!payload || jvs_mount_refuse(payload, name, "worktree remove") < 0)
+		goto done;
+	free(payload);
+	payload = NULL;
 	if (!force) {
 		if (jvs_worktree_dirty_count(repo, name, &dirty) < 0) {
 			jvs_error_hint("use --force to remove it without checking");
@@ -733,6 +749,9 @@ static int recover_remove(jvs_repo *repo, const json_t *intent)
 		rc = 0; /* nothing was moved: the worktree stays */
 		goto done;
 	}
+	/* Never delete into a file system mounted there since. */
+	if (jvs_mount_refuse_delete(tmp) < 0)
+		goto done;
 	/* The files were moved aside: finish what the user asked for. */
 	if (jvs_rm_rf(cfgdir) < 0 || fsync_config_dir(repo) < 0 || jvs_rm_rf(tmp) < 0)
 		goto done;

@@ -12,6 +12,12 @@ int jvs_audit_append(const jvs_repo *repo, const char *operation, const char *ta
 /* E_AUDIT_CHAIN_BROKEN when the log's last record is unreadable, so that a
  * mutating command can refuse before it changes anything. */
 int jvs_audit_precheck(const jvs_repo *repo);
+/* The first window jvs_audit_last_line() reads from the end of the log; it
+ * doubles until the whole last record is in it (records have no size cap). */
+#define JVS_AUDIT_TAIL_WINDOW 65536
+/* The last record of the open log fd, without its newline: *line is
+ * malloc'd and NUL-terminated, or NULL for an empty log. */
+int jvs_audit_last_line(int fd, char **line, size_t *len);
 /* Computes record_hash of a record object (ignores its record_hash field). */
 int jvs_audit_record_hash(const json_t *record, char out[65]);
 

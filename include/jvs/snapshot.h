@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "jvs/descriptor.h"
 #include "jvs/repo.h"
 
@@ -29,10 +31,28 @@ typedef struct {
 	uint64_t bytes_copied;
 	int new_line;			 /* made while detached */
 	char old_latest[JVS_ID_BUF];	 /* the latest it left behind */
+	/* Set when the snapshot was published but a later step failed (for
+	 * example ENOSPC moving head and latest): the call still succeeds, its
+	 * intent stays, and the next snapshot or restore of the worktree, or
+	 * 'jvs doctor --repair-runtime', finishes it. */
+	char unfinished[1024];
+	/* A snapshot of this worktree interrupted earlier that this call
+	 * finished first (moved head and latest to it), or "". */
+	char recovered[JVS_ID_BUF];
 } jvs_snapshot_stats;
 
 int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
 			jvs_descriptor *out, jvs_snapshot_stats *stats);
+
+/* Finishes every interrupted snapshot of worktree (its intents), as
+ * doctor's clean_intents does: a published one gets the pointers and the
+ * audit record it lacks, an unpublished one is removed. The caller holds
+ * the worktree lock. recovered (may be NULL) gets the last id rolled
+ * forward, or "". */
+int jvs_snapshot_recover(jvs_repo *repo, const char *worktree, char recovered[JVS_ID_BUF]);
+/* Finishes one interrupted snapshot from its intent (see above); 1 when it
+ * was published and kept, 0 when it was removed, -1 on error. */
+int jvs_snapshot_finish_intent(jvs_repo *repo, const json_t *intent);
 
 /* Writes d (checksum computed here) to path and fsyncs it; the caller
  * renames it into place and syncs the directory. */
