@@ -11,6 +11,7 @@
 #include "jvs/manifest.h"
 #include "jvs/scan.h"
 #include "jvs/worktree.h"
+#include "jvs/xattr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #define CHANGE_RETRIES 3
@@ -68,22 +68,6 @@ static void set_times(struct timespec ts[2], const jvs_filekey *k)
 	ts[1].tv_nsec = k->mtime_ns % 1000000000LL;
 }
 
-/* Copies user xattrs; 1 when some could not be copied (the caller records
- * it in `degraded`: this runs in the copy workers). */
-static int copy_xattrs(int src, int dst)
-{
-	char names[4096], value[65536];
-	ssize_t len = flistxattr(src, names, sizeof names);
-	if (len <= 0)
-		return 0;
-	for (char *n = names; n < names + len; n += strlen(n) + 1) {
-		ssize_t vl = fgetxattr(src, n, value, sizeof value);
-		if (vl < 0 || fsetxattr(dst, n, value, (size_t)vl, 0) < 0)
-			return 1;
-	}
-	return 0;
-}
-
 static int try_link_parent(snap_ctx *c, const jvs_scan_entry *e, const char *hash)
 {
 	const jvs_manifest_entry *pm;
@@ -117,7 +101,9 @@ static int same_content_state(const jvs_filekey *a, const struct stat *st)
 /* What a copy worker reports for one file; merged in manifest order. */
 typedef struct {
 	char hash[JVS_HASH_HEX]; /* in: cached hash when has_known; out: content hash */
-	unsigned char has_known, hashed, xattr_lost;
+	unsigned char has_known, hashed;
+	unsigned xattr_lost; /* names not captured (recorded in `degraded`) */
+	char *xattrs;	     /* encoded, for the manifest (jvs/xattr.h); malloc'd */
 	jvs_filekey key; /* the source's state the copy was taken in */
 	int64_t recorded, size;
 	unsigned mode;
@@ -195,7 +181,12 @@ static int copy_file(const snap_ctx *c, const jvs_scan_entry *e, copy_out *o)
 	}
 	o->key = key;
 	o->recorded = recorded;
-	o->xattr_lost = (unsigned char)copy_xattrs(src, dst);
+	/* Extended attributes go to the manifest, not onto the copy: snapshot
+	 * files are shared by hard links between snapshots. */
+	if (jvs_xattr_read_fd(src, &o->xattrs, &o->xattr_lost) < 0) {
+		jvs_error_clear();
+		o->xattr_lost = 1;
+	}
 	if (c->is_root && fchown(dst, before.st_uid, before.st_gid) < 0) {
 		jvs_error_sys("cannot set owner of '%s'", e->path);
 		goto done;
@@ -249,6 +240,9 @@ static int put_symlink(snap_ctx *c, const jvs_scan_entry *e, char hash[JVS_HASH_
 static int finish_dirs(snap_ctx *c, const jvs_scan *s)
 {
 	struct stat root;
+	if (fstat(c->wt_fd, &root) == 0 && c->is_root &&
+	    fchown(c->tmp_fd, root.st_uid, root.st_gid) < 0)
+		return jvs_error_sys("cannot set owner of the snapshot root");
 	if (fstat(c->wt_fd, &root) == 0 && fchmod(c->tmp_fd, root.st_mode & 07777) < 0)
 		return jvs_error_sys("cannot set mode of the snapshot root");
 	for (size_t i = s->n; i-- > 0;) {
@@ -345,13 +339,15 @@ static void *pipe_worker(void *arg)
 	return NULL;
 }
 
+static int retire_entry(snap_ctx *c, pipe_slot *sl, const jvs_scan_entry *e, int64_t *total);
+
 /* Waits for the oldest slot and merges it into the manifest. */
 static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 {
 	snap_ctx *c = p->c;
 	pipe_slot *sl = &p->ring[p->head % PIPE_RING];
 	const jvs_scan_entry *e = &p->s->e[sl->idx];
-	int state;
+	int state, rc;
 	pthread_mutex_lock(&p->mu);
 	while (sl->state == SLOT_PENDING || sl->state == SLOT_RUNNING)
 		pthread_cond_wait(&p->done, &p->mu);
@@ -364,25 +360,45 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 			p->dispatch = p->head;
 	}
 	pthread_mutex_unlock(&p->mu);
+	if (sl->o.xattr_lost && add_degraded(c, "xattrs not preserved: %s", e->path) < 0)
+		state = SLOT_FAILED, sl->err = *jvs_error_last();
 	if (state == SLOT_FAILED) {
+		free(sl->o.xattrs);
+		sl->o.xattrs = NULL;
 		jvs_error_set(sl->err.cls, "%s", sl->err.message);
 		if (sl->err.hint[0])
 			jvs_error_hint("%s", sl->err.hint);
 		return -1;
 	}
+	rc = retire_entry(c, sl, e, total);
+	free(sl->o.xattrs);
+	sl->o.xattrs = NULL;
+	if (rc <= 0)
+		return rc;
+	(*file_count)++;
+	progress_step(c, e);
+	return 0;
+}
+
+/* The manifest record and bookkeeping of a retired slot: 1 for a file or
+ * symlink (counted), 0 for a directory, -1 on error. */
+static int retire_entry(snap_ctx *c, pipe_slot *sl, const jvs_scan_entry *e, int64_t *total)
+{
 	switch (e->type) {
 	case JVS_ENT_DIR:
-		return jvs_manifest_writer_add(c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777, -1,
-					       NULL);
+		return jvs_manifest_writer_add_x(c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777,
+						 -1, NULL, sl->o.xattrs);
 	case JVS_ENT_SYMLINK:
-		if (jvs_manifest_writer_add(c->out, JVS_ENT_SYMLINK, e->path, 0, -1, sl->o.hash) < 0)
+		if (jvs_manifest_writer_add_x(c->out, JVS_ENT_SYMLINK, e->path, 0, -1, sl->o.hash,
+					      sl->o.xattrs) < 0)
 			return -1;
 		break;
 	case JVS_ENT_FILE:
 		if (!sl->copy) { /* hard-linked from the parent */
 			*total += e->key.size;
-			if (jvs_manifest_writer_add(c->out, JVS_ENT_FILE, e->path, e->key.mode & 07777,
-						    e->key.size, sl->o.hash) < 0)
+			if (jvs_manifest_writer_add_x(c->out, JVS_ENT_FILE, e->path,
+						      e->key.mode & 07777, e->key.size, sl->o.hash,
+						      sl->o.xattrs) < 0)
 				return -1;
 			break;
 		}
@@ -395,16 +411,22 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 		if (sl->o.hashed)
 			c->stats->files_hashed++;
 		jvs_cache_put(c->cache, e->path, &sl->o.key, sl->o.hash, sl->o.recorded);
-		if (sl->o.xattr_lost && add_degraded(c, "xattrs not preserved: %s", e->path) < 0)
-			return -1;
 		*total += sl->o.size;
-		if (jvs_manifest_writer_add(c->out, JVS_ENT_FILE, e->path, sl->o.mode, sl->o.size,
-					    sl->o.hash) < 0)
+		if (jvs_manifest_writer_add_x(c->out, JVS_ENT_FILE, e->path, sl->o.mode, sl->o.size,
+					      sl->o.hash, sl->o.xattrs) < 0)
 			return -1;
 		break;
 	}
-	(*file_count)++;
-	progress_step(c, e);
+	return 1;
+}
+
+/* Extended attributes of a worktree entry not copied by a worker. */
+static int read_xattrs(snap_ctx *c, const jvs_scan_entry *e, copy_out *o)
+{
+	if (jvs_xattr_read_at(c->wt_fd, e->path, &o->xattrs, &o->xattr_lost) < 0) {
+		jvs_error_clear();
+		o->xattr_lost = 1;
+	}
 	return 0;
 }
 
@@ -421,16 +443,21 @@ static int pipe_add(copy_pipe *p, size_t i)
 	case JVS_ENT_DIR:
 		if (mkdirat(c->tmp_fd, e->path, 0700) < 0)
 			return jvs_error_sys("cannot create '%s' in snapshot", e->path);
+		if (read_xattrs(c, e, &sl->o) < 0)
+			return -1;
 		break;
 	case JVS_ENT_SYMLINK:
-		if (put_symlink(c, e, sl->o.hash) < 0)
+		if (put_symlink(c, e, sl->o.hash) < 0 || read_xattrs(c, e, &sl->o) < 0)
 			return -1;
 		break;
 	case JVS_ENT_FILE:
 		if (jvs_cache_lookup(c->cache, e->path, &e->key, sl->o.hash)) {
 			c->stats->cache_hits++;
-			if (try_link_parent(c, e, sl->o.hash))
+			if (try_link_parent(c, e, sl->o.hash)) {
+				if (read_xattrs(c, e, &sl->o) < 0)
+					return -1;
 				break;
+			}
 			sl->o.has_known = 1;
 		}
 		/* Inodes are created here, serially and in path order: creating
@@ -501,6 +528,8 @@ out:
 	pthread_cond_destroy(&p.work);
 	pthread_cond_destroy(&p.done);
 	pthread_mutex_destroy(&p.mu);
+	for (size_t k = 0; k < PIPE_RING; k++)
+		free(p.ring[k].o.xattrs);
 	free(p.ring);
 	if (rc < 0)
 		return -1;
@@ -603,10 +632,29 @@ static int clone_payload(snap_ctx *c, const char *payload, const char *tmp, jvs_
 /* The manifest of a clone: hashes come from the worktree's hash cache
  * where the clone kept size, mtime and mode of the cached worktree file;
  * only the rest is read (from the clone, which cannot change under us). */
+/* The xattrs of a cloned entry, as the clone holds them (it cannot change
+ * under us); a clone that did not keep the worktree's is `degraded`. */
+static int clone_xattrs(snap_ctx *c, const char *path, char **xa)
+{
+	char *wx = NULL;
+	unsigned lost = 0, wlost = 0;
+	int rc = 0;
+	if (jvs_xattr_read_at(c->tmp_fd, path, xa, &lost) < 0 ||
+	    jvs_xattr_read_at(c->wt_fd, path, &wx, &wlost) < 0) {
+		jvs_error_clear();
+		lost = 1;
+	}
+	if (lost || wlost || !jvs_xattr_equal(*xa, wx))
+		rc = add_degraded(c, "xattrs not preserved: %s", path);
+	free(wx);
+	return rc;
+}
+
 static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 			       int64_t recorded, int64_t *file_count, int64_t *total)
 {
 	jvs_scan cl = {0};
+	char *xa = NULL;
 	int rc = -1;
 	for (size_t i = 0; c->progress && i < w->n; i++) {
 		if (w->e[i].type == JVS_ENT_DIR)
@@ -628,10 +676,14 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 			jvs_error_hint("snapshot again; JVS_SNAPSHOT_ENGINE=copy avoids cloning");
 			goto done;
 		}
+		free(xa);
+		xa = NULL;
+		if (clone_xattrs(c, ke->path, &xa) < 0)
+			goto done;
 		switch (ke->type) {
 		case JVS_ENT_DIR:
-			if (jvs_manifest_writer_add(c->out, JVS_ENT_DIR, ke->path, ke->key.mode & 07777,
-						    -1, NULL) < 0)
+			if (jvs_manifest_writer_add_x(c->out, JVS_ENT_DIR, ke->path,
+						      ke->key.mode & 07777, -1, NULL, xa) < 0)
 				goto done;
 			continue;
 		case JVS_ENT_SYMLINK:
@@ -641,7 +693,8 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 				goto done;
 			}
 			jvs_hash_buf(target, (size_t)n, hash);
-			if (jvs_manifest_writer_add(c->out, JVS_ENT_SYMLINK, ke->path, 0, -1, hash) < 0)
+			if (jvs_manifest_writer_add_x(c->out, JVS_ENT_SYMLINK, ke->path, 0, -1, hash,
+						      xa) < 0)
 				goto done;
 			break;
 		case JVS_ENT_FILE: {
@@ -668,8 +721,8 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 					goto done;
 			}
 			*total += ke->key.size;
-			if (jvs_manifest_writer_add(c->out, JVS_ENT_FILE, ke->path, ke->key.mode & 07777,
-						    ke->key.size, hash) < 0)
+			if (jvs_manifest_writer_add_x(c->out, JVS_ENT_FILE, ke->path,
+						      ke->key.mode & 07777, ke->key.size, hash, xa) < 0)
 				goto done;
 			break;
 		}
@@ -679,6 +732,7 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 	}
 	rc = 0;
 done:
+	free(xa);
 	jvs_scan_clear(&cl);
 	return rc;
 }
