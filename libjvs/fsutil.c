@@ -1,5 +1,6 @@
 #include "jvs/fsutil.h"
 #include "jvs/error.h"
+#include "jvs/sparse.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -375,6 +376,9 @@ int jvs_copy_file_data(int src_fd, int dst_fd, uint64_t size)
 {
 	uint64_t done = 0;
 	char buf[1 << 16];
+	int sparse = jvs_sparse_copy(src_fd, dst_fd); /* holes stay holes */
+	if (sparse <= 0)
+		return sparse;
 	for (;;) {
 		ssize_t n = copy_file_range(src_fd, NULL, dst_fd, NULL, 1 << 30, 0);
 		if (n < 0) {

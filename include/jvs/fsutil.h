@@ -28,7 +28,8 @@ int jvs_path_exists(const char *path);
 int jvs_is_dir(const char *path);
 int jvs_dir_is_empty(const char *path);
 
-/* Copies regular file contents with copy_file_range (fallback read/write).
+/* Copies regular file contents with copy_file_range (fallback read/write);
+ * a sparse source is copied extent by extent, keeping its holes.
  * dst is created with O_EXCL. Does not set metadata. */
 int jvs_copy_file_data(int src_fd, int dst_fd, uint64_t size);
 /* openat() of a relative path that follows no symlink in any component and
