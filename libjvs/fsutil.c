@@ -115,7 +115,12 @@ int jvs_write_all(int fd, const void *data, size_t len)
 
 int jvs_write_file_synced(const char *path, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	return jvs_write_file_synced_mode(path, data, len, 0644);
+}
+
+int jvs_write_file_synced_mode(const char *path, const void *data, size_t len, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return jvs_error_sys("cannot create '%s'", path);
 	if (jvs_write_all(fd, data, len) < 0 || fsync(fd) < 0) {

@@ -739,6 +739,28 @@ done:
 
 int jvs_descriptor_write(const char *path, jvs_descriptor *d)
 {
+	return jvs_descriptor_write_mode(path, d, 0644);
+}
+
+/* Permission bits of a snapshot's manifest, descriptor and READY marker:
+ * the owner's always; group and others may read them only if the payload
+ * root lets them list it (r and x), so a worktree closed to others does not
+ * publish its file names, sizes and hashes (jvs-format(5), Permissions). */
+static unsigned meta_mode_of(int wt_fd)
+{
+	struct stat st;
+	unsigned m = 0600;
+	if (fstat(wt_fd, &st) < 0)
+		return m;
+	if ((st.st_mode & 0050) == 0050)
+		m |= 0040;
+	if ((st.st_mode & 0005) == 0005)
+		m |= 0004;
+	return m;
+}
+
+int jvs_descriptor_write_mode(const char *path, jvs_descriptor *d, unsigned mode)
+{
 	char *text;
 	json_t *j;
 	int rc;
@@ -751,12 +773,12 @@ int jvs_descriptor_write(const char *path, jvs_descriptor *d)
 	json_decref(j);
 	if (!text)
 		return -1;
-	rc = jvs_write_file_synced(path, text, strlen(text));
+	rc = jvs_write_file_synced_mode(path, text, strlen(text), (mode_t)mode);
 	free(text);
 	return rc;
 }
 
-static int write_ready(const jvs_repo *repo, const jvs_descriptor *d)
+static int write_ready(const jvs_repo *repo, const jvs_descriptor *d, unsigned mode)
 {
 	char *p = jvs_repo_pathf(repo, "snapshots/%s.READY", d->snapshot_id);
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "snapshot_id", d->snapshot_id,
@@ -764,6 +786,10 @@ static int write_ready(const jvs_repo *repo, const jvs_descriptor *d)
 			      "descriptor_checksum", d->descriptor_checksum, "payload_root_hash",
 			      d->payload_root_hash);
 	int rc = p && j ? jvs_json_write_file(p, j) : -1;
+	/* ids and hashes only; narrowed like the manifest (jvs_json_write_file
+	 * has no mode) */
+	if (rc == 0 && mode != 0644 && chmod(p, (mode_t)mode) < 0)
+		rc = jvs_error_sys("cannot set mode of '%s'", p);
 	json_decref(j);
 	free(p);
 	return rc;
@@ -922,7 +948,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	idx = jvs_index_open(repo);
 	c.cache = jvs_cache_begin(idx, worktree);
 	mtmp = jvs_repo_pathf(repo, "manifests/%s.tmp", id);
-	if (!mtmp || !(c.out = jvs_manifest_writer_open(mtmp)))
+	if (!mtmp || !(c.out = jvs_manifest_writer_open_mode(mtmp, meta_mode_of(c.wt_fd))))
 		goto fail;
 	if ((tree_clone ? manifest_from_clone(&c, tmp, &scan, clone_recorded, &file_count, &total)
 		     : materialise(&c, &scan, &file_count, &total)) < 0)
@@ -966,7 +992,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	c.degraded = NULL;
 	c.ndegraded = 0;
 	snprintf(d.integrity_state, sizeof d.integrity_state, "verified");
-	if (!d.note || jvs_descriptor_write(dtmp, &d) < 0)
+	if (!d.note || jvs_descriptor_write_mode(dtmp, &d, meta_mode_of(c.wt_fd)) < 0)
 		goto fail;
 	jvs_fault_point("snapshot-after-descriptor-tmp");
 
@@ -976,7 +1002,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	if (rename_durably(tmp, final) < 0)
 		goto fail;
 	jvs_fault_point("snapshot-after-payload-rename");
-	if (write_ready(repo, &d) < 0)
+	if (write_ready(repo, &d, meta_mode_of(c.wt_fd)) < 0)
 		goto fail_published;
 	jvs_fault_point("snapshot-after-ready");
 	if (rename_durably(mtmp, mfinal) < 0)
