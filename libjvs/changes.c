@@ -223,8 +223,8 @@ done:
 
 /* 1 when the worktree entry s differs from manifest entry e. The cache
  * lookup for files happens here, once per scanned file, in path order. */
-static int entry_differs(jvs_cache *cache, int root_fd, int snap_fd, const jvs_scan_entry *s,
-                         const jvs_manifest_entry *e)
+static int entry_differs(jvs_cache *cache, int root_fd, jvs_xattr_cursor *xc, int snap_fd,
+                         const jvs_scan_entry *s, const jvs_manifest_entry *e)
 {
 	char hash[JVS_HASH_HEX], *xa = NULL;
 	unsigned lost = 0;
@@ -234,13 +234,13 @@ static int entry_differs(jvs_cache *cache, int root_fd, int snap_fd, const jvs_s
 	if (s->type != e->type)
 		return 1;
 	/* owner and group: recorded on the snapshot's files when taken as root */
-	if (snap_fd >= 0 && geteuid() == 0) {
+	if (snap_fd >= 0) { /* -1 unless root */
 		struct stat st;
 		if (fstatat(snap_fd, s->path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    (st.st_uid != s->key.uid || st.st_gid != s->key.gid))
 			return 1;
 	}
-	if (jvs_xattr_read_at(root_fd, s->path, &xa, &lost) < 0)
+	if (jvs_xattr_read_cursor(xc, s->path, &xa, &lost) < 0)
 		return -1;
 	rc = !jvs_xattr_equal(xa, e->xattrs);
 	free(xa);
@@ -272,6 +272,8 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 	char *root = NULL;
 	int root_fd = -1, snap_fd = -1, rc = -1;
 	size_t i = 0, j = 0;
+	jvs_xattr_cursor xc = {-1, NULL, -1};
+	int is_root = geteuid() == 0;
 
 	memset(out, 0, sizeof *out);
 	if (jvs_changes__load_manifest(repo, id, &m) < 0)
@@ -288,6 +290,7 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 	}
 	if (jvs_scan_tree(root, &scan) < 0)
 		goto done;
+	xc.root = root_fd;
 	snap_fd = open_payload(repo, id);
 	if (snap_fd >= 0) { /* the root: its mode, and its owner as root */
 		struct stat a, b;
@@ -311,7 +314,8 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 		} else if (cmp > 0) {
 			r = add_change(out, JVS_CHANGE_DELETED, m.e[j++].path);
 		} else {
-			int d = entry_differs(cache, root_fd, snap_fd, &scan.e[i], &m.e[j]);
+			int d = entry_differs(cache, root_fd, &xc, is_root ? snap_fd : -1, &scan.e[i],
+			                      &m.e[j]);
 			if (d < 0)
 				goto done;
 			if (d)
@@ -335,6 +339,7 @@ done:
 		close(root_fd);
 	if (snap_fd >= 0)
 		close(snap_fd);
+	jvs_xattr_cursor_close(&xc);
 	free(root);
 	return rc;
 }

@@ -44,6 +44,7 @@ typedef struct {
 	size_t *copied; /* scan indexes of copied files, for sync_payload() */
 	size_t ncopied;
 	int sync_all;   /* too many to fsync one by one: syncfs */
+	jvs_xattr_cursor xc; /* worktree entries' xattrs, main thread only */
 } snap_ctx;
 
 static int add_degraded(snap_ctx *c, const char *fmt, const char *path)
@@ -423,7 +424,7 @@ static int retire_entry(snap_ctx *c, pipe_slot *sl, const jvs_scan_entry *e, int
 /* Extended attributes of a worktree entry not copied by a worker. */
 static int read_xattrs(snap_ctx *c, const jvs_scan_entry *e, copy_out *o)
 {
-	if (jvs_xattr_read_at(c->wt_fd, e->path, &o->xattrs, &o->xattr_lost) < 0) {
+	if (jvs_xattr_read_cursor(&c->xc, e->path, &o->xattrs, &o->xattr_lost) < 0) {
 		jvs_error_clear();
 		o->xattr_lost = 1;
 	}
@@ -866,6 +867,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	memset(&c, 0, sizeof c);
 	memset(&d, 0, sizeof d);
 	c.wt_fd = c.tmp_fd = c.parent_fd = -1;
+	c.xc.dfd = -1;
 	if (!stats)
 		stats = &local_stats;
 	memset(stats, 0, sizeof *stats);
@@ -908,6 +910,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	if (!payload || !tmp || !final || jvs_repo_payload_check(repo, worktree) < 0)
 		goto fail;
 	c.wt_fd = open(payload, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c.xc.root = c.wt_fd;
 	if (c.wt_fd < 0) {
 		jvs_error_sys("cannot open worktree '%s'", payload);
 		goto fail;
@@ -1066,6 +1069,7 @@ done:
 	jvs_manifest_reader_close(c.parent);
 	jvs_manifest_writer_abort(c.out);
 	jvs_scan_clear(&scan);
+	jvs_xattr_cursor_close(&c.xc);
 	if (c.wt_fd >= 0)
 		close(c.wt_fd);
 	if (c.tmp_fd >= 0)

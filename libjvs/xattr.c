@@ -271,10 +271,56 @@ static int open_parent_beneath(int dirfd, const char *relpath, const char **leaf
 
 int jvs_xattr_read_at(int dirfd, const char *relpath, char **enc, unsigned *lost)
 {
+	jvs_xattr_cursor c = {dirfd, NULL, -1};
+	int rc = jvs_xattr_read_cursor(&c, relpath, enc, lost);
+	jvs_xattr_cursor_close(&c);
+	return rc;
+}
+
+void jvs_xattr_cursor_close(jvs_xattr_cursor *c)
+{
+	if (c->dfd >= 0)
+		close(c->dfd);
+	c->dfd = -1;
+	free(c->dir);
+	c->dir = NULL;
+}
+
+/* The directory of relpath: the cursor's if it is the same one. */
+static int cursor_parent(jvs_xattr_cursor *c, const char *relpath, const char **leaf)
+{
+	const char *slash = strrchr(relpath, '/');
+	size_t n;
+	int fd;
+	if (!slash) {
+		*leaf = relpath;
+		return c->root;
+	}
+	n = (size_t)(slash - relpath);
+	if (c->dir && strlen(c->dir) == n && !memcmp(c->dir, relpath, n)) {
+		*leaf = slash + 1;
+		return c->dfd;
+	}
+	jvs_xattr_cursor_close(c);
+	fd = open_parent_beneath(c->root, relpath, leaf);
+	if (fd < 0)
+		return -1;
+	if (!(c->dir = strndup(relpath, n))) {
+		close(fd);
+		errno = ENOMEM;
+		return -1;
+	}
+	c->dfd = fd;
+	return fd;
+}
+
+int jvs_xattr_read_cursor(jvs_xattr_cursor *c, const char *relpath, char **enc,
+			  unsigned *lost)
+{
 	const char *leaf;
 	char path[64 + 256 + 1];
 	target t;
-	int pfd = open_parent_beneath(dirfd, relpath, &leaf), rc;
+	int pfd = cursor_parent(c, relpath, &leaf), rc;
 	*enc = NULL;
 	*lost = 0;
 	if (pfd < 0) {
@@ -282,11 +328,8 @@ int jvs_xattr_read_at(int dirfd, const char *relpath, char **enc, unsigned *lost
 			return 0; /* gone or replaced meanwhile: the caller sees that */
 		return jvs_error_sys("cannot open the directory of '%s'", relpath);
 	}
-	if (strlen(leaf) > 255) {
-		if (pfd != dirfd)
-			close(pfd);
+	if (strlen(leaf) > 255)
 		return jvs_error_set(JVS_E_IO, "name too long: '%s'", relpath);
-	}
 	snprintf(path, sizeof path, "/proc/self/fd/%d/%s", pfd, leaf);
 	t.fd = -1;
 	t.path = path;
@@ -300,8 +343,6 @@ int jvs_xattr_read_at(int dirfd, const char *relpath, char **enc, unsigned *lost
 		snprintf(msg, sizeof msg, "%s", jvs_error_last()->message);
 		jvs_error_set(jvs_error_last()->cls, "'%s': %s", relpath, msg);
 	}
-	if (pfd != dirfd)
-		close(pfd);
 	return rc;
 }
 

@@ -20,6 +20,18 @@
 int jvs_xattr_read_fd(int fd, char **enc, unsigned *lost);
 int jvs_xattr_read_at(int dirfd, const char *relpath, char **enc, unsigned *lost);
 
+/* jvs_xattr_read_at for callers visiting many entries: the directory of the
+ * last entry stays open, so entries of one directory cost one call each.
+ * Initialise with {dirfd, NULL, -1}; jvs_xattr_cursor_close when done. */
+typedef struct {
+	int root;  /* not owned */
+	char *dir; /* relative path of the open directory, or NULL */
+	int dfd;
+} jvs_xattr_cursor;
+int jvs_xattr_read_cursor(jvs_xattr_cursor *c, const char *relpath, char **enc,
+			  unsigned *lost);
+void jvs_xattr_cursor_close(jvs_xattr_cursor *c);
+
 /* 1 when s[0..n) is a canonical, non-empty encoding. */
 int jvs_xattr_valid(const char *s, size_t n);
 
