@@ -956,6 +956,15 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	if ((tree_clone ? manifest_from_clone(&c, tmp, &scan, clone_recorded, &file_count, &total)
 		     : materialise(&c, &scan, &file_count, &total)) < 0)
 		goto fail;
+	{ /* the manifest has no record for the root: its xattrs are not kept */
+		char *rx = NULL;
+		unsigned rlost = 0;
+		int have = jvs_xattr_read_fd(c.wt_fd, &rx, &rlost) < 0 || rx || rlost;
+		free(rx);
+		jvs_error_clear();
+		if (have && add_degraded(&c, "xattrs not preserved: %s", ". (the payload root)") < 0)
+			goto fail;
+	}
 	jvs_fault_point("snapshot-after-payload");
 
 	/* 5. durability of the payload */

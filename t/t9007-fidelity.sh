@@ -143,6 +143,13 @@ test_expect_success USER_XATTR,ROOT 'symlink xattrs: a change counts, restore pu
 	! grep trusted actual
 '
 
+test_expect_success USER_XATTR 'xattrs of the payload root are not stored: degraded says so' '
+	setfattr -n user.root -v 1 repo/main &&
+	test_when_finished "setfattr -x user.root repo/main" &&
+	in_main jvs-snapshot -q "root xattr" >rid &&
+	grep "xattrs not preserved: . (the payload root)" repo/.jvs/descriptors/$(cat rid).json
+'
+
 # A file system that refuses some xattrs: as an unprivileged user, trusted.*
 # cannot be set (EPERM). Only those are listed as degraded, user.* are kept.
 test_expect_success USER_XATTR,SETPRIV 'degraded lists only the xattrs the file system refused' '
