@@ -29,6 +29,10 @@ touch xattr-probe
 if test_have_prereq ATTR && setfattr -n user.probe -v 1 xattr-probe 2>/dev/null; then
 	test_set_prereq USER_XATTR
 fi
+if test_have_prereq USER_XATTR && command -v setfacl >/dev/null 2>&1 &&
+	setfacl -m u:65534:r xattr-probe 2>/dev/null; then
+	test_set_prereq ACL
+fi
 [ "$(id -u)" = 0 ] && test_set_prereq ROOT
 if test_have_prereq ROOT && command -v setpriv >/dev/null 2>&1; then
 	test_set_prereq SETPRIV
@@ -148,6 +152,31 @@ test_expect_success USER_XATTR 'xattrs of the payload root are not stored: degra
 	test_when_finished "setfattr -x user.root repo/main" &&
 	in_main jvs-snapshot -q "root xattr" >rid &&
 	grep "xattrs not preserved: . (the payload root)" repo/.jvs/descriptors/$(cat rid).json
+'
+
+test_expect_success ACL 'POSIX ACLs (access and default) are recorded, count as changes and come back' '
+	jvs-init acl >/dev/null &&
+	echo a >acl/main/a &&
+	mkdir acl/main/d &&
+	setfacl -m u:65534:rw acl/main/a &&
+	setfacl -d -m g:65534:rx acl/main/d &&
+	(cd acl/main && jvs-snapshot -q acls) >aid &&
+	aid=$(cat aid) &&
+	grep "^file	a	0664	2	[0-9a-f]*	xattr:system.posix_acl_access=" acl/.jvs/manifests/$aid &&
+	grep "^dir	d	0755	-	-	xattr:system.posix_acl_default=" acl/.jvs/manifests/$aid &&
+	getfacl -c acl/main/a acl/main/d >expect &&
+	setfacl -b acl/main/a &&
+	setfacl -k acl/main/d &&
+	(cd acl/main && jvs-status) >out &&
+	printf "M\ta\nM\td\n" >want &&
+	changes out >actual &&
+	test_cmp want actual &&
+	(cd acl/main && jvs-restore --discard $aid) >/dev/null &&
+	getfacl -c acl/main/a acl/main/d >actual &&
+	test_cmp expect actual &&
+	(cd acl/main && jvs-worktree-fork $aid fk) >/dev/null &&
+	(cd acl/worktrees/fk && getfacl -c a d) >actual &&
+	test_cmp expect actual
 '
 
 # A file system that refuses some xattrs: as an unprivileged user, trusted.*
