@@ -223,8 +223,9 @@ done:
 
 /* 1 when the worktree entry s differs from manifest entry e. The cache
  * lookup for files happens here, once per scanned file, in path order. */
-static int entry_differs(jvs_cache *cache, int root_fd, jvs_xattr_cursor *xc, int snap_fd,
-                         const jvs_scan_entry *s, const jvs_manifest_entry *e)
+static int entry_differs(jvs_cache *cache, int root_fd, jvs_xattr_cursor *xc,
+                         jvs_xattr_cursor *sxc, int snap_fd, const jvs_scan_entry *s,
+                         const jvs_manifest_entry *e)
 {
 	char hash[JVS_HASH_HEX], *xa = NULL;
 	unsigned lost = 0;
@@ -242,7 +243,17 @@ static int entry_differs(jvs_cache *cache, int root_fd, jvs_xattr_cursor *xc, in
 	}
 	if (jvs_xattr_read_cursor(xc, s->path, &xa, &lost) < 0)
 		return -1;
-	rc = !jvs_xattr_equal(xa, e->xattrs);
+	if (xa && !e->xattrs) { /* a snapshot older than the xattr field? */
+		char *sx = NULL;
+		if (jvs_xattr_effective(sxc, s->path, NULL, &sx) < 0) {
+			free(xa);
+			return -1;
+		}
+		rc = !jvs_xattr_equal(xa, sx);
+		free(sx);
+	} else {
+		rc = !jvs_xattr_equal(xa, e->xattrs);
+	}
 	free(xa);
 	if (rc)
 		return 1;
@@ -272,7 +283,7 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 	char *root = NULL;
 	int root_fd = -1, snap_fd = -1, rc = -1;
 	size_t i = 0, j = 0;
-	jvs_xattr_cursor xc = {-1, NULL, -1};
+	jvs_xattr_cursor xc = {-1, NULL, -1}, sxc = {-1, NULL, -1};
 	int is_root = geteuid() == 0;
 
 	memset(out, 0, sizeof *out);
@@ -292,6 +303,7 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 		goto done;
 	xc.root = root_fd;
 	snap_fd = open_payload(repo, id);
+	sxc.root = snap_fd;
 	if (snap_fd >= 0) { /* the root: its mode, and its owner as root */
 		struct stat a, b;
 		if (fstat(root_fd, &a) == 0 && fstat(snap_fd, &b) == 0 &&
@@ -314,8 +326,8 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 		} else if (cmp > 0) {
 			r = add_change(out, JVS_CHANGE_DELETED, m.e[j++].path);
 		} else {
-			int d = entry_differs(cache, root_fd, &xc, is_root ? snap_fd : -1, &scan.e[i],
-			                      &m.e[j]);
+			int d = entry_differs(cache, root_fd, &xc, &sxc, is_root ? snap_fd : -1,
+			                      &scan.e[i], &m.e[j]);
 			if (d < 0)
 				goto done;
 			if (d)
@@ -340,6 +352,7 @@ done:
 	if (snap_fd >= 0)
 		close(snap_fd);
 	jvs_xattr_cursor_close(&xc);
+	jvs_xattr_cursor_close(&sxc);
 	free(root);
 	return rc;
 }

@@ -69,6 +69,7 @@ typedef struct {
 	char *pdir; /* cached parent directory (relative path) */
 	int pfd;
 	unsigned xattr_refused; /* entries whose xattrs the file system refused */
+	jvs_xattr_cursor sxc;	/* on src_fd: xattrs of pre-xattr-field snapshots */
 } co_ctx;
 
 static int64_t mtime_ns(const struct stat *st)
@@ -533,8 +534,13 @@ static int fix_kept(co_ctx *c, int pfd, const char *leaf, const jvs_manifest_ent
 static int put_xattrs(co_ctx *c, int pfd, const char *leaf, const jvs_manifest_entry *e)
 {
 	unsigned refused = 0;
-	int err = 0;
-	if (jvs_xattr_apply_at(pfd, leaf, e->xattrs, &refused, &err) < 0)
+	int err = 0, rc;
+	char *want = NULL;
+	if (jvs_xattr_effective(&c->sxc, e->path, e->xattrs, &want) < 0)
+		return -1;
+	rc = jvs_xattr_apply_at(pfd, leaf, want, &refused, &err);
+	free(want);
+	if (rc < 0)
 		return -1;
 	if (refused) {
 		if (c->xattr_refused++ < 8)
@@ -762,6 +768,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 
 	memset(&c, 0, sizeof c);
 	c.src_fd = c.dst_fd = c.stage_fd = c.pfd = c.clone_fd = -1;
+	c.sxc.root = c.sxc.dfd = -1;
 	c.repo = repo;
 	c.id = id;
 	c.is_root = geteuid() == 0;
@@ -794,6 +801,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 		goto done;
 	c.src_path = src;
 	c.src_fd = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	c.sxc.root = c.src_fd;
 	if (c.src_fd < 0) {
 		jvs_error_sys("cannot open the payload of %s", id);
 		goto done;
@@ -842,6 +850,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 	rc = 0;
 done:
 	drop_parent(&c);
+	jvs_xattr_cursor_close(&c.sxc);
 	if (c.stage_fd >= 0)
 		close(c.stage_fd);
 	if (c.clone_fd >= 0)

@@ -44,7 +44,8 @@ typedef struct {
 	size_t *copied; /* scan indexes of copied files, for sync_payload() */
 	size_t ncopied;
 	int sync_all;   /* too many to fsync one by one: syncfs */
-	jvs_xattr_cursor xc; /* worktree entries' xattrs, main thread only */
+	jvs_xattr_cursor xc;  /* worktree entries' xattrs, main thread only */
+	jvs_xattr_cursor pxc; /* the parent snapshot's files' */
 } snap_ctx;
 
 static int add_degraded(snap_ctx *c, const char *fmt, const char *path)
@@ -85,6 +86,17 @@ static int try_link_parent(snap_ctx *c, const jvs_scan_entry *e, const char *has
 	    st.st_size != e->key.size || (st.st_mode & 07777) != (e->key.mode & 07777) ||
 	    st.st_uid != e->key.uid || st.st_gid != e->key.gid)
 		return 0;
+	{ /* a file of a snapshot made before xattrs were in the manifest may
+	   * carry them: such a file is copied, so no new snapshot's file has
+	   * any but those of its record (see jvs_xattr_effective) */
+		char *px = NULL;
+		unsigned lost = 0;
+		int clean = jvs_xattr_read_cursor(&c->pxc, e->path, &px, &lost) == 0 && !px && !lost;
+		free(px);
+		jvs_error_clear();
+		if (!clean)
+			return 0;
+	}
 	if (linkat(c->parent_fd, e->path, c->tmp_fd, e->path, 0) < 0)
 		return 0; /* EMLINK, EXDEV, ...: copy instead */
 	c->stats->files_linked++;
@@ -867,7 +879,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	memset(&c, 0, sizeof c);
 	memset(&d, 0, sizeof d);
 	c.wt_fd = c.tmp_fd = c.parent_fd = -1;
-	c.xc.dfd = -1;
+	c.xc.dfd = c.pxc.dfd = -1;
 	if (!stats)
 		stats = &local_stats;
 	memset(stats, 0, sizeof *stats);
@@ -943,6 +955,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		char *pp = jvs_repo_pathf(repo, "snapshots/%s", wt.head);
 		if (pp && (c.parent = jvs_manifest_reader_open(repo, wt.head, NULL)))
 			c.parent_fd = open(pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		c.pxc.root = c.parent_fd;
 		free(pp);
 		jvs_error_clear();
 	}
@@ -1079,6 +1092,7 @@ done:
 	jvs_manifest_writer_abort(c.out);
 	jvs_scan_clear(&scan);
 	jvs_xattr_cursor_close(&c.xc);
+	jvs_xattr_cursor_close(&c.pxc);
 	if (c.wt_fd >= 0)
 		close(c.wt_fd);
 	if (c.tmp_fd >= 0)

@@ -430,6 +430,21 @@ done:
 	return ok;
 }
 
+int jvs_xattr_effective(jvs_xattr_cursor *snap, const char *path, const char *recorded,
+			char **out)
+{
+	unsigned lost = 0;
+	*out = NULL;
+	if (recorded && *recorded) {
+		if (!(*out = strdup(recorded)))
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		return 0;
+	}
+	if (snap->root < 0)
+		return 0;
+	return jvs_xattr_read_cursor(snap, path, out, &lost);
+}
+
 int jvs_xattr_equal(const char *a, const char *b)
 {
 	return !strcmp(a ? a : "", b ? b : "");

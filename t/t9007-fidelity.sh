@@ -179,6 +179,35 @@ test_expect_success ACL 'POSIX ACLs (access and default) are recorded, count as 
 	test_cmp expect actual
 '
 
+# Before the manifest had the xattr field, snapshot copied user.* onto its
+# own files (and restore and fork dropped them). Such a snapshot is made
+# here by hand: the manifest without the field, the attribute on the file.
+test_expect_success USER_XATTR 'snapshots made before the xattr field: their files'"'"' xattrs count' '
+	jvs-init old >/dev/null &&
+	echo o >old/main/o &&
+	echo p >old/main/p &&
+	(cd old/main && jvs-snapshot -q old) >oid &&
+	oid=$(cat oid) &&
+	! grep xattr: old/.jvs/manifests/$oid &&
+	setfattr -n user.legacy -v 1 old/.jvs/snapshots/$oid/o &&
+	setfattr -n user.legacy -v 1 old/main/o &&
+	(cd old/main && jvs-status) >out &&
+	grep "^Clean" out &&
+	(cd old/main && jvs-worktree-fork $oid fk) >/dev/null &&
+	xattrs old/worktrees/fk/o >actual &&
+	echo "user.legacy=\"1\"" >expect &&
+	test_cmp expect actual &&
+	(cd old/main && jvs-restore --discard $oid) >/dev/null &&
+	xattrs old/main/o >actual &&
+	test_cmp expect actual &&
+	(cd old/main && jvs-snapshot -q new) >nid &&
+	nid=$(cat nid) &&
+	grep "^file	o	0644	2	[0-9a-f]*	xattr:user.legacy=31\$" old/.jvs/manifests/$nid &&
+	xattrs old/.jvs/snapshots/$nid/o >actual &&
+	test_must_fail test -s actual &&
+	test "$(stat -c %i old/.jvs/snapshots/$nid/p)" = "$(stat -c %i old/.jvs/snapshots/$oid/p)"
+'
+
 # A file system that refuses some xattrs: as an unprivileged user, trusted.*
 # cannot be set (EPERM). Only those are listed as degraded, user.* are kept.
 test_expect_success USER_XATTR,SETPRIV 'degraded lists only the xattrs the file system refused' '

@@ -32,6 +32,14 @@ int jvs_xattr_read_cursor(jvs_xattr_cursor *c, const char *relpath, char **enc,
 			  unsigned *lost);
 void jvs_xattr_cursor_close(jvs_xattr_cursor *c);
 
+/* The xattrs an entry of a snapshot is recorded with: its manifest field
+ * when it has one; else those on the snapshot's own file (snapshots made
+ * before xattrs were in the manifest copied user.* onto their files; newer
+ * snapshots' files carry none but their record's). *out is malloc'd or
+ * NULL. snap is a cursor on the snapshot's payload (root -1: none). */
+int jvs_xattr_effective(jvs_xattr_cursor *snap, const char *path, const char *recorded,
+			char **out);
+
 /* 1 when s[0..n) is a canonical, non-empty encoding. */
 int jvs_xattr_valid(const char *s, size_t n);
 
