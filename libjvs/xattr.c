@@ -442,7 +442,29 @@ int jvs_xattr_effective(jvs_xattr_cursor *snap, const char *path, const char *re
 	}
 	if (snap->root < 0)
 		return 0;
-	return jvs_xattr_read_cursor(snap, path, out, &lost);
+	if (jvs_xattr_read_cursor(snap, path, out, &lost) < 0)
+		return -1;
+	if (*out) { /* user.* only: nothing privileged comes from outside the
+		     * hashed manifest (security.capability put on a snapshot file) */
+		char *w = *out;
+		for (char *p = *out; *p;) {
+			char *comma = strchr(p, ',');
+			size_t n = comma ? (size_t)(comma - p) : strlen(p);
+			if (!strncmp(p, "user.", 5)) {
+				if (w != *out)
+					*w++ = ',';
+				memmove(w, p, n);
+				w += n;
+			}
+			p += n + (comma ? 1 : 0);
+		}
+		*w = '\0';
+		if (!**out) {
+			free(*out);
+			*out = NULL;
+		}
+	}
+	return 0;
 }
 
 int jvs_xattr_equal(const char *a, const char *b)

@@ -35,7 +35,8 @@ void jvs_xattr_cursor_close(jvs_xattr_cursor *c);
 /* The xattrs an entry of a snapshot is recorded with: its manifest field
  * when it has one; else those on the snapshot's own file (snapshots made
  * before xattrs were in the manifest copied user.* onto their files; newer
- * snapshots' files carry none but their record's). *out is malloc'd or
+ * snapshots' files carry none but their record's; only user.* are taken
+ * from a file, nothing privileged that is not hashed). *out is malloc'd or
  * NULL. snap is a cursor on the snapshot's payload (root -1: none). */
 int jvs_xattr_effective(jvs_xattr_cursor *snap, const char *path, const char *recorded,
 			char **out);

@@ -148,6 +148,29 @@ static void test_symlink_not_followed(void **state)
 	close(pfd);
 }
 
+/* The fallback for records without the field takes user.* only. */
+static void test_effective(void **state)
+{
+	jvs_xattr_cursor c = {dfd, NULL, -1};
+	char *out = NULL;
+	int fd;
+	(void)state;
+	assert_int_equal(jvs_xattr_effective(&c, "nope", "user.a=31", &out), 0);
+	assert_string_equal(out, "user.a=31"); /* a record wins */
+	free(out);
+	if (!supported() || geteuid() != 0)
+		skip();
+	fd = openat(dfd, "legacy", O_CREAT | O_WRONLY, 0644);
+	close(fd);
+	put("legacy", "trusted.t", "1", 1);
+	put("legacy", "user.b", "2", 1);
+	put("legacy", "security.x", "3", 1);
+	assert_int_equal(jvs_xattr_effective(&c, "legacy", NULL, &out), 0);
+	assert_string_equal(out, "user.b=32");
+	free(out);
+	jvs_xattr_cursor_close(&c);
+}
+
 static void test_equal(void **state)
 {
 	(void)state;
@@ -162,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_read_encoding),
 		cmocka_unit_test(test_apply_exact),
 		cmocka_unit_test(test_symlink_not_followed),
+		cmocka_unit_test(test_effective),
 		cmocka_unit_test(test_equal),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
