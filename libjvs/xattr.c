@@ -63,12 +63,15 @@ static int list_names(const target *t, char **out, size_t *len)
 		ssize_t n = t_list(t, NULL, 0), m;
 		char *nb;
 		if (n < 0) {
+			free(buf);
 			if (no_xattrs(errno))
 				return 0;
 			return jvs_error_sys("cannot list extended attributes");
 		}
-		if (n == 0)
+		if (n == 0) {
+			free(buf);
 			return 0;
+		}
 		nb = realloc(buf, (size_t)n);
 		if (!nb) {
 			free(buf);
@@ -483,7 +486,7 @@ static int with_write_bit(const target *t, int pfd, const char *leaf, int fd, xa
 	int rc, e;
 	if (op(t, name, v, vl) == 0)
 		return 0;
-	if (errno != EACCES || geteuid() == 0)
+	if (errno != EACCES || geteuid() == 0 || (fd < 0 && !leaf))
 		return -1;
 	if ((fd >= 0 ? fstat(fd, &st) : fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW)) < 0 ||
 	    st.st_uid != geteuid() || S_ISLNK(st.st_mode) || (st.st_mode & S_IWUSR)) {
@@ -585,7 +588,7 @@ static int apply_target(const target *t, int pfd, const char *leaf, int fd, cons
 		g = get_value(t, name, &cur, &cl);
 		if (g < 0)
 			goto done;
-		if (!(g == 1 && cl == vl && !memcmp(cur, val, vl)) &&
+		if (!(g == 1 && cur && cl == vl && !memcmp(cur, val, vl)) &&
 		    with_write_bit(t, pfd, leaf, fd, op_set, name, val, vl) < 0)
 			refuse(refused, err);
 		free(cur);
