@@ -140,11 +140,13 @@ static int open_payload(const jvs_repo *repo, const char *id)
 }
 
 /* 1 when the owner or group of path differs between two trees (fds may be
- * -1: unknown, 0); path "" is the root, whose mode is compared too. */
+ * -1: unknown, 0), compared as root only (snapshots taken as another user
+ * own their files, recording nothing); path "" is the root, whose mode is
+ * compared too. */
 static int owner_differs(int a_fd, const struct stat *a_st, int b_fd, const char *path)
 {
 	struct stat a, b;
-	if (b_fd < 0 || (!a_st && a_fd < 0))
+	if (b_fd < 0 || (!a_st && a_fd < 0) || (*path && geteuid() != 0))
 		return 0;
 	if (a_st)
 		a = *a_st;
@@ -155,7 +157,7 @@ static int owner_differs(int a_fd, const struct stat *a_st, int b_fd, const char
 		return 0;
 	if (!*path && (a.st_mode & 07777) != (b.st_mode & 07777))
 		return 1;
-	return a.st_uid != b.st_uid || a.st_gid != b.st_gid;
+	return geteuid() == 0 && (a.st_uid != b.st_uid || a.st_gid != b.st_gid);
 }
 
 static int changes_manifests_owners(const jvs_manifest *from, const jvs_manifest *to,
