@@ -645,22 +645,18 @@ static int clone_payload(snap_ctx *c, const char *payload, const char *tmp, jvs_
 /* The manifest of a clone: hashes come from the worktree's hash cache
  * where the clone kept size, mtime and mode of the cached worktree file;
  * only the rest is read (from the clone, which cannot change under us). */
-/* The xattrs of a cloned entry, as the clone holds them (it cannot change
- * under us); a clone that did not keep the worktree's is `degraded`. */
+/* The xattrs of a cloned entry are read from the worktree: the manifest
+ * holds them (restore and fork set them from there), so a clone that did
+ * not keep them loses nothing; clone_payload retook the clone if any
+ * entry's ctime (which an xattr change moves) changed meanwhile. */
 static int clone_xattrs(snap_ctx *c, const char *path, char **xa)
 {
-	char *wx = NULL;
-	unsigned lost = 0, wlost = 0;
-	int rc = 0;
-	if (jvs_xattr_read_at(c->tmp_fd, path, xa, &lost) < 0 ||
-	    jvs_xattr_read_at(c->wt_fd, path, &wx, &wlost) < 0) {
+	unsigned lost = 0;
+	if (jvs_xattr_read_cursor(&c->xc, path, xa, &lost) < 0) {
 		jvs_error_clear();
 		lost = 1;
 	}
-	if (lost || wlost || !jvs_xattr_equal(*xa, wx))
-		rc = add_degraded(c, "xattrs not preserved: %s", path);
-	free(wx);
-	return rc;
+	return lost ? add_degraded(c, "xattrs not preserved: %s", path) : 0;
 }
 
 static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
