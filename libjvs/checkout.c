@@ -776,6 +776,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 	c.progress = fn;
 	c.progress_arg = arg;
 	memset(c.stats, 0, sizeof *c.stats);
+	jvs_degraded_clear(); /* the notes are those of the last checkout */
 
 	if (!jvs_snapshot_is_published(repo, id)) {
 		if (jvs_id_is_valid(id)) {

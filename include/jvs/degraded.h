@@ -1,7 +1,8 @@
 /* What an operation that writes a worktree (restore, fork) could not
  * reproduce: the file system refused it. The library records notes here
  * (per thread); main() prints them after the operation (`degraded: ...`).
- * Snapshots record theirs in the descriptor's `degraded` instead. */
+ * Snapshots record theirs in the descriptor's `degraded` instead. Each
+ * checkout (jvs/checkout.h) starts with none. */
 #ifndef JVS_DEGRADED_H
 #define JVS_DEGRADED_H
 
