@@ -434,8 +434,15 @@ static int stage(co_ctx *c)
  * change; their final modes are set by finish_dirs. */
 static int open_up_dirs(co_ctx *c)
 {
+	struct stat root;
 	if (c->is_root)
 		return 0;
+	/* the payload root too (a read-only one); finish_root sets its mode */
+	if (fstat(c->dst_fd, &root) == 0 && (root.st_mode & 0700) != 0700) {
+		if (fchmod(c->dst_fd, (root.st_mode & 07777) | 0700) < 0)
+			return jvs_error_sys("cannot make the payload root writable");
+		c->modified = 1;
+	}
 	for (size_t i = 0; i < c->scan.n; i++) {
 		const jvs_scan_entry *s = &c->scan.e[i];
 		const char *leaf;

@@ -326,6 +326,29 @@ test_expect_success 'the payload root mode is part of the snapshot: status, fork
 	test "$(stat -c %a pm/main)" = 700
 '
 
+test_expect_success SETPRIV 'a read-only payload root (0555) forks, restores and renames as an unprivileged user' '
+	ro=$(mktemp -d /tmp/jvs-t9007-ro.XXXXXX) &&
+	test_when_finished "rm -rf \"$ro\"" &&
+	chmod 755 "$ro" &&
+	jvs-init "$ro/r" >/dev/null &&
+	echo a >"$ro/r/main/a" &&
+	chmod 555 "$ro/r/main" &&
+	(cd "$ro/r/main" && jvs-snapshot -q ro) >/dev/null &&
+	chown -R 65534:65534 "$ro/r" &&
+	as_nobody () { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; } &&
+	(cd "$ro/r/main" && as_nobody jvs-worktree-fork k) >/dev/null &&
+	test "$(stat -c %a "$ro/r/worktrees/k")" = 555 &&
+	chmod u+w "$ro/r/worktrees/k" &&
+	echo x >"$ro/r/worktrees/k/new" &&
+	chown 65534 "$ro/r/worktrees/k/new" &&
+	chmod 555 "$ro/r/worktrees/k" &&
+	(cd "$ro/r/worktrees/k" && as_nobody jvs-restore --discard HEAD) >/dev/null &&
+	test_path_is_missing "$ro/r/worktrees/k/new" &&
+	test "$(stat -c %a "$ro/r/worktrees/k")" = 555 &&
+	(cd "$ro/r/main" && as_nobody jvs-worktree-rename k k2) >/dev/null &&
+	test "$(stat -c %a "$ro/r/worktrees/k2")" = 555
+'
+
 test_expect_success 'manifests, descriptors and READY of a closed worktree are not world-readable' '
 	open_id=$(cat open_id) closed_id=$(cat closed_id) &&
 	for f in manifests/$closed_id descriptors/$closed_id.json snapshots/$closed_id.READY; do
