@@ -133,10 +133,27 @@ static int open_payload(const jvs_repo *repo, const char *id)
 	if (!id || !*id)
 		return -1;
 	p = jvs_repo_pathf(repo, "snapshots/%s", id);
-	fd = p ? open(p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	/* readable where it can be: its xattrs are those of the payload root */
+	fd = p ? open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	if (fd < 0 && p)
+		fd = open(p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	free(p);
 	jvs_error_clear();
 	return fd;
+}
+
+/* 1 when the xattrs of two payload roots (kept on a snapshot's root
+ * directory) differ. */
+static int root_xattrs_differ(int a_fd, int b_fd)
+{
+	char *a = NULL, *b = NULL;
+	unsigned la = 0, lb = 0;
+	int d = jvs_xattr_read_fd(a_fd, &a, &la) == 0 && jvs_xattr_read_fd(b_fd, &b, &lb) == 0 &&
+		!jvs_xattr_equal(a, b);
+	free(a);
+	free(b);
+	jvs_error_clear();
+	return d;
 }
 
 /* 1 when the owner or group of path differs between two trees (fds may be
@@ -155,7 +172,8 @@ static int owner_differs(int a_fd, const struct stat *a_st, int b_fd, const char
 		return 0;
 	if ((*path ? fstatat(b_fd, path, &b, AT_SYMLINK_NOFOLLOW) : fstat(b_fd, &b)) < 0)
 		return 0;
-	if (!*path && (a.st_mode & 07777) != (b.st_mode & 07777))
+	if (!*path &&
+	    ((a.st_mode & 07777) != (b.st_mode & 07777) || root_xattrs_differ(a_fd, b_fd)))
 		return 1;
 	return geteuid() == 0 && (a.st_uid != b.st_uid || a.st_gid != b.st_gid);
 }
@@ -310,7 +328,8 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 		struct stat a, b;
 		if (fstat(root_fd, &a) == 0 && fstat(snap_fd, &b) == 0 &&
 		    ((a.st_mode & 07777) != (b.st_mode & 07777) ||
-		     (geteuid() == 0 && (a.st_uid != b.st_uid || a.st_gid != b.st_gid))) &&
+		     (geteuid() == 0 && (a.st_uid != b.st_uid || a.st_gid != b.st_gid)) ||
+		     root_xattrs_differ(root_fd, snap_fd)) &&
 		    add_change(out, JVS_CHANGE_MODIFIED, ".") < 0)
 			goto done;
 	}

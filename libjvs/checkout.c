@@ -623,6 +623,21 @@ static int finish_root(co_ctx *c)
 			return jvs_error_sys("cannot set owner of the payload root");
 		c->modified = 1;
 	}
+	{ /* its xattrs are those of the snapshot's root directory */
+		char *rx = NULL;
+		unsigned lost = 0, refused = 0;
+		int err = 0, rc = jvs_xattr_read_fd(c->src_fd, &rx, &lost);
+		if (rc == 0)
+			rc = jvs_xattr_apply_fd(c->dst_fd, rx, &refused, &err);
+		free(rx);
+		if (rc < 0)
+			return -1;
+		if (refused) {
+			jvs_degraded_note("xattrs not restored (%s): . (the payload root)",
+					  strerror(err));
+			c->modified = 1;
+		}
+	}
 	if ((src.st_mode & 07777) != (dst.st_mode & 07777)) {
 		if (fchmod(c->dst_fd, src.st_mode & 07777) < 0)
 			return jvs_error_sys("cannot set mode of the payload root");

@@ -965,13 +965,20 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	if ((tree_clone ? manifest_from_clone(&c, tmp, &scan, clone_recorded, &file_count, &total)
 		     : materialise(&c, &scan, &file_count, &total)) < 0)
 		goto fail;
-	{ /* the manifest has no record for the root: its xattrs are not kept */
+	{ /* the manifest has no record for the root: like its mode and owner,
+	   * its xattrs are kept on the snapshot's root directory, which is
+	   * never shared with another snapshot */
 		char *rx = NULL;
-		unsigned rlost = 0;
-		int have = jvs_xattr_read_fd(c.wt_fd, &rx, &rlost) < 0 || rx || rlost;
+		unsigned rlost = 0, refused = 0;
+		int err = 0;
+		if (jvs_xattr_read_fd(c.wt_fd, &rx, &rlost) < 0 ||
+		    jvs_xattr_apply_fd(c.tmp_fd, rx, &refused, &err) < 0) {
+			jvs_error_clear();
+			rlost = 1;
+		}
 		free(rx);
-		jvs_error_clear();
-		if (have && add_degraded(&c, "xattrs not preserved: %s", ". (the payload root)") < 0)
+		if ((rlost || refused) &&
+		    add_degraded(&c, "xattrs not preserved: %s", ". (the payload root)") < 0)
 			goto fail;
 	}
 	jvs_fault_point("snapshot-after-payload");

@@ -147,11 +147,30 @@ test_expect_success USER_XATTR,ROOT 'symlink xattrs: a change counts, restore pu
 	! grep trusted actual
 '
 
-test_expect_success USER_XATTR 'xattrs of the payload root are not stored: degraded says so' '
+test_expect_success USER_XATTR 'xattrs of the payload root: kept on the snapshot root, a change counts, restore and fork apply them' '
 	setfattr -n user.root -v 1 repo/main &&
-	test_when_finished "setfattr -x user.root repo/main" &&
+	in_main jvs-status >out &&
+	printf "M\t.\n" >expect &&
+	changes out >actual &&
+	test_cmp expect actual &&
 	in_main jvs-snapshot -q "root xattr" >rid &&
-	grep "xattrs not preserved: . (the payload root)" repo/.jvs/descriptors/$(cat rid).json
+	rid=$(cat rid) &&
+	grep "\"degraded\": \[\]" repo/.jvs/descriptors/$rid.json &&
+	in_main jvs-worktree-fork $rid rootx >/dev/null &&
+	xattrs repo/worktrees/rootx >actual &&
+	echo "user.root=\"1\"" >expect &&
+	test_cmp expect actual &&
+	in_main jvs-diff $(cat id1) $rid >out &&
+	changes out >actual &&
+	grep "^M	.\$" actual &&
+	in_main jvs-restore --discard $(cat id1) >/dev/null &&
+	xattrs repo/main >actual &&
+	test_must_fail test -s actual &&
+	in_main jvs-restore $rid >/dev/null &&
+	xattrs repo/main >actual &&
+	test_cmp expect actual &&
+	setfattr -x user.root repo/main &&
+	in_main jvs-snapshot -q "root xattr gone" >/dev/null
 '
 
 test_expect_success ACL 'POSIX ACLs (access and default) are recorded, count as changes and come back' '
