@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "jvs/catalog.h"
+#include "jvs/degraded.h"
 #include "jvs/changes.h"
 #include "jvs/error.h"
 #include "jvs/json.h"
@@ -189,6 +190,8 @@ int main(int argc, char **argv)
 	}
 	r = jvs_restore(repo, worktree, id, &ro, &res);
 	cli_progress_end(&ps);
+	for (size_t i = 0; i < jvs_degraded_count(); i++) /* what the file system refused */
+		fprintf(stderr, "degraded: %s\n", jvs_degraded_get(i));
 	if (r < 0)
 		goto fail;
 	rc = print_result(&c, worktree, &res);

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "jvs/catalog.h"
+#include "jvs/degraded.h"
 #include "jvs/error.h"
 #include "jvs/worktree.h"
 #include "jvs/worktree_ops.h"
@@ -84,6 +85,8 @@ int main(int argc, char **argv)
 	r = jvs_worktree_fork_progress(repo, id, name, c.wait_seconds,
 	                               ps.enabled ? cli_progress_cb : NULL, &ps);
 	cli_progress_end(&ps);
+	for (size_t i = 0; i < jvs_degraded_count(); i++) /* what the file system refused */
+		fprintf(stderr, "degraded: %s\n", jvs_degraded_get(i));
 	if (r < 0 || jvs_worktree_load(repo, name, &wt) < 0 ||
 	    !(path = jvs_repo_payload_root(repo, name)))
 		goto fail;

@@ -5,6 +5,7 @@
 #include "jvs/fsutil.h"
 #include "jvs/index.h"
 #include "jvs/scan.h"
+#include "jvs/xattr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -112,7 +113,7 @@ int jvs_changes__hash_link(int dir_fd, const char *path, char out[JVS_HASH_HEX])
 
 static int manifest_entries_differ(const jvs_manifest_entry *a, const jvs_manifest_entry *b)
 {
-	if (a->type != b->type)
+	if (a->type != b->type || !jvs_xattr_equal(a->xattrs, b->xattrs))
 		return 1;
 	switch (a->type) {
 	case JVS_ENT_DIR:
@@ -124,10 +125,76 @@ static int manifest_entries_differ(const jvs_manifest_entry *a, const jvs_manife
 	}
 }
 
+/* Opens the payload of snapshot id (O_PATH), -1 when there is none. */
+static int open_payload(const jvs_repo *repo, const char *id)
+{
+	char *p;
+	int fd;
+	if (!id || !*id)
+		return -1;
+	p = jvs_repo_pathf(repo, "snapshots/%s", id);
+	/* readable where it can be: its xattrs are those of the payload root */
+	fd = p ? open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	if (fd < 0 && p)
+		fd = open(p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	free(p);
+	jvs_error_clear();
+	return fd;
+}
+
+/* 1 when the xattrs of two payload roots (kept on a snapshot's root
+ * directory) differ. */
+static int root_xattrs_differ(int a_fd, int b_fd)
+{
+	char *a = NULL, *b = NULL;
+	unsigned la = 0, lb = 0;
+	int d = jvs_xattr_read_fd(a_fd, &a, &la) == 0 && jvs_xattr_read_fd(b_fd, &b, &lb) == 0 &&
+		!jvs_xattr_equal(a, b);
+	free(a);
+	free(b);
+	jvs_error_clear();
+	return d;
+}
+
+/* 1 when the owner or group of path differs between two trees (fds may be
+ * -1: unknown, 0), compared as root only (snapshots taken as another user
+ * own their files, recording nothing); path "" is the root, whose mode is
+ * compared too. */
+static int owner_differs(int a_fd, const struct stat *a_st, int b_fd, const char *path)
+{
+	struct stat a, b;
+	if (b_fd < 0 || (!a_st && a_fd < 0) || (*path && geteuid() != 0))
+		return 0;
+	if (a_st)
+		a = *a_st;
+	else if ((*path ? fstatat(a_fd, path, &a, AT_SYMLINK_NOFOLLOW)
+			: fstat(a_fd, &a)) < 0)
+		return 0;
+	if ((*path ? fstatat(b_fd, path, &b, AT_SYMLINK_NOFOLLOW) : fstat(b_fd, &b)) < 0)
+		return 0;
+	if (!*path &&
+	    ((a.st_mode & 07777) != (b.st_mode & 07777) || root_xattrs_differ(a_fd, b_fd)))
+		return 1;
+	return geteuid() == 0 && (a.st_uid != b.st_uid || a.st_gid != b.st_gid);
+}
+
+static int changes_manifests_owners(const jvs_manifest *from, const jvs_manifest *to,
+				    int from_fd, int to_fd, jvs_changes *out);
+
 int jvs_changes_manifests(const jvs_manifest *from, const jvs_manifest *to, jvs_changes *out)
+{
+	return changes_manifests_owners(from, to, -1, -1, out);
+}
+
+/* With payload fds: an entry whose owner or group differs is modified, and
+ * so is the root ("." ) when its mode, owner or group differ. */
+static int changes_manifests_owners(const jvs_manifest *from, const jvs_manifest *to,
+				    int from_fd, int to_fd, jvs_changes *out)
 {
 	size_t i = 0, j = 0;
 	memset(out, 0, sizeof *out);
+	if (owner_differs(from_fd, NULL, to_fd, "") && add_change(out, JVS_CHANGE_MODIFIED, ".") < 0)
+		return -1;
 	while (i < from->n || j < to->n) {
 		int cmp = i >= from->n ? 1
 		          : j >= to->n ? -1
@@ -138,7 +205,8 @@ int jvs_changes_manifests(const jvs_manifest *from, const jvs_manifest *to, jvs_
 		else if (cmp > 0)
 			rc = add_change(out, JVS_CHANGE_ADDED, to->e[j++].path);
 		else {
-			if (manifest_entries_differ(&from->e[i], &to->e[j]))
+			if (manifest_entries_differ(&from->e[i], &to->e[j]) ||
+			    owner_differs(from_fd, NULL, to_fd, to->e[j].path))
 				rc = add_change(out, JVS_CHANGE_MODIFIED, to->e[j].path);
 			i++, j++;
 		}
@@ -153,15 +221,21 @@ int jvs_changes_manifests(const jvs_manifest *from, const jvs_manifest *to, jvs_
 int jvs_changes_snapshots(const jvs_repo *repo, const char *from, const char *to, jvs_changes *out)
 {
 	jvs_manifest a, b;
-	int rc = -1;
+	int rc = -1, afd = -1, bfd = -1;
 	memset(out, 0, sizeof *out);
 	memset(&b, 0, sizeof b);
 	if (jvs_changes__load_manifest(repo, from, &a) < 0)
 		return -1;
 	if (jvs_changes__load_manifest(repo, to, &b) < 0)
 		goto done;
-	rc = jvs_changes_manifests(&a, &b, out);
+	afd = open_payload(repo, from);
+	bfd = open_payload(repo, to);
+	rc = changes_manifests_owners(&a, &b, afd, bfd, out);
 done:
+	if (afd >= 0)
+		close(afd);
+	if (bfd >= 0)
+		close(bfd);
 	jvs_manifest_clear(&a);
 	jvs_manifest_clear(&b);
 	return rc;
@@ -169,14 +243,39 @@ done:
 
 /* 1 when the worktree entry s differs from manifest entry e. The cache
  * lookup for files happens here, once per scanned file, in path order. */
-static int entry_differs(jvs_cache *cache, int root_fd, const jvs_scan_entry *s,
+static int entry_differs(jvs_cache *cache, int root_fd, jvs_xattr_cursor *xc,
+                         jvs_xattr_cursor *sxc, int snap_fd, const jvs_scan_entry *s,
                          const jvs_manifest_entry *e)
 {
-	char hash[JVS_HASH_HEX];
+	char hash[JVS_HASH_HEX], *xa = NULL;
+	unsigned lost = 0;
 	int hit = 0, rc;
 	if (s->type == JVS_ENT_FILE)
 		hit = jvs_cache_lookup(cache, s->path, &s->key, hash);
 	if (s->type != e->type)
+		return 1;
+	/* owner and group: recorded on the snapshot's files when taken as root */
+	if (snap_fd >= 0) { /* -1 unless root */
+		struct stat st;
+		if (fstatat(snap_fd, s->path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    (st.st_uid != s->key.uid || st.st_gid != s->key.gid))
+			return 1;
+	}
+	if (jvs_xattr_read_cursor(xc, s->path, &xa, &lost) < 0)
+		return -1;
+	if (xa && !e->xattrs) { /* a snapshot older than the xattr field? */
+		char *sx = NULL;
+		if (jvs_xattr_effective(sxc, s->path, NULL, &sx) < 0) {
+			free(xa);
+			return -1;
+		}
+		rc = !jvs_xattr_equal(xa, sx);
+		free(sx);
+	} else {
+		rc = !jvs_xattr_equal(xa, e->xattrs);
+	}
+	free(xa);
+	if (rc)
 		return 1;
 	switch (s->type) {
 	case JVS_ENT_DIR:
@@ -202,8 +301,10 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 	jvs_index *idx = NULL;
 	jvs_cache *cache = NULL;
 	char *root = NULL;
-	int root_fd = -1, rc = -1;
+	int root_fd = -1, snap_fd = -1, rc = -1;
 	size_t i = 0, j = 0;
+	jvs_xattr_cursor xc = {-1, NULL, -1}, sxc = {-1, NULL, -1};
+	int is_root = geteuid() == 0;
 
 	memset(out, 0, sizeof *out);
 	if (jvs_changes__load_manifest(repo, id, &m) < 0)
@@ -220,6 +321,18 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 	}
 	if (jvs_scan_tree(root, &scan) < 0)
 		goto done;
+	xc.root = root_fd;
+	snap_fd = open_payload(repo, id);
+	sxc.root = snap_fd;
+	if (snap_fd >= 0) { /* the root: its mode, and its owner as root */
+		struct stat a, b;
+		if (fstat(root_fd, &a) == 0 && fstat(snap_fd, &b) == 0 &&
+		    ((a.st_mode & 07777) != (b.st_mode & 07777) ||
+		     (geteuid() == 0 && (a.st_uid != b.st_uid || a.st_gid != b.st_gid)) ||
+		     root_xattrs_differ(root_fd, snap_fd)) &&
+		    add_change(out, JVS_CHANGE_MODIFIED, ".") < 0)
+			goto done;
+	}
 	idx = jvs_index_open(repo);
 	cache = jvs_cache_begin(idx, worktree);
 	while (i < scan.n || j < m.n) {
@@ -234,7 +347,8 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 		} else if (cmp > 0) {
 			r = add_change(out, JVS_CHANGE_DELETED, m.e[j++].path);
 		} else {
-			int d = entry_differs(cache, root_fd, &scan.e[i], &m.e[j]);
+			int d = entry_differs(cache, root_fd, &xc, &sxc, is_root ? snap_fd : -1,
+			                      &scan.e[i], &m.e[j]);
 			if (d < 0)
 				goto done;
 			if (d)
@@ -256,6 +370,10 @@ done:
 	jvs_manifest_clear(&m);
 	if (root_fd >= 0)
 		close(root_fd);
+	if (snap_fd >= 0)
+		close(snap_fd);
+	jvs_xattr_cursor_close(&xc);
+	jvs_xattr_cursor_close(&sxc);
 	free(root);
 	return rc;
 }

@@ -15,6 +15,7 @@
  * devices in dest are removed or replaced like any other entry. */
 #include "jvs/checkout.h"
 #include "changes_int.h"
+#include "jvs/degraded.h"
 #include "jvs/descriptor.h"
 #include "jvs/engine.h"
 #include "jvs/error.h"
@@ -22,6 +23,7 @@
 #include "jvs/index.h"
 #include "jvs/manifest.h"
 #include "jvs/scan.h"
+#include "jvs/xattr.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -66,6 +68,8 @@ typedef struct {
 	size_t todo, done;
 	char *pdir; /* cached parent directory (relative path) */
 	int pfd;
+	unsigned xattr_refused; /* entries whose xattrs the file system refused */
+	jvs_xattr_cursor sxc;	/* on src_fd: xattrs of pre-xattr-field snapshots */
 } co_ctx;
 
 static int64_t mtime_ns(const struct stat *st)
@@ -430,8 +434,15 @@ static int stage(co_ctx *c)
  * change; their final modes are set by finish_dirs. */
 static int open_up_dirs(co_ctx *c)
 {
+	struct stat root;
 	if (c->is_root)
 		return 0;
+	/* the payload root too (a read-only one); finish_root sets its mode */
+	if (fstat(c->dst_fd, &root) == 0 && (root.st_mode & 0700) != 0700) {
+		if (fchmod(c->dst_fd, (root.st_mode & 07777) | 0700) < 0)
+			return jvs_error_sys("cannot make the payload root writable");
+		c->modified = 1;
+	}
 	for (size_t i = 0; i < c->scan.n; i++) {
 		const jvs_scan_entry *s = &c->scan.e[i];
 		const char *leaf;
@@ -525,6 +536,27 @@ static int fix_kept(co_ctx *c, int pfd, const char *leaf, const jvs_manifest_ent
 	return 0;
 }
 
+/* Makes the xattrs of a placed or kept entry those of its record; what the
+ * file system refuses is noted (jvs/degraded.h), not an error. */
+static int put_xattrs(co_ctx *c, int pfd, const char *leaf, const jvs_manifest_entry *e)
+{
+	unsigned refused = 0;
+	int err = 0, rc;
+	char *want = NULL;
+	if (jvs_xattr_effective(&c->sxc, e->path, e->xattrs, &want) < 0)
+		return -1;
+	rc = jvs_xattr_apply_at(pfd, leaf, want, &refused, &err);
+	free(want);
+	if (rc < 0)
+		return -1;
+	if (refused) {
+		if (c->xattr_refused++ < 8)
+			jvs_degraded_note("xattrs not restored (%s): %s", strerror(err), e->path);
+		c->modified = 1;
+	}
+	return 0;
+}
+
 static int place_all(co_ctx *c)
 {
 	for (size_t j = 0; j < c->m.n; j++) {
@@ -573,6 +605,43 @@ static int place_all(co_ctx *c)
 				return -1;
 			break;
 		}
+		if (e->type != JVS_ENT_DIR && put_xattrs(c, pfd, leaf, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The payload root is never replaced, but takes the snapshot root's mode
+ * (and owner, as root): a worktree closed to others forks closed. */
+static int finish_root(co_ctx *c)
+{
+	struct stat src, dst;
+	if (fstat(c->src_fd, &src) < 0 || fstat(c->dst_fd, &dst) < 0)
+		return jvs_error_sys("cannot stat the payload root");
+	if (c->is_root && (src.st_uid != dst.st_uid || src.st_gid != dst.st_gid)) {
+		if (fchown(c->dst_fd, src.st_uid, src.st_gid) < 0)
+			return jvs_error_sys("cannot set owner of the payload root");
+		c->modified = 1;
+	}
+	{ /* its xattrs are those of the snapshot's root directory */
+		char *rx = NULL;
+		unsigned lost = 0, refused = 0;
+		int err = 0, rc = jvs_xattr_read_fd(c->src_fd, &rx, &lost);
+		if (rc == 0)
+			rc = jvs_xattr_apply_fd(c->dst_fd, rx, &refused, &err);
+		free(rx);
+		if (rc < 0)
+			return -1;
+		if (refused) {
+			jvs_degraded_note("xattrs not restored (%s): . (the payload root)",
+					  strerror(err));
+			c->modified = 1;
+		}
+	}
+	if ((src.st_mode & 07777) != (dst.st_mode & 07777)) {
+		if (fchmod(c->dst_fd, src.st_mode & 07777) < 0)
+			return jvs_error_sys("cannot set mode of the payload root");
+		c->modified = 1;
 	}
 	return 0;
 }
@@ -596,6 +665,8 @@ static int finish_dirs(co_ctx *c)
 		if (c->is_root && (src.st_uid != dst.st_uid || src.st_gid != dst.st_gid) &&
 		    fchownat(pfd, leaf, src.st_uid, src.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
 			return jvs_error_sys("cannot set owner of '%s'", e->path);
+		if (put_xattrs(c, pfd, leaf, e) < 0)
+			return -1;
 		if ((dst.st_mode & 07777) != e->mode) {
 			if (fchmodat(pfd, leaf, e->mode, 0) < 0)
 				return jvs_error_sys("cannot set mode of '%s'", e->path);
@@ -614,7 +685,7 @@ static int finish_dirs(co_ctx *c)
 		if (c->act[j] == ACT_KEEP)
 			c->stats->unchanged++;
 	}
-	return 0;
+	return finish_root(c);
 }
 
 /* ---- driver ---- */
@@ -719,6 +790,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 
 	memset(&c, 0, sizeof c);
 	c.src_fd = c.dst_fd = c.stage_fd = c.pfd = c.clone_fd = -1;
+	c.sxc.root = c.sxc.dfd = -1;
 	c.repo = repo;
 	c.id = id;
 	c.is_root = geteuid() == 0;
@@ -726,6 +798,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 	c.progress = fn;
 	c.progress_arg = arg;
 	memset(c.stats, 0, sizeof *c.stats);
+	jvs_degraded_clear(); /* the notes are those of the last checkout */
 
 	if (!jvs_snapshot_is_published(repo, id)) {
 		if (jvs_id_is_valid(id)) {
@@ -751,6 +824,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 		goto done;
 	c.src_path = src;
 	c.src_fd = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	c.sxc.root = c.src_fd;
 	if (c.src_fd < 0) {
 		jvs_error_sys("cannot open the payload of %s", id);
 		goto done;
@@ -786,6 +860,8 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 	drop_parent(&c);
 	if (place_all(&c) < 0 || finish_dirs(&c) < 0)
 		goto done;
+	if (c.xattr_refused > 8)
+		jvs_degraded_note("xattrs not restored on %u more entries", c.xattr_refused - 8);
 	if (c.modified && syncfs(c.dst_fd) < 0) {
 		jvs_error_sys("cannot sync '%s'", dest_dir);
 		goto done;
@@ -797,6 +873,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 	rc = 0;
 done:
 	drop_parent(&c);
+	jvs_xattr_cursor_close(&c.sxc);
 	if (c.stage_fd >= 0)
 		close(c.stage_fd);
 	if (c.clone_fd >= 0)

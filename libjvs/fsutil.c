@@ -1,6 +1,7 @@
 #include "jvs/fsutil.h"
 #include "jvs/error.h"
 #include "jvs/fault.h"
+#include "jvs/sparse.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -119,7 +120,12 @@ int jvs_write_all(int fd, const void *data, size_t len)
 
 int jvs_write_file_synced(const char *path, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	return jvs_write_file_synced_mode(path, data, len, 0644);
+}
+
+int jvs_write_file_synced_mode(const char *path, const void *data, size_t len, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return jvs_error_sys("cannot create '%s'", path);
 	if (jvs_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
@@ -380,6 +386,9 @@ int jvs_copy_file_data(int src_fd, int dst_fd, uint64_t size)
 {
 	uint64_t done = 0;
 	char buf[1 << 16];
+	int sparse = jvs_sparse_copy(src_fd, dst_fd); /* holes stay holes */
+	if (sparse <= 0)
+		return sparse;
 	for (;;) {
 		ssize_t n = copy_file_range(src_fd, NULL, dst_fd, NULL, 1 << 30, 0);
 		if (n < 0) {

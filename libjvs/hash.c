@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define HASH_BYTES 32
@@ -29,15 +30,70 @@ void jvs_hash_buf(const void *data, size_t len, char out[JVS_HASH_HEX])
 	to_hex(bin, out);
 }
 
+/* The holes of a sparse file are hashed as the zeros they read as, without
+ * reading them: from the current offset, data extents are read, holes fed
+ * from a zero buffer. 1: not sparse (or no SEEK_DATA), nothing hashed. */
+static int hash_sparse(int fd, blake2b_state *st, uint8_t *buf)
+{
+	static const uint8_t zeros[1 << 16];
+	struct stat sb;
+	off_t pos = lseek(fd, 0, SEEK_CUR), size;
+	if (pos < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    (off_t)sb.st_blocks * 512 >= sb.st_size)
+		return 1;
+	size = sb.st_size;
+	while (pos < size) {
+		off_t data = lseek(fd, pos, SEEK_DATA), hole;
+		if (data < 0 && errno != ENXIO)
+			return pos == 0 && errno == EINVAL ? 1 : jvs_error_sys("cannot read file");
+		if (data < 0 || data > size)
+			data = size;
+		for (; pos < data; pos += (off_t)sizeof zeros) /* a hole */
+			blake2b_update(st, zeros,
+				       data - pos < (off_t)sizeof zeros ? (size_t)(data - pos)
+									: sizeof zeros);
+		pos = data;
+		if (pos >= size)
+			break;
+		hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0)
+			return jvs_error_sys("cannot read file");
+		while (pos < hole) {
+			ssize_t n = pread(fd, buf,
+					  hole - pos < READ_CHUNK ? (size_t)(hole - pos) : READ_CHUNK,
+					  pos);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return jvs_error_sys("cannot read file");
+			if (n == 0) { /* shrank meanwhile: hash what is there */
+				size = pos;
+				break;
+			}
+			blake2b_update(st, buf, (size_t)n);
+			pos += n;
+		}
+	}
+	if (lseek(fd, pos, SEEK_SET) < 0) /* at the end, as after read() */
+		return jvs_error_sys("cannot read file");
+	return 0;
+}
+
 int jvs_hash_fd(int fd, char out[JVS_HASH_HEX])
 {
 	blake2b_state st;
 	uint8_t bin[HASH_BYTES];
 	uint8_t *buf = malloc(READ_CHUNK);
+	int sparse;
 	if (!buf)
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	blake2b_init(&st, HASH_BYTES);
-	for (;;) {
+	sparse = hash_sparse(fd, &st, buf);
+	if (sparse < 0) {
+		free(buf);
+		return -1;
+	}
+	for (; sparse == 1;) {
 		ssize_t n = read(fd, buf, READ_CHUNK);
 		if (n < 0) {
 			if (errno == EINTR)

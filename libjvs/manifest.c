@@ -1,6 +1,7 @@
 #include "jvs/manifest.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/xattr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,12 @@ const char *jvs_entry_type_name(jvs_entry_type t)
 int jvs_manifest_add(jvs_manifest *m, jvs_entry_type type, const char *path, unsigned mode,
 		     int64_t size, const char *hash)
 {
+	return jvs_manifest_add_x(m, type, path, mode, size, hash, NULL);
+}
+
+int jvs_manifest_add_x(jvs_manifest *m, jvs_entry_type type, const char *path, unsigned mode,
+		       int64_t size, const char *hash, const char *xattrs)
+{
 	jvs_manifest_entry *e;
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 256;
@@ -30,6 +37,9 @@ int jvs_manifest_add(jvs_manifest *m, jvs_entry_type type, const char *path, uns
 	e = &m->e[m->n];
 	e->path = jvs_arena_strdup(&m->paths, path);
 	if (!e->path)
+		return -1;
+	e->xattrs = NULL;
+	if (xattrs && *xattrs && !(e->xattrs = jvs_arena_strdup(&m->paths, xattrs)))
 		return -1;
 	e->type = type;
 	e->mode = mode;
@@ -81,7 +91,7 @@ char *jvs_path_escape(const char *path)
 
 /* The line of one entry, with its newline, into a malloc'd string. */
 static char *format_line(jvs_entry_type type, const char *path, unsigned mode, int64_t size,
-			 const char *hash, size_t *len)
+			 const char *hash, const char *xattrs, size_t *len)
 {
 	char *esc = jvs_path_escape(path), *line;
 	char fields[128];
@@ -94,7 +104,11 @@ static char *format_line(jvs_entry_type type, const char *path, unsigned mode, i
 		snprintf(fields, sizeof fields, "%04o\t-\t-", mode);
 	else
 		snprintf(fields, sizeof fields, "-\t-\t%s", hash);
-	line = jvs_strf("%s\t%s\t%s\n", jvs_entry_type_name(type), esc, fields);
+	if (xattrs && *xattrs)
+		line = jvs_strf("%s\t%s\t%s\t" JVS_MANIFEST_XATTR_PREFIX "%s\n",
+				jvs_entry_type_name(type), esc, fields, xattrs);
+	else
+		line = jvs_strf("%s\t%s\t%s\n", jvs_entry_type_name(type), esc, fields);
 	free(esc);
 	if (!line)
 		return NULL;
@@ -114,7 +128,7 @@ char *jvs_manifest_format(const jvs_manifest *m, size_t *len)
 	for (size_t i = 0; i < m->n; i++) {
 		const jvs_manifest_entry *e = &m->e[i];
 		size_t ll;
-		char *line = format_line(e->type, e->path, e->mode, e->size, e->hash, &ll);
+		char *line = format_line(e->type, e->path, e->mode, e->size, e->hash, e->xattrs, &ll);
 		if (!line) {
 			free(buf);
 			return NULL;
@@ -205,19 +219,37 @@ static int field_is(const char *s, size_t n, const char *lit)
 	return n == strlen(lit) && !memcmp(s, lit, n);
 }
 
-/* Parses the line p..nl (nl: its '\n') into *e, whose path is put in *buf.
- * -1 when malformed (no error set). Order is the caller's to check. */
-static int parse_line(const char *p, const char *nl, jvs_manifest_entry *e, char **buf,
-		      size_t *cap)
+/* Copies s[0..n) into *buf (grown as needed), NUL-terminated. */
+static int copy_into(const char *s, size_t n, char **buf, size_t *cap)
 {
-	const char *f[5];
-	size_t fl[5];
+	if (*cap < n + 1) {
+		char *nb = realloc(*buf, n + 1);
+		if (!nb)
+			return -1;
+		*buf = nb;
+		*cap = n + 1;
+	}
+	memcpy(*buf, s, n);
+	(*buf)[n] = '\0';
+	return 0;
+}
+
+/* Parses the line p..nl (nl: its '\n') into *e, whose path is put in *buf
+ * and xattrs (the optional sixth field) in *xbuf. -1 when malformed (no
+ * error set). Order is the caller's to check. */
+static int parse_line(const char *p, const char *nl, jvs_manifest_entry *e, char **buf,
+		      size_t *cap, char **xbuf, size_t *xcap)
+{
+	const char *f[6];
+	size_t fl[6];
 	int nf = 0;
 	const char *q = p;
+	const size_t plen = sizeof JVS_MANIFEST_XATTR_PREFIX - 1;
 	e->mode = 0;
 	e->size = -1;
 	e->hash[0] = '\0';
-	while (nf < 5) {
+	e->xattrs = NULL;
+	while (nf < 6) {
 		const char *tab = memchr(q, '\t', (size_t)(nl - q));
 		const char *fe = tab ? tab : nl;
 		f[nf] = q;
@@ -226,8 +258,15 @@ static int parse_line(const char *p, const char *nl, jvs_manifest_entry *e, char
 			break;
 		q = tab + 1;
 	}
-	if (nf != 5 || f[4] + fl[4] != nl)
+	if (nf < 5 || f[nf - 1] + fl[nf - 1] != nl)
 		return -1;
+	if (nf == 6) {
+		if (fl[5] <= plen || memcmp(f[5], JVS_MANIFEST_XATTR_PREFIX, plen) ||
+		    !jvs_xattr_valid(f[5] + plen, fl[5] - plen) ||
+		    copy_into(f[5] + plen, fl[5] - plen, xbuf, xcap) < 0)
+			return -1;
+		e->xattrs = *xbuf;
+	}
 	if (field_is(f[0], fl[0], "file")) {
 		char num[24];
 		char *end;
@@ -274,27 +313,30 @@ static int parse_line(const char *p, const char *nl, jvs_manifest_entry *e, char
 int jvs_manifest_parse(const char *buf, size_t len, jvs_manifest *out)
 {
 	const char *p = buf, *end = buf + len;
-	size_t lineno = 0, cap = 0;
-	char *path = NULL;
+	size_t lineno = 0, cap = 0, xcap = 0;
+	char *path = NULL, *xattrs = NULL;
 	memset(out, 0, sizeof *out);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		jvs_manifest_entry e;
 		lineno++;
-		if (!nl || parse_line(p, nl, &e, &path, &cap) < 0 ||
+		if (!nl || parse_line(p, nl, &e, &path, &cap, &xattrs, &xcap) < 0 ||
 		    (out->n > 0 && strcmp(out->e[out->n - 1].path, e.path) >= 0))
 			goto bad;
-		if (jvs_manifest_add(out, e.type, e.path, e.mode, e.size, e.hash) < 0) {
+		if (jvs_manifest_add_x(out, e.type, e.path, e.mode, e.size, e.hash, e.xattrs) < 0) {
 			free(path);
+			free(xattrs);
 			jvs_manifest_clear(out);
 			return -1;
 		}
 		p = nl + 1;
 	}
 	free(path);
+	free(xattrs);
 	return 0;
 bad:
 	free(path);
+	free(xattrs);
 	jvs_manifest_clear(out);
 	return jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "manifest line %zu is malformed", lineno);
 }
@@ -313,6 +355,8 @@ struct jvs_manifest_reader {
 	char want[JVS_HASH_HEX];
 	char *cur, *prev; /* unescaped paths of this line and the one before */
 	size_t curcap, prevcap;
+	char *xattrs; /* of this line */
+	size_t xcap;
 	size_t lineno;
 	jvs_manifest_entry ent;
 };
@@ -454,7 +498,8 @@ int jvs_manifest_reader_next(jvs_manifest_reader *r, const jvs_manifest_entry **
 		r->cur = t;
 		r->curcap = tc;
 	}
-	if (parse_line(r->buf + r->start, nl, &r->ent, &r->cur, &r->curcap) < 0 ||
+	if (parse_line(r->buf + r->start, nl, &r->ent, &r->cur, &r->curcap, &r->xattrs,
+		       &r->xcap) < 0 ||
 	    (r->lineno > 1 && strcmp(r->prev, r->cur) >= 0))
 		return reader_fail(r);
 	r->start = (size_t)(nl - r->buf) + 1;
@@ -490,6 +535,7 @@ void jvs_manifest_reader_close(jvs_manifest_reader *r)
 	free(r->buf);
 	free(r->cur);
 	free(r->prev);
+	free(r->xattrs);
 	free(r);
 }
 
@@ -504,7 +550,8 @@ int jvs_manifest_load(const jvs_repo *repo, const char *id, const char *want_has
 	if (!r)
 		return -1;
 	while ((rc = jvs_manifest_reader_next(r, &e)) > 0)
-		if (jvs_manifest_add(out, e->type, e->path, e->mode, e->size, e->hash) < 0) {
+		if (jvs_manifest_add_x(out, e->type, e->path, e->mode, e->size, e->hash,
+				       e->xattrs) < 0) {
 			rc = -1;
 			break;
 		}
@@ -542,12 +589,17 @@ struct jvs_manifest_writer {
 
 jvs_manifest_writer *jvs_manifest_writer_open(const char *path)
 {
+	return jvs_manifest_writer_open_mode(path, 0644);
+}
+
+jvs_manifest_writer *jvs_manifest_writer_open_mode(const char *path, unsigned mode)
+{
 	jvs_manifest_writer *w = calloc(1, sizeof *w);
 	if (!w) {
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
 	if (w->fd < 0) {
 		jvs_error_sys("cannot create '%s'", path);
 		free(w);
@@ -575,6 +627,12 @@ static int flush(jvs_manifest_writer *w)
 int jvs_manifest_writer_add(jvs_manifest_writer *w, jvs_entry_type type, const char *path,
 			    unsigned mode, int64_t size, const char *hash)
 {
+	return jvs_manifest_writer_add_x(w, type, path, mode, size, hash, NULL);
+}
+
+int jvs_manifest_writer_add_x(jvs_manifest_writer *w, jvs_entry_type type, const char *path,
+			      unsigned mode, int64_t size, const char *hash, const char *xattrs)
+{
 	size_t len;
 	char *line;
 	if (w->last && strcmp(w->last, path) >= 0)
@@ -582,7 +640,7 @@ int jvs_manifest_writer_add(jvs_manifest_writer *w, jvs_entry_type type, const c
 	free(w->last);
 	if (!(w->last = strdup(path)))
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-	if (!(line = format_line(type, path, mode, size, hash ? hash : "", &len)))
+	if (!(line = format_line(type, path, mode, size, hash ? hash : "", xattrs, &len)))
 		return -1;
 	jvs_hasher_update(w->hasher, line, len);
 	if (w->used + len > WRITE_CHUNK && flush(w) < 0) {

@@ -13,6 +13,7 @@
 #include "jvs/scan.h"
 #include "jvs/worktree.h"
 #include "jvs/textesc.h"
+#include "jvs/xattr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #define CHANGE_RETRIES 3
@@ -46,6 +46,8 @@ typedef struct {
 	size_t *copied; /* scan indexes of copied files, for sync_payload() */
 	size_t ncopied;
 	int sync_all;   /* too many to fsync one by one: syncfs */
+	jvs_xattr_cursor xc;  /* worktree entries' xattrs, main thread only */
+	jvs_xattr_cursor pxc; /* the parent snapshot's files' */
 } snap_ctx;
 
 static int add_degraded(snap_ctx *c, const char *fmt, const char *path)
@@ -70,22 +72,6 @@ static void set_times(struct timespec ts[2], const jvs_filekey *k)
 	ts[1].tv_nsec = k->mtime_ns % 1000000000LL;
 }
 
-/* Copies user xattrs; 1 when some could not be copied (the caller records
- * it in `degraded`: this runs in the copy workers). */
-static int copy_xattrs(int src, int dst)
-{
-	char names[4096], value[65536];
-	ssize_t len = flistxattr(src, names, sizeof names);
-	if (len <= 0)
-		return 0;
-	for (char *n = names; n < names + len; n += strlen(n) + 1) {
-		ssize_t vl = fgetxattr(src, n, value, sizeof value);
-		if (vl < 0 || fsetxattr(dst, n, value, (size_t)vl, 0) < 0)
-			return 1;
-	}
-	return 0;
-}
-
 static int try_link_parent(snap_ctx *c, const jvs_scan_entry *e, const char *hash)
 {
 	const jvs_manifest_entry *pm;
@@ -102,6 +88,17 @@ static int try_link_parent(snap_ctx *c, const jvs_scan_entry *e, const char *has
 	    st.st_size != e->key.size || (st.st_mode & 07777) != (e->key.mode & 07777) ||
 	    st.st_uid != e->key.uid || st.st_gid != e->key.gid)
 		return 0;
+	{ /* a file of a snapshot made before xattrs were in the manifest may
+	   * carry them: such a file is copied, so no new snapshot's file has
+	   * any but those of its record (see jvs_xattr_effective) */
+		char *px = NULL;
+		unsigned lost = 0;
+		int clean = jvs_xattr_read_cursor(&c->pxc, e->path, &px, &lost) == 0 && !px && !lost;
+		free(px);
+		jvs_error_clear();
+		if (!clean)
+			return 0;
+	}
 	if (linkat(c->parent_fd, e->path, c->tmp_fd, e->path, 0) < 0)
 		return 0; /* EMLINK, EXDEV, ...: copy instead */
 	c->stats->files_linked++;
@@ -119,7 +116,9 @@ static int same_content_state(const jvs_filekey *a, const struct stat *st)
 /* What a copy worker reports for one file; merged in manifest order. */
 typedef struct {
 	char hash[JVS_HASH_HEX]; /* in: cached hash when has_known; out: content hash */
-	unsigned char has_known, hashed, xattr_lost;
+	unsigned char has_known, hashed;
+	unsigned xattr_lost; /* names not captured (recorded in `degraded`) */
+	char *xattrs;	     /* encoded, for the manifest (jvs/xattr.h); malloc'd */
 	jvs_filekey key; /* the source's state the copy was taken in */
 	int64_t recorded, size;
 	unsigned mode;
@@ -197,7 +196,12 @@ static int copy_file(const snap_ctx *c, const jvs_scan_entry *e, copy_out *o)
 	}
 	o->key = key;
 	o->recorded = recorded;
-	o->xattr_lost = (unsigned char)copy_xattrs(src, dst);
+	/* Extended attributes go to the manifest, not onto the copy: snapshot
+	 * files are shared by hard links between snapshots. */
+	if (jvs_xattr_read_fd(src, &o->xattrs, &o->xattr_lost) < 0) {
+		jvs_error_clear();
+		o->xattr_lost = 1;
+	}
 	if (c->is_root && fchown(dst, before.st_uid, before.st_gid) < 0) {
 		jvs_error_sys("cannot set owner of '%s'", e->path);
 		goto done;
@@ -251,6 +255,9 @@ static int put_symlink(snap_ctx *c, const jvs_scan_entry *e, char hash[JVS_HASH_
 static int finish_dirs(snap_ctx *c, const jvs_scan *s)
 {
 	struct stat root;
+	if (fstat(c->wt_fd, &root) == 0 && c->is_root &&
+	    fchown(c->tmp_fd, root.st_uid, root.st_gid) < 0)
+		return jvs_error_sys("cannot set owner of the snapshot root");
 	if (fstat(c->wt_fd, &root) == 0 && fchmod(c->tmp_fd, root.st_mode & 07777) < 0)
 		return jvs_error_sys("cannot set mode of the snapshot root");
 	for (size_t i = s->n; i-- > 0;) {
@@ -347,13 +354,15 @@ static void *pipe_worker(void *arg)
 	return NULL;
 }
 
+static int retire_entry(snap_ctx *c, pipe_slot *sl, const jvs_scan_entry *e, int64_t *total);
+
 /* Waits for the oldest slot and merges it into the manifest. */
 static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 {
 	snap_ctx *c = p->c;
 	pipe_slot *sl = &p->ring[p->head % PIPE_RING];
 	const jvs_scan_entry *e = &p->s->e[sl->idx];
-	int state;
+	int state, rc;
 	pthread_mutex_lock(&p->mu);
 	while (sl->state == SLOT_PENDING || sl->state == SLOT_RUNNING)
 		pthread_cond_wait(&p->done, &p->mu);
@@ -366,25 +375,45 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 			p->dispatch = p->head;
 	}
 	pthread_mutex_unlock(&p->mu);
+	if (sl->o.xattr_lost && add_degraded(c, "xattrs not preserved: %s", e->path) < 0)
+		state = SLOT_FAILED, sl->err = *jvs_error_last();
 	if (state == SLOT_FAILED) {
+		free(sl->o.xattrs);
+		sl->o.xattrs = NULL;
 		jvs_error_set(sl->err.cls, "%s", sl->err.message);
 		if (sl->err.hint[0])
 			jvs_error_hint("%s", sl->err.hint);
 		return -1;
 	}
+	rc = retire_entry(c, sl, e, total);
+	free(sl->o.xattrs);
+	sl->o.xattrs = NULL;
+	if (rc <= 0)
+		return rc;
+	(*file_count)++;
+	progress_step(c, e);
+	return 0;
+}
+
+/* The manifest record and bookkeeping of a retired slot: 1 for a file or
+ * symlink (counted), 0 for a directory, -1 on error. */
+static int retire_entry(snap_ctx *c, pipe_slot *sl, const jvs_scan_entry *e, int64_t *total)
+{
 	switch (e->type) {
 	case JVS_ENT_DIR:
-		return jvs_manifest_writer_add(c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777, -1,
-					       NULL);
+		return jvs_manifest_writer_add_x(c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777,
+						 -1, NULL, sl->o.xattrs);
 	case JVS_ENT_SYMLINK:
-		if (jvs_manifest_writer_add(c->out, JVS_ENT_SYMLINK, e->path, 0, -1, sl->o.hash) < 0)
+		if (jvs_manifest_writer_add_x(c->out, JVS_ENT_SYMLINK, e->path, 0, -1, sl->o.hash,
+					      sl->o.xattrs) < 0)
 			return -1;
 		break;
 	case JVS_ENT_FILE:
 		if (!sl->copy) { /* hard-linked from the parent */
 			*total += e->key.size;
-			if (jvs_manifest_writer_add(c->out, JVS_ENT_FILE, e->path, e->key.mode & 07777,
-						    e->key.size, sl->o.hash) < 0)
+			if (jvs_manifest_writer_add_x(c->out, JVS_ENT_FILE, e->path,
+						      e->key.mode & 07777, e->key.size, sl->o.hash,
+						      sl->o.xattrs) < 0)
 				return -1;
 			break;
 		}
@@ -397,16 +426,22 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 		if (sl->o.hashed)
 			c->stats->files_hashed++;
 		jvs_cache_put(c->cache, e->path, &sl->o.key, sl->o.hash, sl->o.recorded);
-		if (sl->o.xattr_lost && add_degraded(c, "xattrs not preserved: %s", e->path) < 0)
-			return -1;
 		*total += sl->o.size;
-		if (jvs_manifest_writer_add(c->out, JVS_ENT_FILE, e->path, sl->o.mode, sl->o.size,
-					    sl->o.hash) < 0)
+		if (jvs_manifest_writer_add_x(c->out, JVS_ENT_FILE, e->path, sl->o.mode, sl->o.size,
+					      sl->o.hash, sl->o.xattrs) < 0)
 			return -1;
 		break;
 	}
-	(*file_count)++;
-	progress_step(c, e);
+	return 1;
+}
+
+/* Extended attributes of a worktree entry not copied by a worker. */
+static int read_xattrs(snap_ctx *c, const jvs_scan_entry *e, copy_out *o)
+{
+	if (jvs_xattr_read_cursor(&c->xc, e->path, &o->xattrs, &o->xattr_lost) < 0) {
+		jvs_error_clear();
+		o->xattr_lost = 1;
+	}
 	return 0;
 }
 
@@ -423,16 +458,21 @@ static int pipe_add(copy_pipe *p, size_t i)
 	case JVS_ENT_DIR:
 		if (mkdirat(c->tmp_fd, e->path, 0700) < 0)
 			return jvs_error_sys("cannot create '%s' in snapshot", e->path);
+		if (read_xattrs(c, e, &sl->o) < 0)
+			return -1;
 		break;
 	case JVS_ENT_SYMLINK:
-		if (put_symlink(c, e, sl->o.hash) < 0)
+		if (put_symlink(c, e, sl->o.hash) < 0 || read_xattrs(c, e, &sl->o) < 0)
 			return -1;
 		break;
 	case JVS_ENT_FILE:
 		if (jvs_cache_lookup(c->cache, e->path, &e->key, sl->o.hash)) {
 			c->stats->cache_hits++;
-			if (try_link_parent(c, e, sl->o.hash))
+			if (try_link_parent(c, e, sl->o.hash)) {
+				if (read_xattrs(c, e, &sl->o) < 0)
+					return -1;
 				break;
+			}
 			sl->o.has_known = 1;
 		}
 		/* Inodes are created here, serially and in path order: creating
@@ -503,6 +543,8 @@ out:
 	pthread_cond_destroy(&p.work);
 	pthread_cond_destroy(&p.done);
 	pthread_mutex_destroy(&p.mu);
+	for (size_t k = 0; k < PIPE_RING; k++)
+		free(p.ring[k].o.xattrs);
 	free(p.ring);
 	if (rc < 0)
 		return -1;
@@ -605,10 +647,25 @@ static int clone_payload(snap_ctx *c, const char *payload, const char *tmp, jvs_
 /* The manifest of a clone: hashes come from the worktree's hash cache
  * where the clone kept size, mtime and mode of the cached worktree file;
  * only the rest is read (from the clone, which cannot change under us). */
+/* The xattrs of a cloned entry are read from the worktree: the manifest
+ * holds them (restore and fork set them from there), so a clone that did
+ * not keep them loses nothing; clone_payload retook the clone if any
+ * entry's ctime (which an xattr change moves) changed meanwhile. */
+static int clone_xattrs(snap_ctx *c, const char *path, char **xa)
+{
+	unsigned lost = 0;
+	if (jvs_xattr_read_cursor(&c->xc, path, xa, &lost) < 0) {
+		jvs_error_clear();
+		lost = 1;
+	}
+	return lost ? add_degraded(c, "xattrs not preserved: %s", path) : 0;
+}
+
 static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 			       int64_t recorded, int64_t *file_count, int64_t *total)
 {
 	jvs_scan cl = {0};
+	char *xa = NULL;
 	int rc = -1;
 	for (size_t i = 0; c->progress && i < w->n; i++) {
 		if (w->e[i].type == JVS_ENT_DIR)
@@ -630,10 +687,14 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 			jvs_error_hint("snapshot again; JVS_SNAPSHOT_ENGINE=copy avoids cloning");
 			goto done;
 		}
+		free(xa);
+		xa = NULL;
+		if (clone_xattrs(c, ke->path, &xa) < 0)
+			goto done;
 		switch (ke->type) {
 		case JVS_ENT_DIR:
-			if (jvs_manifest_writer_add(c->out, JVS_ENT_DIR, ke->path, ke->key.mode & 07777,
-						    -1, NULL) < 0)
+			if (jvs_manifest_writer_add_x(c->out, JVS_ENT_DIR, ke->path,
+						      ke->key.mode & 07777, -1, NULL, xa) < 0)
 				goto done;
 			continue;
 		case JVS_ENT_SYMLINK:
@@ -643,7 +704,8 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 				goto done;
 			}
 			jvs_hash_buf(target, (size_t)n, hash);
-			if (jvs_manifest_writer_add(c->out, JVS_ENT_SYMLINK, ke->path, 0, -1, hash) < 0)
+			if (jvs_manifest_writer_add_x(c->out, JVS_ENT_SYMLINK, ke->path, 0, -1, hash,
+						      xa) < 0)
 				goto done;
 			break;
 		case JVS_ENT_FILE: {
@@ -670,8 +732,8 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 					goto done;
 			}
 			*total += ke->key.size;
-			if (jvs_manifest_writer_add(c->out, JVS_ENT_FILE, ke->path, ke->key.mode & 07777,
-						    ke->key.size, hash) < 0)
+			if (jvs_manifest_writer_add_x(c->out, JVS_ENT_FILE, ke->path,
+						      ke->key.mode & 07777, ke->key.size, hash, xa) < 0)
 				goto done;
 			break;
 		}
@@ -681,11 +743,34 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 	}
 	rc = 0;
 done:
+	free(xa);
 	jvs_scan_clear(&cl);
 	return rc;
 }
 
 int jvs_descriptor_write(const char *path, jvs_descriptor *d)
+{
+	return jvs_descriptor_write_mode(path, d, 0644);
+}
+
+/* Permission bits of a snapshot's manifest, descriptor and READY marker:
+ * the owner's always; group and others may read them only if the payload
+ * root lets them list it (r and x), so a worktree closed to others does not
+ * publish its file names, sizes and hashes (jvs-format(5), Permissions). */
+static unsigned meta_mode_of(int wt_fd)
+{
+	struct stat st;
+	unsigned m = 0600;
+	if (fstat(wt_fd, &st) < 0)
+		return m;
+	if ((st.st_mode & 0050) == 0050)
+		m |= 0040;
+	if ((st.st_mode & 0005) == 0005)
+		m |= 0004;
+	return m;
+}
+
+int jvs_descriptor_write_mode(const char *path, jvs_descriptor *d, unsigned mode)
 {
 	char *text;
 	json_t *j;
@@ -699,12 +784,12 @@ int jvs_descriptor_write(const char *path, jvs_descriptor *d)
 	json_decref(j);
 	if (!text)
 		return -1;
-	rc = jvs_write_file_synced(path, text, strlen(text));
+	rc = jvs_write_file_synced_mode(path, text, strlen(text), (mode_t)mode);
 	free(text);
 	return rc;
 }
 
-static int write_ready(const jvs_repo *repo, const jvs_descriptor *d)
+static int write_ready(const jvs_repo *repo, const jvs_descriptor *d, unsigned mode)
 {
 	char *p = jvs_repo_pathf(repo, "snapshots/%s.READY", d->snapshot_id);
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "snapshot_id", d->snapshot_id,
@@ -712,6 +797,10 @@ static int write_ready(const jvs_repo *repo, const jvs_descriptor *d)
 			      "descriptor_checksum", d->descriptor_checksum, "payload_root_hash",
 			      d->payload_root_hash);
 	int rc = p && j ? jvs_json_write_file(p, j) : -1;
+	/* ids and hashes only; narrowed like the manifest (jvs_json_write_file
+	 * has no mode) */
+	if (rc == 0 && mode != 0644 && chmod(p, (mode_t)mode) < 0)
+		rc = jvs_error_sys("cannot set mode of '%s'", p);
 	json_decref(j);
 	free(p);
 	return rc;
@@ -797,6 +886,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	memset(&c, 0, sizeof c);
 	memset(&d, 0, sizeof d);
 	c.wt_fd = c.tmp_fd = c.parent_fd = -1;
+	c.xc.dfd = c.pxc.dfd = -1;
 	if (!stats)
 		stats = &local_stats;
 	memset(stats, 0, sizeof *stats);
@@ -848,6 +938,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	if (!payload || !tmp || !final || jvs_repo_payload_check(repo, worktree) < 0)
 		goto fail;
 	c.wt_fd = open(payload, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c.xc.root = c.wt_fd;
 	if (c.wt_fd < 0) {
 		jvs_error_sys("cannot open worktree '%s'", payload);
 		goto fail;
@@ -880,6 +971,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		char *pp = jvs_repo_pathf(repo, "snapshots/%s", wt.head);
 		if (pp && (c.parent = jvs_manifest_reader_open(repo, wt.head, NULL)))
 			c.parent_fd = open(pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		c.pxc.root = c.parent_fd;
 		free(pp);
 		jvs_error_clear();
 	}
@@ -888,11 +980,27 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	idx = jvs_index_open(repo);
 	c.cache = jvs_cache_begin(idx, worktree);
 	mtmp = jvs_repo_pathf(repo, "manifests/%s.tmp", id);
-	if (!mtmp || !(c.out = jvs_manifest_writer_open(mtmp)))
+	if (!mtmp || !(c.out = jvs_manifest_writer_open_mode(mtmp, meta_mode_of(c.wt_fd))))
 		goto fail;
 	if ((tree_clone ? manifest_from_clone(&c, tmp, &scan, clone_recorded, &file_count, &total)
 		     : materialise(&c, &scan, &file_count, &total)) < 0)
 		goto fail;
+	{ /* the manifest has no record for the root: like its mode and owner,
+	   * its xattrs are kept on the snapshot's root directory, which is
+	   * never shared with another snapshot */
+		char *rx = NULL;
+		unsigned rlost = 0, refused = 0;
+		int err = 0;
+		if (jvs_xattr_read_fd(c.wt_fd, &rx, &rlost) < 0 ||
+		    jvs_xattr_apply_fd(c.tmp_fd, rx, &refused, &err) < 0) {
+			jvs_error_clear();
+			rlost = 1;
+		}
+		free(rx);
+		if ((rlost || refused) &&
+		    add_degraded(&c, "xattrs not preserved: %s", ". (the payload root)") < 0)
+			goto fail;
+	}
 	jvs_fault_point("snapshot-after-payload");
 
 	/* 5. durability of the payload */
@@ -932,7 +1040,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	c.degraded = NULL;
 	c.ndegraded = 0;
 	snprintf(d.integrity_state, sizeof d.integrity_state, "verified");
-	if (!d.note || jvs_descriptor_write(dtmp, &d) < 0)
+	if (!d.note || jvs_descriptor_write_mode(dtmp, &d, meta_mode_of(c.wt_fd)) < 0)
 		goto fail;
 	jvs_fault_point("snapshot-after-descriptor-tmp");
 
@@ -942,7 +1050,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	if (rename_durably(tmp, final) < 0)
 		goto fail;
 	jvs_fault_point("snapshot-after-payload-rename");
-	if (write_ready(repo, &d) < 0)
+	if (write_ready(repo, &d, meta_mode_of(c.wt_fd)) < 0)
 		goto fail_published;
 	jvs_fault_point("snapshot-after-ready");
 	if (rename_durably(mtmp, mfinal) < 0)
@@ -1022,6 +1130,8 @@ done:
 	jvs_manifest_reader_close(c.parent);
 	jvs_manifest_writer_abort(c.out);
 	jvs_scan_clear(&scan);
+	jvs_xattr_cursor_close(&c.xc);
+	jvs_xattr_cursor_close(&c.pxc);
 	if (c.wt_fd >= 0)
 		close(c.wt_fd);
 	if (c.tmp_fd >= 0)

@@ -120,9 +120,31 @@ static int sync_tree(const char *dir)
 }
 
 /* rename(2) and fsync of both parent directories. */
+/* rename(2) of a directory to another parent needs write permission on
+ * it ('..' changes): a read-only payload root (its snapshot's mode) is made
+ * writable for the move and given its mode back. */
+static int rename_dir(const char *from, const char *to)
+{
+	struct stat st;
+	int rc, e;
+	if (rename(from, to) == 0)
+		return 0;
+	if (errno != EACCES || geteuid() == 0 || lstat(from, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & S_IWUSR) ||
+	    chmod(from, (st.st_mode & 07777) | S_IWUSR) < 0) {
+		errno = EACCES;
+		return -1;
+	}
+	rc = rename(from, to);
+	e = errno;
+	(void)chmod(rc == 0 ? to : from, st.st_mode & 07777);
+	errno = e;
+	return rc;
+}
+
 static int move_durably(const char *from, const char *to)
 {
-	if (rename(from, to) < 0)
+	if (rename_dir(from, to) < 0)
 		return jvs_error_sys("cannot rename '%s' to '%s'", from, to);
 	if (jvs_fsync_parent(to) < 0 || jvs_fsync_parent(from) < 0)
 		return -1;

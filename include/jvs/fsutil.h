@@ -19,6 +19,8 @@ int jvs_write_file_atomic(const char *path, const void *data, size_t len);
 /* Creates or truncates path, writes data and fsyncs it (not its directory):
  * for temporary files the caller renames into place and syncs after. */
 int jvs_write_file_synced(const char *path, const void *data, size_t len);
+/* The same, creating path with permission bits mode (umask applies). */
+int jvs_write_file_synced_mode(const char *path, const void *data, size_t len, mode_t mode);
 /* write(2) until all of data is written (EINTR retried); -1 with errno set. */
 int jvs_write_all(int fd, const void *data, size_t len);
 int jvs_read_file(const char *path, char **out, size_t *out_len);
@@ -28,7 +30,8 @@ int jvs_path_exists(const char *path);
 int jvs_is_dir(const char *path);
 int jvs_dir_is_empty(const char *path);
 
-/* Copies regular file contents with copy_file_range (fallback read/write).
+/* Copies regular file contents with copy_file_range (fallback read/write);
+ * a sparse source is copied extent by extent, keeping its holes.
  * dst is created with O_EXCL. Does not set metadata. */
 int jvs_copy_file_data(int src_fd, int dst_fd, uint64_t size);
 /* openat() of a relative path that follows no symlink in any component and

@@ -17,7 +17,11 @@ typedef struct {
 	unsigned mode;	/* permission bits (07777); 0 for symlinks */
 	jvs_entry_type type;
 	char hash[JVS_HASH_HEX]; /* files and symlinks, else "" */
+	const char *xattrs; /* encoded extended attributes (jvs/xattr.h), NULL: none */
 } jvs_manifest_entry;
+
+/* The optional sixth field of a record: this prefix and the encoding. */
+#define JVS_MANIFEST_XATTR_PREFIX "xattr:"
 
 typedef struct {
 	jvs_manifest_entry *e;
@@ -27,6 +31,9 @@ typedef struct {
 
 int jvs_manifest_add(jvs_manifest *m, jvs_entry_type type, const char *path, unsigned mode,
 		     int64_t size, const char *hash);
+/* The same with extended attributes (NULL or "": none). */
+int jvs_manifest_add_x(jvs_manifest *m, jvs_entry_type type, const char *path, unsigned mode,
+		       int64_t size, const char *hash, const char *xattrs);
 void jvs_manifest_sort(jvs_manifest *m);
 /* Serialised bytes (malloc'd) of a sorted manifest. */
 char *jvs_manifest_format(const jvs_manifest *m, size_t *len);
@@ -69,8 +76,12 @@ int jvs_manifest_check(const jvs_repo *repo, const char *id, const char *want_ha
  * path order: E_INTERNAL otherwise) and hashes it on the way. */
 typedef struct jvs_manifest_writer jvs_manifest_writer;
 jvs_manifest_writer *jvs_manifest_writer_open(const char *path);
+/* The same, creating the file with permission bits mode (umask applies). */
+jvs_manifest_writer *jvs_manifest_writer_open_mode(const char *path, unsigned mode);
 int jvs_manifest_writer_add(jvs_manifest_writer *w, jvs_entry_type type, const char *path,
 			    unsigned mode, int64_t size, const char *hash);
+int jvs_manifest_writer_add_x(jvs_manifest_writer *w, jvs_entry_type type, const char *path,
+			      unsigned mode, int64_t size, const char *hash, const char *xattrs);
 /* Flushes, fsyncs and closes; hash: of the bytes written. Frees w. */
 int jvs_manifest_writer_finish(jvs_manifest_writer *w, char hash[JVS_HASH_HEX]);
 /* Closes and frees w, leaving the file for the caller to remove. */

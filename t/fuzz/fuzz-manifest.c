@@ -3,11 +3,13 @@
  * can leave the payload root. The streaming reader (the same bytes from a
  * file, a chunk at a time) accepts exactly what the parser accepts, with the
  * same entries, and checks the hash; the streaming writer writes back the
- * same bytes. */
+ * same bytes. Accepted extended attributes (the optional sixth field) are
+ * canonical too: they format back unchanged. */
 #include "fuzz.h"
 
 #include "jvs/hash.h"
 #include "jvs/manifest.h"
+#include "jvs/xattr.h"
 
 /* Reads .jvs/manifests/fuzz with the streaming reader and compares it with
  * the parse result m (accepted: ok). */
@@ -29,7 +31,8 @@ static void check_reader(const uint8_t *data, size_t size, const jvs_manifest *m
 			FUZZ_ASSERT(i < m->n);
 			FUZZ_ASSERT(!strcmp(e->path, m->e[i].path) && e->type == m->e[i].type &&
 				    e->mode == m->e[i].mode && e->size == m->e[i].size &&
-				    !strcmp(e->hash, m->e[i].hash));
+				    !strcmp(e->hash, m->e[i].hash) &&
+				    jvs_xattr_equal(e->xattrs, m->e[i].xattrs));
 		}
 		i++;
 	}
@@ -53,8 +56,9 @@ static void check_writer(const uint8_t *data, size_t size, const jvs_manifest *m
 	w = jvs_manifest_writer_open(path);
 	FUZZ_ASSERT(w);
 	for (size_t i = 0; i < m->n; i++)
-		FUZZ_ASSERT(jvs_manifest_writer_add(w, m->e[i].type, m->e[i].path, m->e[i].mode,
-						    m->e[i].size, m->e[i].hash) == 0);
+		FUZZ_ASSERT(jvs_manifest_writer_add_x(w, m->e[i].type, m->e[i].path, m->e[i].mode,
+						      m->e[i].size, m->e[i].hash,
+						      m->e[i].xattrs) == 0);
 	FUZZ_ASSERT(jvs_manifest_writer_finish(w, hash) == 0);
 	jvs_hash_buf(data, size, want);
 	FUZZ_ASSERT(!strcmp(hash, want));

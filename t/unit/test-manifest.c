@@ -12,6 +12,7 @@
 #include "jvs/error.h"
 #include "jvs/hash.h"
 #include "jvs/manifest.h"
+#include "jvs/xattr.h"
 
 #define H1 "1111111111111111111111111111111111111111111111111111111111111111"
 #define H2 "2222222222222222222222222222222222222222222222222222222222222222"
@@ -355,6 +356,75 @@ static void test_root_hash_changes(void **state)
 	}
 }
 
+/* The optional sixth field: extended attributes, canonical and validated;
+ * records without it are byte-identical to the format before it. */
+static void test_xattr_field(void **state)
+{
+	static const char good[] = "dir\td\t0755\t-\t-\txattr:user.b=31\n"
+				   "file\tf\t0644\t3\t" H1 "\txattr:trusted.x=,user.a%2C=00ff\n"
+				   "file\tg\t0644\t3\t" H1 "\n"
+				   "symlink\tl\t-\t-\t" H2 "\txattr:security.capability=01\n";
+	static const char *const bad[] = {
+		"file\tf\t0644\t3\t" H1 "\txattr:\n",		  /* empty set */
+		"file\tf\t0644\t3\t" H1 "\tuser.a=31\n",	  /* no prefix */
+		"file\tf\t0644\t3\t" H1 "\txattr:user.b=31,user.a=31\n", /* unsorted */
+		"file\tf\t0644\t3\t" H1 "\txattr:user.a=31,user.a=32\n", /* duplicate */
+		"file\tf\t0644\t3\t" H1 "\txattr:user.a=3\n",	  /* odd hex */
+		"file\tf\t0644\t3\t" H1 "\txattr:user.a=3A\n",	  /* upper-case value */
+		"file\tf\t0644\t3\t" H1 "\txattr:user.%61=31\n",	  /* needless escape */
+		"file\tf\t0644\t3\t" H1 "\txattr:user.%2c=31\n",	  /* lower-case escape */
+		"file\tf\t0644\t3\t" H1 "\txattr:user.%00=31\n",	  /* NUL in a name */
+		"file\tf\t0644\t3\t" H1 "\txattr:=31\n",		  /* no name */
+		"file\tf\t0644\t3\t" H1 "\txattr:user.a\n",	  /* no '=' */
+		"file\tf\t0644\t3\t" H1 "\txattr:system.other=31\n", /* namespace */
+		"file\tf\t0644\t3\t" H1 "\txattr:user.a=31\tmore\n", /* seven fields */
+		"file\tf\t0644\t3\t" H1 "\txattr:user.a=31,\n",	  /* trailing comma */
+	};
+	jvs_manifest m;
+	size_t len;
+	char *s;
+	(void)state;
+	assert_int_equal(jvs_manifest_parse(good, strlen(good), &m), 0);
+	assert_int_equal(m.n, 4);
+	assert_string_equal(m.e[0].xattrs, "user.b=31");
+	assert_string_equal(m.e[1].xattrs, "trusted.x=,user.a%2C=00ff");
+	assert_null(m.e[2].xattrs);
+	assert_string_equal(m.e[3].xattrs, "security.capability=01");
+	s = jvs_manifest_format(&m, &len);
+	assert_non_null(s);
+	assert_int_equal(len, strlen(good));
+	assert_memory_equal(s, good, len);
+	free(s);
+	jvs_manifest_clear(&m);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		if (jvs_manifest_parse(bad[i], strlen(bad[i]), &m) == 0)
+			fail_msg("accepted bad record %zu: %s", i, bad[i]);
+		assert_int_equal(jvs_error_last()->cls, JVS_E_DESCRIPTOR_CORRUPT);
+	}
+	/* adding "" is no xattrs at all: the old record, the old root hash */
+	memset(&m, 0, sizeof m);
+	assert_int_equal(jvs_manifest_add_x(&m, JVS_ENT_FILE, "g", 0644, 3, H1, ""), 0);
+	s = jvs_manifest_format(&m, &len);
+	assert_string_equal(s, "file\tg\t0644\t3\t" H1 "\n");
+	free(s);
+	jvs_manifest_clear(&m);
+}
+
+/* An xattr-only change changes the root hash. */
+static void test_xattr_changes_root_hash(void **state)
+{
+	jvs_manifest a = {0}, b = {0};
+	char ha[JVS_HASH_HEX], hb[JVS_HASH_HEX];
+	(void)state;
+	jvs_manifest_add_x(&a, JVS_ENT_FILE, "f", 0644, 3, H1, "user.a=31");
+	jvs_manifest_add_x(&b, JVS_ENT_FILE, "f", 0644, 3, H1, "user.a=32");
+	root_hash(&a, ha);
+	root_hash(&b, hb);
+	assert_string_not_equal(ha, hb);
+	jvs_manifest_clear(&a);
+	jvs_manifest_clear(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +437,8 @@ int main(void)
 		cmocka_unit_test(test_root_hash),
 		cmocka_unit_test(test_root_hash_deterministic),
 		cmocka_unit_test(test_root_hash_changes),
+		cmocka_unit_test(test_xattr_field),
+		cmocka_unit_test(test_xattr_changes_root_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
