@@ -12,6 +12,7 @@
 #include "jvs/json.h"
 #include "jvs/restore.h"
 #include "jvs/worktree.h"
+#include "jvs/safepath.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,9 +115,10 @@ static int rebuild_index(const jvs_repo *repo)
 	for (size_t i = 0; i < 4; i++) {
 		char *p = jvs_repo_path(repo, names[i]);
 		if (p)
-			unlink(p);
+			jvs_rm_rf(p); /* never through a link; a directory there too */
 		free(p);
 	}
+	jvs_error_clear();
 	jvs_index_close(jvs_index_open(repo));
 	return 0;
 }
@@ -192,7 +194,7 @@ static int audit_repair(const jvs_repo *repo)
 	aside = jvs_repo_pathf(repo, "audit/audit.jsonl.broken-%lld", (long long)jvs_now_ms());
 	if (!aside)
 		goto done;
-	if (jvs_path_exists(path) && link(path, aside) < 0) {
+	if (jvs_path_exists(path) && jvs_safe_link(path, aside) < 0) {
 		jvs_error_sys("cannot preserve the broken audit log as '%s'", aside);
 		goto done;
 	}

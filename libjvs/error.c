@@ -6,6 +6,8 @@
 #include <string.h>
 
 static _Thread_local jvs_error last;
+/* errno that the last error already explains precisely (jvs_error_stick) */
+static _Thread_local int sticky_errno;
 
 static const struct {
 	const char *name;
@@ -43,6 +45,7 @@ int jvs_error_set(jvs_error_class cls, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	sticky_errno = 0;
 	last.cls = cls;
 	last.hint[0] = '\0';
 	memcpy(last.message, buf, sizeof buf);
@@ -55,6 +58,10 @@ int jvs_error_sys(const char *fmt, ...)
 	char buf[sizeof last.message];
 	va_list ap;
 	size_t len;
+	if (sticky_errno && saved == sticky_errno) {
+		sticky_errno = 0; /* keep the precise error set for this errno */
+		return -1;
+	}
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
@@ -82,8 +89,14 @@ int jvs_error_hint(const char *fmt, ...)
 	return -1;
 }
 
+void jvs_error_stick(int err)
+{
+	sticky_errno = err;
+}
+
 void jvs_error_clear(void)
 {
+	sticky_errno = 0;
 	memset(&last, 0, sizeof last);
 }
 

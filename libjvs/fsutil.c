@@ -1,5 +1,6 @@
 #include "jvs/fsutil.h"
 #include "jvs/error.h"
+#include "jvs/safepath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -73,7 +74,13 @@ int jvs_fsync_parent(const char *path)
 
 int jvs_mkdir_p(const char *path, mode_t mode)
 {
-	char *copy = strdup(path), *p;
+	char *copy, *p;
+	if (jvs_safe_mkdir_p(path, mode) == 0)
+		return 0;
+	if (errno != EXDEV || jvs_error_last()->cls == JVS_E_PATH_ESCAPE)
+		return jvs_error_sys("cannot create directory '%s'", path);
+	/* not below the repository root: plain mkdir of each component */
+	copy = strdup(path);
 	if (!copy)
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	for (p = copy + 1; *p; p++) {
@@ -114,18 +121,18 @@ int jvs_write_all(int fd, const void *data, size_t len)
 
 int jvs_write_file_synced(const char *path, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	int fd = jvs_safe_open_file(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return jvs_error_sys("cannot create '%s'", path);
 	if (jvs_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		jvs_error_sys("cannot write '%s'", path);
 		close(fd);
-		unlink(path);
+		jvs_safe_unlink(path, 0);
 		return -1;
 	}
 	if (close(fd) < 0) {
 		jvs_error_sys("cannot write '%s'", path);
-		unlink(path);
+		jvs_safe_unlink(path, 0);
 		return -1;
 	}
 	return 0;
@@ -140,9 +147,9 @@ int jvs_write_file_atomic(const char *path, const void *data, size_t len)
 		free(tmp);
 		return -1;
 	}
-	if (rename(tmp, path) < 0) {
+	if (jvs_safe_rename(tmp, path) < 0) {
 		jvs_error_sys("cannot write '%s'", path);
-		unlink(tmp);
+		jvs_safe_unlink(tmp, 0);
 		free(tmp);
 		return -1;
 	}
@@ -152,54 +159,7 @@ int jvs_write_file_atomic(const char *path, const void *data, size_t len)
 
 int jvs_read_file(const char *path, char **out, size_t *out_len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *buf;
-	size_t cap, len = 0;
-	if (fd < 0)
-		return jvs_error_sys("cannot open '%s'", path);
-	if (fstat(fd, &st) < 0) {
-		jvs_error_sys("cannot stat '%s'", path);
-		close(fd);
-		return -1;
-	}
-	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
-	buf = malloc(cap + 1);
-	if (!buf) {
-		close(fd);
-		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-	}
-	for (;;) {
-		ssize_t n;
-		if (len == cap) {
-			char *nb = realloc(buf, cap * 2 + 1);
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			jvs_error_sys("cannot read '%s'", path);
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*out = buf;
-	if (out_len)
-		*out_len = len;
-	return 0;
+	return jvs_safe_read_file(path, JVS_READ_FILE_MAX, out, out_len);
 }
 
 /* A btrfs subvolume (snapshots of the btrfs-subvolume engine are read-only
@@ -278,14 +238,18 @@ int jvs_rm_rf(const char *path)
 	const char *slash = strrchr(path, '/');
 	if (slash && slash[1] && slash != path) {
 		/* from the parent, so that a subvolume root can be destroyed */
-		char *dir = strndup(path, (size_t)(slash - path));
-		int pfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1, rc;
-		free(dir);
+		const char *leaf;
+		int pfd = jvs_safe_open_parent(path, &leaf), rc;
 		if (pfd >= 0) {
-			rc = rm_rf_at(pfd, slash + 1, path);
+			rc = rm_rf_at(pfd, leaf, path);
 			close(pfd);
 			return rc;
 		}
+		if (errno == ENOENT)
+			return 0;
+		if (jvs_safepath_root() && !strncmp(path, jvs_safepath_root(),
+						    strlen(jvs_safepath_root())))
+			return jvs_error_sys("cannot remove '%s'", path);
 	}
 	return rm_rf_at(AT_FDCWD, path, path);
 }

@@ -1,0 +1,554 @@
+/* Confined file operations below the repository root (see safepath.h). */
+#include "jvs/safepath.h"
+#include "jvs/error.h"
+#include "jvs/fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *root_path;
+static size_t root_len;
+static int root_fd = -1;
+
+int jvs_safepath_set_root(const char *root)
+{
+	int fd;
+	char *copy;
+	if (!root || root[0] != '/' || !root[1])
+		return jvs_error_set(JVS_E_INTERNAL, "confinement root must be absolute");
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return jvs_error_sys("cannot open '%s'", root);
+	copy = strdup(root);
+	if (!copy) {
+		close(fd);
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	}
+	jvs_safepath_clear_root(NULL);
+	root_path = copy;
+	root_len = strlen(copy);
+	while (root_len > 1 && root_path[root_len - 1] == '/')
+		root_path[--root_len] = '\0';
+	root_fd = fd;
+	return 0;
+}
+
+void jvs_safepath_clear_root(const char *root)
+{
+	if (!root_path || (root && strcmp(root, root_path)))
+		return;
+	close(root_fd);
+	root_fd = -1;
+	free(root_path);
+	root_path = NULL;
+	root_len = 0;
+}
+
+const char *jvs_safepath_root(void)
+{
+	return root_path;
+}
+
+/* The part of path below the root, with repeated and trailing slashes
+ * dropped, in buf; NULL when path is not below the root (or is the root). */
+static const char *below_root(const char *path, char *buf, size_t len)
+{
+	const char *p;
+	size_t n = 0;
+	if (!root_path || strncmp(path, root_path, root_len) || path[root_len] != '/')
+		return NULL;
+	for (p = path + root_len; *p; p++) {
+		if (*p == '/' && (n == 0 || buf[n - 1] == '/'))
+			continue;
+		if (n + 1 >= len)
+			return NULL;
+		buf[n++] = *p;
+	}
+	while (n > 0 && buf[n - 1] == '/')
+		n--;
+	buf[n] = '\0';
+	return n ? buf : NULL;
+}
+
+/* Sets E_PATH_ESCAPE for the first component of rel that is a symlink or
+ * not a directory (the last one: a symlink), and keeps errno. */
+static void explain_escape(const char *rel, int err)
+{
+	char shown[PATH_MAX];
+	const char *c = rel, *what = NULL;
+	int cur = root_fd;
+	for (;;) {
+		const char *slash = strchr(c, '/');
+		size_t n = slash ? (size_t)(slash - c) : strlen(c);
+		struct stat st;
+		char comp[NAME_MAX + 1];
+		int next;
+		if (n == 0 || n > NAME_MAX)
+			break;
+		memcpy(comp, c, n);
+		comp[n] = '\0';
+		snprintf(shown, sizeof shown, "%.*s", (int)(c - rel + (ptrdiff_t)n), rel);
+		if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			break;
+		if (S_ISLNK(st.st_mode)) {
+			what = "a symlink";
+			break;
+		}
+		if (!slash)
+			break;
+		if (!S_ISDIR(st.st_mode)) {
+			what = "not a directory";
+			break;
+		}
+		if (strcmp(comp, "..") == 0) {
+			what = "a step out of the repository";
+			break;
+		}
+		next = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cur != root_fd)
+			close(cur);
+		if (next < 0) {
+			cur = root_fd;
+			break;
+		}
+		cur = next;
+		c = slash + 1;
+	}
+	if (cur != root_fd)
+		close(cur);
+	if (what)
+		jvs_error_set(JVS_E_PATH_ESCAPE, "'%s/%s' is %s", root_path, shown, what);
+	else
+		jvs_error_set(JVS_E_PATH_ESCAPE, "'%s/%s' leads through a symlink or a non-directory",
+			      root_path, rel);
+	jvs_error_hint("JVS never follows a symlink inside the repository; replace it with "
+		       "the real file or directory (see 'jvs doctor')");
+	jvs_error_stick(err);
+	errno = err;
+}
+
+static int is_escape_errno(int err)
+{
+	return err == ELOOP || err == EXDEV || err == ENOTDIR;
+}
+
+/* Parent directory of rel beneath the root, and the leaf name. */
+static int open_parent_below(const char *rel, const char **leaf)
+{
+	const char *slash = strrchr(rel, '/');
+	char dir[PATH_MAX];
+	int fd;
+	if (!slash) {
+		*leaf = rel;
+		return fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
+	}
+	*leaf = slash + 1;
+	if (!strcmp(*leaf, "..") || !strcmp(*leaf, ".")) {
+		explain_escape(rel, EXDEV);
+		return -1;
+	}
+	snprintf(dir, sizeof dir, "%.*s", (int)(slash - rel), rel);
+	fd = jvs_openat_beneath(root_fd, dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0 && is_escape_errno(errno))
+		explain_escape(rel, errno);
+	return fd;
+}
+
+/* Opens the plain parent of a path outside the root. */
+static int open_parent_plain(const char *path, const char **leaf)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	if (!slash) {
+		*leaf = path;
+		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	*leaf = slash + 1;
+	snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Parent descriptor of path; *rel is its part below the root or NULL. */
+static int parent_of(const char *path, char *buf, size_t len, const char **rel,
+		     const char **leaf)
+{
+	*rel = below_root(path, buf, len);
+	return *rel ? open_parent_below(*rel, leaf) : open_parent_plain(path, leaf);
+}
+
+int jvs_safe_open_parent(const char *path, const char **leaf)
+{
+	char buf[PATH_MAX];
+	const char *rel, *l;
+	int fd = parent_of(path, buf, sizeof buf, &rel, &l);
+	/* leaf must point into the caller's path, not into buf */
+	*leaf = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	(void)l;
+	return fd;
+}
+
+/* After a failed open of leaf in pfd: a symlink leaf is an escape. */
+static void explain_leaf(int pfd, const char *rel, const char *leaf, int err)
+{
+	struct stat st;
+	if (rel && fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		explain_escape(rel, err);
+	errno = err;
+}
+
+static const char *file_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISLNK(m))
+		return "a symlink";
+	return "not a regular file";
+}
+
+static int refuse_not_regular(const char *path, mode_t m)
+{
+	jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is %s, not the regular file JVS expects",
+		      path, file_kind(m));
+	jvs_error_hint("remove or replace it; 'jvs doctor' reports what else is wrong");
+	jvs_error_stick(EINVAL);
+	errno = EINVAL;
+	return -1;
+}
+
+static int open_in(const char *path, int flags, mode_t mode, int regular)
+{
+	char buf[PATH_MAX];
+	const char *rel, *leaf;
+	struct stat st;
+	int pfd = parent_of(path, buf, sizeof buf, &rel, &leaf), fd, err;
+	int caller_nonblock = flags & O_NONBLOCK;
+	if (pfd < 0)
+		return -1;
+	if (rel)
+		flags |= O_NOFOLLOW;
+	if (regular) {
+		if (fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) &&
+		    !(S_ISLNK(st.st_mode) && !rel)) {
+			close(pfd);
+			if (S_ISLNK(st.st_mode)) {
+				explain_escape(rel, ELOOP);
+				return -1;
+			}
+			return refuse_not_regular(path, st.st_mode);
+		}
+		flags |= O_NONBLOCK;
+	}
+	fd = openat(pfd, leaf, flags | O_CLOEXEC, mode);
+	err = errno;
+	if (fd < 0) {
+		explain_leaf(pfd, rel, leaf, err);
+		close(pfd);
+		errno = err;
+		return -1;
+	}
+	close(pfd);
+	if (!regular)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		mode_t m = st.st_mode;
+		close(fd);
+		return refuse_not_regular(path, m);
+	}
+	if (!caller_nonblock && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+int jvs_safe_open(const char *path, int flags, mode_t mode)
+{
+	return open_in(path, flags, mode, 0);
+}
+
+int jvs_safe_open_file(const char *path, int flags, mode_t mode)
+{
+	return open_in(path, flags, mode, 1);
+}
+
+int jvs_safe_open_dir(const char *path)
+{
+	char buf[PATH_MAX];
+	const char *rel = below_root(path, buf, sizeof buf), *leaf;
+	struct stat st;
+	int pfd, fd, err;
+	if (!rel)
+		return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	pfd = open_parent_below(rel, &leaf);
+	if (pfd < 0)
+		return -1;
+	fd = openat(pfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	err = errno;
+	if (fd < 0 && fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode)) {
+		if (S_ISLNK(st.st_mode)) {
+			explain_escape(rel, ELOOP);
+		} else {
+			jvs_error_set(JVS_E_PATH_ESCAPE, "'%s' is %s, not a directory", path,
+				      file_kind(st.st_mode));
+			jvs_error_hint("replace it with a real directory (see 'jvs doctor')");
+			jvs_error_stick(err);
+		}
+	}
+	close(pfd);
+	errno = err;
+	return fd;
+}
+
+/* Runs op(pfd, leaf) on path's parent; keeps op's errno. */
+#define AT_PARENT(path, call)                                                   \
+	do {                                                                    \
+		char buf_[PATH_MAX];                                            \
+		const char *rel_, *leaf;                                        \
+		int pfd = parent_of(path, buf_, sizeof buf_, &rel_, &leaf), rc_, err_; \
+		if (pfd < 0)                                                    \
+			return -1;                                              \
+		rc_ = (call);                                                   \
+		err_ = errno;                                                   \
+		close(pfd);                                                     \
+		errno = err_;                                                   \
+		return rc_;                                                     \
+	} while (0)
+
+int jvs_safe_mkdir(const char *path, mode_t mode)
+{
+	AT_PARENT(path, mkdirat(pfd, leaf, mode));
+}
+
+int jvs_safe_unlink(const char *path, int flags)
+{
+	AT_PARENT(path, unlinkat(pfd, leaf, flags));
+}
+
+static int two_parents(const char *from, const char *to, int linking)
+{
+	char b1[PATH_MAX], b2[PATH_MAX];
+	const char *r1, *r2, *l1, *l2;
+	int p1 = parent_of(from, b1, sizeof b1, &r1, &l1), p2, rc, err;
+	if (p1 < 0)
+		return -1;
+	p2 = parent_of(to, b2, sizeof b2, &r2, &l2);
+	if (p2 < 0) {
+		err = errno;
+		close(p1);
+		errno = err;
+		return -1;
+	}
+	rc = linking ? linkat(p1, l1, p2, l2, 0) : renameat(p1, l1, p2, l2);
+	err = errno;
+	close(p1);
+	close(p2);
+	errno = err;
+	return rc;
+}
+
+int jvs_safe_rename(const char *from, const char *to)
+{
+	return two_parents(from, to, 0);
+}
+
+int jvs_safe_link(const char *from, const char *to)
+{
+	return two_parents(from, to, 1);
+}
+
+int jvs_safe_mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	const char *rel = below_root(path, buf, sizeof buf), *c;
+	int cur, err = 0;
+	if (!rel) {
+		errno = EXDEV;
+		return -1;
+	}
+	cur = fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
+	if (cur < 0)
+		return -1;
+	for (c = rel; c && *c;) {
+		const char *slash = strchr(c, '/');
+		size_t n = slash ? (size_t)(slash - c) : strlen(c);
+		char comp[NAME_MAX + 1];
+		int next;
+		if (n > NAME_MAX || (n == 2 && c[0] == '.' && c[1] == '.')) {
+			err = n > NAME_MAX ? ENAMETOOLONG : EXDEV;
+			break;
+		}
+		memcpy(comp, c, n);
+		comp[n] = '\0';
+		if (mkdirat(cur, comp, mode) < 0 && errno != EEXIST) {
+			err = errno;
+			break;
+		}
+		next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			err = errno;
+			break;
+		}
+		close(cur);
+		cur = next;
+		c = slash ? slash + 1 : NULL;
+	}
+	close(cur);
+	if (err && is_escape_errno(err))
+		explain_escape(rel, err);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+int jvs_safe_check_path(const char *path)
+{
+	char buf[PATH_MAX];
+	const char *rel = below_root(path, buf, sizeof buf), *c;
+	struct stat st;
+	int cur, rc = 0;
+	if (!rel) {
+		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			return refuse_not_regular(path, st.st_mode);
+		return 0;
+	}
+	cur = fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
+	if (cur < 0)
+		return jvs_error_sys("cannot open '%s'", root_path);
+	for (c = rel;;) {
+		const char *slash = strchr(c, '/');
+		size_t n = slash ? (size_t)(slash - c) : strlen(c);
+		char comp[NAME_MAX + 1];
+		int next;
+		if (n > NAME_MAX || (n == 2 && c[0] == '.' && c[1] == '.')) {
+			explain_escape(rel, EXDEV);
+			rc = -1;
+			break;
+		}
+		memcpy(comp, c, n);
+		comp[n] = '\0';
+		if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			break; /* missing: nothing to follow */
+		if (S_ISLNK(st.st_mode) || (slash && !S_ISDIR(st.st_mode))) {
+			explain_escape(rel, ELOOP);
+			rc = -1;
+			break;
+		}
+		if (!slash) {
+			if (!S_ISREG(st.st_mode))
+				rc = refuse_not_regular(path, st.st_mode);
+			break;
+		}
+		next = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			explain_escape(rel, errno);
+			rc = -1;
+			break;
+		}
+		close(cur);
+		cur = next;
+		c = slash + 1;
+	}
+	close(cur);
+	return rc;
+}
+
+int jvs_safe_check_sqlite(const char *path)
+{
+	static const char *const sides[] = {"", "-journal", "-wal", "-shm"};
+	for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
+		char *p = jvs_strf("%s%s", path, sides[i]);
+		int rc = p ? jvs_safe_check_path(p) : -1;
+		free(p);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int jvs_safe_read_file(const char *path, size_t max, char **out, size_t *out_len)
+{
+	int fd = jvs_safe_open_file(path, O_RDONLY, 0);
+	struct stat st;
+	char *buf;
+	size_t cap, len = 0;
+	if (fd < 0)
+		return jvs_error_sys("cannot open '%s'", path);
+	if (fstat(fd, &st) < 0) {
+		jvs_error_sys("cannot stat '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if ((uint64_t)st.st_size > (uint64_t)max)
+		goto too_large;
+	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	if (cap > max + 1)
+		cap = max + 1;
+	buf = malloc(cap + 1);
+	if (!buf) {
+		close(fd);
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	}
+	for (;;) {
+		ssize_t n;
+		if (len == cap) {
+			char *nb;
+			if (len > max) {
+				free(buf);
+				goto too_large;
+			}
+			nb = realloc(buf, cap * 2 + 1);
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			jvs_error_sys("cannot read '%s'", path);
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (len > max) {
+		free(buf);
+		fd = -1;
+		goto too_large;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	if (out_len)
+		*out_len = len;
+	return 0;
+too_large:
+	if (fd >= 0)
+		close(fd);
+	jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is larger than the %zu bytes JVS expects",
+		      path, max);
+	jvs_error_hint("it is not a file JVS wrote; remove or restore it (see 'jvs doctor')");
+	errno = EFBIG;
+	return -1;
+}
