@@ -196,14 +196,9 @@ int jvs_btrfs_is_subvolume(const char *path)
 /* Opens the parent directory of path; *leaf points into path. */
 static int open_parent(const char *path, const char **leaf, char *buf, size_t len)
 {
-	const char *slash = strrchr(path, '/');
-	if (!slash) {
-		*leaf = path;
-		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	}
-	*leaf = slash + 1;
-	snprintf(buf, len, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-	return open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	(void)buf;
+	(void)len;
+	return jvs_safe_open_parent(path, leaf); /* through no symlink below the root */
 }
 
 int jvs_btrfs_subvolume_create(const char *path)
