@@ -247,8 +247,7 @@ int jvs_rm_rf(const char *path)
 		}
 		if (errno == ENOENT)
 			return 0;
-		if (jvs_safepath_root() && !strncmp(path, jvs_safepath_root(),
-						    strlen(jvs_safepath_root())))
+		if (jvs_safepath_is_below(path))
 			return jvs_error_sys("cannot remove '%s'", path);
 	}
 	return rm_rf_at(AT_FDCWD, path, path);

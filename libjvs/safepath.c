@@ -13,58 +13,104 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *root_path;
-static size_t root_len;
-static int root_fd = -1;
+/* The registered roots (a few repository handles may be open at once);
+ * below_root() picks the one a path lies under for the operation at hand. */
+#define MAX_ROOTS 8
+struct confinement_root {
+	char *path;
+	size_t len;
+	int fd;
+	int refs;
+};
+static struct confinement_root roots[MAX_ROOTS];
+static size_t nroots;
+static const struct confinement_root *active;
+
+#define root_path (active->path)
+#define root_fd (active->fd)
+
+static struct confinement_root *find_root(const char *root)
+{
+	for (size_t i = 0; i < nroots; i++)
+		if (!strcmp(roots[i].path, root))
+			return &roots[i];
+	return NULL;
+}
 
 int jvs_safepath_set_root(const char *root)
 {
+	struct confinement_root *r;
+	size_t len;
 	int fd;
-	char *copy;
-	if (!root || root[0] != '/' || !root[1])
+	if (!root || root[0] != '/')
 		return jvs_error_set(JVS_E_INTERNAL, "confinement root must be absolute");
+	len = strlen(root);
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	if (len == 1)
+		return 0; /* a repository at / : everything is below it, nothing to confine */
+	if ((r = find_root(root)) && r->len == len) {
+		r->refs++;
+		return 0;
+	}
+	if (nroots == MAX_ROOTS)
+		return jvs_error_set(JVS_E_INTERNAL, "too many repositories open at once");
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return jvs_error_sys("cannot open '%s'", root);
-	copy = strdup(root);
-	if (!copy) {
+	r = &roots[nroots];
+	r->path = strndup(root, len);
+	if (!r->path) {
 		close(fd);
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	}
-	jvs_safepath_clear_root(NULL);
-	root_path = copy;
-	root_len = strlen(copy);
-	while (root_len > 1 && root_path[root_len - 1] == '/')
-		root_path[--root_len] = '\0';
-	root_fd = fd;
+	r->len = len;
+	r->fd = fd;
+	r->refs = 1;
+	nroots++;
 	return 0;
 }
 
 void jvs_safepath_clear_root(const char *root)
 {
-	if (!root_path || (root && strcmp(root, root_path)))
+	struct confinement_root *r;
+	if (!root) {
+		while (nroots > 0) {
+			r = &roots[--nroots];
+			close(r->fd);
+			free(r->path);
+		}
 		return;
-	close(root_fd);
-	root_fd = -1;
-	free(root_path);
-	root_path = NULL;
-	root_len = 0;
+	}
+	r = find_root(root);
+	if (!r || --r->refs > 0)
+		return;
+	close(r->fd);
+	free(r->path);
+	*r = roots[--nroots];
 }
 
 const char *jvs_safepath_root(void)
 {
-	return root_path;
+	return nroots ? roots[nroots - 1].path : NULL;
 }
 
-/* The part of path below the root, with repeated and trailing slashes
- * dropped, in buf; NULL when path is not below the root (or is the root). */
+/* The part of path below the innermost registered root that holds it,
+ * with repeated and trailing slashes dropped, in buf (active: that root);
+ * NULL when path is below none (or is a root itself). */
 static const char *below_root(const char *path, char *buf, size_t len)
 {
+	const struct confinement_root *best = NULL;
 	const char *p;
 	size_t n = 0;
-	if (!root_path || strncmp(path, root_path, root_len) || path[root_len] != '/')
+	for (size_t i = 0; i < nroots; i++)
+		if (!strncmp(path, roots[i].path, roots[i].len) && path[roots[i].len] == '/' &&
+		    (!best || roots[i].len > best->len))
+			best = &roots[i];
+	if (!best)
 		return NULL;
-	for (p = path + root_len; *p; p++) {
+	active = best;
+	for (p = path + best->len; *p; p++) {
 		if (*p == '/' && (n == 0 || buf[n - 1] == '/'))
 			continue;
 		if (n + 1 >= len)
@@ -75,6 +121,12 @@ static const char *below_root(const char *path, char *buf, size_t len)
 		n--;
 	buf[n] = '\0';
 	return n ? buf : NULL;
+}
+
+int jvs_safepath_is_below(const char *path)
+{
+	char buf[PATH_MAX];
+	return below_root(path, buf, sizeof buf) != NULL;
 }
 
 /* Sets E_PATH_ESCAPE for the first component of rel that is a symlink or

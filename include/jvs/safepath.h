@@ -2,8 +2,9 @@
  * deletes below the repository root is reached from a descriptor of that
  * root by openat-style walking that follows no symlink in any component.
  *
- * The repository handle registers its root (jvs_safepath_set_root); an
- * absolute path below it is then resolved beneath the root's descriptor.
+ * The repository handle registers its root (jvs_safepath_set_root) and
+ * holds a descriptor of it; an absolute path below it is then resolved
+ * beneath that descriptor.
  * A path outside the registered root (or with none registered) is used
  * as given, like the plain system call would.
  *
@@ -19,13 +20,16 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Registers root (an absolute, resolved directory) as the confinement root.
- * Replaces any earlier one. */
+/* Registers root (an absolute, resolved directory) as a confinement root
+ * (counted: each set wants one clear). A path is confined by the innermost
+ * registered root above it. A root of "/" confines nothing. */
 int jvs_safepath_set_root(const char *root);
-/* Forgets the root if it is the registered one (NULL: whichever). */
+/* Drops one registration of root (NULL: forgets every root). */
 void jvs_safepath_clear_root(const char *root);
-/* The registered root, or NULL. */
+/* The most recently registered root, or NULL. */
 const char *jvs_safepath_root(void);
+/* 1 when path lies below a registered root. */
+int jvs_safepath_is_below(const char *path);
 
 /* Opens the directory that holds path's last component, walking from the
  * root without following symlinks; *leaf points into path. O_RDONLY, so

@@ -112,6 +112,40 @@ static void test_root_registration(void **state)
 	assert_string_equal(jvs_safepath_root(), root);
 }
 
+static void test_several_roots_counted(void **state)
+{
+	char *in_out = at(outside, "locks/x"), *in_root = at(root, "x");
+	(void)state;
+	mkdir_at(top, "elsewhere");
+	link_to(outside, "locks"); /* harmless: the root is not asked about it */
+	assert_int_equal(jvs_safepath_set_root(outside), 0);
+	assert_string_equal(jvs_safepath_root(), outside);
+	assert_true(jvs_safepath_is_below(in_out));
+	assert_true(jvs_safepath_is_below(in_root));
+	/* a link below the second root is refused there too */
+	{
+		char *link = at(outside, "locks");
+		assert_int_equal(symlink("../elsewhere", link), 0);
+		free(link);
+	}
+	assert_int_equal(jvs_safe_open_file(in_out, O_RDWR | O_CREAT, 0644), -1);
+	expect_class(JVS_E_PATH_ESCAPE);
+	assert_false(exists_at(top, "elsewhere/x"));
+	/* counted: a second registration needs a second clear */
+	assert_int_equal(jvs_safepath_set_root(outside), 0);
+	jvs_safepath_clear_root(outside);
+	assert_true(jvs_safepath_is_below(in_out));
+	jvs_safepath_clear_root(outside);
+	assert_false(jvs_safepath_is_below(in_out));
+	assert_true(jvs_safepath_is_below(in_root));
+	assert_string_equal(jvs_safepath_root(), root);
+	/* "/" confines nothing */
+	assert_int_equal(jvs_safepath_set_root("/"), 0);
+	assert_string_equal(jvs_safepath_root(), root);
+	free(in_out);
+	free(in_root);
+}
+
 static void test_open_file_refuses_symlink_leaf(void **state)
 {
 	char *p = at(root, "holder"), *secret = at(outside, "secret"), *buf = NULL;
@@ -325,6 +359,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_root_registration, fresh),
+		cmocka_unit_test_setup(test_several_roots_counted, fresh),
 		cmocka_unit_test_setup(test_open_file_refuses_symlink_leaf, fresh),
 		cmocka_unit_test_setup(test_dangling_symlink_creates_nothing, fresh),
 		cmocka_unit_test_setup(test_fifo_and_directory_are_not_files, fresh),
