@@ -257,6 +257,25 @@ test_expect_success 'doctor reports a FIFO at audit.jsonl; one at index.sqlite i
 	test -f c/.jvs/index.sqlite && ! test -p c/.jvs/index.sqlite
 '
 
+test_expect_success 'doctor reports lock files that are links or FIFOs; --repair-runtime removes them' '
+	rm -rf c outside && cp -a tpl c && mkdir outside &&
+	echo precious >outside/f &&
+	rm c/.jvs/locks/repo.lock c/.jvs/locks/worktree-main.lock &&
+	mkfifo c/.jvs/locks/repo.lock &&
+	ln -s "$TRASH_DIRECTORY/outside/f" c/.jvs/locks/worktree-main.lock &&
+	timeout 10 jvs -C c doctor >out &&
+	grep "lock_invalid.*repo.lock is a FIFO" out &&
+	grep "lock_invalid.*worktree-main.lock is a symlink" out &&
+	test_must_fail --exit=1 jvs -C c -w main snapshot -q blocked 2>err &&
+	grep "E_UNSUPPORTED_FILE: .*repo.lock.* is a FIFO" err &&
+	timeout 10 jvs -C c doctor --repair-runtime >out &&
+	grep "^repaired.*lock_invalid\|^repaired.*repo.lock" out &&
+	echo four >c/main/a &&
+	jvs -C c -w main snapshot -q unblocked &&
+	echo precious >expect &&
+	test_cmp expect outside/f
+'
+
 test_expect_success 'huge control-plane files are refused, not loaded' '
 	rm -rf c && cp -a tpl c &&
 	head -c 100000 /dev/zero | tr "\0" 1 >c/.jvs/format_version &&
