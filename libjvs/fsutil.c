@@ -203,7 +203,7 @@ static int rm_rf_at(int parent, const char *name, const char *shown)
 		struct dirent *de;
 		if (fd < 0) {
 			/* A directory without read permission: make it readable. */
-			if (errno == EACCES && fchmodat(parent, name, 0700, 0) == 0)
+			if (errno == EACCES && fchmodat(parent, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
 				fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (fd < 0)
 				return jvs_error_sys("cannot open '%s'", shown);
