@@ -270,13 +270,16 @@ static const char *file_kind(mode_t m)
 	return "not a regular file";
 }
 
+/* errno ENXIO, as Linux itself answers a non-blocking write open of a FIFO
+ * without a reader: rare among file errors, so the sticky error is not kept
+ * for an unrelated failure. */
 static int refuse_not_regular(const char *path, mode_t m)
 {
 	jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is %s, not the regular file JVS expects",
 		      path, file_kind(m));
 	jvs_error_hint("remove or replace it; 'jvs doctor' reports what else is wrong");
-	jvs_error_stick(EINVAL);
-	errno = EINVAL;
+	jvs_error_stick(ENXIO);
+	errno = ENXIO;
 	return -1;
 }
 
@@ -314,10 +317,15 @@ static int open_in(const char *path, int flags, mode_t mode, int regular)
 	close(pfd);
 	if (!regular)
 		return fd;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		mode_t m = st.st_mode;
+	if (fstat(fd, &st) < 0) {
+		err = errno;
 		close(fd);
-		return refuse_not_regular(path, m);
+		errno = err;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) { /* swapped in after the check above */
+		close(fd);
+		return refuse_not_regular(path, st.st_mode);
 	}
 	if (!caller_nonblock && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
 		err = errno;
