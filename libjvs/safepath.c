@@ -147,6 +147,10 @@ static void explain_escape(const char *rel, int err)
 		memcpy(comp, c, n);
 		comp[n] = '\0';
 		snprintf(shown, sizeof shown, "%.*s", (int)(c - rel + (ptrdiff_t)n), rel);
+		if (!strcmp(comp, "..") || !strcmp(comp, ".")) {
+			what = "a step out of its directory";
+			break;
+		}
 		if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			break;
 		if (S_ISLNK(st.st_mode)) {
@@ -157,10 +161,6 @@ static void explain_escape(const char *rel, int err)
 			break;
 		if (!S_ISDIR(st.st_mode)) {
 			what = "not a directory";
-			break;
-		}
-		if (strcmp(comp, "..") == 0) {
-			what = "a step out of the repository";
 			break;
 		}
 		next = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -197,15 +197,13 @@ static int open_parent_below(const char *rel, const char **leaf)
 	const char *slash = strrchr(rel, '/');
 	char dir[PATH_MAX];
 	int fd;
-	if (!slash) {
-		*leaf = rel;
-		return fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
-	}
-	*leaf = slash + 1;
+	*leaf = slash ? slash + 1 : rel;
 	if (!strcmp(*leaf, "..") || !strcmp(*leaf, ".")) {
 		explain_escape(rel, EXDEV);
 		return -1;
 	}
+	if (!slash)
+		return fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
 	snprintf(dir, sizeof dir, "%.*s", (int)(slash - rel), rel);
 	fd = jvs_openat_beneath(root_fd, dir, O_RDONLY | O_DIRECTORY);
 	if (fd < 0 && is_escape_errno(errno))
@@ -374,29 +372,30 @@ int jvs_safe_open_dir(const char *path)
 	return fd;
 }
 
-/* Runs op(pfd, leaf) on path's parent; keeps op's errno. */
-#define AT_PARENT(path, call)                                                   \
-	do {                                                                    \
-		char buf_[PATH_MAX];                                            \
-		const char *rel_, *leaf;                                        \
-		int pfd = parent_of(path, buf_, sizeof buf_, &rel_, &leaf), rc_, err_; \
-		if (pfd < 0)                                                    \
-			return -1;                                              \
-		rc_ = (call);                                                   \
-		err_ = errno;                                                   \
-		close(pfd);                                                     \
-		errno = err_;                                                   \
-		return rc_;                                                     \
-	} while (0)
+/* mkdirat (remove_flags < 0) or unlinkat in path's parent, reached as
+ * above; keeps the call's errno. */
+static int in_parent(const char *path, mode_t mode, int remove_flags)
+{
+	char buf[PATH_MAX];
+	const char *rel, *leaf;
+	int pfd = parent_of(path, buf, sizeof buf, &rel, &leaf), rc, err;
+	if (pfd < 0)
+		return -1;
+	rc = remove_flags < 0 ? mkdirat(pfd, leaf, mode) : unlinkat(pfd, leaf, remove_flags);
+	err = errno;
+	close(pfd);
+	errno = err;
+	return rc;
+}
 
 int jvs_safe_mkdir(const char *path, mode_t mode)
 {
-	AT_PARENT(path, mkdirat(pfd, leaf, mode));
+	return in_parent(path, mode, -1);
 }
 
 int jvs_safe_unlink(const char *path, int flags)
 {
-	AT_PARENT(path, unlinkat(pfd, leaf, flags));
+	return in_parent(path, 0, flags);
 }
 
 static int two_parents(const char *from, const char *to, int linking)

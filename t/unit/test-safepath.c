@@ -246,6 +246,10 @@ static void test_file_in_the_way_and_dotdot(void **state)
 	assert_non_null(strstr(jvs_error_last()->message, "plain' is not a directory"));
 	mkdir_at(root, "a");
 	assert_int_equal(jvs_safe_unlink(up, 0), -1);
+	free(p);
+	p = at(root, "..");
+	assert_int_equal(jvs_safe_open(p, O_RDONLY | O_DIRECTORY, 0), -1);
+	expect_class(JVS_E_PATH_ESCAPE);
 	assert_true(exists_at(outside, "secret"));
 	free(p);
 	free(up);
