@@ -210,6 +210,28 @@ for path in $(layout_paths); do
 	done
 done
 
+for kind in outside dangling fifo; do
+	test_expect_success "the scratch names of fork, create and remove planted ($kind): nothing outside changes" "
+		rm -rf c outside dangle && cp -a tpl c && mkdir outside dangle &&
+		for name in .jvs-tmp-fork-wf .jvs-tmp-create-wn .jvs-tmp-remove-w1; do
+			case $kind in
+			outside) mkdir outside/\$name && echo keep >outside/\$name/f &&
+				ln -s \"\$TRASH_DIRECTORY/outside/\$name\" c/\$name ;;
+			dangling) ln -s \"\$TRASH_DIRECTORY/dangle/\$name\" c/\$name ;;
+			fifo) mkfifo c/\$name ;;
+			esac || return 1
+		done &&
+		state outside >outside.expect &&
+		clean_run fork jvs -C c worktree fork --no-progress \"\$id1\" wf &&
+		clean_run create jvs -C c worktree create wn &&
+		clean_run remove-force jvs -C c worktree remove --force w1 &&
+		state outside >outside.now &&
+		test_cmp outside.expect outside.now &&
+		find dangle -mindepth 1 >dangle.now &&
+		test_line_count = 0 dangle.now
+	"
+done
+
 test_expect_success 'ROOT/worktrees a symlink: remove --force refuses the escape, with no --force hint' '
 	rm -rf c outside && cp -a tpl c && mkdir outside &&
 	mv c/worktrees outside/wt && ln -s "$TRASH_DIRECTORY/outside/wt" c/worktrees &&
