@@ -281,11 +281,47 @@ static int refuse_not_regular(const char *path, mode_t m)
 	return -1;
 }
 
+/* Before opening a file JVS expects to be its own regular file: refuses
+ * what lstat already shows is not one (a symlink only below the root). */
+static int refuse_leaf_early(int pfd, const char *path, const char *rel, const char *leaf)
+{
+	struct stat st;
+	if (fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISREG(st.st_mode) ||
+	    (S_ISLNK(st.st_mode) && !rel))
+		return 0;
+	if (S_ISLNK(st.st_mode)) {
+		explain_escape(rel, ELOOP);
+		return -1;
+	}
+	return refuse_not_regular(path, st.st_mode);
+}
+
+/* After opening with O_NONBLOCK: the descriptor must be a regular file
+ * (checked on it, not on the name); then it blocks again unless asked. */
+static int accept_regular(int fd, const char *path, int keep_nonblock)
+{
+	struct stat st;
+	int err;
+	if (fstat(fd, &st) < 0)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) { /* swapped in after the early check */
+		close(fd);
+		return refuse_not_regular(path, st.st_mode);
+	}
+	if (!keep_nonblock && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		goto fail;
+	return fd;
+fail:
+	err = errno;
+	close(fd);
+	errno = err;
+	return -1;
+}
+
 static int open_in(const char *path, int flags, mode_t mode, int regular)
 {
 	char buf[PATH_MAX];
 	const char *rel, *leaf;
-	struct stat st;
 	int pfd = parent_of(path, buf, sizeof buf, &rel, &leaf), fd, err;
 	int caller_nonblock = flags & O_NONBLOCK;
 	if (pfd < 0)
@@ -293,45 +329,23 @@ static int open_in(const char *path, int flags, mode_t mode, int regular)
 	if (rel)
 		flags |= O_NOFOLLOW;
 	if (regular) {
-		if (fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) &&
-		    !(S_ISLNK(st.st_mode) && !rel)) {
+		if (refuse_leaf_early(pfd, path, rel, leaf) < 0) {
+			err = errno;
 			close(pfd);
-			if (S_ISLNK(st.st_mode)) {
-				explain_escape(rel, ELOOP);
-				return -1;
-			}
-			return refuse_not_regular(path, st.st_mode);
+			errno = err;
+			return -1;
 		}
 		flags |= O_NONBLOCK;
 	}
 	fd = openat(pfd, leaf, flags | O_CLOEXEC, mode);
 	err = errno;
-	if (fd < 0) {
+	if (fd < 0)
 		explain_leaf(pfd, rel, leaf, err);
-		close(pfd);
-		errno = err;
-		return -1;
-	}
 	close(pfd);
-	if (!regular)
+	errno = err;
+	if (fd < 0 || !regular)
 		return fd;
-	if (fstat(fd, &st) < 0) {
-		err = errno;
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) { /* swapped in after the check above */
-		close(fd);
-		return refuse_not_regular(path, st.st_mode);
-	}
-	if (!caller_nonblock && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
-		err = errno;
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	return fd;
+	return accept_regular(fd, path, caller_nonblock);
 }
 
 int jvs_safe_open(const char *path, int flags, mode_t mode)
