@@ -41,7 +41,7 @@ char *jvs_path_join(const char *a, const char *b)
 
 int jvs_fsync_dir(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = jvs_safe_open_dir(dir); /* below the root: through no symlink */
 	if (fd < 0)
 		return jvs_error_sys("cannot open directory '%s'", dir);
 	if (fsync(fd) < 0 && errno != EINVAL) {
