@@ -5,7 +5,8 @@ test_description='every file and directory of the layout replaced by a link or a
 Each path of the repository layout (SPEC section 2: .jvs and everything in
 it, the payload roots main/, worktrees/ and worktrees/NAME) is replaced in
 turn (a) by a symlink to a copy of it outside the repository, (b) by a
-dangling symlink to a path outside and (c) by a FIFO. Every mutating
+dangling symlink to a path outside, (c) by a FIFO and (d) by a directory
+where a file belongs or a file where a directory does. Every mutating
 program (and doctor, verify) then runs under a timeout: none may hang or
 crash, each ends with 0 or a clean "jvs-CMD: E_CLASS: ..." whose exit code
 is the one SPEC section 12 gives the class, and nothing outside the
@@ -125,7 +126,8 @@ run_all () {
 
 # hostile PATH KIND: a fresh copy of the template with PATH replaced by
 # KIND (outside: a symlink to a copy of it outside; dangling: a symlink to
-# a missing path outside; fifo), then run_all.
+# a missing path outside; fifo; swapped: a directory where a file belongs,
+# a file where a directory does), then run_all.
 hostile () {
 	path=$1 kind=$2 label="$1 ($2)"
 	rm -rf c outside dangle &&
@@ -146,6 +148,12 @@ hostile () {
 	fifo)
 		rm -rf "c/$path" &&
 		mkfifo "c/$path" ;;
+	swapped)
+		if [ -d "c/$path" ]; then
+			rm -rf "c/$path" && echo junk >"c/$path"
+		else
+			rm -f "c/$path" && mkdir "c/$path" && echo junk >"c/$path/junk"
+		fi ;;
 	esac &&
 	echo precious >outside/sentinel &&
 	state outside >outside.expect &&
@@ -203,8 +211,8 @@ layout_paths () {
 }
 
 for path in $(layout_paths); do
-	for kind in outside dangling fifo; do
-		test_expect_success "$path replaced by a symlink or FIFO ($kind): no hang, clean errors, nothing outside changes" "
+	for kind in outside dangling fifo swapped; do
+		test_expect_success "$path replaced ($kind): no hang, clean errors, nothing outside changes" "
 			hostile '$path' $kind
 		"
 	done
