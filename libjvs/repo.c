@@ -24,6 +24,7 @@ struct jvs_repo {
 	char *worktree;
 	char *prefix;
 	char repo_id[40];
+	int confined; /* root registered with jvs_safepath_set_root */
 };
 
 static const char *const control_dirs[] = {
@@ -381,8 +382,8 @@ int jvs_repo_open(jvs_repo **out, const char *start_dir)
 		jvs_repo_free(repo);
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	}
-	if (jvs_safepath_set_root(repo->root) < 0 || check_format(repo->root) < 0 ||
-	    check_control_plane(repo) < 0) {
+	repo->confined = jvs_safepath_set_root(repo->root) == 0;
+	if (!repo->confined || check_format(repo->root) < 0 || check_control_plane(repo) < 0) {
 		jvs_repo_free(repo);
 		return -1;
 	}
@@ -399,7 +400,8 @@ void jvs_repo_free(jvs_repo *repo)
 {
 	if (!repo)
 		return;
-	jvs_safepath_clear_root(repo->root);
+	if (repo->confined)
+		jvs_safepath_clear_root(repo->root);
 	free(repo->root);
 	free(repo->control);
 	free(repo->worktree);
