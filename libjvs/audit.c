@@ -4,6 +4,7 @@
 #include "jvs/hash.h"
 #include "jvs/json.h"
 #include "jvs/lock.h"
+#include "jvs/safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -126,7 +127,12 @@ int jvs_audit_precheck(const jvs_repo *repo)
 	int fd, rc;
 	if (!path)
 		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = jvs_safe_open_file(path, O_RDONLY, 0);
+	if (fd < 0 && errno != ENOENT) {
+		jvs_error_sys("cannot open '%s'", path);
+		free(path);
+		return -1;
+	}
 	free(path);
 	if (fd < 0)
 		return 0; /* a missing log is started afresh by the next append */
@@ -199,7 +205,7 @@ int jvs_audit_append(const jvs_repo *repo, const char *operation, const char *ta
 	path = jvs_repo_path(repo, "audit/audit.jsonl");
 	if (!path)
 		goto done;
-	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	fd = jvs_safe_open_file(path, O_RDWR | O_APPEND | O_CREAT, 0644);
 	if (fd < 0) {
 		jvs_error_sys("cannot open '%s'", path);
 		goto done;

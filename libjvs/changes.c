@@ -6,6 +6,7 @@
 #include "jvs/index.h"
 #include "jvs/scan.h"
 #include "jvs/xattr.h"
+#include "jvs/safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -314,7 +315,7 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 	root = jvs_repo_payload_root(repo, worktree);
 	if (!root)
 		goto done;
-	root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	root_fd = jvs_safe_open_dir(root);
 	if (root_fd < 0) {
 		jvs_error_sys("cannot open worktree '%s'", root);
 		goto done;

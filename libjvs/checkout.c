@@ -24,6 +24,7 @@
 #include "jvs/manifest.h"
 #include "jvs/scan.h"
 #include "jvs/xattr.h"
+#include "jvs/safepath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -403,8 +404,7 @@ static int stage(co_ctx *c)
 			if (!c->clone_path || jvs_rm_rf(c->clone_path) < 0 ||
 			    jvs_engine_clone(&c->engine, c->src_path, c->clone_path) < 0)
 				return -1;
-			c->clone_fd = open(c->clone_path,
-			                   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			c->clone_fd = jvs_safe_open_dir(c->clone_path);
 			if (c->clone_fd < 0)
 				return jvs_error_sys("cannot open '%s'", c->clone_path);
 		}
@@ -731,7 +731,7 @@ static int clone_into_empty(co_ctx *c)
 	int fd = -1, rc = -1;
 	if (!path || jvs_rm_rf(path) < 0 || jvs_engine_clone(&c->engine, c->src_path, path) < 0)
 		goto done;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = jvs_safe_open_dir(path);
 	d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
 		jvs_error_sys("cannot open '%s'", path);
@@ -764,9 +764,9 @@ done:
 
 static int make_stage(co_ctx *c)
 {
-	if (mkdir(c->stage_path, 0700) < 0)
+	if (jvs_safe_mkdir(c->stage_path, 0700) < 0)
 		return jvs_error_sys("cannot create '%s'", c->stage_path);
-	c->stage_fd = open(c->stage_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	c->stage_fd = jvs_safe_open_dir(c->stage_path);
 	if (c->stage_fd < 0)
 		return jvs_error_sys("cannot open '%s'", c->stage_path);
 	return 0;
@@ -823,13 +823,13 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 	if (!src)
 		goto done;
 	c.src_path = src;
-	c.src_fd = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	c.src_fd = jvs_safe_open_dir(src);
 	c.sxc.root = c.src_fd;
 	if (c.src_fd < 0) {
 		jvs_error_sys("cannot open the payload of %s", id);
 		goto done;
 	}
-	c.dst_fd = open(dest_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c.dst_fd = jvs_safe_open_dir(dest_dir);
 	if (c.dst_fd < 0) {
 		jvs_error_sys("cannot open '%s'", dest_dir);
 		goto done;
@@ -889,7 +889,7 @@ done:
 	if (c.stage_path) {
 		/* A leftover would be cleared by the next run or by doctor. */
 		jvs_error saved = *jvs_error_last();
-		if (rmdir(c.stage_path) < 0)
+		if (jvs_safe_unlink(c.stage_path, AT_REMOVEDIR) < 0)
 			jvs_rm_rf(c.stage_path);
 		if (rc < 0) {
 			jvs_error_set(saved.cls, "%s", saved.message);

@@ -4,6 +4,7 @@
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/safepath.h"
 #include "jvs/hash.h"
 #include "jvs/intent.h"
 #include "jvs/json.h"
@@ -289,6 +290,13 @@ static void check_index(const jvs_repo *repo, jvs_findings *fs)
 	if (!p || !jvs_path_exists(p)) {
 		free(p);
 		return; /* absent: rebuilt on first use */
+	}
+	if (jvs_safe_check_sqlite(p) < 0) { /* never hand SQLite a link or a FIFO */
+		doctor_add(fs, JVS_SEV_WARNING, "index_corrupt", "rebuild_index", "index.sqlite",
+			   "%s (it is only a cache)", jvs_error_last()->message);
+		jvs_error_clear();
+		free(p);
+		return;
 	}
 	/* Another command may be writing the index: wait for it as they wait
 	 * for each other; a database still busy after that is not corrupt. */

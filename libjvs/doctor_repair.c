@@ -14,6 +14,7 @@
 #include "jvs/restore.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
+#include "jvs/safepath.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,7 +183,7 @@ static int quarantine(const jvs_repo *repo, const char *path)
 		jvs_error_set(JVS_E_EXISTS, "'%s' is already in the quarantine", dest);
 		goto done;
 	}
-	if (rename(path, dest) < 0) {
+	if (jvs_safe_rename(path, dest) < 0) {
 		jvs_error_sys("cannot move '%s' to the quarantine '%s'", path, dest);
 		goto done;
 	}
@@ -238,9 +239,10 @@ static int rebuild_index(const jvs_repo *repo)
 	for (size_t i = 0; i < 4; i++) {
 		char *p = jvs_repo_path(repo, names[i]);
 		if (p)
-			unlink(p);
+			jvs_rm_rf(p); /* never through a link; a directory there too */
 		free(p);
 	}
+	jvs_error_clear();
 	jvs_index_close(jvs_index_open(repo));
 	return 0;
 }
@@ -316,7 +318,7 @@ static int audit_repair(const jvs_repo *repo)
 	aside = jvs_repo_pathf(repo, "audit/audit.jsonl.broken-%lld", (long long)jvs_now_ms());
 	if (!aside)
 		goto done;
-	if (jvs_path_exists(path) && link(path, aside) < 0) {
+	if (jvs_path_exists(path) && jvs_safe_link(path, aside) < 0) {
 		jvs_error_sys("cannot preserve the broken audit log as '%s'", aside);
 		goto done;
 	}

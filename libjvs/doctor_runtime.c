@@ -12,10 +12,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -321,6 +323,35 @@ static void check_failed_gc(const jvs_repo *repo, jvs_findings *fs)
 	free(dir);
 }
 
+/* A symlink, FIFO or other non-regular file in .jvs/locks makes every
+ * command that needs that lock refuse; nobody can hold one, so it goes. */
+static void scan_locks(const jvs_repo *repo, jvs_findings *fs)
+{
+	char *dir = jvs_repo_path(repo, "locks");
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		struct stat st;
+		char *p;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    S_ISREG(st.st_mode))
+			continue;
+		p = jvs_path_join(dir, de->d_name);
+		doctor_add(fs, JVS_SEV_WARNING, "lock_invalid", "clean_tmp", p ? p : de->d_name,
+			   ".jvs/locks/%s is %s, not a lock file; commands needing it refuse",
+			   de->d_name,
+			   S_ISLNK(st.st_mode)    ? "a symlink"
+			   : S_ISFIFO(st.st_mode) ? "a FIFO"
+			   : S_ISDIR(st.st_mode)  ? "a directory"
+						  : "a special file");
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
 void doctor_check_runtime(const jvs_repo *repo, const jvs_catalog *cat, jvs_findings *fs)
 {
 	static const char *const dirs[] = {".",	    "snapshots", "manifests",	  "descriptors",
@@ -346,6 +377,7 @@ void doctor_check_runtime(const jvs_repo *repo, const jvs_catalog *cat, jvs_find
 		free(wdir);
 	}
 	scan_orphans(repo, cat, fs, &ii);
+	scan_locks(repo, fs);
 	check_failed_gc(repo, fs);
 	if (!ii.any_live)
 		scan_scratch(repo, fs);

@@ -1,6 +1,7 @@
 #include "jvs/engine.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,8 +44,8 @@ static int reflink_works(const jvs_repo *repo)
 	int fa = -1, fb = -1, ok = 0;
 	if (!a || !b)
 		goto done;
-	fa = open(a, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	fb = open(b, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fa = jvs_safe_open_file(a, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	fb = jvs_safe_open_file(b, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fa < 0 || fb < 0)
 		goto done;
 	if (write(fa, "jvs", 3) != 3)
@@ -56,9 +57,9 @@ done:
 	if (fb >= 0)
 		close(fb);
 	if (a)
-		unlink(a);
+		jvs_safe_unlink(a, 0);
 	if (b)
-		unlink(b);
+		jvs_safe_unlink(b, 0);
 	free(a);
 	free(b);
 	jvs_error_clear();
@@ -195,14 +196,9 @@ int jvs_btrfs_is_subvolume(const char *path)
 /* Opens the parent directory of path; *leaf points into path. */
 static int open_parent(const char *path, const char **leaf, char *buf, size_t len)
 {
-	const char *slash = strrchr(path, '/');
-	if (!slash) {
-		*leaf = path;
-		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	}
-	*leaf = slash + 1;
-	snprintf(buf, len, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-	return open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	(void)buf;
+	(void)len;
+	return jvs_safe_open_parent(path, leaf); /* through no symlink below the root */
 }
 
 int jvs_btrfs_subvolume_create(const char *path)

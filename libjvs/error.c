@@ -7,6 +7,8 @@
 #include <string.h>
 
 static _Thread_local jvs_error last;
+/* errno that the last error already explains precisely (jvs_error_stick) */
+static _Thread_local int sticky_errno;
 
 static const struct {
 	const char *name;
@@ -87,6 +89,7 @@ int jvs_error_set(jvs_error_class cls, const char *fmt, ...)
 	va_start(ap, fmt);
 	set_message(fmt, ap, "");
 	va_end(ap);
+	sticky_errno = 0;
 	last.cls = cls;
 	last.hint[0] = '\0';
 	return -1;
@@ -109,6 +112,10 @@ int jvs_error_sys(const char *fmt, ...)
 	int saved = errno;
 	char suffix[160], name[200];
 	va_list ap;
+	if (sticky_errno && saved == sticky_errno) {
+		sticky_errno = 0; /* keep the precise error set for this errno */
+		return -1;
+	}
 	snprintf(suffix, sizeof suffix, ": %s", strerror(saved));
 	va_start(ap, fmt);
 	set_message(fmt, ap, suffix);
@@ -143,8 +150,14 @@ int jvs_error_hint(const char *fmt, ...)
 	return -1;
 }
 
+void jvs_error_stick(int err)
+{
+	sticky_errno = err;
+}
+
 void jvs_error_clear(void)
 {
+	sticky_errno = 0;
 	memset(&last, 0, sizeof last);
 }
 

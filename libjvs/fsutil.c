@@ -2,6 +2,7 @@
 #include "jvs/error.h"
 #include "jvs/fault.h"
 #include "jvs/sparse.h"
+#include "jvs/safepath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,7 +43,7 @@ char *jvs_path_join(const char *a, const char *b)
 
 int jvs_fsync_dir(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = jvs_safe_open_dir(dir); /* below the root: through no symlink */
 	if (fd < 0)
 		return jvs_error_sys("cannot open directory '%s'", dir);
 	if (fsync(fd) < 0 && errno != EINVAL) {
@@ -75,7 +76,13 @@ int jvs_fsync_parent(const char *path)
 
 int jvs_mkdir_p(const char *path, mode_t mode)
 {
-	char *copy = strdup(path), *p;
+	char *copy, *p;
+	if (jvs_safe_mkdir_p(path, mode) == 0)
+		return 0;
+	if (errno != EXDEV || jvs_error_last()->cls == JVS_E_PATH_ESCAPE)
+		return jvs_error_sys("cannot create directory '%s'", path);
+	/* not below the repository root: plain mkdir of each component */
+	copy = strdup(path);
 	if (!copy)
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	for (p = copy + 1; *p; p++) {
@@ -125,18 +132,18 @@ int jvs_write_file_synced(const char *path, const void *data, size_t len)
 
 int jvs_write_file_synced_mode(const char *path, const void *data, size_t len, mode_t mode)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	int fd = jvs_safe_open_file(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return jvs_error_sys("cannot create '%s'", path);
 	if (jvs_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		jvs_error_sys("cannot write '%s'", path);
 		close(fd);
-		unlink(path);
+		jvs_safe_unlink(path, 0);
 		return -1;
 	}
 	if (close(fd) < 0) {
 		jvs_error_sys("cannot write '%s'", path);
-		unlink(path);
+		jvs_safe_unlink(path, 0);
 		return -1;
 	}
 	return 0;
@@ -151,9 +158,9 @@ int jvs_write_file_atomic(const char *path, const void *data, size_t len)
 		free(tmp);
 		return -1;
 	}
-	if (rename(tmp, path) < 0) {
+	if (jvs_safe_rename(tmp, path) < 0) {
 		jvs_error_sys("cannot write '%s'", path);
-		unlink(tmp);
+		jvs_safe_unlink(tmp, 0);
 		free(tmp);
 		return -1;
 	}
@@ -163,54 +170,7 @@ int jvs_write_file_atomic(const char *path, const void *data, size_t len)
 
 int jvs_read_file(const char *path, char **out, size_t *out_len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *buf;
-	size_t cap, len = 0;
-	if (fd < 0)
-		return jvs_error_sys("cannot open '%s'", path);
-	if (fstat(fd, &st) < 0) {
-		jvs_error_sys("cannot stat '%s'", path);
-		close(fd);
-		return -1;
-	}
-	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
-	buf = malloc(cap + 1);
-	if (!buf) {
-		close(fd);
-		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-	}
-	for (;;) {
-		ssize_t n;
-		if (len == cap) {
-			char *nb = realloc(buf, cap * 2 + 1);
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			jvs_error_sys("cannot read '%s'", path);
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*out = buf;
-	if (out_len)
-		*out_len = len;
-	return 0;
+	return jvs_safe_read_file(path, JVS_READ_FILE_MAX, out, out_len);
 }
 
 /* A btrfs subvolume (snapshots of the btrfs-subvolume engine are read-only
@@ -254,7 +214,7 @@ static int rm_rf_at(int parent, const char *name, const char *shown)
 		struct dirent *de;
 		if (fd < 0) {
 			/* A directory without read permission: make it readable. */
-			if (errno == EACCES && fchmodat(parent, name, 0700, 0) == 0)
+			if (errno == EACCES && fchmodat(parent, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
 				fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (fd < 0)
 				return jvs_error_sys("cannot open '%s'", shown);
@@ -289,14 +249,17 @@ int jvs_rm_rf(const char *path)
 	const char *slash = strrchr(path, '/');
 	if (slash && slash[1] && slash != path) {
 		/* from the parent, so that a subvolume root can be destroyed */
-		char *dir = strndup(path, (size_t)(slash - path));
-		int pfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1, rc;
-		free(dir);
+		const char *leaf;
+		int pfd = jvs_safe_open_parent(path, &leaf), rc;
 		if (pfd >= 0) {
-			rc = rm_rf_at(pfd, slash + 1, path);
+			rc = rm_rf_at(pfd, leaf, path);
 			close(pfd);
 			return rc;
 		}
+		if (errno == ENOENT)
+			return 0;
+		if (jvs_safepath_is_below(path))
+			return jvs_error_sys("cannot remove '%s'", path);
 	}
 	return rm_rf_at(AT_FDCWD, path, path);
 }

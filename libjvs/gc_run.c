@@ -8,6 +8,7 @@
 #include "jvs/json.h"
 #include "jvs/lock.h"
 #include "jvs/worktree.h"
+#include "jvs/safepath.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -100,7 +101,7 @@ static int check_plan(const jvs_repo *repo, const jvs_catalog *cat, const jvs_gc
 
 static int remove_file(const char *path)
 {
-	if (unlink(path) < 0 && errno != ENOENT)
+	if (jvs_safe_unlink(path, 0) < 0 && errno != ENOENT)
 		return jvs_error_sys("cannot remove '%s'", path);
 	return jvs_fsync_parent(path);
 }
@@ -268,7 +269,7 @@ static void abandon_plan(const jvs_repo *repo, const jvs_catalog *cat, const jvs
 		if (jvs_catalog_get(cat, id)) {
 			char *p = jvs_repo_pathf(repo, "gc/tombstones/%s.json", id);
 			if (p)
-				unlink(p);
+				jvs_safe_unlink(p, 0);
 			free(p);
 		} else if (delete_snapshot(repo, id) == 0) {
 			snprintf(t.state, sizeof t.state, "deleted");

@@ -1,6 +1,7 @@
 #include "jvs/index.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/safepath.h"
 #include "jvs/spill.h"
 
 #include <sqlite3.h>
@@ -10,6 +11,12 @@
 #include <unistd.h>
 
 #define SCHEMA_VERSION "1"
+
+#ifdef SQLITE_OPEN_NOFOLLOW
+#define JVS_SQLITE_NOFOLLOW SQLITE_OPEN_NOFOLLOW
+#else
+#define JVS_SQLITE_NOFOLLOW 0
+#endif
 
 struct jvs_index {
 	sqlite3 *db;
@@ -61,8 +68,9 @@ static sqlite3 *try_open(const char *path)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	int ok = 0;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_open_v2(path, &db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | JVS_SQLITE_NOFOLLOW,
+			    NULL) != SQLITE_OK)
 		goto done;
 	sqlite3_busy_timeout(db, 5000);
 	if (sqlite3_exec(db, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;", NULL, NULL,
@@ -87,13 +95,28 @@ done:
 static void remove_index_files(const char *path)
 {
 	char *p;
-	unlink(path);
+	jvs_safe_unlink(path, 0);
 	if ((p = jvs_strf("%s-wal", path)))
-		unlink(p);
+		jvs_safe_unlink(p, 0);
 	free(p);
 	if ((p = jvs_strf("%s-shm", path)))
-		unlink(p);
+		jvs_safe_unlink(p, 0);
 	free(p);
+}
+
+/* A symlink, FIFO or other foreign file where the cache belongs is removed
+ * (the link itself, never its target) and the cache rebuilt; 0 when the
+ * files are safe to hand to SQLite now. */
+static int make_index_files_safe(const char *path)
+{
+	char *p;
+	if (jvs_safe_check_sqlite(path) == 0)
+		return 0;
+	remove_index_files(path);
+	if ((p = jvs_strf("%s-journal", path)))
+		jvs_safe_unlink(p, 0);
+	free(p);
+	return jvs_safe_check_sqlite(path);
 }
 
 jvs_index *jvs_index_open(const jvs_repo *repo)
@@ -108,6 +131,11 @@ jvs_index *jvs_index_open(const jvs_repo *repo)
 	if (!path) {
 		jvs_error_clear();
 		return NULL;
+	}
+	if (make_index_files_safe(path) < 0) {
+		free(path);
+		jvs_error_clear();
+		return NULL; /* e.g. .jvs itself reached oddly: run without the cache */
 	}
 	db = try_open(path);
 	if (!db) { /* corrupt or foreign: it is only a cache, rebuild it */

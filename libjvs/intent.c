@@ -2,6 +2,7 @@
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/json.h"
+#include "jvs/safepath.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -56,7 +57,7 @@ int jvs_intent_remove(const jvs_repo *repo, const char *name)
 	char *p = jvs_repo_pathf(repo, "intents/%s.json", name);
 	if (!p)
 		return -1;
-	if (unlink(p) < 0 && errno != ENOENT) {
+	if (jvs_safe_unlink(p, 0) < 0 && errno != ENOENT) {
 		jvs_error_sys("cannot remove intent '%s'", p);
 		free(p);
 		return -1;

@@ -1,7 +1,9 @@
 #include "jvs/json.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/safepath.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,11 +36,16 @@ int jvs_json_load_file(const char *path, int bad, json_t **out)
 	size_t len;
 	json_error_t jerr;
 	json_t *v;
-	if (jvs_read_file(path, &buf, &len) < 0)
+	/* capped before reading: a huge file is refused, not loaded */
+	if (jvs_safe_read_file(path, MAX_JSON_BYTES, &buf, &len) < 0) {
+		if (errno == EFBIG)
+			return jvs_error_set(bad, "'%s' is too large", path);
+		if (jvs_error_last()->cls == JVS_E_UNSUPPORTED_FILE) { /* a FIFO, a device */
+			jvs_error saved = *jvs_error_last();
+			jvs_error_set(bad, "%s", saved.message);
+			return jvs_error_hint("%s", saved.hint);
+		}
 		return -1;
-	if (len > MAX_JSON_BYTES) {
-		free(buf);
-		return jvs_error_set(bad, "'%s' is too large", path);
 	}
 	v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);

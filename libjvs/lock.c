@@ -2,6 +2,7 @@
 #include "jvs/audit.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,7 +98,10 @@ static void record_holder(const char *path)
 		return;
 	gethostname(host, sizeof host - 1);
 	snprintf(line, sizeof line, "pid %ld on %s (%s)\n", (long)getpid(), host, lock_command);
-	fd = open(holder, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* never through a symlink, never a FIFO: the record is advisory, so a
+	 * holder file that is not JVS's own is just not written */
+	fd = jvs_safe_open_file(holder, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	jvs_error_clear();
 	if (fd >= 0) {
 		if (write(fd, line, strlen(line)) < 0) {
 			/* holder info is advisory */
@@ -105,6 +109,12 @@ static void record_holder(const char *path)
 		close(fd);
 	}
 	free(holder);
+}
+
+static int64_t elapsed_ms(const struct timespec *from, const struct timespec *to)
+{
+	return ((int64_t)to->tv_sec - from->tv_sec) * 1000 +
+	       ((int64_t)to->tv_nsec - from->tv_nsec) / 1000000;
 }
 
 int jvs_lock_acquire(const jvs_repo *repo, const char *name, jvs_lock_mode mode,
@@ -116,7 +126,7 @@ int jvs_lock_acquire(const jvs_repo *repo, const char *name, jvs_lock_mode mode,
 	jvs_lock *lock;
 	if (!path)
 		return -1;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = jvs_safe_open_file(path, O_RDWR | O_CREAT, 0644);
 	if (fd < 0) {
 		jvs_error_sys("cannot open lock '%s'", path);
 		free(path);
@@ -133,7 +143,7 @@ int jvs_lock_acquire(const jvs_repo *repo, const char *name, jvs_lock_mode mode,
 			goto fail;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= wait_seconds) {
+		if (elapsed_ms(&start, &now) >= (int64_t)wait_seconds * 1000) {
 			char holder[512];
 			describe_holder(path, holder, sizeof holder);
 			jvs_error_set(JVS_E_LOCKED, "%s lock is held by %s", name, holder);

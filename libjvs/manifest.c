@@ -2,6 +2,7 @@
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/xattr.h"
+#include "jvs/safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -378,7 +379,7 @@ jvs_manifest_reader *jvs_manifest_reader_open_path(const char *path, const char 
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
-	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	r->fd = jvs_safe_open_file(path, O_RDONLY | O_NOFOLLOW, 0);
 	r->id = strdup(label);
 	r->cap = READ_CHUNK;
 	r->buf = malloc(r->cap);
@@ -599,7 +600,7 @@ jvs_manifest_writer *jvs_manifest_writer_open_mode(const char *path, unsigned mo
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
+	w->fd = jvs_safe_open_file(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, (mode_t)mode);
 	if (w->fd < 0) {
 		jvs_error_sys("cannot create '%s'", path);
 		free(w);

@@ -8,6 +8,7 @@
 #include "jvs/lock.h"
 #include "jvs/textesc.h"
 #include "jvs/snapshot.h"
+#include "jvs/safepath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -271,7 +272,7 @@ int jvs_pin_remove(const jvs_repo *repo, const jvs_pin *pin, int wait_seconds)
 	path = jvs_repo_pathf(repo, "gc/pins/%s.json", pin->pin_id);
 	if (!path)
 		goto done;
-	if (unlink(path) < 0) {
+	if (jvs_safe_unlink(path, 0) < 0) {
 		if (errno == ENOENT)
 			jvs_error_set(JVS_E_NOT_FOUND, "no pin '%s'", pin->pin_id);
 		else

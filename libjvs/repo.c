@@ -5,6 +5,7 @@
 #include "jvs/fsutil.h"
 #include "jvs/json.h"
 #include "jvs/name.h"
+#include "jvs/safepath.h"
 #include "jvs/worktree.h"
 #include "jvs/textesc.h"
 
@@ -24,6 +25,7 @@ struct jvs_repo {
 	char *worktree;
 	char *prefix;
 	char repo_id[40];
+	int confined; /* root registered with jvs_safepath_set_root */
 };
 
 static const char *const control_dirs[] = {
@@ -36,13 +38,13 @@ static int make_control_plane(const char *dir, const char *repo_id, const char *
 	char *p;
 	json_t *cfg;
 	int rc;
-	if (mkdir(dir, 0755) < 0)
+	if (jvs_safe_mkdir(dir, 0755) < 0)
 		return jvs_error_sys("cannot create '%s'", dir);
 	for (size_t i = 0; i < sizeof control_dirs / sizeof *control_dirs; i++) {
 		p = jvs_path_join(dir, control_dirs[i]);
 		if (!p)
 			return -1;
-		rc = mkdir(p, 0755);
+		rc = jvs_safe_mkdir(p, 0755);
 		if (rc < 0) {
 			jvs_error_sys("cannot create '%s'", p);
 			free(p);
@@ -64,7 +66,7 @@ static int make_control_plane(const char *dir, const char *repo_id, const char *
 	if (rc < 0)
 		return -1;
 	p = jvs_path_join(dir, "worktrees/main");
-	if (!p || mkdir(p, 0755) < 0) {
+	if (!p || jvs_safe_mkdir(p, 0755) < 0) {
 		if (p)
 			jvs_error_sys("cannot create '%s'", p);
 		free(p);
@@ -145,6 +147,8 @@ int jvs_repo_init(const char *dir, char **out_root)
 		jvs_error_set(JVS_E_EXISTS, "'%s' already exists and is not empty", real);
 		return jvs_error_hint("choose a new or empty directory: jvs init NEW_DIR");
 	}
+	if (jvs_safepath_set_root(real) < 0)
+		return -1;
 
 	uuid_generate_random(uu);
 	uuid_unparse_lower(uu, repo_id);
@@ -162,21 +166,21 @@ int jvs_repo_init(const char *dir, char **out_root)
 	if (p && (!engine || !*engine || !strcmp(engine, "btrfs-subvolume")) &&
 	    jvs_btrfs_subvolume_create(p) == 0) {
 		jvs_error_clear();
-	} else if (!p || (jvs_error_clear(), mkdir(p, 0755) < 0 && errno != EEXIST)) {
+	} else if (!p || (jvs_error_clear(), jvs_safe_mkdir(p, 0755) < 0 && errno != EEXIST)) {
 		if (p)
 			jvs_error_sys("cannot create '%s'", p);
 		goto cleanup;
 	}
 	free(p);
 	p = jvs_path_join(real, "worktrees");
-	if (!p || (mkdir(p, 0755) < 0 && errno != EEXIST)) {
+	if (!p || (jvs_safe_mkdir(p, 0755) < 0 && errno != EEXIST)) {
 		if (p)
 			jvs_error_sys("cannot create '%s'", p);
 		goto cleanup;
 	}
 	if (jvs_repo_link_worktrees(real) < 0)
 		goto cleanup;
-	if (rename(tmp, jvs) < 0) {
+	if (jvs_safe_rename(tmp, jvs) < 0) {
 		jvs_error_sys("cannot create '%s'", jvs);
 		goto cleanup;
 	}
@@ -213,6 +217,7 @@ cleanup:
 	}
 done:
 	jvs_repo_free(repo);
+	jvs_safepath_clear_root(real);
 	free(tmp);
 	free(jvs);
 	free(p);
@@ -224,11 +229,15 @@ done:
 int jvs_repo_link_worktrees(const char *root)
 {
 	char *link = jvs_strf("%s/worktrees/worktrees", root);
-	int rc = 0;
+	const char *leaf;
+	int rc = 0, pfd;
 	if (!link)
 		return -1;
-	if (symlink(".", link) < 0 && errno != EEXIST)
+	pfd = jvs_safe_open_parent(link, &leaf);
+	if (pfd < 0 || (symlinkat(".", pfd, leaf) < 0 && errno != EEXIST))
 		rc = jvs_error_sys("cannot create '%s'", link);
+	if (pfd >= 0)
+		close(pfd);
 	free(link);
 	return rc;
 }
@@ -264,13 +273,16 @@ bad_root:
 			      "control-plane symlinks");
 }
 
+/* "1\n" and room for a few more digits: anything bigger is not ours */
+#define FORMAT_VERSION_MAX 64
+
 static int check_format(const char *root)
 {
 	char *p = jvs_path_join(root, ".jvs/format_version"), *buf = NULL;
 	long v;
 	if (!p)
 		return -1;
-	if (jvs_read_file(p, &buf, NULL) < 0) {
+	if (jvs_safe_read_file(p, FORMAT_VERSION_MAX, &buf, NULL) < 0) {
 		free(p);
 		return -1;
 	}
@@ -376,7 +388,8 @@ int jvs_repo_open(jvs_repo **out, const char *start_dir)
 		jvs_repo_free(repo);
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	}
-	if (check_format(repo->root) < 0 || check_control_plane(repo) < 0) {
+	repo->confined = jvs_safepath_set_root(repo->root) == 0;
+	if (!repo->confined || check_format(repo->root) < 0 || check_control_plane(repo) < 0) {
 		jvs_repo_free(repo);
 		return -1;
 	}
@@ -393,6 +406,8 @@ void jvs_repo_free(jvs_repo *repo)
 {
 	if (!repo)
 		return;
+	if (repo->confined)
+		jvs_safepath_clear_root(repo->root);
 	free(repo->root);
 	free(repo->control);
 	free(repo->worktree);

@@ -1,6 +1,7 @@
 #include "jvs/scan.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/safepath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -154,7 +155,7 @@ int jvs_scan_tree_special(const char *root, int special, jvs_scan *out)
 {
 	int fd;
 	memset(out, 0, sizeof *out);
-	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = jvs_safe_open_dir(root); /* a payload root reached through no symlink */
 	if (fd < 0)
 		return jvs_error_sys("cannot open '%s'", root);
 	if (walk(fd, "", special, out) < 0) {

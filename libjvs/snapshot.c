@@ -14,6 +14,7 @@
 #include "jvs/worktree.h"
 #include "jvs/textesc.h"
 #include "jvs/xattr.h"
+#include "jvs/safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -638,7 +639,7 @@ static int clone_payload(snap_ctx *c, const char *payload, const char *tmp, jvs_
 			return jvs_error_hint("stop the programs writing it, then snapshot again");
 		}
 	}
-	c->tmp_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	c->tmp_fd = jvs_safe_open_dir(tmp);
 	if (c->tmp_fd < 0)
 		return jvs_error_sys("cannot open '%s'", tmp);
 	return 0;
@@ -808,7 +809,7 @@ static int write_ready(const jvs_repo *repo, const jvs_descriptor *d, unsigned m
 
 static int rename_durably(const char *from, const char *to)
 {
-	if (rename(from, to) < 0)
+	if (jvs_safe_rename(from, to) < 0)
 		return jvs_error_sys("cannot rename '%s'", from);
 	return jvs_fsync_parent(to);
 }
@@ -937,7 +938,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	final = jvs_repo_pathf(repo, "snapshots/%s", id);
 	if (!payload || !tmp || !final || jvs_repo_payload_check(repo, worktree) < 0)
 		goto fail;
-	c.wt_fd = open(payload, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c.wt_fd = jvs_safe_open_dir(payload);
 	c.xc.root = c.wt_fd;
 	if (c.wt_fd < 0) {
 		jvs_error_sys("cannot open worktree '%s'", payload);
@@ -957,12 +958,12 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	if (tree_clone) {
 		if (clone_payload(&c, payload, tmp, &scan, &clone_recorded) < 0)
 			goto fail;
-	} else if (mkdir(tmp, 0700) < 0) {
+	} else if (jvs_safe_mkdir(tmp, 0700) < 0) {
 		jvs_error_sys("cannot create '%s'", tmp);
 		goto fail;
 	}
 	if (c.tmp_fd < 0)
-		c.tmp_fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		c.tmp_fd = jvs_safe_open_dir(tmp);
 	if (c.tmp_fd < 0) {
 		jvs_error_sys("cannot open '%s'", tmp);
 		goto fail;
@@ -970,7 +971,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	if (wt.head[0] && jvs_snapshot_is_published(repo, wt.head)) {
 		char *pp = jvs_repo_pathf(repo, "snapshots/%s", wt.head);
 		if (pp && (c.parent = jvs_manifest_reader_open(repo, wt.head, NULL)))
-			c.parent_fd = open(pp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			c.parent_fd = jvs_safe_open_dir(pp);
 		c.pxc.root = c.parent_fd;
 		free(pp);
 		jvs_error_clear();
@@ -1108,10 +1109,10 @@ fail_published:
 		jvs_error saved = *jvs_error_last();
 		char *ready = jvs_repo_pathf(repo, "snapshots/%s.READY", id);
 		if (ready)
-			unlink(ready);
+			jvs_safe_unlink(ready, 0);
 		free(ready);
 		jvs_rm_rf(final);
-		unlink(mfinal);
+		jvs_safe_unlink(mfinal, 0);
 		jvs_error_set(saved.cls, "%s", saved.message);
 	}
 fail:

@@ -1,6 +1,7 @@
 #include "jvs/spill.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,7 +45,7 @@ size_t jvs_spill_count(const jvs_spill *s)
 static int open_tmp(jvs_spill *s)
 {
 	char *tmpl;
-	s->fd = open(s->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	s->fd = jvs_safe_open(s->dir, O_TMPFILE | O_RDWR, 0600);
 	if (s->fd >= 0)
 		return 0;
 	tmpl = jvs_strf("%s/.spill-XXXXXX", s->dir); /* no O_TMPFILE here */

@@ -13,6 +13,7 @@
 #include "jvs/lock.h"
 #include "jvs/mounts.h"
 #include "jvs/textesc.h"
+#include "jvs/safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,7 +108,7 @@ static int save_new_config(const jvs_repo *repo, const char *name, const char *i
 
 static int sync_tree(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = jvs_safe_open_dir(dir);
 	if (fd < 0)
 		return jvs_error_sys("cannot open '%s'", dir);
 	if (syncfs(fd) < 0) {
@@ -127,7 +128,7 @@ static int rename_dir(const char *from, const char *to)
 {
 	struct stat st;
 	int rc, e;
-	if (rename(from, to) == 0)
+	if (jvs_safe_rename(from, to) == 0)
 		return 0;
 	if (errno != EACCES || geteuid() == 0 || lstat(from, &st) < 0 || !S_ISDIR(st.st_mode) ||
 	    st.st_uid != geteuid() || (st.st_mode & S_IWUSR) ||
@@ -135,7 +136,7 @@ static int rename_dir(const char *from, const char *to)
 		errno = EACCES;
 		return -1;
 	}
-	rc = rename(from, to);
+	rc = jvs_safe_rename(from, to);
 	e = errno;
 	(void)chmod(rc == 0 ? to : from, st.st_mode & 07777);
 	errno = e;
@@ -269,7 +270,7 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 	if (jvs_rm_rf(tmp) < 0) /* leftover of a crashed run */
 		goto done;
 	/* btrfs-subvolume: tmp becomes a writable snapshot of the snapshot */
-	if ((!id || fork_btrfs_subvolume(repo, id, name, tmp) < 0) && mkdir(tmp, 0755) < 0) {
+	if ((!id || fork_btrfs_subvolume(repo, id, name, tmp) < 0) && jvs_safe_mkdir(tmp, 0755) < 0) {
 		jvs_error_sys("cannot create '%s'", tmp);
 		goto done;
 	}
@@ -416,6 +417,9 @@ int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_na
 	new_cfg = jvs_repo_pathf(repo, "worktrees/%s", new_name);
 	if (!from || !to || !old_cfg || !new_cfg)
 		goto done;
+	if (jvs_repo_payload_check(repo, old_name) < 0 ||
+	    jvs_repo_payload_check(repo, new_name) < 0)
+		goto done; /* never moved through a symlink, --force or not */
 	if (!jvs_is_dir(from)) {
 		jvs_error_set(JVS_E_IO, "payload root '%s' of worktree '%s' is missing", from,
 		              old_name);
@@ -465,7 +469,7 @@ int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_na
 done:
 	if (rc < 0 && !saved_cfg) {
 		jvs_error saved = *jvs_error_last();
-		if (moved && rename(to, from) == 0) {
+		if (moved && jvs_safe_rename(to, from) == 0) {
 			jvs_fsync_parent(from);
 			jvs_fsync_parent(to);
 			moved = 0;
@@ -527,6 +531,9 @@ int jvs_worktree_remove(jvs_repo *repo, const char *name, int force, int wait_se
 		return -1;
 	if (jvs_worktree_load(repo, name, &wt) < 0)
 		goto done;
+	/* --force overrides unsnapshotted changes, never a path escape */
+	if (jvs_repo_payload_check(repo, name) < 0)
+		goto done;
 	/* Even with --force: removing would delete another file system's files. */
 	payload = jvs_repo_payload_root(repo, name);
 	if (!payload || jvs_mount_refuse(payload, name, "worktree remove") < 0)
@@ -535,7 +542,8 @@ int jvs_worktree_remove(jvs_repo *repo, const char *name, int force, int wait_se
 	payload = NULL;
 	if (!force) {
 		if (jvs_worktree_dirty_count(repo, name, &dirty) < 0) {
-			jvs_error_hint("use --force to remove it without checking");
+			if (jvs_error_last()->cls != JVS_E_PATH_ESCAPE)
+				jvs_error_hint("use --force to remove it without checking");
 			goto done;
 		}
 		if (dirty > 0) {
@@ -605,7 +613,7 @@ done:
 	if (rc < 0 && !committed) {
 		jvs_error saved = *jvs_error_last();
 		int back = !moved;
-		if (moved && !jvs_path_exists(payload) && rename(tmp, payload) == 0) {
+		if (moved && !jvs_path_exists(payload) && jvs_safe_rename(tmp, payload) == 0) {
 			jvs_fsync_parent(payload);
 			jvs_fsync_parent(tmp);
 			back = 1;

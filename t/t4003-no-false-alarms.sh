@@ -559,8 +559,10 @@ test_expect_success STRACE 'a snapshot gc deletes while verify checks it is no a
 test_expect_success STRACE 'a snapshot gc deletes between verify checking its manifest and comparing it is no alarm' '
 	race_repo &&
 	: verify has checked the manifest and scanned the payload, and stalls &&
-	: opening the manifest again to compare the two &&
-	verify_beside_gc .jvs/manifests/$C 2
+	: opening the manifest again to compare the two. Manifests are opened &&
+	: relative to a descriptor of their directory, which is what strace -P &&
+	: matches: the 4th opening there is the second of C, after two of A &&
+	verify_beside_gc .jvs/manifests 4
 '
 
 test_expect_success STRACE 'doctor --strict while gc deletes a snapshot it checks is no alarm' '

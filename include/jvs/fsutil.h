@@ -23,8 +23,13 @@ int jvs_write_file_synced(const char *path, const void *data, size_t len);
 int jvs_write_file_synced_mode(const char *path, const void *data, size_t len, mode_t mode);
 /* write(2) until all of data is written (EINTR retried); -1 with errno set. */
 int jvs_write_all(int fd, const void *data, size_t len);
+/* Reads a whole regular file (never a FIFO or device: E_UNSUPPORTED_FILE),
+ * below the repository root through no symlink (safepath.h); at most
+ * JVS_READ_FILE_MAX bytes. */
+#define JVS_READ_FILE_MAX ((size_t)1 << 30)
 int jvs_read_file(const char *path, char **out, size_t *out_len);
-/* Remove a tree (no symlink following). Missing path is not an error. */
+/* Remove a tree (no symlink following, and below the repository root none on
+ * the way to it either). Missing path is not an error. */
 int jvs_rm_rf(const char *path);
 int jvs_path_exists(const char *path);
 int jvs_is_dir(const char *path);
