@@ -150,6 +150,30 @@ static int parent_of(co_ctx *c, const char *path, const char **leaf)
 
 /* ---- 1. plan ---- */
 
+static int cmp_scan_path(const void *key, const void *elem)
+{
+	return strcmp(key, ((const jvs_scan_entry *)elem)->path);
+}
+
+/* A directory that holds an ignored entry left in place stays too. */
+static void keep_ignored_parents(co_ctx *c)
+{
+	for (size_t i = 0; i < c->scan.n; i++) {
+		char *p, *slash;
+		if (!c->scan.e[i].ignored || c->remove[i] || !strchr(c->scan.e[i].path, '/'))
+			continue;
+		p = strdup(c->scan.e[i].path);
+		while (p && (slash = strrchr(p, '/'))) {
+			jvs_scan_entry *d;
+			*slash = '\0';
+			d = bsearch(p, c->scan.e, c->scan.n, sizeof *c->scan.e, cmp_scan_path);
+			if (d)
+				c->remove[d - c->scan.e] = 0;
+		}
+		free(p);
+	}
+}
+
 static int plan(co_ctx *c)
 {
 	size_t i = 0, j = 0;
@@ -166,7 +190,8 @@ static int plan(co_ctx *c)
 		char hash[JVS_HASH_HEX];
 		int hit = 0, special, r;
 		if (cmp < 0) {
-			c->remove[i++] = 1;
+			c->remove[i] = !c->scan.e[i].ignored; /* not the snapshot's: left alone */
+			i++;
 			continue;
 		}
 		e = &c->m.e[j];
@@ -212,6 +237,7 @@ static int plan(co_ctx *c)
 		}
 		i++, j++;
 	}
+	keep_ignored_parents(c);
 	return 0;
 }
 
@@ -772,7 +798,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 		else
 			jvs_error_clear(); /* the plan copies whatever is missing */
 	}
-	if (jvs_scan_tree_special(dest_dir, 1, &c.scan) < 0)
+	if (jvs_scan_worktree(repo, dest_dir, JVS_SCAN_SPECIAL | JVS_SCAN_KEEP_IGNORED, &c.scan) < 0)
 		goto done;
 	idx = cache_worktree ? jvs_index_open(repo) : NULL;
 	c.cache = jvs_cache_begin(idx, cache_worktree ? cache_worktree : "");

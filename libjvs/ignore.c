@@ -3,6 +3,7 @@
 #include "jvs/ignore.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/repo.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -447,6 +448,17 @@ int jvs_ignore_new(const char *repo_ignore, jvs_ignore **out)
 	}
 	*out = ig;
 	return 0;
+}
+
+int jvs_ignore_open_repo(const jvs_repo *repo, jvs_ignore **out)
+{
+	char *path = jvs_repo_path(repo, "ignore");
+	int rc;
+	if (!path)
+		return -1;
+	rc = jvs_ignore_new(path, out);
+	free(path);
+	return rc;
 }
 
 void jvs_ignore_free(jvs_ignore *ig)
