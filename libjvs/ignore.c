@@ -586,3 +586,50 @@ int jvs_ignore_check(const jvs_ignore *ig, const char *path, int is_dir, jvs_ign
 	}
 	return jvs_ignore_list_match(ig->repo, path, is_dir, hit) > 0;
 }
+
+int jvs_ignore_path(jvs_ignore *ig, int root_fd, const char *rel, int is_dir,
+		    jvs_ignore_hit *hit)
+{
+	char *p;
+	int cur, r = 0;
+	if (hit)
+		memset(hit, 0, sizeof *hit);
+	while (ig->n)
+		jvs_ignore_leave(ig);
+	if (!*rel)
+		return 0;
+	if (jvs_ignore_enter(ig, root_fd, "") < 0)
+		return -1;
+	p = strdup(rel);
+	if (!p)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	cur = root_fd;
+	for (char *slash = strchr(p, '/'); slash; slash = strchr(slash + 1, '/')) {
+		int fd;
+		*slash = '\0';
+		r = jvs_ignore_check(ig, p, 1, hit);
+		if (r) {
+			*slash = '/';
+			break;
+		}
+		fd = cur >= 0 ? openat(cur, strrchr(p, '/') ? strrchr(p, '/') + 1 : p,
+				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+			      : -1;
+		r = fd >= 0 ? jvs_ignore_enter(ig, fd, p) : jvs_ignore_push(ig, p, NULL, 0);
+		if (cur != root_fd && cur >= 0)
+			close(cur);
+		cur = fd;
+		*slash = '/';
+		if (r < 0)
+			break;
+	}
+	if (cur != root_fd && cur >= 0)
+		close(cur);
+	if (r == 0) {
+		if (hit)
+			memset(hit, 0, sizeof *hit);
+		r = jvs_ignore_check(ig, p, is_dir, hit);
+	}
+	free(p);
+	return r;
+}

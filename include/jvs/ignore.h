@@ -62,4 +62,12 @@ int jvs_ignore_push(jvs_ignore *ig, const char *dirpath, jvs_ignore_list *l, int
 /* For path, a direct child of the innermost frame: 1 ignored, 0 not. */
 int jvs_ignore_check(const jvs_ignore *ig, const char *path, int is_dir, jvs_ignore_hit *hit);
 
+/* Decides rel (relative to the worktree root open as root_fd; "" is never
+ * ignored) as a walk would: each ancestor directory is checked first and
+ * an excluded one decides; the .jvsignore of each directory on the way is
+ * read (a missing directory adds no rules). The frames stay on the stack
+ * until the next call, so hit stays valid. 1 ignored, 0 not, -1 error. */
+int jvs_ignore_path(jvs_ignore *ig, int root_fd, const char *rel, int is_dir,
+		    jvs_ignore_hit *hit);
+
 #endif
