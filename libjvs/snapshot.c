@@ -920,8 +920,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	snprintf(d.hash_algorithm, sizeof d.hash_algorithm, "blake2b-256");
 	d.file_count = file_count;
 	d.total_bytes = total;
-	d.ignored_count = (int64_t)scan.ignored;
-	d.has_ignored_count = 1;
+	d.ignored_count = (int64_t)scan.ignored; /* written only when not 0 */
+	d.has_ignored_count = scan.ignored > 0;
 	if (c.engine.degraded[0] && add_degraded(&c, "%s", c.engine.degraded) < 0)
 		goto fail;
 	d.degraded = c.degraded;

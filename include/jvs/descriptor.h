@@ -24,7 +24,7 @@ typedef struct {
 	int64_t file_count;
 	int64_t total_bytes;
 	/* entries the ignore rules left out (an excluded directory counts 1);
-	 * absent from descriptors older than ignore rules (has_ignored_count 0) */
+	 * in the JSON only when has_ignored_count: absent means none */
 	int64_t ignored_count;
 	int has_ignored_count;
 	char **degraded;
