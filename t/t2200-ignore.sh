@@ -195,6 +195,21 @@ test_expect_success 'fork copies no ignored path' '
 	(cd repo/worktrees/forked && jvs-status -q)
 '
 
+test_expect_success 'a snapshot that leaves nothing out has no ignored_count' '
+	(cd repo/worktrees/forked && jvs-snapshot --json forked-one) >out &&
+	! grep ignored_count out &&
+	id=$(json_field snapshot_id <out) &&
+	! grep ignored_count "repo/.jvs/descriptors/$id.json"
+'
+
+test_expect_success 'status shows a snapshot file that a rule now matches as deleted' '
+	(cd repo/worktrees/forked && echo "/.jvsignore" >>.jvsignore &&
+	 jvs-status >../../../out) &&
+	printf "D\t.jvsignore\n" >expect &&
+	grep "^[AMD]	" out >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'check-ignore: output, exit codes, paths relative to the current directory' '
 	in_main jvs-check-ignore run.log README keep.log src/main.c build >out &&
 	printf "run.log\nREADME\nbuild\n" >expect &&
