@@ -132,10 +132,12 @@ int main(int argc, char **argv)
 				jvs_error_set(JVS_E_INTERNAL, "out of memory");
 				goto fail;
 			}
-		} else if (r && verbose) {
+		} else if (!r || c.quiet) {
+			continue;
+		} else if (verbose) {
 			printf("%s:%d:%s\t%s\n", cli_esc(hit.source), hit.line, cli_esc(hit.pattern),
 			       cli_esc(argv[i]));
-		} else if (r) {
+		} else {
 			printf("%s\n", cli_esc(argv[i]));
 		}
 	}

@@ -221,7 +221,10 @@ test_expect_success 'check-ignore: output, exit codes, paths relative to the cur
 	test_cmp expect out &&
 	(cd repo/main/src && jvs check-ignore scratch.tmp) >out &&
 	echo scratch.tmp >expect &&
-	test_cmp expect out
+	test_cmp expect out &&
+	in_main jvs-check-ignore -q run.log >out &&
+	test ! -s out &&
+	test_must_fail --exit=1 in_main jvs-check-ignore -q keep.log
 '
 
 test_expect_success 'check-ignore: a directory-only rule and a path that does not exist' '
