@@ -155,6 +155,11 @@ static int cmp_scan_path(const void *key, const void *elem)
 	return strcmp(key, ((const jvs_scan_entry *)elem)->path);
 }
 
+static int cmp_manifest_path(const void *key, const void *elem)
+{
+	return strcmp(key, ((const jvs_manifest_entry *)elem)->path);
+}
+
 /* A directory that holds an ignored entry left in place stays too. */
 static void keep_ignored_parents(co_ctx *c)
 {
@@ -212,6 +217,12 @@ static int plan(co_ctx *c)
 			c->stats->written++;
 			i++, j++;
 			continue;
+		}
+		if (s->ignored && s->type == JVS_ENT_DIR && e->type != JVS_ENT_DIR) {
+			jvs_error_set(JVS_E_DIRTY,
+			              "'%s' is an ignored directory where the snapshot has a file",
+			              s->path);
+			return jvs_error_hint("move it away, or remove it, and restore again");
 		}
 		special = s->type == JVS_ENT_FILE && !S_ISREG(s->key.mode);
 		if (s->type == JVS_ENT_FILE && !special)
@@ -464,6 +475,8 @@ static int open_up_dirs(co_ctx *c)
 		int pfd;
 		if (s->type != JVS_ENT_DIR || (s->key.mode & 0700) == 0700)
 			continue;
+		if (s->ignored && !bsearch(s->path, c->m.e, c->m.n, sizeof *c->m.e, cmp_manifest_path))
+			continue; /* left alone, mode and all */
 		if ((pfd = parent_of(c, s->path, &leaf)) < 0)
 			return -1;
 		if (fchmodat(pfd, leaf, (s->key.mode & 07777) | 0700, 0) < 0 && errno != ENOENT)

@@ -171,6 +171,34 @@ test_expect_success 'restore leaves ignored files alone: not deleted, not overwr
 	test -f repo/main/cache/CACHEDIR.TAG
 '
 
+test_expect_success 'restore keeps the mode of an ignored read-only directory' '
+	mkdir -p repo/main/build/ro &&
+	echo x >repo/main/build/ro/f &&
+	chmod 555 repo/main/build/ro &&
+	chmod 555 repo/main/build &&
+	in_main jvs-restore "$(cat id1)" >/dev/null &&
+	test "$(stat -c %a repo/main/build)" = 555 &&
+	in_main jvs-restore HEAD >/dev/null &&
+	test "$(stat -c %a repo/main/build)" = 555 &&
+	chmod 755 repo/main/build repo/main/build/ro
+'
+
+test_expect_success 'restore refuses to replace an ignored directory by a snapshot file' '
+	echo "/clash" >repo/main/extra.txt &&
+	echo file >repo/main/clash &&
+	in_main jvs-snapshot -q clash-file >/dev/null &&
+	idc=$(in_main jvs-history --format id | head -n1) &&
+	rm repo/main/clash repo/main/extra.txt &&
+	in_main jvs-snapshot -q no-clash >/dev/null &&
+	printf "/clash/\n" >>repo/.jvs/ignore &&
+	mkdir repo/main/clash && echo keep >repo/main/clash/data &&
+	test_must_fail --exit=5 in_main jvs-restore "$idc" 2>err &&
+	grep "E_DIRTY: .clash. is an ignored directory" err &&
+	test "$(cat repo/main/clash/data)" = keep &&
+	rm -r repo/main/clash &&
+	sed -i "/clash/d" repo/.jvs/ignore
+'
+
 test_expect_success 'restore brings back a snapshot file that a rule now matches' '
 	echo "README" >>repo/main/.jvsignore &&
 	in_main jvs-snapshot -q eight >/dev/null &&
