@@ -208,8 +208,8 @@ static int add_rule(jvs_ignore_list *l, const char *line, size_t len, int lineno
 	const char *p = line;
 	size_t n = len;
 	memset(&r, 0, sizeof r);
-	/* trailing blanks go, unless escaped by a backslash */
-	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t')) {
+	/* trailing spaces go, unless escaped by a backslash */
+	while (n && p[n - 1] == ' ') {
 		size_t bs = 0;
 		while (bs < n - 1 && p[n - 2 - bs] == '\\')
 			bs++;

@@ -97,6 +97,8 @@ static void test_comments_blank_escapes(void **state)
 	IGN("sp\\ \n", "sp ");			/* an escaped blank stays */
 	NOT("sp\\ \n", "sp");
 	IGN("two\\  \n", "two ");		/* the escaped one stays, the rest go */
+	IGN("tab\t\n", "tab\t");		/* only spaces are trailing blanks */
+	NOT("tab\t\n", "tab");
 	IGN("crlf\r\nnext\r\n", "crlf");
 	IGN("crlf\r\nnext\r\n", "next");
 	IGN("\xef\xbb\xbf" "bom\n", "bom");
