@@ -211,6 +211,20 @@ test_expect_success 'restore brings back a snapshot file that a rule now matches
 	test ! -e repo/main/README
 '
 
+test_expect_success 'an autosave leaves ignored paths out too' '
+	echo dirty >repo/main/tracked.txt &&
+	echo x >repo/main/autosave.log &&
+	in_main jvs-restore "$(cat id1)" >out 2>&1 &&
+	grep "autosave" out &&
+	ida=$(in_main jvs-history --tag autosave --format id | head -n1) &&
+	manifest_paths "$ida" >paths &&
+	grep -x tracked.txt paths &&
+	! grep -x -e autosave.log -e run.log -e build paths &&
+	grep "\"ignored_count\": [1-9]" "repo/.jvs/descriptors/$ida.json" &&
+	test -f repo/main/autosave.log &&
+	in_main jvs-restore HEAD >/dev/null
+'
+
 test_expect_success 'fork copies no ignored path' '
 	in_main jvs-worktree-fork forked >/dev/null &&
 	test -f repo/worktrees/forked/src/main.c &&
