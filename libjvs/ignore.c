@@ -48,22 +48,16 @@ enum { NOMATCH = 0, MATCH = 1, ABORT_ALL = -1, ABORT_TO_STARSTAR = -2 };
 
 static int posix_class(const char *name, size_t len, unsigned char c)
 {
-#define CLS(s, f)                                                                            \
-	if (len == sizeof s - 1 && !memcmp(name, s, len))                                    \
-		return f(c) != 0;
-	CLS("alnum", isalnum)
-	CLS("alpha", isalpha)
-	CLS("blank", isblank)
-	CLS("cntrl", iscntrl)
-	CLS("digit", isdigit)
-	CLS("graph", isgraph)
-	CLS("lower", islower)
-	CLS("print", isprint)
-	CLS("punct", ispunct)
-	CLS("space", isspace)
-	CLS("upper", isupper)
-	CLS("xdigit", isxdigit)
-#undef CLS
+	static const struct {
+		const char *name;
+		int (*fn)(int);
+	} classes[] = {{"alnum", isalnum}, {"alpha", isalpha}, {"blank", isblank},
+		       {"cntrl", iscntrl}, {"digit", isdigit}, {"graph", isgraph},
+		       {"lower", islower}, {"print", isprint}, {"punct", ispunct},
+		       {"space", isspace}, {"upper", isupper}, {"xdigit", isxdigit}};
+	for (size_t i = 0; i < sizeof classes / sizeof *classes; i++)
+		if (strlen(classes[i].name) == len && !memcmp(name, classes[i].name, len))
+			return classes[i].fn(c) != 0;
 	return -1; /* unknown class: the pattern is malformed */
 }
 
@@ -540,7 +534,7 @@ int jvs_ignore_enter(jvs_ignore *ig, int dirfd, const char *dirpath)
 	if (r > 0) {
 		r = jvs_ignore_list_parse(text, len, dirpath, shown, &l);
 		free(text);
-		if (r == 0 && l->n == 0) {
+		if (r == 0 && l && l->n == 0) {
 			jvs_ignore_list_free(l);
 			l = NULL;
 		}
