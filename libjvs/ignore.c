@@ -370,7 +370,8 @@ static int read_rules(int dirfd, const char *name, const char *shown, int strict
 			if (!strict)
 				return 0;
 			jvs_error_set(JVS_E_PATH_ESCAPE, "'%s' is a symlink", shown);
-			return jvs_error_hint("replace it with a regular file");
+			return jvs_error_hint("replace it with a regular file; JVS never follows "
+				      "control-plane symlinks");
 		}
 		if (errno == EACCES && !strict)
 			return 0;
@@ -386,7 +387,8 @@ static int read_rules(int dirfd, const char *name, const char *shown, int strict
 		if (!strict)
 			return 0;
 		jvs_error_set(JVS_E_PATH_ESCAPE, "'%s' is not a regular file", shown);
-		return jvs_error_hint("replace it with a regular file");
+		return jvs_error_hint("replace it with a regular file; JVS never follows "
+				      "control-plane symlinks");
 	}
 	if ((uint64_t)st.st_size > IGNORE_FILE_MAX) {
 		close(fd);
