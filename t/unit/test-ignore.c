@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -255,6 +256,62 @@ static void test_repo_file(void **state)
 	rmdir(dir);
 }
 
+static void put(const char *dir, const char *rel, const char *text)
+{
+	char path[256];
+	FILE *f;
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_path(void **state)
+{
+	char dir[] = "/tmp/jvs-test-ignore.XXXXXX", sub[96];
+	jvs_ignore *ig = NULL;
+	jvs_ignore_hit hit;
+	int fd;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof sub, "%s/a", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	snprintf(sub, sizeof sub, "%s/a/c", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	put(dir, ".jvsignore", "/out/\n*.bak\n");
+	put(dir, "a/.jvsignore", "!keep.bak\nlocal\n");
+	put(dir, "a/c/CACHEDIR.TAG", JVS_CACHEDIR_SIGNATURE "\n");
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	assert_int_equal(jvs_ignore_new(NULL, &ig), 0);
+	assert_int_equal(jvs_ignore_path(ig, fd, "", 1, &hit), 0);
+	assert_int_equal(jvs_ignore_path(ig, fd, "x.bak", 0, &hit), 1);
+	assert_string_equal(hit.source, ".jvsignore");
+	assert_int_equal(jvs_ignore_path(ig, fd, "a/keep.bak", 0, &hit), 0);
+	assert_string_equal(hit.source, "a/.jvsignore");
+	assert_int_equal(hit.negated, 1);
+	assert_int_equal(jvs_ignore_path(ig, fd, "a/deeper/local", 0, &hit), 1);
+	assert_string_equal(hit.pattern, "local");
+	assert_int_equal(jvs_ignore_path(ig, fd, "local", 0, &hit), 0); /* a/ rules only */
+	assert_null(hit.source);
+	/* below an excluded directory: the directory's rule decides */
+	assert_int_equal(jvs_ignore_path(ig, fd, "out/x/keep.bak", 0, &hit), 1);
+	assert_string_equal(hit.pattern, "/out/");
+	assert_int_equal(jvs_ignore_path(ig, fd, "out", 0, NULL), 0); /* a file called out */
+	assert_int_equal(jvs_ignore_path(ig, fd, "a/c/data", 0, &hit), 1);
+	assert_string_equal(hit.source, "a/c/CACHEDIR.TAG");
+	assert_int_equal(jvs_ignore_path(ig, fd, "a/c/CACHEDIR.TAG", 0, NULL), 0);
+	assert_int_equal(jvs_ignore_path(ig, fd, "a/c", 1, NULL), 0);
+	jvs_ignore_free(ig);
+	close(fd);
+	{
+		char cmd[128];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_double_star),
 		cmocka_unit_test(test_stack),
 		cmocka_unit_test(test_repo_file),
+		cmocka_unit_test(test_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
