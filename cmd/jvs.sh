@@ -160,10 +160,10 @@ find_prog () {
 	esac
 }
 
-# is_word W: W may be part of a command name.
+# is_word W: W may be part of a command name (jvs check-ignore = jvs check ignore).
 is_word () {
 	case $1 in
-	'' | -* | *[!a-z0-9]*) return 1 ;;
+	'' | -* | *[!a-z0-9-]*) return 1 ;;
 	esac
 	return 0
 }

@@ -34,7 +34,7 @@ _jvs()
 		cword=$COMP_CWORD
 	fi
 
-	local tops="init snapshot history info restore status diff verify doctor gc pin worktree help"
+	local tops="init snapshot history info restore status diff check verify doctor gc pin worktree help"
 	local _jvs_dir=
 
 	# Find the command words typed so far, skipping global options.
@@ -47,7 +47,7 @@ _jvs()
 		*)
 			if [ -z "$cmd" ]; then
 				cmd=${words[i]}
-				case " gc pin worktree help " in
+				case " check gc pin worktree help " in
 				*" $cmd "*) ;;
 				*) break ;;
 				esac
@@ -77,6 +77,12 @@ _jvs()
 	fi
 
 	case $cmd in
+	check)
+		if [ -z "$sub" ]; then
+			COMPREPLY=($(compgen -W "ignore" -- "$cur"))
+			return
+		fi
+		;;
 	gc)
 		if [ -z "$sub" ]; then
 			COMPREPLY=($(compgen -W "plan run" -- "$cur"))
@@ -97,9 +103,10 @@ _jvs()
 		;;
 	help)
 		if [ -z "$sub" ]; then
-			COMPREPLY=($(compgen -W "init snapshot history info restore status diff verify doctor gc pin worktree" -- "$cur"))
+			COMPREPLY=($(compgen -W "init snapshot history info restore status diff check verify doctor gc pin worktree" -- "$cur"))
 		else
 			case $sub in
+			check) COMPREPLY=($(compgen -W "ignore" -- "$cur")) ;;
 			gc) COMPREPLY=($(compgen -W "plan run" -- "$cur")) ;;
 			pin) COMPREPLY=($(compgen -W "add list remove" -- "$cur")) ;;
 			worktree) COMPREPLY=($(compgen -W "create fork list path rename remove" -- "$cur")) ;;
@@ -145,6 +152,7 @@ _jvs()
 	jvs-restore) opts="--latest-tag --discard --interactive -i"; kind=refs ;;
 	jvs-status) opts=""; kind=none ;;
 	jvs-diff) opts="--stat"; kind=refs ;;
+	jvs-check-ignore) opts="--verbose -v"; kind=files ;;
 	jvs-verify) opts="--all --quick"; kind=refs ;;
 	jvs-doctor) opts="--strict --repair-runtime --repair"; kind=none ;;
 	jvs-gc-plan) opts="--keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within --keep-tag --keep-tagged --policy --format"; kind=none ;;
@@ -168,6 +176,7 @@ _jvs()
 	*)
 		case $kind in
 		dirs) COMPREPLY=($(compgen -d -- "$cur")) ;;
+		files) COMPREPLY=($(compgen -f -- "$cur")) ;;
 		none) COMPREPLY=() ;;
 		*) COMPREPLY=($(compgen -W "$(_jvs_dyn $kind)" -- "$cur")) ;;
 		esac

@@ -9,7 +9,8 @@
 /* Packed descriptor: PACK_MAGIC, then NUL-terminated strings: parent,
  * worktree, created_at, note, engine, hash_algorithm, payload_root_hash,
  * integrity_state, descriptor_checksum, file_count, total_bytes, ntags, the
- * tags, ndegraded, the degraded entries (numbers in decimal). */
+ * tags, ndegraded, the degraded entries (numbers in decimal), then
+ * ignored_count when the descriptor has one. */
 #define PACK_MAGIC "jvs-catalog-1"
 
 typedef struct {
@@ -66,6 +67,8 @@ char *jvs_catalog__pack(const jvs_descriptor *d, size_t *len)
 	pack_num(&b, (int64_t)d->ndegraded);
 	for (size_t i = 0; i < d->ndegraded; i++)
 		pack_str(&b, d->degraded[i]);
+	if (d->has_ignored_count)
+		pack_num(&b, d->ignored_count);
 	if (b.oom) {
 		free(b.buf);
 		return NULL;
@@ -161,8 +164,13 @@ int jvs_catalog__unpack(const char *blob, size_t len, const char *id, jvs_descri
 	    unpack_into(&c, d->descriptor_checksum, sizeof d->descriptor_checksum) < 0 ||
 	    unpack_num(&c, &d->file_count) < 0 || unpack_num(&c, &d->total_bytes) < 0 ||
 	    unpack_strv(&c, &d->tags, &d->ntags) < 0 ||
-	    unpack_strv(&c, &d->degraded, &d->ndegraded) < 0 || c.p != c.end)
+	    unpack_strv(&c, &d->degraded, &d->ndegraded) < 0)
 		goto bad;
+	if (c.p != c.end) {
+		if (unpack_num(&c, &d->ignored_count) < 0 || d->ignored_count < 0 || c.p != c.end)
+			goto bad;
+		d->has_ignored_count = 1;
+	}
 	return 0;
 bad:
 	jvs_descriptor_clear(d);

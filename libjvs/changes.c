@@ -320,7 +320,7 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 		jvs_error_sys("cannot open worktree '%s'", root);
 		goto done;
 	}
-	if (jvs_scan_tree(root, &scan) < 0)
+	if (jvs_scan_worktree(repo, root, 0, &scan) < 0)
 		goto done;
 	xc.root = root_fd;
 	snap_fd = open_payload(repo, id);

@@ -155,6 +155,35 @@ static int parent_of(co_ctx *c, const char *path, const char **leaf)
 
 /* ---- 1. plan ---- */
 
+static int cmp_scan_path(const void *key, const void *elem)
+{
+	return strcmp(key, ((const jvs_scan_entry *)elem)->path);
+}
+
+static int cmp_manifest_path(const void *key, const void *elem)
+{
+	return strcmp(key, ((const jvs_manifest_entry *)elem)->path);
+}
+
+/* A directory that holds an ignored entry left in place stays too. */
+static void keep_ignored_parents(co_ctx *c)
+{
+	for (size_t i = 0; i < c->scan.n; i++) {
+		char *p, *slash;
+		if (!c->scan.e[i].ignored || c->remove[i] || !strchr(c->scan.e[i].path, '/'))
+			continue;
+		p = strdup(c->scan.e[i].path);
+		while (p && (slash = strrchr(p, '/'))) {
+			jvs_scan_entry *d;
+			*slash = '\0';
+			d = bsearch(p, c->scan.e, c->scan.n, sizeof *c->scan.e, cmp_scan_path);
+			if (d)
+				c->remove[d - c->scan.e] = 0;
+		}
+		free(p);
+	}
+}
+
 static int plan(co_ctx *c)
 {
 	size_t i = 0, j = 0;
@@ -171,7 +200,8 @@ static int plan(co_ctx *c)
 		char hash[JVS_HASH_HEX];
 		int hit = 0, special, r;
 		if (cmp < 0) {
-			c->remove[i++] = 1;
+			c->remove[i] = !c->scan.e[i].ignored; /* not the snapshot's: left alone */
+			i++;
 			continue;
 		}
 		e = &c->m.e[j];
@@ -192,6 +222,12 @@ static int plan(co_ctx *c)
 			c->stats->written++;
 			i++, j++;
 			continue;
+		}
+		if (s->ignored && s->type == JVS_ENT_DIR && e->type != JVS_ENT_DIR) {
+			jvs_error_set(JVS_E_DIRTY,
+			              "'%s' is an ignored directory where the snapshot has a file",
+			              s->path);
+			return jvs_error_hint("move it away, or remove it, and restore again");
 		}
 		special = s->type == JVS_ENT_FILE && !S_ISREG(s->key.mode);
 		if (s->type == JVS_ENT_FILE && !special)
@@ -217,6 +253,7 @@ static int plan(co_ctx *c)
 		}
 		i++, j++;
 	}
+	keep_ignored_parents(c);
 	return 0;
 }
 
@@ -449,6 +486,8 @@ static int open_up_dirs(co_ctx *c)
 		int pfd;
 		if (s->type != JVS_ENT_DIR || (s->key.mode & 0700) == 0700)
 			continue;
+		if (s->ignored && !bsearch(s->path, c->m.e, c->m.n, sizeof *c->m.e, cmp_manifest_path))
+			continue; /* left alone, mode and all */
 		if ((pfd = parent_of(c, s->path, &leaf)) < 0)
 			return -1;
 		if (fchmodat(pfd, leaf, (s->key.mode & 07777) | 0700, 0) < 0 && errno != ENOENT)
@@ -846,7 +885,7 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 		else
 			jvs_error_clear(); /* the plan copies whatever is missing */
 	}
-	if (jvs_scan_tree_special(dest_dir, 1, &c.scan) < 0)
+	if (jvs_scan_worktree(repo, dest_dir, JVS_SCAN_SPECIAL | JVS_SCAN_KEEP_IGNORED, &c.scan) < 0)
 		goto done;
 	idx = cache_worktree ? jvs_index_open(repo) : NULL;
 	c.cache = jvs_cache_begin(idx, cache_worktree ? cache_worktree : "");

@@ -29,7 +29,7 @@ static json_t *strv_json(char **v, size_t n)
 
 static json_t *checksummed_fields(const jvs_descriptor *d)
 {
-	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:o}",
+	json_t *j = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:o}",
 			 "snapshot_id", d->snapshot_id, "worktree_name", d->worktree_name,
 			 "parent_id", jvs_json_str_or_null(d->parent_id), "created_at",
 			 d->created_at, "note", d->note ? d->note : "", "tags",
@@ -38,6 +38,12 @@ static json_t *checksummed_fields(const jvs_descriptor *d)
 			 "file_count", (json_int_t)d->file_count, "total_bytes",
 			 (json_int_t)d->total_bytes, "degraded",
 			 strv_json(d->degraded, d->ndegraded));
+	if (j && d->has_ignored_count &&
+	    json_object_set_new(j, "ignored_count", json_integer(d->ignored_count)) < 0) {
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
 }
 
 json_t *jvs_descriptor_to_json(const jvs_descriptor *d)
@@ -145,6 +151,15 @@ int jvs_descriptor_from_json(const json_t *j, jvs_descriptor *d)
 		goto bad;
 	}
 	d->total_bytes = json_integer_value(v);
+	v = json_object_get(j, "ignored_count");
+	if (v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "field 'ignored_count' is invalid");
+			goto bad;
+		}
+		d->ignored_count = json_integer_value(v);
+		d->has_ignored_count = 1;
+	}
 	if (!jvs_id_is_valid(d->snapshot_id) || (d->parent_id[0] && !jvs_id_is_valid(d->parent_id))) {
 		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "descriptor holds an invalid id");
 		goto bad;

@@ -2,6 +2,7 @@
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/safepath.h"
+#include "jvs/ignore.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,6 +41,7 @@ static int push(jvs_scan *s, jvs_entry_type type, const char *path, const struct
 		s->cap = cap;
 	}
 	s->e[s->n].type = type;
+	s->e[s->n].ignored = 0;
 	s->e[s->n].path = jvs_arena_strdup(&s->paths, path);
 	if (!s->e[s->n].path)
 		return -1;
@@ -60,6 +62,13 @@ static const char *special_kind(mode_t m)
 		return "block device";
 	return "special file";
 }
+
+static jvs_entry_type ignored_type(mode_t m)
+{
+	return S_ISDIR(m) ? JVS_ENT_DIR : S_ISLNK(m) ? JVS_ENT_SYMLINK : JVS_ENT_FILE;
+}
+
+static int enter_walk(int fd, const char *prefix, int special, jvs_scan *s);
 
 static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 {
@@ -99,6 +108,18 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 			closedir(d);
 			return -1;
 		}
+		if (s->ig && jvs_ignore_check(s->ig, path, S_ISDIR(st.st_mode), NULL)) {
+			int rc = s->keep_ignored ? push(s, ignored_type(st.st_mode), path, &st) : 0;
+			if (rc == 0 && s->keep_ignored)
+				s->e[s->n - 1].ignored = 1;
+			s->ignored++;
+			free(path);
+			if (rc < 0) {
+				closedir(d);
+				return -1;
+			}
+			continue; /* never descended into */
+		}
 		{
 			const char *sub = NULL; /* a directory to descend into */
 			int rc = -1;
@@ -115,7 +136,8 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 				jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is a %s", path,
 					      special_kind(st.st_mode));
 				jvs_error_hint("JVS stores regular files, directories and "
-					       "symlinks; move it out of the worktree");
+					       "symlinks; move it out of the worktree or "
+					       "add it to a .jvsignore file");
 			}
 			free(path);
 			if (rc < 0) {
@@ -130,7 +152,7 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 					closedir(d);
 					return -1;
 				}
-				if (walk(fd, sub, special, s) < 0) {
+				if (enter_walk(fd, sub, special, s) < 0) {
 					closedir(d);
 					return -1;
 				}
@@ -139,6 +161,20 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 	}
 	closedir(d);
 	return 0;
+}
+
+/* walk() with the directory's ignore frame pushed for its duration. */
+static int enter_walk(int fd, const char *prefix, int special, jvs_scan *s)
+{
+	int rc;
+	if (s->ig && jvs_ignore_enter(s->ig, fd, prefix) < 0) {
+		close(fd);
+		return -1;
+	}
+	rc = walk(fd, prefix, special, s);
+	if (s->ig)
+		jvs_ignore_leave(s->ig);
+	return rc;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -162,6 +198,33 @@ int jvs_scan_tree_special(const char *root, int special, jvs_scan *out)
 		jvs_scan_clear(out);
 		return -1;
 	}
+	if (out->n > 1)
+		qsort(out->e, out->n, sizeof *out->e, cmp_entry);
+	return 0;
+}
+
+int jvs_scan_worktree(const jvs_repo *repo, const char *root, int flags, jvs_scan *out)
+{
+	jvs_ignore *ig = NULL;
+	int fd;
+	memset(out, 0, sizeof *out);
+	if (jvs_ignore_open_repo(repo, &ig) < 0)
+		return -1;
+	out->ig = ig;
+	out->keep_ignored = (flags & JVS_SCAN_KEEP_IGNORED) != 0;
+	fd = jvs_safe_open_dir(root); /* a payload root reached through no symlink */
+	if (fd < 0) {
+		jvs_ignore_free(ig);
+		out->ig = NULL;
+		return jvs_error_sys("cannot open '%s'", root);
+	}
+	if (enter_walk(fd, "", (flags & JVS_SCAN_SPECIAL) != 0, out) < 0) {
+		jvs_ignore_free(ig);
+		jvs_scan_clear(out);
+		return -1;
+	}
+	jvs_ignore_free(ig);
+	out->ig = NULL;
 	if (out->n > 1)
 		qsort(out->e, out->n, sizeof *out->e, cmp_entry);
 	return 0;

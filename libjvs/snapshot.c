@@ -621,11 +621,13 @@ static int clone_payload(snap_ctx *c, const char *payload, const char *tmp, jvs_
 		jvs_scan after = {0};
 		int stable;
 		*recorded = jvs_cache_clock_ns();
-		if (jvs_scan_tree(payload, scan) < 0)
+		if (jvs_scan_worktree(c->repo, payload, 0, scan) < 0)
 			return -1;
+		if (scan->ignored)
+			return 1; /* a tree clone would hold the ignored paths too */
 		if (jvs_engine_clone(&c->engine, payload, tmp) < 0)
 			return -1;
-		if (jvs_scan_tree(payload, &after) < 0)
+		if (jvs_scan_worktree(c->repo, payload, 0, &after) < 0)
 			return -1;
 		stable = same_scan(scan, &after);
 		jvs_scan_clear(&after);
@@ -956,9 +958,19 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	}
 	tree_clone = c.engine.kind == JVS_ENGINE_JUICEFS || c.engine.kind == JVS_ENGINE_BTRFS;
 	if (tree_clone) {
-		if (clone_payload(&c, payload, tmp, &scan, &clone_recorded) < 0)
+		int r = clone_payload(&c, payload, tmp, &scan, &clone_recorded);
+		if (r < 0)
 			goto fail;
-	} else if (jvs_safe_mkdir(tmp, 0700) < 0) {
+		if (r > 0) { /* ignored paths: per-file, keeping the scan */
+			tree_clone = 0;
+			c.engine.kind = c.engine.kind == JVS_ENGINE_BTRFS ? JVS_ENGINE_REFLINK
+									   : JVS_ENGINE_COPY;
+			if (add_degraded(&c, "engine: the worktree has ignored paths, used %s",
+					 jvs_engine_name(c.engine.kind)) < 0)
+				goto fail;
+		}
+	}
+	if (!tree_clone && jvs_safe_mkdir(tmp, 0700) < 0) {
 		jvs_error_sys("cannot create '%s'", tmp);
 		goto fail;
 	}
@@ -976,7 +988,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		free(pp);
 		jvs_error_clear();
 	}
-	if (!tree_clone && jvs_scan_tree(payload, &scan) < 0)
+	if (!tree_clone && !scan.e && jvs_scan_worktree(repo, payload, 0, &scan) < 0)
 		goto fail;
 	idx = jvs_index_open(repo);
 	c.cache = jvs_cache_begin(idx, worktree);
@@ -1034,6 +1046,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	snprintf(d.hash_algorithm, sizeof d.hash_algorithm, "blake2b-256");
 	d.file_count = file_count;
 	d.total_bytes = total;
+	d.ignored_count = (int64_t)scan.ignored; /* written only when not 0 */
+	d.has_ignored_count = scan.ignored > 0;
 	if (c.engine.degraded[0] && add_degraded(&c, "%s", c.engine.degraded) < 0)
 		goto fail;
 	d.degraded = c.degraded;

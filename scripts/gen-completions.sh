@@ -43,13 +43,14 @@ opts_of () {
 	} | awk '!s[$0]++' | tr '\n' ' ' | sed 's/ $//'
 }
 
-# kind_of PROG: what its operands are (refs, worktrees, pins, dirs, none).
+# kind_of PROG: what its operands are (refs, worktrees, pins, dirs, files, none).
 kind_of () {
 	case $1 in
 	jvs-restore | jvs-verify | jvs-diff | jvs-pin-add | jvs-worktree-fork) echo refs ;;
 	jvs-worktree-remove | jvs-worktree-rename | jvs-worktree-path) echo worktrees ;;
 	jvs-pin-remove) echo pins ;;
 	jvs-init) echo dirs ;;
+	jvs-check-ignore) echo files ;;
 	*) echo none ;;
 	esac
 }
@@ -204,6 +205,7 @@ EOF
 	*)
 		case \$kind in
 		dirs) COMPREPLY=(\$(compgen -d -- "\$cur")) ;;
+		files) COMPREPLY=(\$(compgen -f -- "\$cur")) ;;
 		none) COMPREPLY=() ;;
 		*) COMPREPLY=(\$(compgen -W "\$(_jvs_dyn \$kind)" -- "\$cur")) ;;
 		esac
@@ -332,6 +334,7 @@ EOF
 	fi
 	case \$kind in
 	dirs) _files -/ ;;
+	files) _files ;;
 	none) ;;
 	*) cands=(\${(f)"\$(_jvs_dyn \$kind)"}); compadd -a cands ;;
 	esac

@@ -28,6 +28,20 @@ cow_extra_tests () {
 		grep "\"engine\": *\"btrfs-subvolume\"" "$R/.jvs/descriptors/$(cat "$T/one").json"
 	'
 
+	test_expect_success 'a worktree with ignored paths is snapshotted per file, without them' '
+		cd "$R/main" &&
+		echo "*.cache" >.jvsignore &&
+		echo c >x.cache &&
+		jvs snapshot --json ignoring >"$T/out" &&
+		id=$(sed -n "s/^  \"snapshot_id\": \"\(.*\)\",\$/\1/p" "$T/out") &&
+		grep "\"engine\": *\"reflink-copy\"" "$R/.jvs/descriptors/$id.json" &&
+		grep "ignored paths, used reflink-copy" "$R/.jvs/descriptors/$id.json" &&
+		grep "\"ignored_count\": 1" "$R/.jvs/descriptors/$id.json" &&
+		test_path_is_missing "$R/.jvs/snapshots/$id/x.cache" &&
+		jvs verify "$id" &&
+		rm .jvsignore x.cache
+	'
+
 	test_expect_success 'gc run and worktree remove destroy the subvolumes' '
 		cd "$R/main" &&
 		jvs worktree remove exp --force &&

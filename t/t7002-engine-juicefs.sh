@@ -110,6 +110,19 @@ test_expect_success 'JVS_SNAPSHOT_ENGINE=copy on JuiceFS still works (and says s
 	jvs verify --all >"$T/out" && ! grep FAIL "$T/out"
 '
 
+test_expect_success 'a worktree with ignored paths is snapshotted per file, without them' '
+	cd "$R/main" &&
+	echo "*.cache" >.jvsignore &&
+	echo c >x.cache &&
+	jvs snapshot --json ignoring >"$T/out" &&
+	grep "\"engine\": *\"copy\"" "$T/out" &&
+	grep "ignored paths, used copy" "$T/out" &&
+	grep "\"ignored_count\": 1" "$T/out" &&
+	! grep -r x.cache "$R"/.jvs/manifests/ &&
+	jvs verify --all >"$T/out" && ! grep FAIL "$T/out" &&
+	rm .jvsignore x.cache
+'
+
 test_expect_success 'unmount' '
 	cd "$T" &&
 	juicefs umount "$M" &&

@@ -125,6 +125,13 @@ test_expect_success BASH 'every long option in every program usage is completed'
 	done
 '
 
+test_expect_success BASH 'jvs check-ignore <TAB> offers files' '
+	mkdir -p files && (cd files && : >train.log && : >train.cfg &&
+	bcomplete jvs check-ignore train. && printf "%s\n" train.cfg train.log >expect &&
+	test_cmp expect cands &&
+	bcomplete jvs check ignore train.l && echo train.log >expect && test_cmp expect cands)
+'
+
 test_expect_success BASH 'jvs help wo<TAB> and jvs help worktree <TAB>' '
 	bcomplete jvs help wo && echo worktree >expect && test_cmp expect cands &&
 	bcomplete jvs help worktree fo && echo fork >expect && test_cmp expect cands

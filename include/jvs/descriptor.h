@@ -23,6 +23,10 @@ typedef struct {
 	char payload_root_hash[JVS_HASH_HEX];
 	int64_t file_count;
 	int64_t total_bytes;
+	/* entries the ignore rules left out (an excluded directory counts 1);
+	 * in the JSON only when has_ignored_count: absent means none */
+	int64_t ignored_count;
+	int has_ignored_count;
 	char **degraded;
 	size_t ndegraded;
 	char integrity_state[16];

@@ -21,12 +21,16 @@ typedef struct {
 	jvs_entry_type type;
 	char *path;
 	jvs_filekey key;
+	unsigned char ignored; /* matched an ignore rule (JVS_SCAN_KEEP_IGNORED) */
 } jvs_scan_entry;
 
 typedef struct {
 	jvs_scan_entry *e;
 	size_t n, cap;
 	jvs_arena paths; /* e[i].path live here */
+	size_t ignored;	 /* entries an ignore rule left out (an excluded directory: 1) */
+	struct jvs_ignore *ig; /* during jvs_scan_worktree */
+	int keep_ignored;
 } jvs_scan;
 
 /* Every entry under root (root itself excluded), sorted by path bytes.
@@ -35,6 +39,15 @@ int jvs_scan_tree(const char *root, jvs_scan *out);
 /* special != 0: sockets, FIFOs and devices are listed too, as JVS_ENT_FILE
  * entries whose key.mode is not S_ISREG (for callers that remove them). */
 int jvs_scan_tree_special(const char *root, int special, jvs_scan *out);
+/* A worktree: entries matched by its ignore rules (.jvsignore files,
+ * CACHEDIR.TAG, the repository's .jvs/ignore; see jvs/ignore.h) are left
+ * out and counted in out->ignored, and an ignored directory is not entered.
+ * JVS_SCAN_SPECIAL as above; JVS_SCAN_KEEP_IGNORED lists ignored entries
+ * too, with .ignored set (their contents still unvisited). */
+#define JVS_SCAN_SPECIAL 1
+#define JVS_SCAN_KEEP_IGNORED 2
+struct jvs_repo;
+int jvs_scan_worktree(const struct jvs_repo *repo, const char *root, int flags, jvs_scan *out);
 void jvs_scan_clear(jvs_scan *s);
 void jvs_filekey_from_stat(const struct stat *st, jvs_filekey *k);
 int jvs_filekey_equal(const jvs_filekey *a, const jvs_filekey *b);

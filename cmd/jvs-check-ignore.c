@@ -1,0 +1,171 @@
+/* jvs-check-ignore: say which paths the ignore rules leave out of snapshots. */
+#include "cli.h"
+
+#include "jvs/error.h"
+#include "jvs/fsutil.h"
+#include "jvs/ignore.h"
+#include "jvs/textesc.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage[] = "jvs-check-ignore [-v] PATH...";
+
+/* The worktree-relative form of arg (relative to cwd unless absolute),
+ * resolved lexically; NULL with E_PATH_ESCAPE when it is not in root. */
+static char *worktree_rel(const char *root, const char *cwd, const char *arg)
+{
+	size_t rl = strlen(root);
+	char *abs = arg[0] == '/' ? strdup(arg) : jvs_strf("%s/%s", cwd, arg);
+	char *out, *w, *tok, *save = NULL;
+	if (!abs)
+		return NULL;
+	out = malloc(strlen(abs) + 2);
+	if (!out) {
+		free(abs);
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	w = out;
+	*w = '\0';
+	for (tok = strtok_r(abs, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			char *slash = strrchr(out, '/');
+			w = slash ? slash : out;
+			*w = '\0';
+			continue;
+		}
+		w += sprintf(w, "/%s", tok);
+	}
+	free(abs);
+	if (strncmp(out, root, rl) || (out[rl] && out[rl] != '/')) {
+		free(out);
+		jvs_error_set(JVS_E_PATH_ESCAPE, "'%s' is outside the worktree", arg);
+		jvs_error_hint("give paths inside the worktree %s", root);
+		return NULL;
+	}
+	memmove(out, out + rl + (out[rl] == '/'), strlen(out + rl + (out[rl] == '/')) + 1);
+	return out;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"verbose", no_argument, NULL, 'v'}, CLI_LONGOPTS, {NULL, 0, NULL, 0}};
+	cli c;
+	jvs_repo *repo = NULL;
+	jvs_ignore *ig = NULL;
+	const char *wt = NULL;
+	char *root = NULL, real[PATH_MAX], cwd[PATH_MAX];
+	char **rels = NULL;
+	json_t *arr = NULL;
+	int opt, verbose = 0, rc = 1, any = 0, root_fd = -1;
+
+	cli_init(&c, "jvs-check-ignore", usage);
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "v", longopts, NULL)) != -1) {
+		if (opt == 'v')
+			verbose = 1;
+		else if (!cli_common_option(&c, opt, optarg))
+			return cli_bad_option(&c);
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		return cli_usage_error(&c, "give at least one PATH");
+
+	if (cli_open_repo(&c, &repo) < 0 || jvs_repo_require_worktree(repo, &wt) < 0 ||
+	    jvs_repo_payload_check(repo, wt) < 0 || !(root = jvs_repo_payload_root(repo, wt)))
+		goto fail;
+	if (!realpath(root, real) || !realpath(".", cwd)) {
+		jvs_error_sys("cannot resolve the worktree directory");
+		goto fail;
+	}
+	root_fd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0) {
+		jvs_error_sys("cannot open worktree '%s'", real);
+		goto fail;
+	}
+	rels = calloc((size_t)argc, sizeof *rels);
+	if (!rels) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		goto fail;
+	}
+	for (int i = 0; i < argc; i++) /* every path is checked before any output */
+		if (!(rels[i] = worktree_rel(real, cwd, argv[i])))
+			goto fail;
+	if (jvs_ignore_open_repo(repo, &ig) < 0 || (c.json && !(arr = json_array())))
+		goto fail;
+	for (int i = 0; i < argc; i++) {
+		jvs_ignore_hit hit;
+		struct stat st;
+		size_t len = strlen(argv[i]);
+		int is_dir, r;
+		if (*rels[i] && fstatat(root_fd, rels[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+			is_dir = S_ISDIR(st.st_mode);
+		else
+			is_dir = len && argv[i][len - 1] == '/';
+		r = jvs_ignore_path(ig, root_fd, rels[i], is_dir, &hit);
+		if (r < 0)
+			goto fail;
+		any |= r;
+		if (c.json) {
+			json_t *o = json_object();
+			if (!o || jvs_json_set_text(o, "path", argv[i]) < 0 ||
+			    jvs_json_set_text(o, "worktree_path", rels[i]) < 0 ||
+			    json_object_set_new(o, "ignored", json_boolean(r)) < 0 ||
+			    (hit.source ? jvs_json_set_text(o, "source", hit.source) < 0 ||
+						  json_object_set_new(o, "line",
+								      json_integer(hit.line)) < 0 ||
+						  jvs_json_set_text(o, "pattern", hit.pattern) < 0
+					: json_object_set_new(o, "source", json_null()) < 0 ||
+						  json_object_set_new(o, "line", json_null()) < 0 ||
+						  json_object_set_new(o, "pattern", json_null()) < 0) ||
+			    json_array_append_new(arr, o) < 0) {
+				json_decref(o);
+				jvs_error_set(JVS_E_INTERNAL, "out of memory");
+				goto fail;
+			}
+		} else if (!r || c.quiet) {
+			continue;
+		} else if (verbose) {
+			printf("%s:%d:%s\t%s\n", cli_esc(hit.source), hit.line, cli_esc(hit.pattern),
+			       cli_esc(argv[i]));
+		} else {
+			printf("%s\n", cli_esc(argv[i]));
+		}
+	}
+	if (c.json) {
+		int prc = cli_print_json(&c, json_pack("{s:o}", "paths", arr));
+		arr = NULL;
+		if (prc) {
+			rc = prc;
+			goto out;
+		}
+	} else if (fflush(stdout) != 0) {
+		jvs_error_sys("cannot write output");
+		goto fail;
+	}
+	rc = any ? 0 : 1;
+	goto out;
+fail:
+	rc = cli_fail(&c);
+	goto out;
+out:
+	for (int i = 0; rels && i < argc; i++)
+		free(rels[i]);
+	free(rels);
+	json_decref(arr);
+	jvs_ignore_free(ig);
+	if (root_fd >= 0)
+		close(root_fd);
+	free(root);
+	jvs_repo_free(repo);
+	return rc;
+}
