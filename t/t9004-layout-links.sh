@@ -35,6 +35,15 @@ test_expect_success 'setup: a template repository with every layout path' '
 	jvs -C tpl gc plan --json >plan.json &&
 	sed -n "s/.*\"plan_id\": \"\\([^\"]*\\)\".*/\\1/p" plan.json | head -n 1 >plan &&
 	test -s plan &&
+	echo "*.tmp" >tpl/.jvs/ignore &&
+	jvs -C tpl worktree fork -q "$(cat id1)" lost >/dev/null &&
+	echo three >tpl/worktrees/lost/a &&
+	(cd tpl/worktrees/lost && jvs snapshot -q lost) >id3 &&
+	jvs -C tpl worktree remove -q lost &&
+	rm tpl/.jvs/descriptors/"$(cat id3)".json &&
+	(cd tpl && jvs doctor --repair-runtime) >/dev/null 2>&1;
+	test -d tpl/.jvs/quarantine &&
+	(cd tpl && jvs doctor) >/dev/null &&
 	jvs -C tpl history >/dev/null &&
 	test -f tpl/.jvs/index.sqlite &&
 	test -f tpl/.jvs/locks/repo.lock.holder &&
@@ -204,6 +213,8 @@ layout_paths () {
 	.jvs/locks/audit.lock
 	.jvs/tmp
 	.jvs/index.sqlite
+	.jvs/ignore
+	.jvs/quarantine
 	main
 	worktrees
 	worktrees/w1
