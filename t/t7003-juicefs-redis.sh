@@ -129,6 +129,68 @@ test_expect_success 'concurrent snapshots without --wait: each succeeds or gets 
 	done
 '
 
+# snap_stats DIR NOTE: a snapshot through DIR with the hash counters in $T/stats
+snap_stats () {
+	( cd "$1" && JVS_DEBUG_STATS=1 jvs snapshot "$2" -q >"$T/snap.id" 2>"$T/stats" ) ||
+		{ cat "$T/stats"; return 1; }
+}
+hashed () {
+	sed -n "s/^stats: hashed=\([0-9]*\) .*/\1/p" "$T/stats"
+}
+
+test_expect_success 'the hash cache holds across mounts: after one change on the other mount, one file is hashed' '
+	cd "$A/repo/main" &&
+	for d in 0 1 2; do
+		mkdir -p tree/d$d &&
+		for f in 0 1 2 3 4 5 6 7 8 9; do
+			seq 1 200 >tree/d$d/f$f || return 1
+		done || return 1
+	done &&
+	snap_stats "$A/repo/main" "tree" && sleep 0.2 &&
+	echo one >>"$B/repo/main/tree/d0/f1" &&
+	snap_stats "$B/repo/main" "B after one change" && cat "$T/stats" &&
+	test "$(hashed)" = 1 && sleep 0.2 &&
+	echo two >>"$A/repo/main/tree/d1/f2" &&
+	snap_stats "$A/repo/main" "A after one change" && cat "$T/stats" &&
+	test "$(hashed)" = 1 && cp "$T/snap.id" "$T/a-one.id" && sleep 0.2 &&
+	echo three >>"$B/repo/main/tree/d2/f3" &&
+	snap_stats "$B/repo/main" "B again" &&
+	test "$(hashed)" = 1 &&
+	# status through either mount trusts the same cache
+	( cd "$A/repo/main" && jvs status -q ) &&
+	( cd "$B/repo/main" && jvs status -q )
+'
+
+test_expect_success 'the cache key is the volume, not the mount: a fresh index hashes everything once' '
+	rm -f "$A/repo/.jvs/index.sqlite" &&
+	echo four >>"$A/repo/main/tree/d0/f4" &&
+	snap_stats "$B/repo/main" "B, no index" &&
+	test "$(hashed)" -gt 30 && sleep 0.2 &&
+	echo five >>"$A/repo/main/tree/d0/f5" &&
+	snap_stats "$A/repo/main" "A, index rebuilt by B" &&
+	test "$(hashed)" = 1
+'
+
+test_expect_success 'a restore through B of a snapshot made through A' '
+	cd "$B/repo/main" &&
+	jvs restore "$(cat "$T/a-one.id")" --discard >"$T/out" &&
+	grep "^Restored main to $(cat "$T/a-one.id")" "$T/out" &&
+	tail -n 1 "$A/repo/main/tree/d1/f2" | grep -qx two &&
+	! grep three "$A/repo/main/tree/d2/f3" &&
+	( cd "$A/repo/main" && jvs status -q ) &&
+	jvs restore HEAD --discard >/dev/null &&
+	( cd "$A/repo/main" && jvs status -q )
+'
+
+test_expect_success 'doctor through both mounts while the other one snapshots' '
+	echo six >>"$A/repo/main/tree/d0/f6" &&
+	( cd "$A/repo/main" && jvs snapshot "while doctor" --wait=60 -q >/dev/null 2>"$T/wd.err"; echo $? >"$T/wd.rc" ) &
+	( cd "$B/repo/main" && jvs doctor >"$T/docb" 2>&1; echo $? >"$T/docb.rc" ) &
+	wait &&
+	test "$(cat "$T/wd.rc")" = 0 &&
+	case $(cat "$T/docb.rc") in 0|1) ;; *) cat "$T/docb"; false ;; esac
+'
+
 test_expect_success 'nothing is corrupt, seen from either machine' '
 	for m in "$A" "$B"; do
 		( cd "$m/repo/main" &&
