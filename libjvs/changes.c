@@ -197,6 +197,12 @@ static int entry_differs(jvs_cache *cache, int root_fd, const jvs_scan_entry *s,
 int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char *id,
                          jvs_changes *out)
 {
+	return jvs_changes__worktree_scan(repo, worktree, id, out, NULL);
+}
+
+int jvs_changes__worktree_scan(const jvs_repo *repo, const char *worktree, const char *id,
+                               jvs_changes *out, jvs_scan *keep)
+{
 	jvs_manifest m;
 	jvs_scan scan = {0};
 	jvs_index *idx = NULL;
@@ -247,6 +253,10 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 	jvs_cache_commit(cache, 1);
 	cache = NULL;
 	rc = 0;
+	if (keep) {
+		*keep = scan;
+		memset(&scan, 0, sizeof scan);
+	}
 done:
 	if (rc < 0)
 		jvs_changes_clear(out);

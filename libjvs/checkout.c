@@ -20,6 +20,7 @@
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/index.h"
+#include "jvs/juicefs_ctl.h"
 #include "jvs/manifest.h"
 #include "jvs/scan.h"
 
@@ -57,6 +58,7 @@ typedef struct {
 	int is_root;
 	unsigned char *act;    /* per manifest entry */
 	unsigned char *remove; /* per scan entry */
+	size_t *scan_of;       /* per manifest entry: its scan entry + 1, or 0 */
 	int modified;          /* something in dest was changed */
 	int trusted_clone;     /* dest was empty and got a juicefs clone of the snapshot */
 	int64_t clone_recorded;
@@ -155,7 +157,8 @@ static int plan(co_ctx *c)
 	size_t i = 0, j = 0;
 	c->act = calloc(c->m.n + 1, 1);
 	c->remove = calloc(c->scan.n + 1, 1);
-	if (!c->act || !c->remove)
+	c->scan_of = calloc(c->m.n + 1, sizeof *c->scan_of);
+	if (!c->act || !c->remove || !c->scan_of)
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	while (i < c->scan.n || j < c->m.n) {
 		int cmp = i >= c->scan.n ? 1
@@ -175,6 +178,7 @@ static int plan(co_ctx *c)
 			continue;
 		}
 		s = &c->scan.e[i];
+		c->scan_of[j] = i + 1;
 		if (c->trusted_clone && s->type == e->type && s->type != JVS_ENT_DIR &&
 		    (s->type == JVS_ENT_SYMLINK ||
 		     (S_ISREG(s->key.mode) && s->key.size == e->size &&
@@ -277,9 +281,12 @@ static int stage_file(co_ctx *c, size_t j, const char *name)
 				goto done;
 			}
 			ok = renameat(c->clone_fd, e->path, c->stage_fd, name) == 0;
+		} else if (jvs_juicefs_clone_file(src, c->stage_fd, name, (uint64_t)st.st_size) == 0) {
+			ok = 1; /* copy_file_range: slices shared in the metadata */
 		} else {
 			char *from = jvs_path_join(c->src_path, e->path);
 			char *to = jvs_path_join(c->stage_path, name);
+			jvs_error_clear();
 			ok = from && to && jvs_engine_clone(&c->engine, from, to) == 0;
 			free(from);
 			free(to);
@@ -487,12 +494,28 @@ static void cache_refresh(co_ctx *c, int pfd, const char *leaf, const jvs_manife
 }
 
 /* A kept file or symlink: content is right; mode, owner, mtime may not be. */
-static int fix_kept(co_ctx *c, int pfd, const char *leaf, const jvs_manifest_entry *e)
+static int fix_kept(co_ctx *c, int pfd, const char *leaf, size_t j)
 {
+	const jvs_manifest_entry *e = &c->m.e[j];
 	struct stat src, dst;
-	int changed = 0, mode_changed = 0;
+	int changed = 0, mode_changed = 0, have_dst = 0;
+	if (c->scan_of[j]) {
+		/* nothing wrote a kept entry since the scan stat'ed it */
+		const jvs_filekey *k = &c->scan.e[c->scan_of[j] - 1].key;
+		memset(&dst, 0, sizeof dst);
+		dst.st_mode = k->mode;
+		dst.st_uid = k->uid;
+		dst.st_gid = k->gid;
+		dst.st_mtim.tv_sec = (time_t)(k->mtime_ns / 1000000000LL);
+		dst.st_mtim.tv_nsec = (long)(k->mtime_ns % 1000000000LL);
+		if (dst.st_mtim.tv_nsec < 0) {
+			dst.st_mtim.tv_sec--;
+			dst.st_mtim.tv_nsec += 1000000000L;
+		}
+		have_dst = 1;
+	}
 	if (fstatat(c->src_fd, e->path, &src, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    fstatat(pfd, leaf, &dst, AT_SYMLINK_NOFOLLOW) < 0) {
+	    (!have_dst && fstatat(pfd, leaf, &dst, AT_SYMLINK_NOFOLLOW) < 0)) {
 		c->stats->unchanged++;
 		return 0; /* content verified equal; metadata is best effort */
 	}
@@ -569,7 +592,7 @@ static int place_all(co_ctx *c)
 			c->stats->written++;
 			break;
 		default:
-			if (e->type != JVS_ENT_DIR && fix_kept(c, pfd, leaf, e) < 0)
+			if (e->type != JVS_ENT_DIR && fix_kept(c, pfd, leaf, j) < 0)
 				return -1;
 			break;
 		}
@@ -711,6 +734,13 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
                               const char *cache_worktree, jvs_checkout_stats *stats,
                               jvs_checkout_progress fn, void *arg)
 {
+	return jvs_checkout__run_scanned(repo, id, dest_dir, cache_worktree, stats, fn, arg, NULL);
+}
+
+int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *dest_dir,
+                              const char *cache_worktree, jvs_checkout_stats *stats,
+                              jvs_checkout_progress fn, void *arg, jvs_scan *prescan)
+{
 	jvs_checkout_stats local = {0};
 	jvs_index *idx = NULL;
 	co_ctx c;
@@ -772,8 +802,12 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 		else
 			jvs_error_clear(); /* the plan copies whatever is missing */
 	}
-	if (jvs_scan_tree_special(dest_dir, 1, &c.scan) < 0)
+	if (prescan && !c.trusted_clone) {
+		c.scan = *prescan; /* taken over: cleared below */
+		memset(prescan, 0, sizeof *prescan);
+	} else if (jvs_scan_tree_special(dest_dir, 1, &c.scan) < 0) {
 		goto done;
+	}
 	idx = cache_worktree ? jvs_index_open(repo) : NULL;
 	c.cache = jvs_cache_begin(idx, cache_worktree ? cache_worktree : "");
 
@@ -828,6 +862,7 @@ done:
 	jvs_manifest_clear(&c.m);
 	free(c.act);
 	free(c.remove);
+	free(c.scan_of);
 	if (c.src_fd >= 0)
 		close(c.src_fd);
 	if (c.dst_fd >= 0)
