@@ -23,6 +23,7 @@
 #include "jvs/juicefs_ctl.h"
 #include "jvs/manifest.h"
 #include "jvs/scan.h"
+#include "scan_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,8 +39,10 @@
 
 enum { ACT_KEEP, ACT_PLACE, ACT_MKDIR, ACT_CLONED /* ready in the juicefs clone */ };
 
-/* juicefs-clone: up to this many files are cloned one `juicefs clone` each;
- * more, and the whole snapshot is cloned once and the entries moved out. */
+/* juicefs-clone: changed files are cloned one by one (copy_file_range, a
+ * few metadata operations each); when there are more than this many and
+ * they are over a quarter of the snapshot, the whole snapshot is cloned
+ * once (one request, but every entry of it cloned) and entries moved out. */
 #define JUICEFS_PER_FILE_MAX 8
 
 typedef struct {
@@ -59,6 +62,7 @@ typedef struct {
 	unsigned char *act;    /* per manifest entry */
 	unsigned char *remove; /* per scan entry */
 	size_t *scan_of;       /* per manifest entry: its scan entry + 1, or 0 */
+	jvs_stat_meta *src_meta; /* per manifest entry: the snapshot's inode, if fetched */
 	int modified;          /* something in dest was changed */
 	int trusted_clone;     /* dest was empty and got a juicefs clone of the snapshot */
 	int64_t clone_recorded;
@@ -401,7 +405,7 @@ static int stage(co_ctx *c)
 		size_t files = 0;
 		for (size_t j = 0; j < c->m.n; j++)
 			files += c->act[j] == ACT_PLACE && c->m.e[j].type == JVS_ENT_FILE;
-		if (files > JUICEFS_PER_FILE_MAX) {
+		if (files > JUICEFS_PER_FILE_MAX && files > c->m.n / 4) {
 			c->clone_path = jvs_strf("%s.clone", c->stage_path);
 			if (!c->clone_path || jvs_rm_rf(c->clone_path) < 0 ||
 			    jvs_engine_clone(&c->engine, c->src_path, c->clone_path) < 0)
@@ -493,6 +497,48 @@ static void cache_refresh(co_ctx *c, int pfd, const char *leaf, const jvs_manife
 	jvs_cache_put(c->cache, e->path, &key, e->hash, recorded);
 }
 
+/* The snapshot's inode of manifest entry j: prefetched, else stat'ed. */
+static int src_stat(co_ctx *c, size_t j, struct stat *st)
+{
+	const jvs_stat_meta *m = c->src_meta ? &c->src_meta[j] : NULL;
+	if (!m || !m->ok)
+		return fstatat(c->src_fd, c->m.e[j].path, st, AT_SYMLINK_NOFOLLOW);
+	memset(st, 0, sizeof *st);
+	st->st_mode = m->mode;
+	st->st_uid = m->uid;
+	st->st_gid = m->gid;
+	st->st_mtim.tv_sec = (time_t)(m->mtime_ns / 1000000000LL);
+	st->st_mtim.tv_nsec = (long)(m->mtime_ns % 1000000000LL);
+	if (st->st_mtim.tv_nsec < 0) {
+		st->st_mtim.tv_sec--;
+		st->st_mtim.tv_nsec += 1000000000L;
+	}
+	return 0;
+}
+
+/* Stats, several at a time, the snapshot inodes that fix_kept and
+ * finish_dirs compare with: kept entries and directories. A cache only:
+ * anything missing is stat'ed when needed. */
+static void prefetch_src(co_ctx *c)
+{
+	const char **paths = malloc((c->m.n + 1) * sizeof *paths);
+	unsigned char *want = calloc(c->m.n + 1, 1);
+	c->src_meta = calloc(c->m.n + 1, sizeof *c->src_meta);
+	if (paths && want && c->src_meta) {
+		for (size_t j = 0; j < c->m.n; j++) {
+			paths[j] = c->m.e[j].path;
+			want[j] = c->act[j] == ACT_KEEP || c->m.e[j].type == JVS_ENT_DIR;
+		}
+		jvs_stat_many(c->src_fd, paths, want, c->m.n, c->src_meta,
+			      jvs_scan__threads(c->src_fd));
+	} else {
+		free(c->src_meta);
+		c->src_meta = NULL;
+	}
+	free(paths);
+	free(want);
+}
+
 /* A kept file or symlink: content is right; mode, owner, mtime may not be. */
 static int fix_kept(co_ctx *c, int pfd, const char *leaf, size_t j)
 {
@@ -514,7 +560,7 @@ static int fix_kept(co_ctx *c, int pfd, const char *leaf, size_t j)
 		}
 		have_dst = 1;
 	}
-	if (fstatat(c->src_fd, e->path, &src, AT_SYMLINK_NOFOLLOW) < 0 ||
+	if (src_stat(c, j, &src) < 0 ||
 	    (!have_dst && fstatat(pfd, leaf, &dst, AT_SYMLINK_NOFOLLOW) < 0)) {
 		c->stats->unchanged++;
 		return 0; /* content verified equal; metadata is best effort */
@@ -614,7 +660,7 @@ static int finish_dirs(co_ctx *c)
 			return -1;
 		if (fstatat(pfd, leaf, &dst, AT_SYMLINK_NOFOLLOW) < 0)
 			return jvs_error_sys("cannot stat '%s'", e->path);
-		if (fstatat(c->src_fd, e->path, &src, AT_SYMLINK_NOFOLLOW) < 0)
+		if (src_stat(c, j, &src) < 0)
 			src = dst;
 		if (c->is_root && (src.st_uid != dst.st_uid || src.st_gid != dst.st_gid) &&
 		    fchownat(pfd, leaf, src.st_uid, src.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
@@ -818,6 +864,7 @@ int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *
 	if (open_up_dirs(&c) < 0 || remove_extras(&c) < 0)
 		goto done;
 	drop_parent(&c);
+	prefetch_src(&c);
 	if (place_all(&c) < 0 || finish_dirs(&c) < 0)
 		goto done;
 	if (c.modified && syncfs(c.dst_fd) < 0) {
@@ -863,6 +910,7 @@ done:
 	free(c.act);
 	free(c.remove);
 	free(c.scan_of);
+	free(c.src_meta);
 	if (c.src_fd >= 0)
 		close(c.src_fd);
 	if (c.dst_fd >= 0)

@@ -1,4 +1,5 @@
 #include "jvs/scan.h"
+#include "scan_int.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 
@@ -60,6 +61,13 @@ static const char *special_kind(mode_t m)
 	return "special file";
 }
 
+int jvs_scan__refuse_special(const char *path, mode_t mode)
+{
+	jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is a %s", path, special_kind(mode));
+	return jvs_error_hint("JVS stores regular files, directories and "
+			      "symlinks; move it out of the worktree");
+}
+
 static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 {
 	DIR *d = fdopendir(fd_in);
@@ -111,10 +119,7 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 			} else if (special) {
 				rc = push(s, JVS_ENT_FILE, path, &st);
 			} else {
-				jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is a %s", path,
-					      special_kind(st.st_mode));
-				jvs_error_hint("JVS stores regular files, directories and "
-					       "symlinks; move it out of the worktree");
+				jvs_scan__refuse_special(path, st.st_mode);
 			}
 			free(path);
 			if (rc < 0) {
@@ -157,7 +162,8 @@ int jvs_scan_tree_special(const char *root, int special, jvs_scan *out)
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return jvs_error_sys("cannot open '%s'", root);
-	if (walk(fd, "", special, out) < 0) {
+	if (jvs_scan__threads(fd) > 1 ? jvs_scan__parallel(fd, special, jvs_scan__threads(fd), out) < 0
+				      : walk(fd, "", special, out) < 0) {
 		jvs_scan_clear(out);
 		return -1;
 	}

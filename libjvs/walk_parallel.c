@@ -1,0 +1,358 @@
+/* A parallel scan for file systems where each stat is a round trip (FUSE:
+ * JuiceFS without attribute caches asks its metadata engine every time).
+ * Several threads list and stat different directories at once, so the
+ * round trips overlap; the result is the same list jvs_scan_tree makes
+ * (sorted by the caller). */
+#include "scan_int.h"
+#include "jvs/error.h"
+#include "jvs/fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#define FUSE_MAGIC 0x65735546
+#define MAX_THREADS 64
+#define QUEUE_MAX 256 /* queued directories hold an open descriptor each */
+
+typedef struct {
+	int fd;
+	const char *prefix; /* in some worker's arena, or "" */
+} dir_job;
+
+typedef struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	dir_job *q;
+	size_t nq, capq;
+	size_t pending; /* queued + being listed */
+	int stop;
+	jvs_error err;
+	int special;
+} walk_ctx;
+
+typedef struct {
+	walk_ctx *w;
+	jvs_scan local;
+} worker;
+
+int jvs_scan__threads(int root_fd)
+{
+	const char *env = getenv("JVS_WALK_THREADS");
+	struct statfs sf;
+	if (env && *env) {
+		long n = strtol(env, NULL, 10);
+		return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+	}
+	if (fstatfs(root_fd, &sf) == 0 && (unsigned long)sf.f_type == FUSE_MAGIC)
+		return 8;
+	return 1;
+}
+
+static int push(jvs_scan *s, jvs_entry_type type, const char *path, const struct stat *st)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		jvs_scan_entry *ne = realloc(s->e, cap * sizeof *ne);
+		if (!ne)
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		s->e = ne;
+		s->cap = cap;
+	}
+	s->e[s->n].type = type;
+	s->e[s->n].path = jvs_arena_strdup(&s->paths, path);
+	if (!s->e[s->n].path)
+		return -1;
+	jvs_filekey_from_stat(st, &s->e[s->n].key);
+	s->n++;
+	return 0;
+}
+
+static void fail(walk_ctx *w)
+{
+	pthread_mutex_lock(&w->mu);
+	if (!w->stop) {
+		w->stop = 1;
+		w->err = *jvs_error_last();
+	}
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static int stopped(walk_ctx *w)
+{
+	int s;
+	pthread_mutex_lock(&w->mu);
+	s = w->stop;
+	pthread_mutex_unlock(&w->mu);
+	return s;
+}
+
+/* Lists one directory (fd is consumed); subdirectories are queued for any
+ * worker, or listed here when the queue is full. */
+static int list_dir(worker *k, int fd, const char *prefix)
+{
+	walk_ctx *w = k->w;
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+	if (!d) {
+		close(fd);
+		return jvs_error_sys("cannot open directory '%s'", *prefix ? prefix : ".");
+	}
+	for (;;) {
+		struct stat st;
+		char *path;
+		const char *sub = NULL;
+		int rc = -1;
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno) {
+				jvs_error_sys("cannot read directory '%s'", *prefix ? prefix : ".");
+				closedir(d);
+				return -1;
+			}
+			break;
+		}
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		path = *prefix ? jvs_strf("%s/%s", prefix, de->d_name) : strdup(de->d_name);
+		if (!path) {
+			closedir(d);
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		}
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT) { /* vanished while walking */
+				free(path);
+				continue;
+			}
+			jvs_error_sys("cannot stat '%s'", path);
+			free(path);
+			closedir(d);
+			return -1;
+		}
+		if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+			rc = push(&k->local, S_ISREG(st.st_mode) ? JVS_ENT_FILE : JVS_ENT_SYMLINK, path,
+				  &st);
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = push(&k->local, JVS_ENT_DIR, path, &st);
+			if (rc == 0)
+				sub = k->local.e[k->local.n - 1].path; /* arena: stays put */
+		} else if (w->special) {
+			rc = push(&k->local, JVS_ENT_FILE, path, &st);
+		} else {
+			rc = jvs_scan__refuse_special(path, st.st_mode);
+		}
+		free(path);
+		if (rc < 0) {
+			closedir(d);
+			return -1;
+		}
+		if (sub) {
+			int sfd = openat(dirfd(d), de->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int queued = 0;
+			if (sfd < 0) {
+				jvs_error_sys("cannot open directory '%s'", sub);
+				closedir(d);
+				return -1;
+			}
+			pthread_mutex_lock(&w->mu);
+			if (w->nq < QUEUE_MAX) {
+				if (w->nq == w->capq) {
+					size_t cap = w->capq ? w->capq * 2 : 64;
+					dir_job *nq = realloc(w->q, cap * sizeof *nq);
+					if (nq) {
+						w->q = nq;
+						w->capq = cap;
+					}
+				}
+				if (w->nq < w->capq) {
+					w->q[w->nq].fd = sfd;
+					w->q[w->nq].prefix = sub;
+					w->nq++;
+					w->pending++;
+					queued = 1;
+					pthread_cond_signal(&w->cv);
+				}
+			}
+			pthread_mutex_unlock(&w->mu);
+			if (!queued && list_dir(k, sfd, sub) < 0) {
+				closedir(d);
+				return -1;
+			}
+			if (stopped(w)) {
+				closedir(d);
+				return 0;
+			}
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+static void *work(void *arg)
+{
+	worker *k = arg;
+	walk_ctx *w = k->w;
+	for (;;) {
+		dir_job job;
+		pthread_mutex_lock(&w->mu);
+		while (!w->stop && w->nq == 0 && w->pending > 0)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->stop || w->nq == 0) {
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		job = w->q[--w->nq];
+		pthread_mutex_unlock(&w->mu);
+		if (list_dir(k, job.fd, job.prefix) < 0)
+			fail(w);
+		pthread_mutex_lock(&w->mu);
+		if (--w->pending == 0)
+			pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+	}
+	return NULL;
+}
+
+int jvs_scan__parallel(int root_fd, int special, int threads, jvs_scan *out)
+{
+	walk_ctx w;
+	worker ks[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	int started = 0, rc = 0;
+	size_t total = 0;
+	memset(&w, 0, sizeof w);
+	memset(ks, 0, sizeof ks);
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
+	w.special = special;
+	w.q = malloc(64 * sizeof *w.q);
+	if (!w.q) {
+		close(root_fd);
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	}
+	w.capq = 64;
+	w.q[0].fd = root_fd;
+	w.q[0].prefix = "";
+	w.nq = w.pending = 1;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	for (int i = 0; i < threads; i++) {
+		ks[i].w = &w;
+		if (pthread_create(&tid[i], NULL, work, &ks[i]) != 0)
+			break;
+		started++;
+	}
+	if (!started) { /* no threads to be had: walk here */
+		ks[0].w = &w;
+		work(&ks[0]);
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	/* after a failure, queued directories were never listed */
+	for (size_t i = 0; i < w.nq; i++)
+		close(w.q[i].fd);
+	if (w.stop) {
+		jvs_error_set(w.err.cls, "%s", w.err.message);
+		if (w.err.hint[0])
+			jvs_error_hint("%s", w.err.hint);
+		rc = -1;
+	}
+	for (int i = 0; rc == 0 && i < (started ? started : 1); i++)
+		total += ks[i].local.n;
+	memset(out, 0, sizeof *out);
+	if (rc == 0 && total) {
+		out->e = malloc(total * sizeof *out->e);
+		if (!out->e)
+			rc = jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		out->cap = total;
+	}
+	for (int i = 0; i < (started ? started : 1); i++) {
+		for (size_t j = 0; rc == 0 && j < ks[i].local.n; j++) {
+			jvs_scan_entry *e = &out->e[out->n];
+			*e = ks[i].local.e[j];
+			e->path = jvs_arena_strdup(&out->paths, ks[i].local.e[j].path);
+			if (!e->path)
+				rc = -1;
+			else
+				out->n++;
+		}
+		jvs_scan_clear(&ks[i].local);
+	}
+	if (rc < 0)
+		jvs_scan_clear(out);
+	free(w.q);
+	pthread_mutex_destroy(&w.mu);
+	pthread_cond_destroy(&w.cv);
+	return rc;
+}
+
+typedef struct {
+	int dir_fd;
+	const char *const *paths;
+	const unsigned char *want;
+	size_t n;
+	jvs_stat_meta *out;
+	pthread_mutex_t mu;
+	size_t next;
+} stat_job;
+
+#define STAT_CHUNK 64
+
+static void *stat_work(void *arg)
+{
+	stat_job *j = arg;
+	for (;;) {
+		size_t from, to;
+		pthread_mutex_lock(&j->mu);
+		from = j->next;
+		j->next = from + STAT_CHUNK < j->n ? from + STAT_CHUNK : j->n;
+		to = j->next;
+		pthread_mutex_unlock(&j->mu);
+		if (from >= to)
+			break;
+		for (size_t i = from; i < to; i++) {
+			struct stat st;
+			if (!j->want[i])
+				continue;
+			if (fstatat(j->dir_fd, j->paths[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+				j->out[i].ok = 0;
+				continue;
+			}
+			j->out[i].mtime_ns =
+			    (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+			j->out[i].uid = st.st_uid;
+			j->out[i].gid = st.st_gid;
+			j->out[i].mode = st.st_mode;
+			j->out[i].ok = 1;
+		}
+	}
+	return NULL;
+}
+
+void jvs_stat_many(int dir_fd, const char *const *paths, const unsigned char *want, size_t n,
+                   jvs_stat_meta *out, int threads)
+{
+	stat_job j = {dir_fd, paths, want, n, out, PTHREAD_MUTEX_INITIALIZER, 0};
+	pthread_t tid[MAX_THREADS];
+	int started = 0;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	for (int i = 1; i < threads; i++) {
+		if (pthread_create(&tid[i], NULL, stat_work, &j) != 0)
+			break;
+		started++;
+	}
+	stat_work(&j); /* this thread works too */
+	for (int i = 1; i <= started; i++)
+		pthread_join(tid[i], NULL);
+	pthread_mutex_destroy(&j.mu);
+}
