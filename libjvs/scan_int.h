@@ -15,6 +15,11 @@ int jvs_scan__parallel(int root_fd, int special, int threads, jvs_scan *out);
 /* E_UNSUPPORTED_FILE for a socket, FIFO or device at path; -1. */
 int jvs_scan__refuse_special(const char *path, mode_t mode);
 
+/* jvs_scan_tree of a into sa and of b into sb at the same time (b in a
+ * thread of its own). 0, or -1 with the first failure's error and both
+ * cleared. */
+int jvs_scan_two(const char *a, jvs_scan *sa, const char *b, jvs_scan *sb);
+
 /* What restore needs of a snapshot entry's inode. */
 typedef struct {
 	int64_t mtime_ns;

@@ -1,4 +1,5 @@
 #include "jvs/snapshot.h"
+#include "scan_int.h"
 #include "jvs/audit.h"
 #include "jvs/engine.h"
 #include "jvs/error.h"
@@ -44,6 +45,7 @@ typedef struct {
 	size_t *copied; /* scan indexes of copied files, for sync_payload() */
 	size_t ncopied;
 	int sync_all;   /* too many to fsync one by one: syncfs */
+	jvs_scan clone_scan; /* of the tree clone, taken beside the second worktree scan */
 } snap_ctx;
 
 static int add_degraded(snap_ctx *c, const char *fmt, const char *path)
@@ -580,12 +582,14 @@ static int clone_payload(snap_ctx *c, const char *payload, const char *tmp, jvs_
 			return -1;
 		if (jvs_engine_clone(&c->engine, payload, tmp) < 0)
 			return -1;
-		if (jvs_scan_tree(payload, &after) < 0)
+		/* the worktree again and the clone, at once: two walks' round trips overlap */
+		if (jvs_scan_two(payload, &after, tmp, &c->clone_scan) < 0)
 			return -1;
 		stable = same_scan(scan, &after);
 		jvs_scan_clear(&after);
 		if (stable)
 			break;
+		jvs_scan_clear(&c->clone_scan);
 		jvs_scan_clear(scan);
 		if (jvs_rm_rf(tmp) < 0)
 			return -1;
@@ -615,8 +619,12 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 		if (w->e[i].type == JVS_ENT_FILE && w->e[i].key.size > 0)
 			c->bytes_total += (uint64_t)w->e[i].key.size;
 	}
-	if (jvs_scan_tree(tmp, &cl) < 0)
+	if (c->clone_scan.e || c->clone_scan.n) {
+		cl = c->clone_scan; /* taken by clone_payload */
+		memset(&c->clone_scan, 0, sizeof c->clone_scan);
+	} else if (jvs_scan_tree(tmp, &cl) < 0) {
 		return -1;
+	}
 	for (size_t i = 0; i < cl.n || i < w->n; i++) {
 		const jvs_scan_entry *we = i < w->n ? &w->e[i] : NULL;
 		const jvs_scan_entry *ke = i < cl.n ? &cl.e[i] : NULL;
@@ -986,6 +994,7 @@ done:
 	jvs_manifest_reader_close(c.parent);
 	jvs_manifest_writer_abort(c.out);
 	jvs_scan_clear(&scan);
+	jvs_scan_clear(&c.clone_scan);
 	if (c.wt_fd >= 0)
 		close(c.wt_fd);
 	if (c.tmp_fd >= 0)

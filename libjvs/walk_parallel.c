@@ -356,3 +356,42 @@ void jvs_stat_many(int dir_fd, const char *const *paths, const unsigned char *wa
 		pthread_join(tid[i], NULL);
 	pthread_mutex_destroy(&j.mu);
 }
+
+typedef struct {
+	const char *root;
+	jvs_scan *out;
+	int rc;
+	jvs_error err;
+} side_scan;
+
+static void *side_work(void *arg)
+{
+	side_scan *s = arg;
+	s->rc = jvs_scan_tree(s->root, s->out);
+	if (s->rc < 0)
+		s->err = *jvs_error_last();
+	return NULL;
+}
+
+int jvs_scan_two(const char *a, jvs_scan *sa, const char *b, jvs_scan *sb)
+{
+	side_scan side = {b, sb, 0, {0}};
+	pthread_t tid;
+	int threaded = pthread_create(&tid, NULL, side_work, &side) == 0, rc;
+	if (!threaded)
+		side_work(&side);
+	rc = jvs_scan_tree(a, sa);
+	if (threaded)
+		pthread_join(tid, NULL);
+	if (rc == 0 && side.rc < 0) {
+		jvs_error_set(side.err.cls, "%s", side.err.message);
+		if (side.err.hint[0])
+			jvs_error_hint("%s", side.err.hint);
+		rc = -1;
+	}
+	if (rc < 0) {
+		jvs_scan_clear(sa);
+		jvs_scan_clear(sb);
+	}
+	return rc;
+}
