@@ -2,6 +2,7 @@
 #ifndef JVS_SCAN_INT_H
 #define JVS_SCAN_INT_H
 
+#include "jvs/hash.h"
 #include "jvs/scan.h"
 
 #include <stdint.h>
@@ -31,5 +32,11 @@ typedef struct {
  * out[i], with `threads` threads (round trips overlap on FUSE). */
 void jvs_stat_many(int dir_fd, const char *const *paths, const unsigned char *want, size_t n,
                    jvs_stat_meta *out, int threads);
+
+/* Hashes each paths[i] below dir_fd (no symlink followed) for which
+ * want[i] is set, `threads` at a time: res[i] = 0 and out[i] the hash, or
+ * res[i] = the errno of the failure. */
+void jvs_hash_many(int dir_fd, const char *const *paths, const unsigned char *want, size_t n,
+                   char (*out)[JVS_HASH_HEX], int *res, int threads);
 
 #endif

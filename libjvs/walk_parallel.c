@@ -6,6 +6,7 @@
 #include "scan_int.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/hash.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -394,4 +395,59 @@ int jvs_scan_two(const char *a, jvs_scan *sa, const char *b, jvs_scan *sb)
 		jvs_scan_clear(sb);
 	}
 	return rc;
+}
+
+typedef struct {
+	int dir_fd;
+	const char *const *paths;
+	const unsigned char *want;
+	size_t n;
+	char (*out)[JVS_HASH_HEX];
+	int *res;
+	pthread_mutex_t mu;
+	size_t next;
+} hash_job;
+
+static void *hash_work(void *arg)
+{
+	hash_job *j = arg;
+	for (;;) {
+		size_t i;
+		int fd;
+		pthread_mutex_lock(&j->mu);
+		i = j->next++;
+		pthread_mutex_unlock(&j->mu);
+		if (i >= j->n)
+			break;
+		if (!j->want[i])
+			continue;
+		fd = jvs_openat_beneath(j->dir_fd, j->paths[i], O_RDONLY);
+		if (fd < 0) {
+			j->res[i] = errno ? errno : EIO;
+			continue;
+		}
+		j->res[i] = jvs_hash_fd(fd, j->out[i]) < 0 ? (errno ? errno : EIO) : 0;
+		close(fd);
+	}
+	jvs_error_clear(); /* this thread's; the caller reports from res */
+	return NULL;
+}
+
+void jvs_hash_many(int dir_fd, const char *const *paths, const unsigned char *want, size_t n,
+                   char (*out)[JVS_HASH_HEX], int *res, int threads)
+{
+	hash_job j = {dir_fd, paths, want, n, out, res, PTHREAD_MUTEX_INITIALIZER, 0};
+	pthread_t tid[MAX_THREADS];
+	int started = 0;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	for (int i = 1; i < threads; i++) {
+		if (pthread_create(&tid[i], NULL, hash_work, &j) != 0)
+			break;
+		started++;
+	}
+	hash_work(&j);
+	for (int i = 1; i <= started; i++)
+		pthread_join(tid[i], NULL);
+	pthread_mutex_destroy(&j.mu);
 }
