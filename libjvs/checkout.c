@@ -24,6 +24,7 @@
 #include "jvs/manifest.h"
 #include "jvs/scan.h"
 #include "scan_int.h"
+#include "snapmeta.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -497,11 +498,15 @@ static void cache_refresh(co_ctx *c, int pfd, const char *leaf, const jvs_manife
 	jvs_cache_put(c->cache, e->path, &key, e->hash, recorded);
 }
 
-/* The snapshot's inode of manifest entry j: prefetched, else stat'ed. */
-static int src_stat(co_ctx *c, size_t j, struct stat *st)
+/* The snapshot's inode of manifest entry j: prefetched, else stat'ed.
+ * dst: the worktree's, when known. An owner change is never made on the
+ * word of the index alone (a writer of .jvs could plant any uid there):
+ * the payload itself is asked then. */
+static int src_stat(co_ctx *c, size_t j, struct stat *st, const struct stat *dst)
 {
 	const jvs_stat_meta *m = c->src_meta ? &c->src_meta[j] : NULL;
-	if (!m || !m->ok)
+	if (!m || !m->ok ||
+	    (c->is_root && (!dst || m->uid != dst->st_uid || m->gid != dst->st_gid)))
 		return fstatat(c->src_fd, c->m.e[j].path, st, AT_SYMLINK_NOFOLLOW);
 	memset(st, 0, sizeof *st);
 	st->st_mode = m->mode;
@@ -519,11 +524,30 @@ static int src_stat(co_ctx *c, size_t j, struct stat *st)
 /* Stats, several at a time, the snapshot inodes that fix_kept and
  * finish_dirs compare with: kept entries and directories. A cache only:
  * anything missing is stat'ed when needed. */
-static void prefetch_src(co_ctx *c)
+static void prefetch_src(co_ctx *c, jvs_index *idx)
 {
-	const char **paths = malloc((c->m.n + 1) * sizeof *paths);
-	unsigned char *want = calloc(c->m.n + 1, 1);
+	const char **paths;
+	unsigned char *want;
 	c->src_meta = calloc(c->m.n + 1, sizeof *c->src_meta);
+	if (c->src_meta && jvs_snapmeta_load(idx, c->id, c->m.n, c->src_meta)) {
+		/* recorded when the snapshot was made; must agree with its manifest */
+		size_t j;
+		for (j = 0; j < c->m.n; j++) {
+			const jvs_manifest_entry *e = &c->m.e[j];
+			mode_t t = (mode_t)c->src_meta[j].mode & S_IFMT;
+			if ((e->type == JVS_ENT_DIR) != (t == S_IFDIR) ||
+			    (e->type == JVS_ENT_SYMLINK) != (t == S_IFLNK) ||
+			    (e->type != JVS_ENT_SYMLINK && (c->src_meta[j].mode & 07777) != e->mode))
+				break;
+		}
+		if (j == c->m.n) {
+			c->stats->meta_cached = 1;
+			return;
+		}
+		memset(c->src_meta, 0, (c->m.n + 1) * sizeof *c->src_meta);
+	}
+	paths = malloc((c->m.n + 1) * sizeof *paths);
+	want = calloc(c->m.n + 1, 1);
 	if (paths && want && c->src_meta) {
 		for (size_t j = 0; j < c->m.n; j++) {
 			paths[j] = c->m.e[j].path;
@@ -560,8 +584,8 @@ static int fix_kept(co_ctx *c, int pfd, const char *leaf, size_t j)
 		}
 		have_dst = 1;
 	}
-	if (src_stat(c, j, &src) < 0 ||
-	    (!have_dst && fstatat(pfd, leaf, &dst, AT_SYMLINK_NOFOLLOW) < 0)) {
+	if ((!have_dst && fstatat(pfd, leaf, &dst, AT_SYMLINK_NOFOLLOW) < 0) ||
+	    src_stat(c, j, &src, &dst) < 0) {
 		c->stats->unchanged++;
 		return 0; /* content verified equal; metadata is best effort */
 	}
@@ -660,7 +684,7 @@ static int finish_dirs(co_ctx *c)
 			return -1;
 		if (fstatat(pfd, leaf, &dst, AT_SYMLINK_NOFOLLOW) < 0)
 			return jvs_error_sys("cannot stat '%s'", e->path);
-		if (src_stat(c, j, &src) < 0)
+		if (src_stat(c, j, &src, &dst) < 0)
 			src = dst;
 		if (c->is_root && (src.st_uid != dst.st_uid || src.st_gid != dst.st_gid) &&
 		    fchownat(pfd, leaf, src.st_uid, src.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
@@ -864,7 +888,9 @@ int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *
 	if (open_up_dirs(&c) < 0 || remove_extras(&c) < 0)
 		goto done;
 	drop_parent(&c);
-	prefetch_src(&c);
+	if (!idx && cache_worktree)
+		idx = jvs_index_open(repo);
+	prefetch_src(&c, idx);
 	if (place_all(&c) < 0 || finish_dirs(&c) < 0)
 		goto done;
 	if (c.modified && syncfs(c.dst_fd) < 0) {

@@ -1,5 +1,6 @@
 #include "jvs/snapshot.h"
 #include "scan_int.h"
+#include "snapmeta.h"
 #include "jvs/audit.h"
 #include "jvs/engine.h"
 #include "jvs/error.h"
@@ -46,6 +47,7 @@ typedef struct {
 	size_t ncopied;
 	int sync_all;   /* too many to fsync one by one: syncfs */
 	jvs_scan clone_scan; /* of the tree clone, taken beside the second worktree scan */
+	jvs_scan clone_done; /* the same, kept after the manifest for snapmeta */
 } snap_ctx;
 
 static int add_degraded(snap_ctx *c, const char *fmt, const char *path)
@@ -740,6 +742,8 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 		progress_step(c, ke);
 	}
 	rc = 0;
+	c->clone_done = cl; /* its owners, modes and mtimes go to the index */
+	memset(&cl, 0, sizeof cl);
 done:
 	free(hw.hash);
 	free(hw.res);
@@ -1022,6 +1026,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	}
 	jvs_cache_commit(c.cache, 1);
 	c.cache = NULL;
+	if (c.clone_done.n)
+		jvs_snapmeta_save(idx, id, &c.clone_done);
 	rc = 0;
 	goto done;
 
@@ -1054,6 +1060,7 @@ done:
 	jvs_manifest_writer_abort(c.out);
 	jvs_scan_clear(&scan);
 	jvs_scan_clear(&c.clone_scan);
+	jvs_scan_clear(&c.clone_done);
 	if (c.wt_fd >= 0)
 		close(c.wt_fd);
 	if (c.tmp_fd >= 0)

@@ -177,6 +177,38 @@ test_expect_success 'restore of one differing file writes exactly that entry, wi
 	jvs restore HEAD >/dev/null && test "$(tail -n 1 d5/f2)" = again && jvs status -q
 '
 
+# sql DB QUERY: python3's sqlite3 (no sqlite3 program needed)
+sql () {
+	python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for r in c.execute(sys.argv[2]): print(*r)
+c.commit()' "$@"
+}
+
+test_expect_success 'restore puts back mtimes and modes that alone differ (recorded owners, modes and mtimes of a clone snapshot)' '
+	cd "$M/wide/wr/main" &&
+	sql "$M/wide/wr/.jvs/index.sqlite" "SELECT n FROM snapmeta WHERE snapshot_id = '\''$(cat "$T/w2.id")'\''" >"$T/n" &&
+	test "$(cat "$T/n")" -gt 2000 &&
+	touch -d "2001-02-03 04:05:06" d7/f3 && chmod 600 d8/f2 &&
+	jvs snapshot "touched" -q >"$T/w4.id" &&
+	jvs restore "$(cat "$T/w2.id")" >/dev/null &&
+	test "$(stat -c %Y d7/f3)" = "$(stat -c %Y "$M/wide/wr/.jvs/snapshots/$(cat "$T/w2.id")/d7/f3")" &&
+	test "$(stat -c %a d8/f2)" = 644 &&
+	jvs status -q &&
+	jvs restore "$(cat "$T/w4.id")" >/dev/null &&
+	test "$(stat -c %Y d7/f3)" = "$(date -d "2001-02-03 04:05:06" +%s)" &&
+	test "$(stat -c %a d8/f2)" = 600
+'
+
+test_expect_success 'a wrong record in the index is caught by the manifest, not believed' '
+	cd "$M/wide/wr/main" &&
+	sql "$M/wide/wr/.jvs/index.sqlite" "UPDATE snapmeta SET meta = zeroblob(length(meta)) WHERE snapshot_id = '\''$(cat "$T/w2.id")'\''" &&
+	touch -d "2002-02-03 04:05:06" d7/f4 &&
+	jvs restore --discard "$(cat "$T/w2.id")" >/dev/null &&
+	test "$(stat -c %Y d7/f4)" = "$(stat -c %Y "$M/wide/wr/.jvs/snapshots/$(cat "$T/w2.id")/d7/f4")" &&
+	jvs status -q
+'
+
 test_expect_success 'unmount' '
 	cd "$T" &&
 	juicefs umount "$M" &&
