@@ -112,9 +112,12 @@ static int read_answer(int fd, int *eno)
 		if (n < 0)
 			return -1;
 		if (n == 0) {
-			/* nothing yet: the mount writes progress every 300 ms */
-			if (idle_ms > 600000)
+			/* nothing yet: a working mount writes progress every 300 ms,
+			 * so half a minute of silence means it is not answering */
+			if (idle_ms > 30000) {
+				errno = ETIMEDOUT;
 				return -1;
+			}
 			nap(wait);
 			idle_ms += wait;
 			wait = wait < 50 ? wait * 2 : 50;
