@@ -363,7 +363,6 @@ int jvs_engine_clone(const jvs_engine *e, const char *src, const char *dst)
 	default:
 		return -1;
 	}
-	jvs_juicefs_client_clones++;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return jvs_error_sys("cannot run juicefs");
 	pid = fork();

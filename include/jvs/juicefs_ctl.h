@@ -28,8 +28,4 @@ int jvs_juicefs_clone_file(int src_fd, int dir_fd, const char *name, uint64_t si
  * tried and failed. */
 int jvs_juicefs_ctl_clone(const char *src, const char *dst);
 
-/* Counters for tests and benchmarks: tree clones done through the control
- * file, and ones handed to the client. */
-extern unsigned long jvs_juicefs_ctl_clones, jvs_juicefs_client_clones;
-
 #endif
