@@ -143,7 +143,7 @@ static int list_dir(worker *k, int fd, const char *prefix)
 				  &st);
 		} else if (S_ISDIR(st.st_mode)) {
 			rc = push(&k->local, JVS_ENT_DIR, path, &st);
-			if (rc == 0)
+			if (rc == 0 && k->local.e && k->local.n)
 				sub = k->local.e[k->local.n - 1].path; /* arena: stays put */
 		} else if (w->special) {
 			rc = push(&k->local, JVS_ENT_FILE, path, &st);
@@ -277,7 +277,7 @@ int jvs_scan__parallel(int root_fd, int special, int threads, jvs_scan *out)
 		out->cap = total;
 	}
 	for (int i = 0; i < (started ? started : 1); i++) {
-		for (size_t j = 0; rc == 0 && j < ks[i].local.n; j++) {
+		for (size_t j = 0; rc == 0 && out->e && j < ks[i].local.n; j++) {
 			jvs_scan_entry *e = &out->e[out->n];
 			*e = ks[i].local.e[j];
 			e->path = jvs_arena_strdup(&out->paths, ks[i].local.e[j].path);
