@@ -182,6 +182,17 @@ test_expect_success 'a restore through B of a snapshot made through A' '
 	( cd "$A/repo/main" && jvs status -q )
 '
 
+test_expect_success 'a restore through A and a snapshot through B at once are serialised' '
+	echo seven >>"$B/repo/main/tree/d1/f7" &&
+	( cd "$A/repo/main" && jvs restore HEAD --wait=60 >/dev/null 2>"$T/rr.err"; echo $? >"$T/rr.rc" ) &
+	( cd "$B/repo/main" && jvs snapshot "during restore" --wait=60 -q >"$T/rs.id" 2>"$T/rs.err"; echo $? >"$T/rs.rc" ) &
+	wait &&
+	test "$(cat "$T/rr.rc") $(cat "$T/rs.rc")" = "0 0" &&
+	# either order leaves a clean worktree whose state is in history
+	( cd "$A/repo/main" && jvs status -q ) &&
+	( cd "$B/repo/main" && jvs verify "$(cat "$T/rs.id")" >/dev/null )
+'
+
 test_expect_success 'doctor through both mounts while the other one snapshots' '
 	echo six >>"$A/repo/main/tree/d0/f6" &&
 	( cd "$A/repo/main" && jvs snapshot "while doctor" --wait=60 -q >/dev/null 2>"$T/wd.err"; echo $? >"$T/wd.rc" ) &
