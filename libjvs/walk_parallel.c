@@ -269,22 +269,28 @@ int jvs_scan__parallel(int root_fd, int special, int threads, jvs_scan *out)
 	}
 	for (int i = 0; rc == 0 && i < (started ? started : 1); i++)
 		total += ks[i].local.n;
+	/* The workers' lists become one: the first one's array grown to hold
+	 * all, the others appended and freed one by one, every path left in
+	 * the arena it was stored in (no second copy of a big scan). */
 	memset(out, 0, sizeof *out);
 	if (rc == 0 && total) {
-		out->e = malloc(total * sizeof *out->e);
-		if (!out->e)
+		jvs_scan_entry *e = realloc(ks[0].local.e, total * sizeof *e);
+		if (!e) {
 			rc = jvs_error_set(JVS_E_INTERNAL, "out of memory");
-		out->cap = total;
+		} else {
+			out->e = e;
+			out->n = ks[0].local.n;
+			out->cap = total;
+			ks[0].local.e = NULL;
+			ks[0].local.n = ks[0].local.cap = 0;
+			jvs_arena_adopt(&out->paths, &ks[0].local.paths);
+		}
 	}
 	for (int i = 0; i < (started ? started : 1); i++) {
-		for (size_t j = 0; rc == 0 && out->e && j < ks[i].local.n; j++) {
-			jvs_scan_entry *e = &out->e[out->n];
-			*e = ks[i].local.e[j];
-			e->path = jvs_arena_strdup(&out->paths, ks[i].local.e[j].path);
-			if (!e->path)
-				rc = -1;
-			else
-				out->n++;
+		if (rc == 0 && out->e && i > 0 && ks[i].local.n) {
+			memcpy(out->e + out->n, ks[i].local.e, ks[i].local.n * sizeof *out->e);
+			out->n += ks[i].local.n;
+			jvs_arena_adopt(&out->paths, &ks[i].local.paths);
 		}
 		jvs_scan_clear(&ks[i].local);
 	}
