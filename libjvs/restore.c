@@ -67,7 +67,7 @@ int jvs_restore_interrupted(const jvs_repo *repo, const char *worktree, char tar
 		jvs_error_clear();
 		return 0;
 	}
-	if (rc && j && jvs_intent_is_live(j))
+	if (rc && j && jvs_intent_is_live_at(repo, j))
 		rc = 2;
 	json_decref(j);
 	return rc;

@@ -202,6 +202,27 @@ test_expect_success 'doctor through both mounts while the other one snapshots' '
 	case $(cat "$T/docb.rc") in 0|1) ;; *) cat "$T/docb"; false ;; esac
 '
 
+test_expect_success 'an intent left by another machine is live while the repo lock is held anywhere, stale once it is free' '
+	cat >"$A/repo/.jvs/intents/snapshot-1700000000000-0badc0de.json" <<-\EOF &&
+	{"operation": "snapshot", "snapshot_id": "1700000000000-0badc0de", "worktree": "main",
+	 "parent_id": null, "autosave": false, "pid": 4242, "host": "machine-c.invalid",
+	 "started_at": "2023-11-14T22:13:20.000Z"}
+	EOF
+	rm -f "$T/held" &&
+	( flock -s "$A/repo/.jvs/locks/repo.lock" sh -c "touch \"$T/held\"; sleep 4" & ) &&
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		test -f "$T/held" && break; sleep 0.1
+	done &&
+	( cd "$B/repo/main" && jvs doctor >"$T/doc.busy" 2>&1 ); cat "$T/doc.busy" &&
+	! grep "stale_intent\|interrupted snapshot" "$T/doc.busy" &&
+	sleep 4.5 &&
+	( cd "$B/repo/main" && jvs doctor >"$T/doc.free" 2>&1 ); cat "$T/doc.free" &&
+	grep "interrupted snapshot" "$T/doc.free" &&
+	( cd "$B/repo/main" && jvs doctor --repair clean_intents >/dev/null 2>&1 ||
+	  jvs doctor --repair >/dev/null 2>&1 ) &&
+	test_path_is_missing "$A/repo/.jvs/intents/snapshot-1700000000000-0badc0de.json"
+'
+
 test_expect_success 'nothing is corrupt, seen from either machine' '
 	for m in "$A" "$B"; do
 		( cd "$m/repo/main" &&
