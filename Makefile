@@ -252,6 +252,12 @@ bench: all
 	@if [ -f doc/BENCHMARKS.md ]; then \
 		printf '\n## Snapshot engines (bench/engines.sh)\n\n' >>doc/BENCHMARKS.md; \
 		cat $(BUILD)/engines.md >>doc/BENCHMARKS.md; fi
+	@# JuiceFS volumes against the file system's floors (skipped, saying why, without JuiceFS).
+	JVS_BIN="$(abspath $(BIN))" bash bench/juicefs.sh >$(BUILD)/juicefs.md
+	@cat $(BUILD)/juicefs.md
+	@if [ -f doc/BENCHMARKS.md ]; then \
+		printf '\n## JuiceFS (bench/juicefs.sh)\n\n' >>doc/BENCHMARKS.md; \
+		cat $(BUILD)/juicefs.md >>doc/BENCHMARKS.md; fi
 
 # ---- install / docs ------------------------------------------------------
 

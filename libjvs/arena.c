@@ -47,3 +47,21 @@ void jvs_arena_free(jvs_arena *a)
 	}
 	a->used = a->cap = 0;
 }
+
+void jvs_arena_adopt(jvs_arena *dst, jvs_arena *src)
+{
+	jvs_arena_block *last = src->head;
+	if (!last)
+		return;
+	while (last->next)
+		last = last->next;
+	if (!dst->head) {
+		*dst = *src;
+	} else {
+		/* behind dst's current block, which keeps taking new strings */
+		last->next = dst->head->next;
+		dst->head->next = src->head;
+	}
+	src->head = NULL;
+	src->used = src->cap = 0;
+}

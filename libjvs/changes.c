@@ -297,6 +297,12 @@ static int entry_differs(jvs_cache *cache, int root_fd, jvs_xattr_cursor *xc,
 int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char *id,
                          jvs_changes *out)
 {
+	return jvs_changes__worktree_scan(repo, worktree, id, out, NULL);
+}
+
+int jvs_changes__worktree_scan(const jvs_repo *repo, const char *worktree, const char *id,
+                               jvs_changes *out, jvs_scan *keep)
+{
 	jvs_manifest m;
 	jvs_scan scan = {0};
 	jvs_index *idx = NULL;
@@ -362,6 +368,10 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 	jvs_cache_commit(cache, 1);
 	cache = NULL;
 	rc = 0;
+	if (keep) {
+		*keep = scan;
+		memset(&scan, 0, sizeof scan);
+	}
 done:
 	if (rc < 0)
 		jvs_changes_clear(out);

@@ -22,4 +22,20 @@ int jvs_changes__hash_link(int dir_fd, const char *path, char out[JVS_HASH_HEX])
  * manifest against payload_root_hash). NULL or "" gives an empty manifest. */
 int jvs_changes__load_manifest(const jvs_repo *repo, const char *id, jvs_manifest *out);
 
+/* jvs_changes_worktree that also hands back its scan of the worktree (taken
+ * with special files refused, so it is also what a checkout would scan);
+ * keep may be NULL. On success the caller owns *keep. */
+#include "jvs/changes.h"
+#include "jvs/scan.h"
+int jvs_changes__worktree_scan(const jvs_repo *repo, const char *worktree, const char *id,
+                               jvs_changes *out, jvs_scan *keep);
+
+/* jvs_checkout_progress_run over a scan of dest_dir already taken (by
+ * restore's check for unsnapshotted changes), which it takes over and
+ * clears; NULL scans afresh. One walk of the worktree per restore. */
+#include "jvs/checkout.h"
+int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *dest_dir,
+                              const char *cache_worktree, jvs_checkout_stats *stats,
+                              jvs_checkout_progress fn, void *arg, jvs_scan *prescan);
+
 #endif

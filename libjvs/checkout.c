@@ -21,10 +21,13 @@
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/index.h"
+#include "jvs/juicefs_ctl.h"
 #include "jvs/manifest.h"
 #include "jvs/scan.h"
 #include "jvs/xattr.h"
 #include "jvs/safepath.h"
+#include "scan_int.h"
+#include "snapmeta.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,8 +43,10 @@
 
 enum { ACT_KEEP, ACT_PLACE, ACT_MKDIR, ACT_CLONED /* ready in the juicefs clone */ };
 
-/* juicefs-clone: up to this many files are cloned one `juicefs clone` each;
- * more, and the whole snapshot is cloned once and the entries moved out. */
+/* juicefs-clone: changed files are cloned one by one (copy_file_range, a
+ * few metadata operations each); when there are more than this many and
+ * they are over a quarter of the snapshot, the whole snapshot is cloned
+ * once (one request, but every entry of it cloned) and entries moved out. */
 #define JUICEFS_PER_FILE_MAX 8
 
 typedef struct {
@@ -60,6 +65,8 @@ typedef struct {
 	int is_root;
 	unsigned char *act;    /* per manifest entry */
 	unsigned char *remove; /* per scan entry */
+	size_t *scan_of;       /* per manifest entry: its scan entry + 1, or 0 */
+	jvs_stat_meta *src_meta; /* per manifest entry: the snapshot's inode, if fetched */
 	int modified;          /* something in dest was changed */
 	int trusted_clone;     /* dest was empty and got a juicefs clone of the snapshot */
 	int64_t clone_recorded;
@@ -189,7 +196,8 @@ static int plan(co_ctx *c)
 	size_t i = 0, j = 0;
 	c->act = calloc(c->m.n + 1, 1);
 	c->remove = calloc(c->scan.n + 1, 1);
-	if (!c->act || !c->remove)
+	c->scan_of = calloc(c->m.n + 1, sizeof *c->scan_of);
+	if (!c->act || !c->remove || !c->scan_of)
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	while (i < c->scan.n || j < c->m.n) {
 		int cmp = i >= c->scan.n ? 1
@@ -210,6 +218,7 @@ static int plan(co_ctx *c)
 			continue;
 		}
 		s = &c->scan.e[i];
+		c->scan_of[j] = i + 1;
 		if (c->trusted_clone && s->type == e->type && s->type != JVS_ENT_DIR &&
 		    (s->type == JVS_ENT_SYMLINK ||
 		     (S_ISREG(s->key.mode) && s->key.size == e->size &&
@@ -319,9 +328,12 @@ static int stage_file(co_ctx *c, size_t j, const char *name)
 				goto done;
 			}
 			ok = renameat(c->clone_fd, e->path, c->stage_fd, name) == 0;
+		} else if (jvs_juicefs_clone_file(src, c->stage_fd, name, (uint64_t)st.st_size) == 0) {
+			ok = 1; /* copy_file_range: slices shared in the metadata */
 		} else {
 			char *from = jvs_path_join(c->src_path, e->path);
 			char *to = jvs_path_join(c->stage_path, name);
+			jvs_error_clear();
 			ok = from && to && jvs_engine_clone(&c->engine, from, to) == 0;
 			free(from);
 			free(to);
@@ -436,7 +448,7 @@ static int stage(co_ctx *c)
 		size_t files = 0;
 		for (size_t j = 0; j < c->m.n; j++)
 			files += c->act[j] == ACT_PLACE && c->m.e[j].type == JVS_ENT_FILE;
-		if (files > JUICEFS_PER_FILE_MAX) {
+		if (files > JUICEFS_PER_FILE_MAX && files > c->m.n / 4) {
 			c->clone_path = jvs_strf("%s.clone", c->stage_path);
 			if (!c->clone_path || jvs_rm_rf(c->clone_path) < 0 ||
 			    jvs_engine_clone(&c->engine, c->src_path, c->clone_path) < 0)
@@ -536,13 +548,94 @@ static void cache_refresh(co_ctx *c, int pfd, const char *leaf, const jvs_manife
 	jvs_cache_put(c->cache, e->path, &key, e->hash, recorded);
 }
 
-/* A kept file or symlink: content is right; mode, owner, mtime may not be. */
-static int fix_kept(co_ctx *c, int pfd, const char *leaf, const jvs_manifest_entry *e)
+/* The snapshot's inode of manifest entry j: prefetched, else stat'ed.
+ * dst: the worktree's, when known. An owner change is never made on the
+ * word of the index alone (a writer of .jvs could plant any uid there):
+ * the payload itself is asked then. */
+static int src_stat(co_ctx *c, size_t j, struct stat *st, const struct stat *dst)
 {
+	const jvs_stat_meta *m = c->src_meta ? &c->src_meta[j] : NULL;
+	if (!m || !m->ok ||
+	    (c->is_root && (!dst || m->uid != dst->st_uid || m->gid != dst->st_gid)))
+		return fstatat(c->src_fd, c->m.e[j].path, st, AT_SYMLINK_NOFOLLOW);
+	memset(st, 0, sizeof *st);
+	st->st_mode = m->mode;
+	st->st_uid = m->uid;
+	st->st_gid = m->gid;
+	st->st_mtim.tv_sec = (time_t)(m->mtime_ns / 1000000000LL);
+	st->st_mtim.tv_nsec = (long)(m->mtime_ns % 1000000000LL);
+	if (st->st_mtim.tv_nsec < 0) {
+		st->st_mtim.tv_sec--;
+		st->st_mtim.tv_nsec += 1000000000L;
+	}
+	return 0;
+}
+
+/* Stats, several at a time, the snapshot inodes that fix_kept and
+ * finish_dirs compare with: kept entries and directories. A cache only:
+ * anything missing is stat'ed when needed. */
+static void prefetch_src(co_ctx *c, jvs_index *idx)
+{
+	const char **paths;
+	unsigned char *want;
+	c->src_meta = calloc(c->m.n + 1, sizeof *c->src_meta);
+	if (c->src_meta && jvs_snapmeta_load(idx, c->id, c->m.n, c->src_meta)) {
+		/* recorded when the snapshot was made; must agree with its manifest */
+		size_t j;
+		for (j = 0; j < c->m.n; j++) {
+			const jvs_manifest_entry *e = &c->m.e[j];
+			mode_t t = (mode_t)c->src_meta[j].mode & S_IFMT;
+			if ((e->type == JVS_ENT_DIR) != (t == S_IFDIR) ||
+			    (e->type == JVS_ENT_SYMLINK) != (t == S_IFLNK) ||
+			    (e->type != JVS_ENT_SYMLINK && (c->src_meta[j].mode & 07777) != e->mode))
+				break;
+		}
+		if (j == c->m.n) {
+			c->stats->meta_cached = 1;
+			return;
+		}
+		memset(c->src_meta, 0, (c->m.n + 1) * sizeof *c->src_meta);
+	}
+	paths = malloc((c->m.n + 1) * sizeof *paths);
+	want = calloc(c->m.n + 1, 1);
+	if (paths && want && c->src_meta) {
+		for (size_t j = 0; j < c->m.n; j++) {
+			paths[j] = c->m.e[j].path;
+			want[j] = c->act[j] == ACT_KEEP || c->m.e[j].type == JVS_ENT_DIR;
+		}
+		jvs_stat_many(c->src_fd, paths, want, c->m.n, c->src_meta,
+			      jvs_scan__threads(c->src_fd));
+	} else {
+		free(c->src_meta);
+		c->src_meta = NULL;
+	}
+	free(paths);
+	free(want);
+}
+
+/* A kept file or symlink: content is right; mode, owner, mtime may not be. */
+static int fix_kept(co_ctx *c, int pfd, const char *leaf, size_t j)
+{
+	const jvs_manifest_entry *e = &c->m.e[j];
 	struct stat src, dst;
-	int changed = 0, mode_changed = 0;
-	if (fstatat(c->src_fd, e->path, &src, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    fstatat(pfd, leaf, &dst, AT_SYMLINK_NOFOLLOW) < 0) {
+	int changed = 0, mode_changed = 0, have_dst = 0;
+	if (c->scan_of[j]) {
+		/* nothing wrote a kept entry since the scan stat'ed it */
+		const jvs_filekey *k = &c->scan.e[c->scan_of[j] - 1].key;
+		memset(&dst, 0, sizeof dst);
+		dst.st_mode = k->mode;
+		dst.st_uid = k->uid;
+		dst.st_gid = k->gid;
+		dst.st_mtim.tv_sec = (time_t)(k->mtime_ns / 1000000000LL);
+		dst.st_mtim.tv_nsec = (long)(k->mtime_ns % 1000000000LL);
+		if (dst.st_mtim.tv_nsec < 0) {
+			dst.st_mtim.tv_sec--;
+			dst.st_mtim.tv_nsec += 1000000000L;
+		}
+		have_dst = 1;
+	}
+	if ((!have_dst && fstatat(pfd, leaf, &dst, AT_SYMLINK_NOFOLLOW) < 0) ||
+	    src_stat(c, j, &src, &dst) < 0) {
 		c->stats->unchanged++;
 		return 0; /* content verified equal; metadata is best effort */
 	}
@@ -640,7 +733,7 @@ static int place_all(co_ctx *c)
 			c->stats->written++;
 			break;
 		default:
-			if (e->type != JVS_ENT_DIR && fix_kept(c, pfd, leaf, e) < 0)
+			if (e->type != JVS_ENT_DIR && fix_kept(c, pfd, leaf, j) < 0)
 				return -1;
 			break;
 		}
@@ -699,7 +792,7 @@ static int finish_dirs(co_ctx *c)
 			return -1;
 		if (fstatat(pfd, leaf, &dst, AT_SYMLINK_NOFOLLOW) < 0)
 			return jvs_error_sys("cannot stat '%s'", e->path);
-		if (fstatat(c->src_fd, e->path, &src, AT_SYMLINK_NOFOLLOW) < 0)
+		if (src_stat(c, j, &src, &dst) < 0)
 			src = dst;
 		if (c->is_root && (src.st_uid != dst.st_uid || src.st_gid != dst.st_gid) &&
 		    fchownat(pfd, leaf, src.st_uid, src.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
@@ -821,6 +914,13 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
                               const char *cache_worktree, jvs_checkout_stats *stats,
                               jvs_checkout_progress fn, void *arg)
 {
+	return jvs_checkout__run_scanned(repo, id, dest_dir, cache_worktree, stats, fn, arg, NULL);
+}
+
+int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *dest_dir,
+                              const char *cache_worktree, jvs_checkout_stats *stats,
+                              jvs_checkout_progress fn, void *arg, jvs_scan *prescan)
+{
 	jvs_checkout_stats local = {0};
 	jvs_index *idx = NULL;
 	co_ctx c;
@@ -885,8 +985,15 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 		else
 			jvs_error_clear(); /* the plan copies whatever is missing */
 	}
-	if (jvs_scan_worktree(repo, dest_dir, JVS_SCAN_SPECIAL | JVS_SCAN_KEEP_IGNORED, &c.scan) < 0)
+	if (prescan && !c.trusted_clone && prescan->ignored == 0) {
+		/* nothing ignored, so no special file either: what
+		 * JVS_SCAN_SPECIAL | JVS_SCAN_KEEP_IGNORED would list */
+		c.scan = *prescan; /* taken over: cleared below */
+		memset(prescan, 0, sizeof *prescan);
+	} else if (jvs_scan_worktree(repo, dest_dir, JVS_SCAN_SPECIAL | JVS_SCAN_KEEP_IGNORED,
+				     &c.scan) < 0) {
 		goto done;
+	}
 	idx = cache_worktree ? jvs_index_open(repo) : NULL;
 	c.cache = jvs_cache_begin(idx, cache_worktree ? cache_worktree : "");
 
@@ -897,6 +1004,9 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
 	if (open_up_dirs(&c) < 0 || remove_extras(&c) < 0)
 		goto done;
 	drop_parent(&c);
+	if (!idx && cache_worktree)
+		idx = jvs_index_open(repo);
+	prefetch_src(&c, idx);
 	if (place_all(&c) < 0 || finish_dirs(&c) < 0)
 		goto done;
 	if (c.xattr_refused > 8)
@@ -944,6 +1054,8 @@ done:
 	jvs_manifest_clear(&c.m);
 	free(c.act);
 	free(c.remove);
+	free(c.scan_of);
+	free(c.src_meta);
 	if (c.src_fd >= 0)
 		close(c.src_fd);
 	if (c.dst_fd >= 0)

@@ -102,7 +102,7 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 		id = jvs_json_str(j, "snapshot_id");
 		remember(ii, id);
 		remember(ii, jvs_json_str(j, "target_id"));
-		if (jvs_intent_is_live(j)) {
+		if (jvs_intent_is_live_at(repo, j)) {
 			ii->any_live = 1;
 		} else if (op && !strcmp(op, "restore") && jvs_json_str(j, "target_id") &&
 			   (!jvs_id_is_valid(jvs_json_str(j, "target_id")) ||

@@ -2,6 +2,7 @@
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/safepath.h"
+#include "jvs/juicefs_ctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -349,6 +350,15 @@ int jvs_engine_clone(const jvs_engine *e, const char *src, const char *dst)
 		return btrfs_snapshot(src, dst, 1);
 	if (e->kind != JVS_ENGINE_JUICEFS || !e->juicefs[0])
 		return jvs_error_set(JVS_E_INTERNAL, "juicefs clone without a JuiceFS engine");
+	/* one request to the mount's control file; the client when it cannot */
+	switch (jvs_juicefs_ctl_clone(src, dst)) {
+	case 0:
+		return 0;
+	case 1:
+		break;
+	default:
+		return -1;
+	}
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return jvs_error_sys("cannot run juicefs");
 	pid = fork();

@@ -312,6 +312,11 @@ void jvs_ignore_list_free(jvs_ignore_list *l)
 	free(l);
 }
 
+int jvs_ignore_has_repo_rules(const jvs_ignore *ig)
+{
+	return ig && jvs_ignore_list_count(ig->repo) > 0;
+}
+
 size_t jvs_ignore_list_count(const jvs_ignore_list *l)
 {
 	return l ? l->n : 0;

@@ -1,5 +1,6 @@
 #include "jvs/index.h"
 #include "jvs/error.h"
+#include "jvs/fsid.h"
 #include "jvs/fsutil.h"
 #include "jvs/safepath.h"
 #include "jvs/spill.h"
@@ -39,7 +40,21 @@ struct jvs_cache {
 	jvs_spill *puts; /* of pending_put; bounded memory, see spill.h */
 	char **drops;
 	size_t ndrops, capdrops;
+	uint64_t last_dev, last_id; /* memo of cache_dev() */
+	int have_last;
 };
+
+/* What the dev column holds: the file system's identity, which for a
+ * JuiceFS volume is the same on every mount of it (fsid.h). */
+static uint64_t cache_dev(jvs_cache *c, uint64_t dev)
+{
+	if (!c->have_last || c->last_dev != dev) {
+		c->last_dev = dev;
+		c->last_id = jvs_fsid_of_dev(dev);
+		c->have_last = 1;
+	}
+	return c->last_id;
+}
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
@@ -249,7 +264,7 @@ int jvs_cache_lookup(jvs_cache *c, const char *path, const jvs_filekey *key,
 		     char out[JVS_HASH_HEX])
 {
 	sqlite3_stmt *st;
-	jvs_filekey k;
+	jvs_filekey k, want;
 	int64_t recorded;
 	const char *hash;
 	if (!c)
@@ -272,7 +287,9 @@ int jvs_cache_lookup(jvs_cache *c, const char *path, const jvs_filekey *key,
 		k.mode = (uint32_t)sqlite3_column_int64(st, 6);
 		hash = (const char *)sqlite3_column_text(st, 7);
 		recorded = sqlite3_column_int64(st, 8);
-		if (!jvs_filekey_equal(&k, key) || key->mtime_ns >= recorded || !hash ||
+		want = *key;
+		want.dev = cache_dev(c, key->dev);
+		if (!jvs_filekey_equal(&k, &want) || key->mtime_ns >= recorded || !hash ||
 		    !jvs_hash_is_hex(hash))
 			return 0;
 		memcpy(out, hash, JVS_HASH_HEX);
@@ -296,7 +313,7 @@ void jvs_cache_put(jvs_cache *c, const char *path, const jvs_filekey *key, const
 	p.key.mtime_ns = key->mtime_ns;
 	p.key.ctime_ns = key->ctime_ns;
 	p.key.size = key->size;
-	p.key.dev = key->dev;
+	p.key.dev = cache_dev(c, key->dev);
 	p.key.ino = key->ino;
 	p.key.mode = key->mode;
 	p.key.uid = key->uid;

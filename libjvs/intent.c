@@ -5,6 +5,8 @@
 #include "jvs/safepath.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <signal.h>
 #include <string.h>
 #include <stdlib.h>
@@ -83,4 +85,40 @@ int jvs_intent_is_live(const json_t *intent)
 	if ((pid_t)json_integer_value(pid) == getpid())
 		return 0;
 	return kill((pid_t)json_integer_value(pid), 0) == 0 || errno == EPERM;
+}
+
+/* 1 when some process (here or, on JuiceFS, on any machine) holds the
+ * repository lock; probed without taking it for longer than the call. */
+static int repo_lock_held(const jvs_repo *repo)
+{
+	char *p = jvs_repo_path(repo, "locks/repo.lock");
+	int fd, held = 1;
+	if (!p) {
+		jvs_error_clear();
+		return 1;
+	}
+	fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		held = errno != ENOENT; /* never locked: nobody runs */
+	} else {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			held = 0;
+			flock(fd, LOCK_UN);
+		}
+		close(fd);
+	}
+	free(p);
+	return held;
+}
+
+int jvs_intent_is_live_at(const jvs_repo *repo, const json_t *intent)
+{
+	const char *host = jvs_json_str(intent, "host");
+	char me[256] = "";
+	gethostname(me, sizeof me - 1);
+	if (!jvs_intent_is_live(intent))
+		return 0;
+	if (!host || !strcmp(host, me))
+		return 1; /* ours: the pid said it runs */
+	return repo_lock_held(repo);
 }

@@ -68,7 +68,7 @@ int jvs_restore_interrupted(const jvs_repo *repo, const char *worktree, char tar
 		jvs_error_clear();
 		return 0;
 	}
-	if (rc && j && jvs_intent_is_live(j))
+	if (rc && j && jvs_intent_is_live_at(repo, j))
 		rc = 2;
 	json_decref(j);
 	return rc;
@@ -92,7 +92,7 @@ static int cannot_save(void)
 }
 
 static int autosave(jvs_repo *repo, const char *worktree, const char *target, jvs_worktree *wt,
-                    jvs_restore_result *out)
+                    jvs_restore_result *out, jvs_scan *scan)
 {
 	static const char *const tags[] = {"autosave"};
 	jvs_changes ch;
@@ -100,7 +100,7 @@ static int autosave(jvs_repo *repo, const char *worktree, const char *target, jv
 	jvs_descriptor d;
 	char *note;
 	size_t n;
-	if (jvs_changes_worktree(repo, worktree, wt->head, &ch) == 0) {
+	if (jvs_changes__worktree_scan(repo, worktree, wt->head, &ch, scan) == 0) {
 		n = ch.n;
 		jvs_changes_clear(&ch);
 	} else {
@@ -173,6 +173,7 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	char name[JVS_NAME_MAX + 16], pending[JVS_ID_BUF], from[JVS_ID_BUF];
 	char *root = NULL;
 	json_t *previous = NULL;
+	jvs_scan scan = {0};
 	int rc = -1, p;
 
 	memset(out, 0, sizeof *out);
@@ -247,7 +248,7 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	if (!jvs_path_exists(root) && jvs_mkdir_p(root, 0755) < 0)
 		goto done;
 
-	if (!p && !opts->discard && autosave(repo, worktree, target_id, &wt, out) < 0)
+	if (!p && !opts->discard && autosave(repo, worktree, target_id, &wt, out, &scan) < 0)
 		goto done;
 
 	if (write_intent(repo, name, worktree, target_id, &wt, out->autosave_id,
@@ -255,8 +256,9 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 		goto done;
 	jvs_fault_point("restore-after-intent");
 
-	if (jvs_checkout_progress_run(repo, target_id, root, worktree, &out->stats, opts->progress,
-	                              opts->progress_arg) < 0) {
+	/* the checkout takes over the scan autosave made (if it made one) */
+	if (jvs_checkout__run_scanned(repo, target_id, root, worktree, &out->stats, opts->progress,
+	                              opts->progress_arg, scan.e ? &scan : NULL) < 0) {
 		if (!out->stats.touched && !p) {
 			jvs_error saved = *jvs_error_last();
 			jvs_intent_remove(repo, name);
@@ -293,6 +295,7 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	}
 	rc = 0;
 done:
+	jvs_scan_clear(&scan);
 	jvs_descriptor_clear(&d);
 	json_decref(previous);
 	free(root);

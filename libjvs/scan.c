@@ -1,4 +1,5 @@
 #include "jvs/scan.h"
+#include "scan_int.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/safepath.h"
@@ -70,6 +71,14 @@ static jvs_entry_type ignored_type(mode_t m)
 
 static int enter_walk(int fd, const char *prefix, int special, jvs_scan *s);
 
+int jvs_scan__refuse_special(const char *path, mode_t mode)
+{
+	jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is a %s", path, special_kind(mode));
+	return jvs_error_hint("JVS stores regular files, directories and "
+			      "symlinks; move it out of the worktree or "
+			      "add it to a .jvsignore file");
+}
+
 static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 {
 	DIR *d = fdopendir(fd_in);
@@ -133,11 +142,7 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 			} else if (special) {
 				rc = push(s, JVS_ENT_FILE, path, &st);
 			} else {
-				jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is a %s", path,
-					      special_kind(st.st_mode));
-				jvs_error_hint("JVS stores regular files, directories and "
-					       "symlinks; move it out of the worktree or "
-					       "add it to a .jvsignore file");
+				jvs_scan__refuse_special(path, st.st_mode);
 			}
 			free(path);
 			if (rc < 0) {
@@ -194,7 +199,8 @@ int jvs_scan_tree_special(const char *root, int special, jvs_scan *out)
 	fd = jvs_safe_open_dir(root); /* a payload root reached through no symlink */
 	if (fd < 0)
 		return jvs_error_sys("cannot open '%s'", root);
-	if (walk(fd, "", special, out) < 0) {
+	if (jvs_scan__threads(fd) > 1 ? jvs_scan__parallel(fd, special, jvs_scan__threads(fd), NULL, out) < 0
+				      : walk(fd, "", special, out) < 0) {
 		jvs_scan_clear(out);
 		return -1;
 	}
@@ -217,6 +223,25 @@ int jvs_scan_worktree(const jvs_repo *repo, const char *root, int flags, jvs_sca
 		jvs_ignore_free(ig);
 		out->ig = NULL;
 		return jvs_error_sys("cannot open '%s'", root);
+	}
+	/* On FUSE the parallel walk pays off; it knows no rules, so it is kept
+	 * only when the tree turns out to hold none (and .jvs/ignore is empty). */
+	if (!jvs_ignore_has_repo_rules(ig) && jvs_scan__threads(fd) > 1) {
+		int saw = 1, dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* own offset */
+		if (dfd >= 0 &&
+		    jvs_scan__parallel(dfd, (flags & JVS_SCAN_SPECIAL) != 0, jvs_scan__threads(fd), &saw,
+				       out) == 0 &&
+		    !saw) {
+			close(fd);
+			jvs_ignore_free(ig);
+			if (out->n > 1)
+				qsort(out->e, out->n, sizeof *out->e, cmp_entry);
+			return 0;
+		}
+		jvs_scan_clear(out); /* rules to apply, or a special file they may ignore */
+		jvs_error_clear();
+		out->ig = ig;
+		out->keep_ignored = (flags & JVS_SCAN_KEEP_IGNORED) != 0;
 	}
 	if (enter_walk(fd, "", (flags & JVS_SCAN_SPECIAL) != 0, out) < 0) {
 		jvs_ignore_free(ig);

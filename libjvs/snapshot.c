@@ -1,4 +1,6 @@
 #include "jvs/snapshot.h"
+#include "scan_int.h"
+#include "snapmeta.h"
 #include "jvs/audit.h"
 #include "jvs/engine.h"
 #include "jvs/error.h"
@@ -49,6 +51,8 @@ typedef struct {
 	int sync_all;   /* too many to fsync one by one: syncfs */
 	jvs_xattr_cursor xc;  /* worktree entries' xattrs, main thread only */
 	jvs_xattr_cursor pxc; /* the parent snapshot's files' */
+	jvs_scan clone_scan; /* of the tree clone, taken beside the second worktree scan */
+	jvs_scan clone_done; /* the same, kept after the manifest for snapmeta */
 } snap_ctx;
 
 static int add_degraded(snap_ctx *c, const char *fmt, const char *path)
@@ -627,12 +631,14 @@ static int clone_payload(snap_ctx *c, const char *payload, const char *tmp, jvs_
 			return 1; /* a tree clone would hold the ignored paths too */
 		if (jvs_engine_clone(&c->engine, payload, tmp) < 0)
 			return -1;
-		if (jvs_scan_worktree(c->repo, payload, 0, &after) < 0)
+		/* the worktree again and the clone, at once: two walks' round trips overlap */
+		if (jvs_scan_two(payload, &after, tmp, &c->clone_scan) < 0)
 			return -1;
 		stable = same_scan(scan, &after);
 		jvs_scan_clear(&after);
 		if (stable)
 			break;
+		jvs_scan_clear(&c->clone_scan);
 		jvs_scan_clear(scan);
 		if (jvs_rm_rf(tmp) < 0)
 			return -1;
@@ -645,6 +651,49 @@ static int clone_payload(snap_ctx *c, const char *payload, const char *tmp, jvs_
 	if (c->tmp_fd < 0)
 		return jvs_error_sys("cannot open '%s'", tmp);
 	return 0;
+}
+
+/* Files of the clone looked up in the cache, then hashed several at a
+ * time (reads of a FUSE mount are round trips), this many at once. */
+#define HASH_WINDOW 1024
+
+typedef struct {
+	size_t start, end; /* scan indexes covered */
+	char (*hash)[JVS_HASH_HEX];
+	int *res;              /* 0 hashed, else errno */
+	unsigned char *hit;    /* from the cache */
+	unsigned char *want;   /* to be read */
+	const char **paths;
+} hash_window;
+
+/* Cache lookups (in path order, as the cache wants) for entries from i on,
+ * then the misses hashed in parallel. Stops at the first entry where clone
+ * and worktree disagree (the caller reports it). */
+static void fill_window(snap_ctx *c, const jvs_scan *cl, const jvs_scan *w, size_t i,
+			hash_window *hw)
+{
+	size_t k, nwant = 0;
+	hw->start = i;
+	for (k = 0; k < HASH_WINDOW && i + k < cl->n && i + k < w->n; k++) {
+		const jvs_scan_entry *we = &w->e[i + k], *ke = &cl->e[i + k];
+		hw->hit[k] = hw->want[k] = 0;
+		hw->res[k] = 0;
+		hw->paths[k] = ke->path;
+		if (we->type != ke->type || strcmp(we->path, ke->path))
+			break;
+		if (ke->type != JVS_ENT_FILE)
+			continue;
+		if (ke->key.size == we->key.size && ke->key.mtime_ns == we->key.mtime_ns &&
+		    (ke->key.mode & 07777) == (we->key.mode & 07777) &&
+		    jvs_cache_lookup(c->cache, we->path, &we->key, hw->hash[k]))
+			hw->hit[k] = 1;
+		else
+			hw->want[k] = 1, nwant++;
+	}
+	hw->end = i + k;
+	if (nwant)
+		jvs_hash_many(c->tmp_fd, hw->paths, hw->want, k, hw->hash, hw->res,
+			      nwant > 1 ? jvs_scan__threads(c->tmp_fd) : 1);
 }
 
 /* The manifest of a clone: hashes come from the worktree's hash cache
@@ -669,7 +718,17 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 {
 	jvs_scan cl = {0};
 	char *xa = NULL;
+	hash_window hw = {0};
 	int rc = -1;
+	hw.hash = malloc(HASH_WINDOW * sizeof *hw.hash);
+	hw.res = malloc(HASH_WINDOW * sizeof *hw.res);
+	hw.hit = malloc(HASH_WINDOW);
+	hw.want = malloc(HASH_WINDOW);
+	hw.paths = malloc(HASH_WINDOW * sizeof *hw.paths);
+	if (!hw.hash || !hw.res || !hw.hit || !hw.want || !hw.paths) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		goto done;
+	}
 	for (size_t i = 0; c->progress && i < w->n; i++) {
 		if (w->e[i].type == JVS_ENT_DIR)
 			continue;
@@ -677,16 +736,22 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 		if (w->e[i].type == JVS_ENT_FILE && w->e[i].key.size > 0)
 			c->bytes_total += (uint64_t)w->e[i].key.size;
 	}
-	if (jvs_scan_tree(tmp, &cl) < 0)
-		return -1;
+	if (c->clone_scan.e || c->clone_scan.n) {
+		cl = c->clone_scan; /* taken by clone_payload */
+		memset(&c->clone_scan, 0, sizeof c->clone_scan);
+	} else if (jvs_scan_tree(tmp, &cl) < 0) {
+		goto done;
+	}
 	for (size_t i = 0; i < cl.n || i < w->n; i++) {
 		const jvs_scan_entry *we = i < w->n ? &w->e[i] : NULL;
 		const jvs_scan_entry *ke = i < cl.n ? &cl.e[i] : NULL;
 		char hash[JVS_HASH_HEX], target[PATH_MAX + 1];
 		ssize_t n;
-		if (!we || !ke || we->type != ke->type || strcmp(we->path, ke->path)) {
+		if (i >= hw.end)
+			fill_window(c, &cl, w, i, &hw);
+		if (!we || !ke || we->type != ke->type || strcmp(we->path, ke->path) || i >= hw.end) {
 			jvs_error_set(JVS_E_IO, "the clone differs from the worktree at '%s'",
-				      (we ? we : ke)->path);
+				      we ? we->path : ke ? ke->path : "?");
 			jvs_error_hint("snapshot again; JVS_SNAPSHOT_ENGINE=copy avoids cloning");
 			goto done;
 		}
@@ -715,17 +780,16 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 			int same = ke->key.size == we->key.size &&
 				   ke->key.mtime_ns == we->key.mtime_ns &&
 				   (ke->key.mode & 07777) == (we->key.mode & 07777);
-			if (same && jvs_cache_lookup(c->cache, we->path, &we->key, hash)) {
+			size_t k = i - hw.start;
+			memcpy(hash, hw.hash[k], JVS_HASH_HEX);
+			if (hw.hit[k]) {
 				c->stats->cache_hits++;
 			} else {
-				int fd = jvs_openat_beneath(c->tmp_fd, ke->path, O_RDONLY);
-				if (fd < 0 || jvs_hash_fd(fd, hash) < 0) {
+				if (hw.res[k]) {
+					errno = hw.res[k];
 					jvs_error_sys("cannot hash '%s' of the clone", ke->path);
-					if (fd >= 0)
-						close(fd);
 					goto done;
 				}
-				close(fd);
 				c->stats->files_hashed++;
 				if (same)
 					jvs_cache_put(c->cache, we->path, &we->key, hash, recorded);
@@ -745,8 +809,15 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 		progress_step(c, ke);
 	}
 	rc = 0;
+	c->clone_done = cl; /* its owners, modes and mtimes go to the index */
+	memset(&cl, 0, sizeof cl);
 done:
 	free(xa);
+	free(hw.hash);
+	free(hw.res);
+	free(hw.hit);
+	free(hw.want);
+	free(hw.paths);
 	jvs_scan_clear(&cl);
 	return rc;
 }
@@ -1114,6 +1185,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	}
 	jvs_cache_commit(c.cache, 1);
 	c.cache = NULL;
+	if (c.clone_done.n)
+		jvs_snapmeta_save(idx, id, &c.clone_done);
 	rc = 0;
 	goto done;
 
@@ -1145,8 +1218,6 @@ done:
 	jvs_manifest_reader_close(c.parent);
 	jvs_manifest_writer_abort(c.out);
 	jvs_scan_clear(&scan);
-	jvs_xattr_cursor_close(&c.xc);
-	jvs_xattr_cursor_close(&c.pxc);
 	if (c.wt_fd >= 0)
 		close(c.wt_fd);
 	if (c.tmp_fd >= 0)

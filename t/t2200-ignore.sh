@@ -312,4 +312,18 @@ test_expect_success 'check-ignore escapes control bytes in what it prints' '
 	test_cmp expect out
 '
 
+test_expect_success 'the parallel walk (as on FUSE) applies the same rules' '
+	rm -rf pw && cp -a repo pw &&
+	(cd pw/main && jvs status --json) >serial.json &&
+	(cd pw/main && JVS_WALK_THREADS=4 jvs status --json) >parallel.json &&
+	test_cmp serial.json parallel.json &&
+	(cd pw/main && echo new >src/more.tmp && echo n >fresh.c &&
+	 JVS_WALK_THREADS=4 jvs snapshot -q parallel) >pid &&
+	cut -f2 "pw/.jvs/manifests/$(cat pid)" >paths &&
+	grep "^fresh.c\$" paths &&
+	! grep -e "more.tmp" -e "run.log" -e "^build/" -e "scratch.tmp" paths &&
+	grep "^keep.log\$" paths &&
+	(cd pw/main && JVS_WALK_THREADS=4 jvs status -q)
+'
+
 test_done

@@ -123,6 +123,105 @@ test_expect_success 'a worktree with ignored paths is snapshotted per file, with
 	rm .jvsignore x.cache
 '
 
+# A juicefs client that logs each run, for counting processes: JVS should
+# speak to the mount itself and start the client only as a fallback.
+REAL_JUICEFS=$(command -v juicefs)
+if command -v pyenv >/dev/null 2>&1 && pyenv which juicefs >/dev/null 2>&1; then
+	REAL_JUICEFS=$(pyenv which juicefs)
+fi
+printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$T/client.log" "$REAL_JUICEFS" \
+	>"$T/juicefs-logged"
+chmod +x "$T/juicefs-logged"
+
+# fingerprint DIR FILE: every entry's path, inode and ctime (a written or
+# replaced entry changes one of them)
+fingerprint () {
+	( cd "$1" && find . -print0 | sort -z | xargs -0 stat -c "%n %i %z" ) >"$2"
+}
+
+test_expect_success 'a tree clone is one request to the mount: no juicefs process' '
+	mkdir -p "$M/wide" && cd "$M/wide" &&
+	jvs init wr >/dev/null && cd wr/main &&
+	for d in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19; do
+		mkdir d$d && ( cd d$d && seq 1 100 | sed "s/^/f/" | xargs touch &&
+			for f in f1 f2 f3; do seq 1 $d >$f; done ) || return 1
+	done &&
+	rm -f "$T/client.log" &&
+	JVS_JUICEFS="$T/juicefs-logged" JVS_DEBUG_STATS=1 jvs snapshot "wide" -q >"$T/w1.id" 2>"$T/stats" &&
+	test_path_is_missing "$T/client.log" &&
+	grep "^stats: hashed=2000 " "$T/stats" &&
+	jvs verify "$(cat "$T/w1.id")"
+'
+
+test_expect_success 'with the control file refused (JVS_JUICEFS_CONTROL=0), the client clones' '
+	cd "$M/wide/wr/main" &&
+	echo more >>d0/f1 &&
+	rm -f "$T/client.log" &&
+	JVS_JUICEFS_CONTROL=0 JVS_JUICEFS="$T/juicefs-logged" jvs snapshot "by client" -q >"$T/w2.id" &&
+	test $(grep -c "^clone -p " "$T/client.log") = 1 &&
+	jvs verify "$(cat "$T/w2.id")"
+'
+
+test_expect_success 'snapshot after one change hashes one file; status and diff write nothing' '
+	cd "$M/wide/wr/main" &&
+	sleep 0.1 && echo again >>d5/f2 &&
+	fingerprint . "$T/fp.before" &&
+	JVS_JUICEFS="$T/juicefs-logged" JVS_DEBUG_STATS=1 jvs snapshot "one change" -q >"$T/w3.id" 2>"$T/stats" &&
+	grep "^stats: hashed=1 " "$T/stats" &&
+	jvs status -q && jvs diff "$(cat "$T/w2.id")" >"$T/diff" &&
+	grep "d5/f2" "$T/diff" &&
+	fingerprint . "$T/fp.after" &&
+	test_cmp "$T/fp.before" "$T/fp.after"
+'
+
+test_expect_success 'restore of one differing file writes exactly that entry, with no juicefs process' '
+	cd "$M/wide/wr/main" &&
+	fingerprint . "$T/fp.before" &&
+	rm -f "$T/client.log" &&
+	JVS_JUICEFS="$T/juicefs-logged" jvs restore "$(cat "$T/w2.id")" >"$T/out" &&
+	test_path_is_missing "$T/client.log" &&
+	fingerprint . "$T/fp.after" &&
+	diff "$T/fp.before" "$T/fp.after" | sed -n "s/^> \([^ ]*\) .*/\1/p" >"$T/written" &&
+	# the file, and its directory (an entry renamed in, then its mtime reset)
+	printf "%s\n" ./d5 ./d5/f2 >"$T/expect" &&
+	test_cmp "$T/expect" "$T/written" &&
+	test "$(tail -n 1 d5/f2)" = 5 &&
+	jvs status -q &&
+	jvs restore HEAD >/dev/null && test "$(tail -n 1 d5/f2)" = again && jvs status -q
+'
+
+# sql DB QUERY: python3's sqlite3 (no sqlite3 program needed)
+sql () {
+	python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for r in c.execute(sys.argv[2]): print(*r)
+c.commit()' "$@"
+}
+
+test_expect_success 'restore puts back mtimes and modes that alone differ (recorded owners, modes and mtimes of a clone snapshot)' '
+	cd "$M/wide/wr/main" &&
+	sql "$M/wide/wr/.jvs/index.sqlite" "SELECT n FROM snapmeta WHERE snapshot_id = '\''$(cat "$T/w2.id")'\''" >"$T/n" &&
+	test "$(cat "$T/n")" -gt 2000 &&
+	touch -d "2001-02-03 04:05:06" d7/f3 && chmod 600 d8/f2 &&
+	jvs snapshot "touched" -q >"$T/w4.id" &&
+	jvs restore "$(cat "$T/w2.id")" >/dev/null &&
+	test "$(stat -c %Y d7/f3)" = "$(stat -c %Y "$M/wide/wr/.jvs/snapshots/$(cat "$T/w2.id")/d7/f3")" &&
+	test "$(stat -c %a d8/f2)" = 644 &&
+	jvs status -q &&
+	jvs restore "$(cat "$T/w4.id")" >/dev/null &&
+	test "$(stat -c %Y d7/f3)" = "$(date -d "2001-02-03 04:05:06" +%s)" &&
+	test "$(stat -c %a d8/f2)" = 600
+'
+
+test_expect_success 'a wrong record in the index is caught by the manifest, not believed' '
+	cd "$M/wide/wr/main" &&
+	sql "$M/wide/wr/.jvs/index.sqlite" "UPDATE snapmeta SET meta = zeroblob(length(meta)) WHERE snapshot_id = '\''$(cat "$T/w2.id")'\''" &&
+	touch -d "2002-02-03 04:05:06" d7/f4 &&
+	jvs restore --discard "$(cat "$T/w2.id")" >/dev/null &&
+	test "$(stat -c %Y d7/f4)" = "$(stat -c %Y "$M/wide/wr/.jvs/snapshots/$(cat "$T/w2.id")/d7/f4")" &&
+	jvs status -q
+'
+
 test_expect_success 'unmount' '
 	cd "$T" &&
 	juicefs umount "$M" &&

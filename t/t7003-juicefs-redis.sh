@@ -129,6 +129,100 @@ test_expect_success 'concurrent snapshots without --wait: each succeeds or gets 
 	done
 '
 
+# snap_stats DIR NOTE: a snapshot through DIR with the hash counters in $T/stats
+snap_stats () {
+	( cd "$1" && JVS_DEBUG_STATS=1 jvs snapshot "$2" -q >"$T/snap.id" 2>"$T/stats" ) ||
+		{ cat "$T/stats"; return 1; }
+}
+hashed () {
+	sed -n "s/^stats: hashed=\([0-9]*\) .*/\1/p" "$T/stats"
+}
+
+test_expect_success 'the hash cache holds across mounts: after one change on the other mount, one file is hashed' '
+	cd "$A/repo/main" &&
+	for d in 0 1 2; do
+		mkdir -p tree/d$d &&
+		for f in 0 1 2 3 4 5 6 7 8 9; do
+			seq 1 200 >tree/d$d/f$f || return 1
+		done || return 1
+	done &&
+	snap_stats "$A/repo/main" "tree" && sleep 0.2 &&
+	echo one >>"$B/repo/main/tree/d0/f1" &&
+	snap_stats "$B/repo/main" "B after one change" && cat "$T/stats" &&
+	test "$(hashed)" = 1 && sleep 0.2 &&
+	echo two >>"$A/repo/main/tree/d1/f2" &&
+	snap_stats "$A/repo/main" "A after one change" && cat "$T/stats" &&
+	test "$(hashed)" = 1 && cp "$T/snap.id" "$T/a-one.id" && sleep 0.2 &&
+	echo three >>"$B/repo/main/tree/d2/f3" &&
+	snap_stats "$B/repo/main" "B again" &&
+	test "$(hashed)" = 1 &&
+	# status through either mount trusts the same cache
+	( cd "$A/repo/main" && jvs status -q ) &&
+	( cd "$B/repo/main" && jvs status -q )
+'
+
+test_expect_success 'the cache key is the volume, not the mount: a fresh index hashes everything once' '
+	rm -f "$A/repo/.jvs/index.sqlite" &&
+	echo four >>"$A/repo/main/tree/d0/f4" &&
+	snap_stats "$B/repo/main" "B, no index" &&
+	test "$(hashed)" -gt 30 && sleep 0.2 &&
+	echo five >>"$A/repo/main/tree/d0/f5" &&
+	snap_stats "$A/repo/main" "A, index rebuilt by B" &&
+	test "$(hashed)" = 1
+'
+
+test_expect_success 'a restore through B of a snapshot made through A' '
+	cd "$B/repo/main" &&
+	jvs restore "$(cat "$T/a-one.id")" --discard >"$T/out" &&
+	grep "^Restored main to $(cat "$T/a-one.id")" "$T/out" &&
+	tail -n 1 "$A/repo/main/tree/d1/f2" | grep -qx two &&
+	! grep three "$A/repo/main/tree/d2/f3" &&
+	( cd "$A/repo/main" && jvs status -q ) &&
+	jvs restore HEAD --discard >/dev/null &&
+	( cd "$A/repo/main" && jvs status -q )
+'
+
+test_expect_success 'a restore through A and a snapshot through B at once are serialised' '
+	echo seven >>"$B/repo/main/tree/d1/f7" &&
+	( cd "$A/repo/main" && jvs restore HEAD --wait=60 >/dev/null 2>"$T/rr.err"; echo $? >"$T/rr.rc" ) &
+	( cd "$B/repo/main" && jvs snapshot "during restore" --wait=60 -q >"$T/rs.id" 2>"$T/rs.err"; echo $? >"$T/rs.rc" ) &
+	wait &&
+	test "$(cat "$T/rr.rc") $(cat "$T/rs.rc")" = "0 0" &&
+	# either order leaves a clean worktree whose state is in history
+	( cd "$A/repo/main" && jvs status -q ) &&
+	( cd "$B/repo/main" && jvs verify "$(cat "$T/rs.id")" >/dev/null )
+'
+
+test_expect_success 'doctor through both mounts while the other one snapshots' '
+	echo six >>"$A/repo/main/tree/d0/f6" &&
+	( cd "$A/repo/main" && jvs snapshot "while doctor" --wait=60 -q >/dev/null 2>"$T/wd.err"; echo $? >"$T/wd.rc" ) &
+	( cd "$B/repo/main" && jvs doctor >"$T/docb" 2>&1; echo $? >"$T/docb.rc" ) &
+	wait &&
+	test "$(cat "$T/wd.rc")" = 0 &&
+	case $(cat "$T/docb.rc") in 0|1) ;; *) cat "$T/docb"; false ;; esac
+'
+
+test_expect_success 'an intent left by another machine is live while the repo lock is held anywhere, stale once it is free' '
+	cat >"$A/repo/.jvs/intents/snapshot-1700000000000-0badc0de.json" <<-\EOF &&
+	{"operation": "snapshot", "snapshot_id": "1700000000000-0badc0de", "worktree": "main",
+	 "parent_id": null, "autosave": false, "pid": 4242, "host": "machine-c.invalid",
+	 "started_at": "2023-11-14T22:13:20.000Z"}
+	EOF
+	rm -f "$T/held" &&
+	( flock -s "$A/repo/.jvs/locks/repo.lock" sh -c "touch \"$T/held\"; sleep 4" & ) &&
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		test -f "$T/held" && break; sleep 0.1
+	done &&
+	( cd "$B/repo/main" && jvs doctor >"$T/doc.busy" 2>&1 ); cat "$T/doc.busy" &&
+	! grep "stale_intent\|interrupted snapshot" "$T/doc.busy" &&
+	sleep 4.5 &&
+	( cd "$B/repo/main" && jvs doctor >"$T/doc.free" 2>&1 ); cat "$T/doc.free" &&
+	grep "interrupted snapshot" "$T/doc.free" &&
+	( cd "$B/repo/main" && jvs doctor --repair clean_intents >/dev/null 2>&1 ||
+	  jvs doctor --repair >/dev/null 2>&1 ) &&
+	test_path_is_missing "$A/repo/.jvs/intents/snapshot-1700000000000-0badc0de.json"
+'
+
 test_expect_success 'nothing is corrupt, seen from either machine' '
 	for m in "$A" "$B"; do
 		( cd "$m/repo/main" &&

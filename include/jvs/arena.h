@@ -18,5 +18,8 @@ typedef struct {
 char *jvs_arena_strndup(jvs_arena *a, const char *s, size_t len);
 char *jvs_arena_strdup(jvs_arena *a, const char *s);
 void jvs_arena_free(jvs_arena *a);
+/* Moves every string of src into dst (no copy: they stay where they are);
+ * src is left empty. */
+void jvs_arena_adopt(jvs_arena *dst, jvs_arena *src);
 
 #endif

@@ -13,6 +13,7 @@ typedef struct {
 	size_t unchanged; /* entries left as they were */
 	uint64_t bytes_written;
 	int touched; /* dest_dir may have been modified (0: failed before) */
+	int meta_cached; /* the snapshot's owners, modes, mtimes came from the index */
 } jvs_checkout_stats;
 
 /* Verifies the snapshot's descriptor checksum and manifest hash, then

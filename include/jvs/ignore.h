@@ -49,6 +49,8 @@ int jvs_ignore_glob(const char *pattern, const char *s);
  * file is no rules, a symlink or other non-regular file is E_PATH_ESCAPE. */
 int jvs_ignore_new(const char *repo_ignore, jvs_ignore **out);
 void jvs_ignore_free(jvs_ignore *ig);
+/* Whether .jvs/ignore holds any rule. */
+int jvs_ignore_has_repo_rules(const jvs_ignore *ig);
 struct jvs_repo;
 /* jvs_ignore_new with the repository's .jvs/ignore. */
 int jvs_ignore_open_repo(const struct jvs_repo *repo, jvs_ignore **out);

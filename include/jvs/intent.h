@@ -15,5 +15,12 @@ int jvs_intent_remove(const jvs_repo *repo, const char *name);
 /* 1 when the process that wrote the intent still runs (on this host; an
  * intent from another host is assumed live). */
 int jvs_intent_is_live(const json_t *intent);
+/* jvs_intent_is_live, and for another machine's intent (whose pid means
+ * nothing here): live unless the repository lock can be taken exclusively
+ * right now. Every operation that writes an intent holds that lock (shared
+ * or exclusive) until it removes the intent, and on JuiceFS flock is
+ * cluster-wide, so a free lock means the writer is gone (a crashed
+ * client's locks go with its session). */
+int jvs_intent_is_live_at(const jvs_repo *repo, const json_t *intent);
 
 #endif

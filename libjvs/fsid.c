@@ -1,0 +1,136 @@
+#include "jvs/fsid.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/* Undoes the octal escapes of /proc/self/mountinfo in place. */
+static void unescape(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r;) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 4;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
+int jvs_mount_of_dev(uint64_t dev, char *mnt, size_t mlen, char *fstype, size_t flen)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int found = -1;
+	if (!f)
+		return -1;
+	while (getline(&line, &cap, f) > 0) {
+		char *fields[5] = {0}, *save = NULL, *tok, *dash, *type;
+		unsigned maj, min;
+		int i = 0;
+		dash = strstr(line, " - ");
+		if (!dash)
+			continue;
+		*dash = '\0';
+		for (tok = strtok_r(line, " ", &save); tok && i < 5; tok = strtok_r(NULL, " ", &save))
+			fields[i++] = tok;
+		type = strtok_r(dash + 3, " \n", &save);
+		if (i < 5 || !type || sscanf(fields[2], "%u:%u", &maj, &min) != 2 ||
+		    makedev(maj, min) != (dev_t)dev)
+			continue;
+		unescape(fields[4]);
+		snprintf(mnt, mlen, "%s", fields[4]);
+		snprintf(fstype, flen, "%s", type);
+		found = 0; /* the last one listed wins when stacked */
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+int jvs_juicefs_volume_uuid(const char *mnt, char *uuid, size_t len)
+{
+	char path[4096];
+	json_t *root;
+	json_error_t err;
+	const char *u;
+	struct stat st;
+	int fd, rc = -1;
+	snprintf(path, sizeof path, "%s/.config", mnt);
+	/* the virtual file exists only at the root of a JuiceFS mount, and only
+	 * root may read it; a user file of that name in a subdir mount is not
+	 * at the mount root, so it cannot be met here */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	root = json_loadfd(fd, JSON_DISABLE_EOF_CHECK, &err);
+	close(fd);
+	if (!root)
+		return -1;
+	u = json_string_value(json_object_get(json_object_get(root, "Format"), "UUID"));
+	if (u && *u && strlen(u) < len && strlen(u) < 64) {
+		snprintf(uuid, len, "%s", u);
+		rc = 0;
+	}
+	json_decref(root);
+	return rc;
+}
+
+/* FNV-1a, 64 bits: the identity only has to tell volumes apart. */
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+#define NMEMO 8
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	uint64_t dev, id;
+} memo[NMEMO];
+static size_t nmemo;
+
+uint64_t jvs_fsid_of_dev(uint64_t dev)
+{
+	char mnt[4096], fstype[64], uuid[64];
+	uint64_t id = dev;
+	pthread_mutex_lock(&memo_lock);
+	for (size_t i = 0; i < nmemo; i++)
+		if (memo[i].dev == dev) {
+			id = memo[i].id;
+			pthread_mutex_unlock(&memo_lock);
+			return id;
+		}
+	pthread_mutex_unlock(&memo_lock);
+	if (jvs_mount_of_dev(dev, mnt, sizeof mnt, fstype, sizeof fstype) == 0 &&
+	    !strcmp(fstype, "fuse.juicefs") &&
+	    jvs_juicefs_volume_uuid(mnt, uuid, sizeof uuid) == 0)
+		id = fnv1a(uuid) | (1ULL << 63);
+	pthread_mutex_lock(&memo_lock);
+	if (nmemo < NMEMO) {
+		memo[nmemo].dev = dev;
+		memo[nmemo].id = id;
+		nmemo++;
+	}
+	pthread_mutex_unlock(&memo_lock);
+	return id;
+}

@@ -1,0 +1,43 @@
+/* Library-internal: the parallel scan behind jvs_scan_tree (walk_parallel.c). */
+#ifndef JVS_SCAN_INT_H
+#define JVS_SCAN_INT_H
+
+#include "jvs/hash.h"
+#include "jvs/scan.h"
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Threads to walk the tree below root_fd with: $JVS_WALK_THREADS, else 8
+ * on FUSE (each stat a round trip), else 1. */
+int jvs_scan__threads(int root_fd);
+/* Lists everything below root_fd (consumed) into out, unsorted; sets
+ * *saw_rules (when not NULL) if a .jvsignore or CACHEDIR.TAG was listed. */
+int jvs_scan__parallel(int root_fd, int special, int threads, int *saw_rules, jvs_scan *out);
+/* E_UNSUPPORTED_FILE for a socket, FIFO or device at path; -1. */
+int jvs_scan__refuse_special(const char *path, mode_t mode);
+
+/* jvs_scan_tree of a into sa and of b into sb at the same time (b in a
+ * thread of its own). 0, or -1 with the first failure's error and both
+ * cleared. */
+int jvs_scan_two(const char *a, jvs_scan *sa, const char *b, jvs_scan *sb);
+
+/* What restore needs of a snapshot entry's inode. */
+typedef struct {
+	int64_t mtime_ns;
+	uint32_t uid, gid, mode;
+	int ok; /* 0: not asked for, or the stat failed */
+} jvs_stat_meta;
+
+/* lstat of each paths[i] below dir_fd for which want[i] is set, into
+ * out[i], with `threads` threads (round trips overlap on FUSE). */
+void jvs_stat_many(int dir_fd, const char *const *paths, const unsigned char *want, size_t n,
+                   jvs_stat_meta *out, int threads);
+
+/* Hashes each paths[i] below dir_fd (no symlink followed) for which
+ * want[i] is set, `threads` at a time: res[i] = 0 and out[i] the hash, or
+ * res[i] = the errno of the failure. */
+void jvs_hash_many(int dir_fd, const char *const *paths, const unsigned char *want, size_t n,
+                   char (*out)[JVS_HASH_HEX], int *res, int threads);
+
+#endif

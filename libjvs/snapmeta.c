@@ -1,0 +1,91 @@
+#include "snapmeta.h"
+#include "jvs/error.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REC 24      /* mtime_ns (8), uid, gid, mode (4 each), spare (4); little-endian */
+
+
+static const char table[] = "CREATE TABLE IF NOT EXISTS snapmeta("
+			    " snapshot_id TEXT PRIMARY KEY, n INTEGER NOT NULL, meta BLOB NOT NULL)";
+
+static void put_le(unsigned char *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+	uint64_t v = 0;
+	for (int i = bytes - 1; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+void jvs_snapmeta_save(jvs_index *idx, const char *id, const jvs_scan *scan)
+{
+	sqlite3 *db = jvs_index_db(idx);
+	sqlite3_stmt *st = NULL;
+	unsigned char *blob;
+	if (!db || !scan->n || scan->n > (size_t)INT32_MAX / REC)
+		return;
+	blob = malloc(scan->n * REC);
+	if (!blob)
+		return;
+	for (size_t i = 0; i < scan->n; i++) {
+		const jvs_filekey *k = &scan->e[i].key;
+		unsigned char *p = blob + i * REC;
+		put_le(p, (uint64_t)k->mtime_ns, 8);
+		put_le(p + 8, k->uid, 4);
+		put_le(p + 12, k->gid, 4);
+		put_le(p + 16, k->mode, 4);
+		put_le(p + 20, 0, 4);
+	}
+	if (sqlite3_exec(db, table, NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO snapmeta VALUES(?1, ?2, ?3)", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)scan->n);
+		sqlite3_bind_blob(st, 3, blob, (int)(scan->n * REC), SQLITE_STATIC);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_exec(db,
+		     "DELETE FROM snapmeta WHERE snapshot_id NOT IN"
+		     " (SELECT snapshot_id FROM snapmeta ORDER BY snapshot_id DESC LIMIT 16)",
+		     NULL, NULL, NULL);
+	free(blob);
+	jvs_error_clear();
+}
+
+int jvs_snapmeta_load(jvs_index *idx, const char *id, size_t n, jvs_stat_meta *out)
+{
+	sqlite3 *db = jvs_index_db(idx);
+	sqlite3_stmt *st = NULL;
+	int ok = 0;
+	if (!db || sqlite3_prepare_v2(db, "SELECT n, meta FROM snapmeta WHERE snapshot_id=?1", -1,
+				      &st, NULL) != SQLITE_OK)
+		goto done;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && (size_t)sqlite3_column_int64(st, 0) == n &&
+	    (size_t)sqlite3_column_bytes(st, 1) == n * REC) {
+		const unsigned char *b = sqlite3_column_blob(st, 1);
+		for (size_t i = 0; b && i < n; i++) {
+			const unsigned char *p = b + i * REC;
+			out[i].mtime_ns = (int64_t)get_le(p, 8);
+			out[i].uid = (uint32_t)get_le(p + 8, 4);
+			out[i].gid = (uint32_t)get_le(p + 12, 4);
+			out[i].mode = (uint32_t)get_le(p + 16, 4);
+			out[i].ok = 1;
+		}
+		ok = b != NULL;
+	}
+done:
+	sqlite3_finalize(st);
+	jvs_error_clear();
+	return ok;
+}

@@ -1,0 +1,22 @@
+/* Library-internal: the owner, mode and mtime of every entry of a snapshot
+ * made by a tree clone, kept in .jvs/index.sqlite so that a restore need
+ * not stat the snapshot's inodes (on FUSE each stat is a round trip).
+ * A cache only: missing, short or disagreeing with the manifest, and the
+ * restore stats the payload as before. */
+#ifndef JVS_SNAPMETA_H
+#define JVS_SNAPMETA_H
+
+#include <stddef.h>
+
+#include "jvs/index.h"
+#include "jvs/scan.h"
+#include "scan_int.h"
+
+/* Records scan (the payload, in manifest order) for snapshot id. Errors
+ * are swallowed: a lost record costs stats later. */
+void jvs_snapmeta_save(jvs_index *idx, const char *id, const jvs_scan *scan);
+/* Fills out[0..n) (ok = 1) when a record of exactly n entries exists;
+ * returns 1 then, else 0 (out untouched). */
+int jvs_snapmeta_load(jvs_index *idx, const char *id, size_t n, jvs_stat_meta *out);
+
+#endif
