@@ -31,7 +31,7 @@ int jvs_filekey_equal(const jvs_filekey *a, const jvs_filekey *b)
 	       a->dev == b->dev && a->ino == b->ino && a->mode == b->mode;
 }
 
-static int push(jvs_scan *s, jvs_entry_type type, const char *path, const struct stat *st)
+int jvs_scan__push(jvs_scan *s, jvs_entry_type type, const char *path, const struct stat *st)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 1024;
@@ -79,6 +79,44 @@ int jvs_scan__refuse_special(const char *path, mode_t mode)
 			      "add it to a .jvsignore file");
 }
 
+int jvs_scan__stat_entry(DIR *d, const char *prefix, const char *name, char **path,
+			 struct stat *st)
+{
+	*path = *prefix ? jvs_strf("%s/%s", prefix, name) : strdup(name);
+	if (!*path)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	if (fstatat(dirfd(d), name, st, AT_SYMLINK_NOFOLLOW) == 0)
+		return 1;
+	if (errno == ENOENT) { /* vanished while walking */
+		free(*path);
+		*path = NULL;
+		return 0;
+	}
+	jvs_error_sys("cannot stat '%s'", *path);
+	free(*path);
+	*path = NULL;
+	return -1;
+}
+
+int jvs_scan__add(jvs_scan *s, const char *path, const struct stat *st, int special,
+		  const char **sub)
+{
+	int rc;
+	*sub = NULL;
+	if (S_ISREG(st->st_mode) || S_ISLNK(st->st_mode))
+		return jvs_scan__push(s, S_ISREG(st->st_mode) ? JVS_ENT_FILE : JVS_ENT_SYMLINK, path,
+				      st);
+	if (S_ISDIR(st->st_mode)) {
+		rc = jvs_scan__push(s, JVS_ENT_DIR, path, st);
+		if (rc == 0)
+			*sub = s->e[s->n - 1].path; /* arena: stays put */
+		return rc;
+	}
+	if (special)
+		return jvs_scan__push(s, JVS_ENT_FILE, path, st);
+	return jvs_scan__refuse_special(path, st->st_mode);
+}
+
 static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 {
 	DIR *d = fdopendir(fd_in);
@@ -90,6 +128,7 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 	for (;;) {
 		struct stat st;
 		char *path;
+		int r;
 		errno = 0;
 		de = readdir(d);
 		if (!de) {
@@ -102,23 +141,15 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 		}
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		path = *prefix ? jvs_strf("%s/%s", prefix, de->d_name) : strdup(de->d_name);
-		if (!path) {
-			closedir(d);
-			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-		}
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno == ENOENT) { /* vanished while walking */
-				free(path);
+		r = jvs_scan__stat_entry(d, prefix, de->d_name, &path, &st);
+		if (r <= 0) {
+			if (r == 0)
 				continue;
-			}
-			jvs_error_sys("cannot stat '%s'", path);
-			free(path);
 			closedir(d);
 			return -1;
 		}
 		if (s->ig && jvs_ignore_check(s->ig, path, S_ISDIR(st.st_mode), NULL)) {
-			int rc = s->keep_ignored ? push(s, ignored_type(st.st_mode), path, &st) : 0;
+			int rc = s->keep_ignored ? jvs_scan__push(s, ignored_type(st.st_mode), path, &st) : 0;
 			if (rc == 0 && s->keep_ignored)
 				s->e[s->n - 1].ignored = 1;
 			s->ignored++;
@@ -130,20 +161,8 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 			continue; /* never descended into */
 		}
 		{
-			const char *sub = NULL; /* a directory to descend into */
-			int rc = -1;
-			if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
-				rc = push(s, S_ISREG(st.st_mode) ? JVS_ENT_FILE : JVS_ENT_SYMLINK,
-					  path, &st);
-			} else if (S_ISDIR(st.st_mode)) {
-				rc = push(s, JVS_ENT_DIR, path, &st);
-				if (rc == 0)
-					sub = s->e[s->n - 1].path; /* arena: stays put */
-			} else if (special) {
-				rc = push(s, JVS_ENT_FILE, path, &st);
-			} else {
-				jvs_scan__refuse_special(path, st.st_mode);
-			}
+			const char *sub; /* a directory to descend into */
+			int rc = jvs_scan__add(s, path, &st, special, &sub);
 			free(path);
 			if (rc < 0) {
 				closedir(d);

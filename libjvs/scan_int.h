@@ -5,7 +5,9 @@
 #include "jvs/hash.h"
 #include "jvs/scan.h"
 
+#include <dirent.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Threads to walk the tree below root_fd with: $JVS_WALK_THREADS, else 8
@@ -16,6 +18,17 @@ int jvs_scan__threads(int root_fd);
 int jvs_scan__parallel(int root_fd, int special, int threads, int *saw_rules, jvs_scan *out);
 /* E_UNSUPPORTED_FILE for a socket, FIFO or device at path; -1. */
 int jvs_scan__refuse_special(const char *path, mode_t mode);
+
+/* The steps both walks take for one directory entry. */
+int jvs_scan__push(jvs_scan *s, jvs_entry_type type, const char *path, const struct stat *st);
+/* lstat of name in d into *st, *path its path below the root (malloc'd):
+ * 1; 0 when it vanished meanwhile (*path NULL); -1 on error. */
+int jvs_scan__stat_entry(DIR *d, const char *prefix, const char *name, char **path,
+			 struct stat *st);
+/* Lists the entry (a special file only when special, else refused); *sub
+ * is its arena path when it is a directory to descend into, else NULL. */
+int jvs_scan__add(jvs_scan *s, const char *path, const struct stat *st, int special,
+		  const char **sub);
 
 /* jvs_scan_tree of a into sa and of b into sb at the same time (b in a
  * thread of its own). 0, or -1 with the first failure's error and both

@@ -58,25 +58,6 @@ int jvs_scan__threads(int root_fd)
 	return 1;
 }
 
-static int push(jvs_scan *s, jvs_entry_type type, const char *path, const struct stat *st)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		jvs_scan_entry *ne = realloc(s->e, cap * sizeof *ne);
-		if (!ne)
-			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-		s->e = ne;
-		s->cap = cap;
-	}
-	s->e[s->n].type = type;
-	s->e[s->n].path = jvs_arena_strdup(&s->paths, path);
-	if (!s->e[s->n].path)
-		return -1;
-	jvs_filekey_from_stat(st, &s->e[s->n].key);
-	s->n++;
-	return 0;
-}
-
 static void fail(walk_ctx *w)
 {
 	pthread_mutex_lock(&w->mu);
@@ -127,33 +108,14 @@ static int list_dir(worker *k, int fd, const char *prefix)
 			continue;
 		if (!strcmp(de->d_name, JVS_IGNORE_FILE) || !strcmp(de->d_name, JVS_CACHEDIR_TAG))
 			__atomic_store_n(&w->saw_rules, 1, __ATOMIC_RELAXED);
-		path = *prefix ? jvs_strf("%s/%s", prefix, de->d_name) : strdup(de->d_name);
-		if (!path) {
-			closedir(d);
-			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-		}
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno == ENOENT) { /* vanished while walking */
-				free(path);
+		rc = jvs_scan__stat_entry(d, prefix, de->d_name, &path, &st);
+		if (rc <= 0) {
+			if (rc == 0)
 				continue;
-			}
-			jvs_error_sys("cannot stat '%s'", path);
-			free(path);
 			closedir(d);
 			return -1;
 		}
-		if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
-			rc = push(&k->local, S_ISREG(st.st_mode) ? JVS_ENT_FILE : JVS_ENT_SYMLINK, path,
-				  &st);
-		} else if (S_ISDIR(st.st_mode)) {
-			rc = push(&k->local, JVS_ENT_DIR, path, &st);
-			if (rc == 0 && k->local.e && k->local.n)
-				sub = k->local.e[k->local.n - 1].path; /* arena: stays put */
-		} else if (w->special) {
-			rc = push(&k->local, JVS_ENT_FILE, path, &st);
-		} else {
-			rc = jvs_scan__refuse_special(path, st.st_mode);
-		}
+		rc = jvs_scan__add(&k->local, path, &st, w->special, &sub);
 		free(path);
 		if (rc < 0) {
 			closedir(d);
