@@ -3,6 +3,7 @@
 #include "jvs/fsutil.h"
 #include "jvs/safepath.h"
 #include "jvs/juicefs_ctl.h"
+#include "jvs/mounts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -94,62 +95,38 @@ static int find_juicefs(char *out, size_t len)
 	return 0;
 }
 
-/* Undoes the octal escapes of /proc/self/mountinfo in place. */
-static void unescape_mount(char *s)
+typedef struct {
+	const char *path;
+	char *fstype, *mnt;
+	size_t flen, mlen, best;
+	int found;
+} fstype_ctx;
+
+static int fstype_one(const jvs_mountinfo *m, void *arg)
 {
-	char *w = s;
-	for (char *r = s; *r;) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 4;
-		} else {
-			*w++ = *r++;
-		}
+	fstype_ctx *c = arg;
+	size_t ml = strlen(m->mount_point);
+	if (strcmp(m->mount_point, "/") &&
+	    (strncmp(c->path, m->mount_point, ml) || (c->path[ml] != '/' && c->path[ml] != '\0')))
+		return 0;
+	if (!strcmp(m->mount_point, "/"))
+		ml = 1;
+	if (ml >= c->best) {
+		c->best = ml;
+		snprintf(c->fstype, c->flen, "%s", m->fstype);
+		snprintf(c->mnt, c->mlen, "%s", m->mount_point);
+		c->found = 1;
 	}
-	*w = '\0';
+	return 0;
 }
 
 /* fstype of the mount holding path (the longest mount point above it,
  * the last one listed when stacked). 0 when unknown. */
 static int mount_fstype(const char *path, char *fstype, size_t flen, char *mnt, size_t mlen)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0, best = 0;
-	int found = 0;
-	if (!f)
-		return 0;
-	while (getline(&line, &cap, f) > 0) {
-		char *fields[6] = {0}, *save = NULL, *tok, *dash, *type;
-		int i = 0;
-		size_t ml;
-		dash = strstr(line, " - ");
-		if (!dash)
-			continue;
-		*dash = '\0';
-		for (tok = strtok_r(line, " ", &save); tok && i < 6; tok = strtok_r(NULL, " ", &save))
-			fields[i++] = tok;
-		type = strtok_r(dash + 3, " \n", &save);
-		if (i < 5 || !type)
-			continue;
-		unescape_mount(fields[4]);
-		ml = strlen(fields[4]);
-		if (strcmp(fields[4], "/") &&
-		    (strncmp(path, fields[4], ml) || (path[ml] != '/' && path[ml] != '\0')))
-			continue;
-		if (!strcmp(fields[4], "/"))
-			ml = 1;
-		if (ml >= best) {
-			best = ml;
-			snprintf(fstype, flen, "%s", type);
-			snprintf(mnt, mlen, "%s", fields[4]);
-			found = 1;
-		}
-	}
-	free(line);
-	fclose(f);
-	return found;
+	fstype_ctx c = {path, fstype, mnt, flen, mlen, 0, 0};
+	jvs_mountinfo_each(fstype_one, &c);
+	return c.found;
 }
 
 /* 1 when the repo is on a JuiceFS mount and the client is at hand; else 0

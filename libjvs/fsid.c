@@ -1,4 +1,5 @@
 #include "jvs/fsid.h"
+#include "jvs/mounts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,52 +12,30 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-/* Undoes the octal escapes of /proc/self/mountinfo in place. */
-static void unescape(char *s)
+typedef struct {
+	uint64_t dev;
+	char *mnt, *fstype;
+	size_t mlen, flen;
+	int found;
+} dev_ctx;
+
+static int dev_one(const jvs_mountinfo *m, void *arg)
 {
-	char *w = s;
-	for (char *r = s; *r;) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 4;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
+	dev_ctx *c = arg;
+	if (makedev(m->major, m->minor) != (dev_t)c->dev)
+		return 0;
+	snprintf(c->mnt, c->mlen, "%s", m->mount_point);
+	snprintf(c->fstype, c->flen, "%s", m->fstype);
+	c->found = 0; /* the last one listed wins when stacked */
+	return 0;
 }
 
 int jvs_mount_of_dev(uint64_t dev, char *mnt, size_t mlen, char *fstype, size_t flen)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0;
-	int found = -1;
-	if (!f)
+	dev_ctx c = {dev, mnt, fstype, mlen, flen, -1};
+	if (jvs_mountinfo_each(dev_one, &c) < 0)
 		return -1;
-	while (getline(&line, &cap, f) > 0) {
-		char *fields[5] = {0}, *save = NULL, *tok, *dash, *type;
-		unsigned maj, min;
-		int i = 0;
-		dash = strstr(line, " - ");
-		if (!dash)
-			continue;
-		*dash = '\0';
-		for (tok = strtok_r(line, " ", &save); tok && i < 5; tok = strtok_r(NULL, " ", &save))
-			fields[i++] = tok;
-		type = strtok_r(dash + 3, " \n", &save);
-		if (i < 5 || !type || sscanf(fields[2], "%u:%u", &maj, &min) != 2 ||
-		    makedev(maj, min) != (dev_t)dev)
-			continue;
-		unescape(fields[4]);
-		snprintf(mnt, mlen, "%s", fields[4]);
-		snprintf(fstype, flen, "%s", type);
-		found = 0; /* the last one listed wins when stacked */
-	}
-	free(line);
-	fclose(f);
-	return found;
+	return c.found;
 }
 
 int jvs_juicefs_volume_uuid(const char *mnt, char *uuid, size_t len)

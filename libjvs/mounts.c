@@ -26,12 +26,62 @@ static void unescape(char *s)
 	*w = '\0';
 }
 
+int jvs_mountinfo_each(int (*fn)(const jvs_mountinfo *m, void *arg), void *arg)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	if (!f)
+		return -1;
+	while (!rc && getline(&line, &cap, f) > 0) {
+		/* id parent major:minor root mount-point options [optional...] - type source ... */
+		char *fields[5] = {0}, *save = NULL, *tok, *dash = strstr(line, " - ");
+		jvs_mountinfo m;
+		int i = 0;
+		if (!dash)
+			continue;
+		*dash = '\0';
+		for (tok = strtok_r(line, " ", &save); tok && i < 5; tok = strtok_r(NULL, " ", &save))
+			fields[i++] = tok;
+		m.fstype = strtok_r(dash + 3, " \n", &save);
+		if (i < 5 || !m.fstype || sscanf(fields[2], "%u:%u", &m.major, &m.minor) != 2)
+			continue;
+		unescape(fields[4]);
+		m.mount_point = fields[4];
+		rc = fn(&m, arg);
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+typedef struct {
+	const char *real; /* the directory, resolved */
+	size_t n;
+	int self;
+	char *out;
+	size_t outlen;
+} find_ctx;
+
+static int find_one(const jvs_mountinfo *m, void *arg)
+{
+	find_ctx *c = arg;
+	const char *mp = m->mount_point;
+	if ((c->self && !strcmp(mp, c->real) && c->n > 1) ||
+	    (!strncmp(mp, c->real, c->n) && mp[c->n] == '/' && (c->n > 1 || mp[1])) ||
+	    (c->n == 1 && mp[0] == '/' && mp[1])) { /* dir is "/": everything is below */
+		snprintf(c->out, c->outlen, "%s", mp);
+		return 1;
+	}
+	return 0;
+}
+
 static int mount_find(const char *dir, int self, char *out, size_t outlen)
 {
-	char real[PATH_MAX], *line = NULL;
-	size_t cap = 0, n;
-	FILE *f;
-	int found = 0;
+	char real[PATH_MAX];
+	size_t n;
+	find_ctx c;
 	if (!realpath(dir, real)) {
 		if (errno == ENOENT)
 			return 0; /* nothing there, nothing mounted below */
@@ -40,31 +90,8 @@ static int mount_find(const char *dir, int self, char *out, size_t outlen)
 	n = strlen(real);
 	while (n > 1 && real[n - 1] == '/')
 		real[--n] = '\0';
-	f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return 0;
-	while (!found && getline(&line, &cap, f) > 0) {
-		/* id parent major:minor root mount-point options ... */
-		char *save = NULL, *mp = strtok_r(line, " ", &save);
-		for (int i = 0; mp && i < 4; i++)
-			mp = strtok_r(NULL, " ", &save);
-		if (!mp)
-			continue;
-		unescape(mp);
-		if (self && !strcmp(mp, real) && n > 1) {
-			snprintf(out, outlen, "%s", mp);
-			found = 1;
-		} else if (!strncmp(mp, real, n) && mp[n] == '/' && (n > 1 || mp[1])) {
-			snprintf(out, outlen, "%s", mp);
-			found = 1;
-		} else if (n == 1 && mp[0] == '/' && mp[1]) {
-			snprintf(out, outlen, "%s", mp); /* dir is "/": everything is below */
-			found = 1;
-		}
-	}
-	free(line);
-	fclose(f);
-	return found;
+	c = (find_ctx){real, n, self, out, outlen};
+	return jvs_mountinfo_each(find_one, &c) == 1;
 }
 
 int jvs_mount_below(const char *dir, char *out, size_t outlen)

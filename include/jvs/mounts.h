@@ -4,6 +4,18 @@
 
 #include <stddef.h>
 
+/* One line of /proc/self/mountinfo. */
+typedef struct {
+	unsigned major, minor;  /* of the mounted file system */
+	const char *mount_point; /* unescaped */
+	const char *fstype;
+} jvs_mountinfo;
+
+/* Calls fn for each mount the kernel lists, in its order, until fn returns
+ * non-zero; returns that value, 0 when all were seen, -1 when the table
+ * cannot be read (no error set: callers treat that as "unknown"). */
+int jvs_mountinfo_each(int (*fn)(const jvs_mountinfo *m, void *arg), void *arg);
+
 /* Finds the first mount point strictly below dir (a path), as listed by
  * /proc/self/mountinfo: 1 and its path in out, 0 when there is none (or
  * the mount table cannot be read), -1 on error. */
