@@ -242,6 +242,7 @@ static void check_strict(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 	}
 	for (size_t i = 0; i < n; i++) {
 		const jvs_descriptor *d = jvs_catalog_get(cat, ids[i]);
+		int64_t files = 0, bytes = 0;
 		char *desc = jvs_repo_pathf(repo, "descriptors/%s.json", ids[i]);
 		int has_desc = desc && jvs_path_exists(desc);
 		free(desc);
@@ -251,7 +252,7 @@ static void check_strict(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 					   "snapshot %s lacks its .READY marker or payload", ids[i]);
 			continue;
 		}
-		if (jvs_manifest_check(repo, ids[i], d->payload_root_hash) < 0) {
+		if (jvs_manifest_check_counts(repo, ids[i], d->payload_root_hash, &files, &bytes) < 0) {
 			char *now = jvs_repo_pathf(repo, "descriptors/%s.json", ids[i]);
 			int gone = now && !jvs_path_exists(now) && tombstoned(repo, ids[i]);
 			free(now);
@@ -264,6 +265,12 @@ static void check_strict(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 			jvs_error_clear();
 			continue;
 		}
+		if (files != d->file_count || bytes != d->total_bytes)
+			doctor_add(fs, JVS_SEV_ERROR, "descriptor_counts", NULL, ids[i],
+				   "snapshot %s: the descriptor says %lld files of %lld bytes, the "
+				   "manifest holds %lld files of %lld bytes",
+				   ids[i], (long long)d->file_count, (long long)d->total_bytes,
+				   (long long)files, (long long)bytes);
 	}
 	jvs_strv_free(ids, n);
 }

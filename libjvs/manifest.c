@@ -564,14 +564,29 @@ int jvs_manifest_load(const jvs_repo *repo, const char *id, const char *want_has
 
 int jvs_manifest_check(const jvs_repo *repo, const char *id, const char *want_hash)
 {
+	return jvs_manifest_check_counts(repo, id, want_hash, NULL, NULL);
+}
+
+int jvs_manifest_check_counts(const jvs_repo *repo, const char *id, const char *want_hash,
+			      int64_t *files, int64_t *bytes)
+{
 	jvs_manifest_reader *r = jvs_manifest_reader_open(repo, id, want_hash);
 	const jvs_manifest_entry *e;
+	int64_t nf = 0, nb = 0;
 	int rc;
 	if (!r)
 		return -1;
-	while ((rc = jvs_manifest_reader_next(r, &e)) > 0)
-		;
+	while ((rc = jvs_manifest_reader_next(r, &e)) > 0) {
+		if (e->type == JVS_ENT_DIR)
+			continue;
+		nf++;
+		nb += e->type == JVS_ENT_FILE && e->size > 0 ? e->size : 0;
+	}
 	jvs_manifest_reader_close(r);
+	if (files)
+		*files = nf;
+	if (bytes)
+		*bytes = nb;
 	return rc;
 }
 

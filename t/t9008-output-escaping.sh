@@ -317,7 +317,12 @@ test_expect_success 'verify checks file_count and total_bytes against the manife
 	put_back_desc $id2 &&
 	rewrite_desc $id2 "d[\"total_bytes\"] += 7" &&
 	test_must_fail --exit=4 jvs -C repo verify --all >out 2>err &&
-	grep "FAIL $id2 E_DESCRIPTOR_CORRUPT.*total_bytes" out
+	grep "FAIL $id2 E_DESCRIPTOR_CORRUPT.*total_bytes" out &&
+	test_must_fail --exit=4 jvs -C repo doctor --strict >out 2>err &&
+	grep "^error	descriptor_counts	snapshot $id2: .*manifest holds" out &&
+	put_back_desc $id2 &&
+	jvs -C repo doctor --strict >out &&
+	grep "Repository is healthy" out
 '
 
 test_expect_success 'a negative size in a descriptor is corruption, not a negative total' '

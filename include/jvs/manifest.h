@@ -71,6 +71,10 @@ void jvs_manifest_reader_close(jvs_manifest_reader *r);
 /* Reads the whole manifest to check that it parses and hashes to want_hash,
  * keeping nothing: the errors of jvs_manifest_load. */
 int jvs_manifest_check(const jvs_repo *repo, const char *id, const char *want_hash);
+/* The same, also counting what a descriptor's file_count (entries that are
+ * not directories) and total_bytes (the regular files' sizes) must say. */
+int jvs_manifest_check_counts(const jvs_repo *repo, const char *id, const char *want_hash,
+			      int64_t *files, int64_t *bytes);
 
 /* Writes a manifest to path entry by entry (entries must come in increasing
  * path order: E_INTERNAL otherwise) and hashes it on the way. */
