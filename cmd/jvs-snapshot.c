@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]...";
+static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [--skip-unchanged]";
 
-enum { OPT_TAG = CLI_OPT_FIRST_PRIVATE };
+enum { OPT_TAG = CLI_OPT_FIRST_PRIVATE, OPT_SKIP_UNCHANGED };
 
 int main(int argc, char **argv)
 {
@@ -19,6 +19,7 @@ int main(int argc, char **argv)
 		CLI_LONGOPTS,
 		{"tag", required_argument, NULL, 't'},
 		{"message", required_argument, NULL, 'm'},
+		{"skip-unchanged", no_argument, NULL, OPT_SKIP_UNCHANGED},
 		{NULL, 0, NULL, 0},
 	};
 	cli c;
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
 			tags[so.ntags++] = optarg;
 		else if (opt == 'm')
 			note = optarg;
+		else if (opt == OPT_SKIP_UNCHANGED)
+			so.skip_unchanged = 1;
 		else {
 			free(tags);
 			return cli_bad_option(&c);
@@ -79,6 +82,20 @@ int main(int argc, char **argv)
 			"note: finished the interrupted snapshot %s first (head and latest moved "
 			"to it)\n",
 			stats.recovered);
+	if (stats.unchanged) {
+		/* nothing was made: the head holds the state */
+		fprintf(stderr, "No changes since %s\n", d.snapshot_id);
+		rc = 0;
+		if (c.json) {
+			json_t *j = jvs_descriptor_to_json(&d);
+			if (j)
+				json_object_set_new(j, "unchanged", json_true());
+			rc = cli_print_json(&c, j);
+		} else if (c.quiet)
+			printf("%s\n", d.snapshot_id);
+		jvs_descriptor_clear(&d);
+		goto out;
+	}
 	if (stats.unfinished[0])
 		fprintf(stderr,
 			"warning: %s\n"
