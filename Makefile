@@ -68,12 +68,15 @@ MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+UNIT_INS   := $(sort $(wildcard systemd/*.in))
+UNITS      := $(UNIT_INS:systemd/%.in=$(BUILD)/systemd/%)
 
 DEPS       := $(LIB_OBJS:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRCS:cmd/%.c=$(BUILD)/cmd/%.d) \
               $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%.d)
 
 .PHONY: all unit check check-shell check-asan demo bench install uninstall lint-man FORCE \
-        clean deps completions check-valgrind lint fuzz fuzz-build fuzz-replay stress deb
+        clean deps completions check-valgrind lint fuzz fuzz-build fuzz-replay stress deb units
 
 all: $(BIN)/jvs $(PROGS) completions
 
@@ -269,11 +272,20 @@ $(PC): FORCE
 	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -ljvs -lpthread' >$@.tmp
 	@mv $@.tmp $@
 
+# systemd template units: ExecStart names $(PREFIX)/bin/jvs, so they are
+# rebuilt every time too.
+$(BUILD)/systemd/%: systemd/%.in FORCE
+	@mkdir -p $(@D)
+	@sed -e 's|@BINDIR@|$(PREFIX)/bin|g' $< >$@.tmp
+	@mv $@.tmp $@
+
+units: $(UNITS)
+
 FORCE:
 
 # PREFIX (default /usr/local) and DESTDIR as usual; `make uninstall` with the
 # same values removes exactly what this installed.
-install: all $(PC)
+install: all $(PC) $(UNITS)
 	install -d "$(DESTDIR)$(PREFIX)/bin"
 	install -m 755 $(BIN)/jvs $(PROGS) "$(DESTDIR)$(PREFIX)/bin/"
 	@for m in $(MANS); do \
@@ -290,6 +302,8 @@ install: all $(PC)
 	install -m 644 $(LIB) "$(DESTDIR)$(LIBDIR)/libjvs.a"
 	install -m 644 $(HEADERS) "$(DESTDIR)$(INCLUDEDIR)/jvs/"
 	install -m 644 $(PC) "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
+	install -d "$(DESTDIR)$(SYSTEMDUNITDIR)"
+	install -m 644 $(UNITS) "$(DESTDIR)$(SYSTEMDUNITDIR)/"
 
 uninstall:
 	rm -f "$(DESTDIR)$(PREFIX)/bin/jvs" \
@@ -301,6 +315,7 @@ uninstall:
 	rm -f "$(DESTDIR)$(BASHCOMPDIR)/jvs" "$(DESTDIR)$(ZSHCOMPDIR)/_jvs"
 	rm -f "$(DESTDIR)$(LIBDIR)/libjvs.a" "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
 	rm -f $(patsubst include/jvs/%,"$(DESTDIR)$(INCLUDEDIR)/jvs/%",$(HEADERS))
+	rm -f $(patsubst $(BUILD)/systemd/%,"$(DESTDIR)$(SYSTEMDUNITDIR)/%",$(UNITS))
 	-rmdir "$(DESTDIR)$(INCLUDEDIR)/jvs" 2>/dev/null
 
 # ---- Debian package ------------------------------------------------------

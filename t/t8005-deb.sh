@@ -1,6 +1,6 @@
 #!/bin/sh
 
-test_description='make deb: jvs and jvs-dev packages from debian/, lintian clean, installed with dpkg -x and run'
+test_description='make deb: jvs and jvs-dev packages from debian/ (programs, manuals, completions, systemd units, library), lintian clean, installed with dpkg -x and run'
 
 . "$(dirname "$0")/test-lib.sh"
 
@@ -56,6 +56,11 @@ test_expect_success 'jvs: programs in /usr/bin, manuals, completions, docs' '
 	test -f "$R/usr/share/bash-completion/completions/jvs" &&
 	test -f "$R/usr/share/zsh/vendor-completions/_jvs" &&
 	test -f "$R/usr/share/doc/jvs/copyright" &&
+	for u in jvs-snapshot@.service jvs-snapshot@.timer jvs-gc@.service jvs-gc@.timer; do
+		test -f "$R/lib/systemd/system/$u" || { echo "missing $u"; return 1; }
+	done &&
+	grep "^ExecStart=.* /usr/bin/jvs \"%f\"\$" "$R/lib/systemd/system/jvs-snapshot@.service" &&
+	grep "^ExecStart=.* /usr/bin/jvs \"%f\"\$" "$R/lib/systemd/system/jvs-gc@.service" &&
 	dpkg-deb -c "$DEB/jvs_${V}_"*.deb >jvs.list &&
 	! grep -E "\.a$|/include/|\.pc$" jvs.list
 '
