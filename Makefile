@@ -9,6 +9,7 @@
 #   make fuzz            libFuzzer on each target [FUZZ_SECONDS=60 FUZZ_TARGETS=...]
 #   make stress          t/t9003-stress.sh for STRESS_SECONDS (default 300)
 #   make unit            cmocka unit tests only
+#   make deb             Debian packages jvs and jvs-dev in $(BUILD)/deb (debian/)
 #   make demo | bench | install | uninstall | lint-man | clean
 #
 # BUILD and BIN choose the object and program directories; JVS_BIN tells the
@@ -36,7 +37,8 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 CFLAGS     ?= -O2 -g
 EXTRA_CFLAGS ?=
-ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(CFLAGS) -Wall -Wextra -Werror \
+CPPFLAGS   ?=
+ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror \
               -Iinclude -Ilibjvs -Icmd $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 DEPFLAGS    = -MMD -MP
 LDFLAGS    ?=
@@ -66,12 +68,15 @@ MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+UNIT_INS   := $(sort $(wildcard systemd/*.in))
+UNITS      := $(UNIT_INS:systemd/%.in=$(BUILD)/systemd/%)
 
 DEPS       := $(LIB_OBJS:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRCS:cmd/%.c=$(BUILD)/cmd/%.d) \
               $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%.d)
 
 .PHONY: all unit check check-shell check-asan demo bench install uninstall lint-man FORCE \
-        clean deps completions check-valgrind lint fuzz fuzz-build fuzz-replay stress
+        clean deps completions check-valgrind lint fuzz fuzz-build fuzz-replay stress deb units
 
 all: $(BIN)/jvs $(PROGS) completions
 
@@ -273,11 +278,20 @@ $(PC): FORCE
 	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -ljvs -lpthread' >$@.tmp
 	@mv $@.tmp $@
 
+# systemd template units: ExecStart names $(PREFIX)/bin/jvs, so they are
+# rebuilt every time too.
+$(BUILD)/systemd/%: systemd/%.in FORCE
+	@mkdir -p $(@D)
+	@sed -e 's|@BINDIR@|$(PREFIX)/bin|g' $< >$@.tmp
+	@mv $@.tmp $@
+
+units: $(UNITS)
+
 FORCE:
 
 # PREFIX (default /usr/local) and DESTDIR as usual; `make uninstall` with the
 # same values removes exactly what this installed.
-install: all $(PC)
+install: all $(PC) $(UNITS)
 	install -d "$(DESTDIR)$(PREFIX)/bin"
 	install -m 755 $(BIN)/jvs $(PROGS) "$(DESTDIR)$(PREFIX)/bin/"
 	@for m in $(MANS); do \
@@ -294,6 +308,8 @@ install: all $(PC)
 	install -m 644 $(LIB) "$(DESTDIR)$(LIBDIR)/libjvs.a"
 	install -m 644 $(HEADERS) "$(DESTDIR)$(INCLUDEDIR)/jvs/"
 	install -m 644 $(PC) "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
+	install -d "$(DESTDIR)$(SYSTEMDUNITDIR)"
+	install -m 644 $(UNITS) "$(DESTDIR)$(SYSTEMDUNITDIR)/"
 
 uninstall:
 	rm -f "$(DESTDIR)$(PREFIX)/bin/jvs" \
@@ -305,7 +321,36 @@ uninstall:
 	rm -f "$(DESTDIR)$(BASHCOMPDIR)/jvs" "$(DESTDIR)$(ZSHCOMPDIR)/_jvs"
 	rm -f "$(DESTDIR)$(LIBDIR)/libjvs.a" "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
 	rm -f $(patsubst include/jvs/%,"$(DESTDIR)$(INCLUDEDIR)/jvs/%",$(HEADERS))
+	rm -f $(patsubst $(BUILD)/systemd/%,"$(DESTDIR)$(SYSTEMDUNITDIR)/%",$(UNITS))
 	-rmdir "$(DESTDIR)$(INCLUDEDIR)/jvs" 2>/dev/null
+
+# ---- Debian package ------------------------------------------------------
+#
+# `make deb`: binary packages jvs and jvs-dev from debian/, built with
+# dpkg-buildpackage in a copy of the source tree under $(DEB_DIR) (so that
+# nothing is written beside the tree), then checked with lintian when it is
+# installed. debian/changelog must be at VERSION. DEB_BUILD_OPTIONS and
+# DEB_BUILD_PROFILES pass through (nocheck skips the unit tests).
+
+DEB_DIR    ?= $(BUILD)/deb
+DEB_JOBS   ?= 2
+DEB_SRC     = $(DEB_DIR)/jvs-$(VERSION)
+
+deb:
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version) || exit 1; \
+	if [ "$$v" != "$(VERSION)" ]; then \
+		echo "make deb: debian/changelog is at $$v but VERSION is $(VERSION);" \
+		    "add an entry (dch -v $(VERSION))" >&2; exit 1; fi
+	rm -rf "$(DEB_DIR)" && mkdir -p "$(DEB_SRC)"
+	tar -cf - --exclude=./.git --exclude='./build*' --exclude='./bin*' \
+	    --exclude=./debian/.debhelper . | tar -xf - -C "$(DEB_SRC)"
+	cd "$(DEB_SRC)" && \
+	    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -b -us -uc -J$(DEB_JOBS)
+	@if command -v lintian >/dev/null 2>&1; then \
+		echo lintian --fail-on error,warning $(DEB_DIR)/jvs_$(VERSION)_*.changes; \
+		lintian --fail-on error,warning $(DEB_DIR)/jvs_$(VERSION)_*.changes || exit 1; \
+	else echo "make deb: lintian is not installed; not checked" >&2; fi
+	@ls $(DEB_DIR)/*.deb
 
 lint-man:
 	@if [ -n "$(MANS)" ]; then \

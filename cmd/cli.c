@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "jvs/error.h"
+#include "jvs/hook.h"
 #include "jvs/json.h"
 #include "jvs/lock.h"
 #include "jvs/textesc.h"
@@ -393,4 +394,19 @@ int cli_cwd_is_in(const char *dir)
 	char cwd[PATH_MAX];
 	size_t n = strlen(dir);
 	return realpath(".", cwd) && !strncmp(cwd, dir, n) && (cwd[n] == '\0' || cwd[n] == '/');
+}
+
+int cli_run_hook(const jvs_repo *repo, int no_hooks, const char *name, const char *operation,
+		 const char *worktree, const char *snapshot_id)
+{
+	int ran, status;
+	if (no_hooks)
+		return 0;
+	if (jvs_hook_run(repo, name, operation, worktree, snapshot_id, &ran, &status) == 0)
+		return 0;
+	if (!strncmp(name, "pre-", 4))
+		return -1;
+	fprintf(stderr, "warning: %s; recorded in the audit log\n", jvs_error_last()->message);
+	jvs_error_clear();
+	return 0;
 }

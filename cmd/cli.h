@@ -97,4 +97,11 @@ void cli_fputs_esc(const char *s, FILE *f);
 /* Whether the working directory is dir or below it. */
 int cli_cwd_is_in(const char *dir);
 
+/* Runs hook NAME (jvs/hook.h) unless no_hooks. A failing pre-* hook:
+ * returns -1 with E_HOOK set (the caller fails, nothing was changed). A
+ * failing post-* hook: a warning on stderr, 0 (the exit code is the
+ * operation's). */
+int cli_run_hook(const jvs_repo *repo, int no_hooks, const char *name, const char *operation,
+		 const char *worktree, const char *snapshot_id);
+
 #endif

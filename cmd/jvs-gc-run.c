@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-gc-run --plan-id ID [--json]";
+static const char usage[] = "jvs-gc-run --plan-id ID [--json] [--no-hooks]";
 
-enum { OPT_PLAN_ID = CLI_OPT_FIRST_PRIVATE };
+enum { OPT_PLAN_ID = CLI_OPT_FIRST_PRIVATE, OPT_NO_HOOKS };
 
 static json_t *result_json(const jvs_gc_result *r)
 {
@@ -27,13 +27,14 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 	    CLI_LONGOPTS,
 	    {"plan-id", required_argument, NULL, OPT_PLAN_ID},
+	    {"no-hooks", no_argument, NULL, OPT_NO_HOOKS},
 	    {NULL, 0, NULL, 0},
 	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_gc_result res = {0};
 	const char *plan_id = NULL;
-	int opt, rc = 0, r;
+	int opt, rc = 0, r, no_hooks = 0;
 	cli_progress ps;
 
 	cli_init(&c, "jvs-gc-run", usage);
@@ -42,6 +43,8 @@ int main(int argc, char **argv)
 			continue;
 		if (opt == OPT_PLAN_ID)
 			plan_id = optarg;
+		else if (opt == OPT_NO_HOOKS)
+			no_hooks = 1;
 		else
 			return cli_bad_option(&c);
 	}
@@ -56,6 +59,12 @@ int main(int argc, char **argv)
 		rc = cli_fail(&c);
 		goto out;
 	}
+	/* the hooks see the plan as JVS_GC_PLAN_ID */
+	if (setenv("JVS_GC_PLAN_ID", plan_id, 1) < 0 ||
+	    cli_run_hook(repo, no_hooks, "pre-gc", "gc", NULL, NULL) < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
 	cli_progress_start(&ps, &c, "deleting", "snapshots");
 	r = jvs_gc_run_progress(repo, plan_id, c.wait_seconds, &res,
 	                        ps.enabled ? cli_progress_cb : NULL, &ps);
@@ -64,6 +73,7 @@ int main(int argc, char **argv)
 		rc = cli_fail(&c);
 		goto out;
 	}
+	cli_run_hook(repo, no_hooks, "post-gc", "gc", NULL, NULL);
 	if (c.json) {
 		rc = cli_print_json(&c, result_json(&res));
 		goto out;

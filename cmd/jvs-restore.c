@@ -21,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char usage[] = "jvs-restore REF | HEAD | --latest-tag TAG [--discard] [-i]";
+static const char usage[] = "jvs-restore REF | HEAD | --latest-tag TAG [--discard] [-i] [--no-hooks]";
 
-enum { OPT_LATEST_TAG = CLI_OPT_FIRST_PRIVATE, OPT_DISCARD };
+enum { OPT_LATEST_TAG = CLI_OPT_FIRST_PRIVATE, OPT_DISCARD, OPT_NO_HOOKS };
 
 static const char *note_of(const char *note)
 {
@@ -134,6 +134,7 @@ int main(int argc, char **argv)
 	    CLI_LONGOPTS,
 	    {"latest-tag", required_argument, NULL, OPT_LATEST_TAG},
 	    {"discard", no_argument, NULL, OPT_DISCARD},
+	    {"no-hooks", no_argument, NULL, OPT_NO_HOOKS},
 	    {"interactive", no_argument, NULL, 'i'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -145,7 +146,7 @@ int main(int argc, char **argv)
 	cli_progress ps;
 	const char *worktree, *tag = NULL, *ref = NULL;
 	char id[JVS_ID_BUF];
-	int opt, rc, r, interactive = 0;
+	int opt, rc, r, interactive = 0, no_hooks = 0;
 
 	cli_init(&c, "jvs-restore", usage);
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "i", longopts, NULL)) != -1) {
@@ -155,6 +156,8 @@ int main(int argc, char **argv)
 			tag = optarg;
 		else if (opt == OPT_DISCARD)
 			ro.discard = 1;
+		else if (opt == OPT_NO_HOOKS)
+			no_hooks = 1;
 		else if (opt == 'i')
 			interactive = 1;
 		else
@@ -183,6 +186,8 @@ int main(int argc, char **argv)
 			goto fail;
 		}
 	}
+	if (cli_run_hook(repo, no_hooks, "pre-restore", "restore", worktree, id) < 0)
+		goto fail;
 	cli_progress_start(&ps, &c, "restoring", "entries");
 	if (ps.enabled) {
 		ro.progress = cli_progress_cb;
@@ -194,6 +199,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "degraded: %s\n", jvs_degraded_get(i));
 	if (r < 0)
 		goto fail;
+	cli_run_hook(repo, no_hooks, "post-restore", "restore", worktree, id);
 	rc = print_result(&c, worktree, &res);
 	{
 		/* The snapshot lacks the directory the shell is in: say where to go. */

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]...";
+static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [--skip-unchanged] [--no-hooks]";
 
-enum { OPT_TAG = CLI_OPT_FIRST_PRIVATE };
+enum { OPT_TAG = CLI_OPT_FIRST_PRIVATE, OPT_SKIP_UNCHANGED, OPT_NO_HOOKS };
 
 int main(int argc, char **argv)
 {
@@ -19,6 +19,8 @@ int main(int argc, char **argv)
 		CLI_LONGOPTS,
 		{"tag", required_argument, NULL, 't'},
 		{"message", required_argument, NULL, 'm'},
+		{"skip-unchanged", no_argument, NULL, OPT_SKIP_UNCHANGED},
+		{"no-hooks", no_argument, NULL, OPT_NO_HOOKS},
 		{NULL, 0, NULL, 0},
 	};
 	cli c;
@@ -29,7 +31,7 @@ int main(int argc, char **argv)
 	jvs_descriptor d;
 	const char *worktree, *note = NULL;
 	const char **tags;
-	int opt, rc;
+	int opt, rc, no_hooks = 0;
 
 	cli_init(&c, "jvs-snapshot", usage);
 	tags = calloc((size_t)argc + 1, sizeof *tags);
@@ -42,6 +44,10 @@ int main(int argc, char **argv)
 			tags[so.ntags++] = optarg;
 		else if (opt == 'm')
 			note = optarg;
+		else if (opt == OPT_SKIP_UNCHANGED)
+			so.skip_unchanged = 1;
+		else if (opt == OPT_NO_HOOKS)
+			no_hooks = 1;
 		else {
 			free(tags);
 			return cli_bad_option(&c);
@@ -57,6 +63,10 @@ int main(int argc, char **argv)
 		note = argv[0];
 
 	if (cli_open_repo(&c, &repo) < 0 || jvs_repo_require_worktree(repo, &worktree) < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
+	if (cli_run_hook(repo, no_hooks, "pre-snapshot", "snapshot", worktree, NULL) < 0) {
 		rc = cli_fail(&c);
 		goto out;
 	}
@@ -79,6 +89,21 @@ int main(int argc, char **argv)
 			"note: finished the interrupted snapshot %s first (head and latest moved "
 			"to it)\n",
 			stats.recovered);
+	if (stats.unchanged) {
+		/* nothing was made: the head holds the state */
+		fprintf(stderr, "No changes since %s\n", d.snapshot_id);
+		rc = 0;
+		if (c.json) {
+			json_t *j = jvs_descriptor_to_json(&d);
+			if (j)
+				json_object_set_new(j, "unchanged", json_true());
+			rc = cli_print_json(&c, j);
+		} else if (c.quiet)
+			printf("%s\n", d.snapshot_id);
+		jvs_descriptor_clear(&d);
+		goto out;
+	}
+	cli_run_hook(repo, no_hooks, "post-snapshot", "snapshot", worktree, d.snapshot_id);
 	if (stats.unfinished[0])
 		fprintf(stderr,
 			"warning: %s\n"

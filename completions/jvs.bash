@@ -146,17 +146,17 @@ _jvs()
 	local opts kind
 	case $prog in
 	jvs-init) opts=""; kind=dirs ;;
-	jvs-snapshot) opts="--tag --message -t -m"; kind=none ;;
+	jvs-snapshot) opts="--tag --message --skip-unchanged --no-hooks -t -m"; kind=none ;;
 	jvs-history) opts="--all --limit --grep --tag --format --tags -n"; kind=none ;;
 	jvs-info) opts=""; kind=none ;;
-	jvs-restore) opts="--latest-tag --discard --interactive -i"; kind=refs ;;
+	jvs-restore) opts="--latest-tag --discard --no-hooks --interactive -i"; kind=refs ;;
 	jvs-status) opts=""; kind=none ;;
 	jvs-diff) opts="--stat"; kind=refs ;;
 	jvs-check-ignore) opts="--verbose -v"; kind=files ;;
 	jvs-verify) opts="--all --quick"; kind=refs ;;
 	jvs-doctor) opts="--strict --repair-runtime --repair"; kind=none ;;
 	jvs-gc-plan) opts="--keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within --keep-tag --keep-tagged --policy --format"; kind=none ;;
-	jvs-gc-run) opts="--plan-id"; kind=none ;;
+	jvs-gc-run) opts="--plan-id --no-hooks"; kind=none ;;
 	jvs-pin-add) opts="--reason --expires"; kind=refs ;;
 	jvs-pin-list) opts="--format"; kind=none ;;
 	jvs-pin-remove) opts=""; kind=pins ;;

@@ -1,3 +1,4 @@
+#include "jvs/hook.h"
 #include "jvs/doctor.h"
 #include "jvs/audit.h"
 #include "jvs/catalog.h"
@@ -322,6 +323,12 @@ static void check_index(const jvs_repo *repo, jvs_findings *fs)
 	free(p);
 }
 
+static void add_hook_problem(void *arg, const char *hook, const char *problem)
+{
+	doctor_add(arg, JVS_SEV_WARNING, "hook_suspect", NULL, hook, ".jvs/hooks/%s %s", hook,
+		   problem);
+}
+
 int jvs_doctor_check(const jvs_repo *repo, int strict, jvs_findings *out)
 {
 	jvs_catalog cat;
@@ -338,6 +345,7 @@ int jvs_doctor_check(const jvs_repo *repo, int strict, jvs_findings *out)
 	doctor_check_runtime(repo, &cat, out);
 	check_audit(repo, out);
 	check_index(repo, out);
+	jvs_hook_problems(repo, add_hook_problem, out);
 	if (strict)
 		check_strict(repo, &cat, out);
 	jvs_catalog_clear(&cat);

@@ -35,6 +35,7 @@ static const struct {
 	[JVS_E_LOCKED] = {"E_LOCKED", 5},
 	[JVS_E_GC_PLAN_MISMATCH] = {"E_GC_PLAN_MISMATCH", 5},
 	[JVS_E_DIRTY] = {"E_DIRTY", 5},
+	[JVS_E_HOOK] = {"E_HOOK", 5},
 };
 
 /* A message longer than its slot keeps its head and its tail (where the

@@ -2,6 +2,7 @@
 #include "scan_int.h"
 #include "snapmeta.h"
 #include "jvs/audit.h"
+#include "jvs/changes.h"
 #include "jvs/engine.h"
 #include "jvs/error.h"
 #include "jvs/fault.h"
@@ -12,6 +13,7 @@
 #include "jvs/lock.h"
 #include "jvs/manifest.h"
 #include "jvs/mounts.h"
+#include "jvs/restore.h"
 #include "jvs/scan.h"
 #include "jvs/worktree.h"
 #include "jvs/textesc.h"
@@ -939,6 +941,23 @@ static void unfinished(jvs_snapshot_stats *stats, const char *id, const char *st
 	jvs_error_clear();
 }
 
+/* 1 when worktree holds exactly its head's tree and no restore of it is
+ * interrupted, 0 when not, -1 on error. */
+static int unchanged_since_head(const jvs_repo *repo, const char *worktree, const char *head)
+{
+	jvs_changes ch = {0};
+	char target[JVS_ID_BUF];
+	int same;
+
+	if (jvs_restore_interrupted(repo, worktree, target) != 0)
+		return 0;
+	if (jvs_changes_worktree(repo, worktree, head, &ch) < 0)
+		return -1;
+	same = ch.n == 0;
+	jvs_changes_clear(&ch);
+	return same;
+}
+
 int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
 			jvs_descriptor *out, jvs_snapshot_stats *stats)
 {
@@ -985,6 +1004,18 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		goto done;
 	if (jvs_worktree_load(repo, worktree, &wt) < 0)
 		goto done;
+	if (opts->skip_unchanged && wt.head[0]) {
+		int same = unchanged_since_head(repo, worktree, wt.head);
+		if (same < 0)
+			goto done;
+		if (same) {
+			if (jvs_descriptor_load(repo, wt.head, &d) < 0)
+				goto done;
+			stats->unchanged = 1;
+			rc = 0;
+			goto done;
+		}
+	}
 	payload = jvs_repo_payload_root(repo, worktree);
 	if (!payload || jvs_mount_refuse(payload, worktree, "snapshot") < 0)
 		goto done;

@@ -502,8 +502,9 @@ static int with_write_bit(const target *t, int pfd, const char *leaf, int fd, xa
 	e = errno;
 	if (fd >= 0)
 		(void)fchmod(fd, st.st_mode & 07777);
-	else
-		(void)fchmodat(pfd, leaf, st.st_mode & 07777, 0);
+	else if (fchmodat(pfd, leaf, st.st_mode & 07777, 0) < 0) {
+		/* best effort, as fchmod above (warn_unused_result under FORTIFY) */
+	}
 	errno = e;
 	return rc;
 }

@@ -75,6 +75,15 @@ test_expect_success 'libjvs.a, headers and jvs.pc let a program link against lib
 	test_cmp expect out
 '
 
+test_expect_success 'systemd template units, with ExecStart at PREFIX/bin/jvs' '
+	for u in jvs-snapshot@.service jvs-snapshot@.timer jvs-gc@.service jvs-gc@.timer; do
+		test -f "$D$P/lib/systemd/system/$u" || { echo "missing $u"; return 1; }
+	done &&
+	grep "^ExecStart=.* $P/bin/jvs \"%f\"\$" "$D$P/lib/systemd/system/jvs-snapshot@.service" &&
+	grep "^ExecStart=.* $P/bin/jvs \"%f\"\$" "$D$P/lib/systemd/system/jvs-gc@.service" &&
+	! grep -l @BINDIR@ "$D$P/lib/systemd/system/"*
+'
+
 test_expect_success 'make uninstall removes everything it installed' '
 	mk uninstall >uninstall.log 2>&1 || { cat uninstall.log; false; } &&
 	find "$D" -type f >left &&

@@ -24,6 +24,7 @@ typedef enum {
 	JVS_E_LOCKED,
 	JVS_E_GC_PLAN_MISMATCH,
 	JVS_E_DIRTY,
+	JVS_E_HOOK,
 	JVS_E__COUNT
 } jvs_error_class;
 

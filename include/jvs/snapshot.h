@@ -22,6 +22,10 @@ typedef struct {
 	int wait_seconds; /* lock wait: 0 none, <0 forever */
 	int autosave;	  /* keep head and latest where they are */
 	int locked;	  /* caller holds the worktree locks already */
+	/* When the worktree equals its head (the check of jvs status, with the
+	 * hash cache) and no restore of it is interrupted: create nothing, set
+	 * stats->unchanged and return the head's descriptor. Not audited. */
+	int skip_unchanged;
 	jvs_snapshot_progress progress; /* may be NULL */
 	void *progress_arg;
 } jvs_snapshot_opts;
@@ -39,6 +43,7 @@ typedef struct {
 	/* A snapshot of this worktree interrupted earlier that this call
 	 * finished first (moved head and latest to it), or "". */
 	char recovered[JVS_ID_BUF];
+	int unchanged; /* skip_unchanged: nothing made, *out is the head's */
 } jvs_snapshot_stats;
 
 int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
