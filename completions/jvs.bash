@@ -151,7 +151,7 @@ _jvs()
 	jvs-info) opts=""; kind=none ;;
 	jvs-restore) opts="--latest-tag --discard --interactive -i"; kind=refs ;;
 	jvs-status) opts=""; kind=none ;;
-	jvs-diff) opts="--stat"; kind=refs ;;
+	jvs-diff) opts="--stat --patch -p"; kind=refs ;;
 	jvs-check-ignore) opts="--verbose -v"; kind=files ;;
 	jvs-verify) opts="--all --quick"; kind=refs ;;
 	jvs-doctor) opts="--strict --repair-runtime --repair"; kind=none ;;
