@@ -169,6 +169,15 @@ _jvs()
 	*) opts=; kind=none ;;
 	esac
 
+	# After "--": paths (history -- PATH, diff -- PATH).
+	local j
+	for ((j = i + 1; j < cword; j++)); do
+		if [ "${words[j]}" = -- ]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return
+		fi
+	done
+
 	case $cur in
 	-*)
 		COMPREPLY=($(compgen -W "$opts -C -w -h --help --version --json -q --quiet --wait --no-progress" -- "$cur"))
