@@ -274,6 +274,7 @@ int main(int argc, char **argv)
 	jvs_path_history ph = {0};
 	int opt, rc = 0, tags = 0, nopt = cli_split_paths(argc, argv, takes_arg);
 	size_t limit = 0;
+	char pruned_parent[JVS_ID_BUF] = "";
 
 	cli_init(&c, "jvs-history", usage);
 	while ((opt = getopt_long(nopt, argv, CLI_SHORTOPTS "n:", longopts, NULL)) != -1) {
@@ -341,8 +342,14 @@ int main(int argc, char **argv)
 		rc = cli_fail(&c);
 		goto out;
 	}
-	if (paths)
+	if (paths) {
+		/* the pruned line names the parent of the lineage's end */
+		if (h.ends_pruned && h.n)
+			snprintf(pruned_parent, sizeof pruned_parent, "%s", h.items[h.n - 1]->parent_id);
 		keep_changed(&h, &ph, limit);
+	} else if (h.n) {
+		snprintf(pruned_parent, sizeof pruned_parent, "%s", h.items[h.n - 1]->parent_id);
+	}
 	if (!jvs_repo_worktree(repo) && !ho.all && !ho.tag && !ho.grep && !c.quiet)
 		fprintf(stderr, "note: not in a worktree; listing every snapshot (use -w NAME "
 				"for one lineage)\n");
@@ -394,7 +401,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (fmt == FMT_TEXT && h.ends_pruned && h.n == h.total)
-		print_pruned(repo, h.n ? h.items[h.n - 1]->parent_id : "");
+		print_pruned(repo, pruned_parent);
 	if (fflush(stdout) != 0)
 		rc = 1;
 	if (h.damaged[0] || (h.whole_repository && cat.nbad)) {

@@ -151,6 +151,23 @@ test_expect_success '--all: every snapshot that changed the path, every line of 
 	test $(brief out2 | grep -c "^[0-9]") -eq 4
 '
 
+test_expect_success 'a lineage pruned by gc: the end compared with the empty tree, the pruned line names the parent' '
+	jvs init -q g >/dev/null &&
+	for n in 1 2 3 4; do
+		if test $n != 3; then echo "f$n" >g/main/f; else echo o >g/main/o; fi &&
+		(cd g/main && jvs snapshot -q "g$n") >id.g$n || return 1
+	done &&
+	plan=$(cd g/main && jvs gc plan -q --keep-last 2) &&
+	(cd g/main && jvs gc run --plan-id "$plan") >/dev/null &&
+	(cd g/main && jvs history -- f) >out &&
+	printf "%s\nM f\n%s\nA f\n" "$(cat id.g4)" "$(cat id.g3)" >expect &&
+	brief out >actual &&
+	test_cmp expect actual &&
+	tail -n 1 out >actual &&
+	echo "... $(cat id.g2) (pruned) g2" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'paths with control characters are escaped in text output' '
 	name=$(printf "e\033s") &&
 	echo e >"repo/main/$name" &&
