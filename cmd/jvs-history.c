@@ -367,7 +367,7 @@ int main(int argc, char **argv)
 		json_t *a = json_array();
 		for (size_t i = 0; a && i < h.n; i++) {
 			json_t *d = jvs_descriptor_to_json(h.items[i]);
-			if (d && paths && add_path_changes(d, ph.letters[i]) < 0) {
+			if (d && paths && ph.letters && add_path_changes(d, ph.letters[i]) < 0) {
 				json_decref(d);
 				d = NULL;
 			}
@@ -393,10 +393,10 @@ int main(int argc, char **argv)
 		if (fmt == FMT_ID)
 			puts(h.items[i]->snapshot_id);
 		else if (fmt == FMT_TSV)
-			print_tsv(h.items[i], paths ? ph.letters[i] : NULL);
+			print_tsv(h.items[i], paths && ph.letters ? ph.letters[i] : NULL);
 		else {
 			print_text(&h, h.whole_repository, i);
-			if (paths)
+			if (paths && ph.letters)
 				print_path_lines(ph.letters[i]);
 		}
 	}

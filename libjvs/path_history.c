@@ -4,6 +4,7 @@
 #include "jvs/error.h"
 #include "jvs/manifest.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,9 +31,7 @@ char *jvs_path_worktree_rel(const char *root, const char *cwd, const char *arg)
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
-	memcpy(abs, base, bl);
-	abs[bl] = '/';
-	memcpy(abs + bl + 1, arg, al + 1);
+	snprintf(abs, bl + al + 2, "%s/%s", base, arg);
 	out = malloc(bl + al + 3);
 	if (!out) {
 		free(abs);
