@@ -263,6 +263,12 @@ bench: all
 	@if [ -f doc/BENCHMARKS.md ]; then \
 		printf '\n## JuiceFS (bench/juicefs.sh)\n\n' >>doc/BENCHMARKS.md; \
 		cat $(BUILD)/juicefs.md >>doc/BENCHMARKS.md; fi
+	@# Issue 15: history -- PATH over 10,000 snapshots; an ignored part costs nothing.
+	JVS_BIN="$(abspath $(BIN))" bash bench/path-history.sh >$(BUILD)/path-history.md
+	@cat $(BUILD)/path-history.md
+	@if [ -f doc/BENCHMARKS.md ]; then \
+		printf '\n## Path history and ignored paths (bench/path-history.sh)\n\n' >>doc/BENCHMARKS.md; \
+		cat $(BUILD)/path-history.md >>doc/BENCHMARKS.md; fi
 
 # ---- install / docs ------------------------------------------------------
 

@@ -4,6 +4,7 @@
 #include "jvs/hook.h"
 #include "jvs/json.h"
 #include "jvs/lock.h"
+#include "jvs/path_history.h"
 #include "jvs/textesc.h"
 
 #include <errno.h>
@@ -409,4 +410,63 @@ int cli_run_hook(const jvs_repo *repo, int no_hooks, const char *name, const cha
 	fprintf(stderr, "warning: %s; recorded in the audit log\n", jvs_error_last()->message);
 	jvs_error_clear();
 	return 0;
+}
+
+int cli_worktree_paths(const jvs_repo *repo, const char *worktree, int argc, char **argv,
+		       char ***out, size_t *nout)
+{
+	char real[PATH_MAX], cwd[PATH_MAX], *root = NULL;
+	char **v = calloc((size_t)argc + 1, sizeof *v);
+	int have_root = 0;
+	*out = NULL;
+	*nout = 0;
+	if (!v)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	if (worktree) {
+		root = jvs_repo_payload_root(repo, worktree);
+		if (!root) {
+			free(v);
+			return -1;
+		}
+		have_root = realpath(root, real) != NULL;
+		free(root);
+		if (!have_root) {
+			free(v);
+			return jvs_error_sys("cannot resolve the worktree directory");
+		}
+	}
+	if (!realpath(".", cwd))
+		cwd[0] = '\0';
+	for (int i = 0; i < argc; i++) /* every path is checked before any output */
+		if (!(v[i] = jvs_path_worktree_rel(have_root ? real : NULL, cwd[0] ? cwd : NULL,
+						   argv[i]))) {
+			while (i-- > 0)
+				free(v[i]);
+			free(v);
+			return -1;
+		}
+	*nout = jvs_path_sort_unique(v, (size_t)argc);
+	*out = v;
+	return 0;
+}
+
+void cli_paths_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int cli_split_paths(int argc, char **argv, const char *const *takes_arg)
+{
+	for (int i = 1; i < argc; i++) {
+		int skip = 0;
+		if (!strcmp(argv[i], "--"))
+			return i;
+		for (size_t k = 0; takes_arg && takes_arg[k]; k++)
+			if (!strcmp(argv[i], takes_arg[k]))
+				skip = 1;
+		i += skip; /* the option's value, whatever it is */
+	}
+	return argc;
 }

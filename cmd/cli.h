@@ -94,6 +94,18 @@ const char *cli_esc_json(const json_t *obj, const char *key);
 /* fputs of the text form of s. */
 void cli_fputs_esc(const char *s, FILE *f);
 
+/* The PATH operands after `--` in their worktree-relative form (see
+ * jvs_path_worktree_rel: relative to the current directory inside the
+ * worktree's files, else to their root; worktree NULL: to a payload root),
+ * sorted and unique. Free with cli_paths_free. */
+int cli_worktree_paths(const jvs_repo *repo, const char *worktree, int argc, char **argv,
+		       char ***out, size_t *nout);
+void cli_paths_free(char **v, size_t n);
+/* The index of the `--` that ends the options in argv (argc when there is
+ * none); takes_arg (NULL-terminated): the options whose value is the next
+ * word, which is never taken for `--`. Options are parsed in argv[0..i). */
+int cli_split_paths(int argc, char **argv, const char *const *takes_arg);
+
 /* Whether the working directory is dir or below it. */
 int cli_cwd_is_in(const char *dir);
 

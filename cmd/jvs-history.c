@@ -5,6 +5,8 @@
 #include "jvs/error.h"
 #include "jvs/history.h"
 #include "jvs/manifest.h"
+#include "jvs/path_history.h"
+#include "jvs/textesc.h"
 #include "jvs/tombstone.h"
 
 #include <stdio.h>
@@ -13,7 +15,7 @@
 
 static const char usage[] =
 	"jvs-history [--all] [--limit N] [--grep TEXT] [--tag PATTERN]\n"
-	"            [--json | --format text|json|tsv|id]\n"
+	"            [--json | --format text|json|tsv|id] [-- PATH...]\n"
 	"jvs-history --tags [--json]";
 
 enum { OPT_ALL = CLI_OPT_FIRST_PRIVATE, OPT_LIMIT, OPT_GREP, OPT_TAG, OPT_FORMAT, OPT_TAGS };
@@ -63,12 +65,78 @@ static void print_text(const jvs_history *h, int all, size_t i)
 	putchar('\n');
 }
 
-static void print_tsv(const jvs_descriptor *d)
+/* -- PATH...: the paths of the snapshot's changes and their letters. */
+static char **paths;
+static size_t npaths;
+
+static void print_path_lines(const char *letters)
+{
+	for (size_t k = 0; letters && k < npaths; k++)
+		if (letters[k] != '-')
+			printf("    %c  %s\n", letters[k], *paths[k] ? cli_esc(paths[k]) : ".");
+}
+
+static void print_tsv_fields(const jvs_descriptor *d)
 {
 	printf("%s\t%s\t%s\t%s\t", d->snapshot_id, cli_esc(d->created_at), cli_esc(d->worktree_name),
 	       d->parent_id[0] ? d->parent_id : "-");
 	print_tags(d, ",");
-	printf("\t%s\n", cli_esc(d->note));
+	printf("\t%s", cli_esc(d->note));
+}
+
+/* With paths: one line per changed path, with its letter and the path. */
+static void print_tsv(const jvs_descriptor *d, const char *letters)
+{
+	if (!letters) {
+		print_tsv_fields(d);
+		putchar('\n');
+		return;
+	}
+	for (size_t k = 0; k < npaths; k++)
+		if (letters[k] != '-') {
+			print_tsv_fields(d);
+			printf("\t%c\t%s\n", letters[k], *paths[k] ? cli_esc(paths[k]) : ".");
+		}
+}
+
+/* "path_changes": [{"path": P, "change": "A"|"M"|"D"}, ...] */
+static int add_path_changes(json_t *d, const char *letters)
+{
+	json_t *a = json_array();
+	if (!a || json_object_set_new(d, "path_changes", a) < 0)
+		return -1;
+	for (size_t k = 0; k < npaths; k++) {
+		char ch[2] = {letters[k], 0};
+		json_t *o;
+		if (letters[k] == '-')
+			continue;
+		o = json_object();
+		if (!o || json_array_append_new(a, o) < 0 ||
+		    jvs_json_set_text(o, "path", *paths[k] ? paths[k] : ".") < 0 ||
+		    json_object_set_new(o, "change", json_string(ch)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Keeps the snapshots that changed a path (h->n of them, at most limit),
+ * with their letters in ph->letters[0..h->n). */
+static void keep_changed(jvs_history *h, jvs_path_history *ph, size_t limit)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < h->n; i++) {
+		char *l = ph->letters[i];
+		if (!l || strspn(l, "-") == npaths) {
+			free(l);
+			ph->letters[i] = NULL;
+			continue;
+		}
+		ph->letters[i] = NULL;
+		ph->letters[k] = l;
+		h->items[k++] = h->items[i];
+	}
+	h->total = k;
+	h->n = limit && k > limit ? limit : k;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -201,10 +269,15 @@ int main(int argc, char **argv)
 	jvs_history h = {0};
 	jvs_history_opts ho = {0};
 	enum fmt fmt = FMT_TEXT;
-	int opt, rc = 0, tags = 0;
+	static const char *const takes_arg[] = {"-C", "-w", "-n", "--limit", "--grep", "--tag",
+						"--format", NULL};
+	jvs_path_history ph = {0};
+	int opt, rc = 0, tags = 0, nopt = cli_split_paths(argc, argv, takes_arg);
+	size_t limit = 0;
+	char pruned_parent[JVS_ID_BUF] = "";
 
 	cli_init(&c, "jvs-history", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "n:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(nopt, argv, CLI_SHORTOPTS "n:", longopts, NULL)) != -1) {
 		char *end;
 		if (cli_common_option(&c, opt, optarg))
 			continue;
@@ -243,8 +316,10 @@ int main(int argc, char **argv)
 			return cli_bad_option(&c);
 		}
 	}
-	if (optind < argc)
+	if (optind < nopt)
 		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+	if (nopt < argc && nopt + 1 == argc)
+		return cli_usage_error(&c, "give at least one PATH after '--'");
 	if (c.json)
 		fmt = FMT_JSON;
 	if (tags) {
@@ -255,10 +330,25 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	if (cli_open_repo(&c, &repo) < 0 || load_catalog(repo, &cat) < 0 ||
-	    jvs_history_list(repo, &cat, jvs_repo_worktree(repo), &ho, &h) < 0) {
+	limit = ho.limit;
+	if (nopt < argc)
+		ho.limit = 0; /* counts the snapshots that changed a path */
+	if (cli_open_repo(&c, &repo) < 0 ||
+	    (nopt < argc && cli_worktree_paths(repo, jvs_repo_worktree(repo), argc - nopt - 1,
+					       argv + nopt + 1, &paths, &npaths) < 0) ||
+	    load_catalog(repo, &cat) < 0 ||
+	    jvs_history_list(repo, &cat, jvs_repo_worktree(repo), &ho, &h) < 0 ||
+	    (paths && jvs_path_history_compute(repo, &cat, &h, paths, npaths, limit, &ph) < 0)) {
 		rc = cli_fail(&c);
 		goto out;
+	}
+	if (paths) {
+		/* the pruned line names the parent of the lineage's end */
+		if (h.ends_pruned && h.n)
+			snprintf(pruned_parent, sizeof pruned_parent, "%s", h.items[h.n - 1]->parent_id);
+		keep_changed(&h, &ph, limit);
+	} else if (h.n) {
+		snprintf(pruned_parent, sizeof pruned_parent, "%s", h.items[h.n - 1]->parent_id);
 	}
 	if (!jvs_repo_worktree(repo) && !ho.all && !ho.tag && !ho.grep && !c.quiet)
 		fprintf(stderr, "note: not in a worktree; listing every snapshot (use -w NAME "
@@ -277,6 +367,10 @@ int main(int argc, char **argv)
 		json_t *a = json_array();
 		for (size_t i = 0; a && i < h.n; i++) {
 			json_t *d = jvs_descriptor_to_json(h.items[i]);
+			if (d && paths && ph.letters && add_path_changes(d, ph.letters[i]) < 0) {
+				json_decref(d);
+				d = NULL;
+			}
 			if (!d) { /* never a listing that silently leaves one out */
 				json_decref(a);
 				jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT,
@@ -299,12 +393,15 @@ int main(int argc, char **argv)
 		if (fmt == FMT_ID)
 			puts(h.items[i]->snapshot_id);
 		else if (fmt == FMT_TSV)
-			print_tsv(h.items[i]);
-		else
+			print_tsv(h.items[i], paths && ph.letters ? ph.letters[i] : NULL);
+		else {
 			print_text(&h, h.whole_repository, i);
+			if (paths && ph.letters)
+				print_path_lines(ph.letters[i]);
+		}
 	}
 	if (fmt == FMT_TEXT && h.ends_pruned && h.n == h.total)
-		print_pruned(repo, h.n ? h.items[h.n - 1]->parent_id : "");
+		print_pruned(repo, pruned_parent);
 	if (fflush(stdout) != 0)
 		rc = 1;
 	if (h.damaged[0] || (h.whole_repository && cat.nbad)) {
@@ -313,11 +410,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (fmt == FMT_TEXT && h.total == 0 && !c.quiet)
-		fprintf(stderr, "%s\n", ho.tag || ho.grep ? "no snapshot matches"
+		fprintf(stderr, "%s\n", paths ? "no snapshot changes these paths"
+				       : ho.tag || ho.grep ? "no snapshot matches"
 							   : "no snapshots yet (jvs snapshot NOTE)");
 	if (fflush(stdout) != 0)
 		rc = 1;
 out:
+	jvs_path_history_clear(&ph);
+	cli_paths_free(paths, npaths);
 	jvs_history_clear(&h);
 	jvs_catalog_clear(&cat);
 	jvs_repo_free(repo);

@@ -151,7 +151,7 @@ _jvs()
 	jvs-info) opts=""; kind=none ;;
 	jvs-restore) opts="--latest-tag --discard --no-hooks --interactive -i"; kind=refs ;;
 	jvs-status) opts=""; kind=none ;;
-	jvs-diff) opts="--stat"; kind=refs ;;
+	jvs-diff) opts="--stat --patch -p"; kind=refs ;;
 	jvs-check-ignore) opts="--verbose -v"; kind=files ;;
 	jvs-verify) opts="--all --quick"; kind=refs ;;
 	jvs-doctor) opts="--strict --repair-runtime --repair"; kind=none ;;
@@ -168,6 +168,15 @@ _jvs()
 	jvs-worktree-remove) opts="--force -f"; kind=worktrees ;;
 	*) opts=; kind=none ;;
 	esac
+
+	# After "--": paths (history -- PATH, diff -- PATH).
+	local j
+	for ((j = i + 1; j < cword; j++)); do
+		if [ "${words[j]}" = -- ]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return
+		fi
+	done
 
 	case $cur in
 	-*)

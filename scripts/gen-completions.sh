@@ -198,6 +198,15 @@ EOF
 	*) opts=; kind=none ;;
 	esac
 
+	# After "--": paths (history -- PATH, diff -- PATH).
+	local j
+	for ((j = i + 1; j < cword; j++)); do
+		if [ "\${words[j]}" = -- ]; then
+			COMPREPLY=(\$(compgen -f -- "\$cur"))
+			return
+		fi
+	done
+
 	case \$cur in
 	-*)
 		COMPREPLY=(\$(compgen -W "\$opts $common_opts" -- "\$cur"))
@@ -328,6 +337,11 @@ EOF
 	*) opts=(); kind=none ;;
 	esac
 
+	# After "--": paths (history -- PATH, diff -- PATH).
+	if (( \${\${words[i+1,CURRENT-1]}[(Ie)--]} )); then
+		_files
+		return
+	fi
 	if [[ \$PREFIX == -* ]]; then
 		compadd -- \$opts $common_opts
 		return

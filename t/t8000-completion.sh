@@ -132,6 +132,14 @@ test_expect_success BASH 'jvs check-ignore <TAB> offers files' '
 	bcomplete jvs check ignore train.l && echo train.log >expect && test_cmp expect cands)
 '
 
+test_expect_success BASH 'after --: paths (jvs history -- PATH, jvs diff -- PATH); diff -p' '
+	mkdir -p paths && (cd paths && : >alpha.txt && : >beta.txt &&
+	bcomplete jvs history -- al && echo alpha.txt >expect && test_cmp expect cands &&
+	bcomplete jvs diff HEAD -- --st && test ! -s cands &&
+	bcomplete jvs diff -- b && echo beta.txt >expect && test_cmp expect cands) &&
+	bcomplete jvs diff - && grep -x -- --patch cands && grep -x -- -p cands
+'
+
 test_expect_success BASH 'jvs help wo<TAB> and jvs help worktree <TAB>' '
 	bcomplete jvs help wo && echo worktree >expect && test_cmp expect cands &&
 	bcomplete jvs help worktree fo && echo fork >expect && test_cmp expect cands
