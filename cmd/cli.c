@@ -407,7 +407,7 @@ int cli_run_hook(const jvs_repo *repo, int no_hooks, const char *name, const cha
 		return 0;
 	if (!strncmp(name, "pre-", 4))
 		return -1;
-	fprintf(stderr, "warning: %s; recorded in the audit log\n", jvs_error_last()->message);
+	fprintf(stderr, "warning: %s; recorded in the audit log\n", cli_esc(jvs_error_last()->message));
 	jvs_error_clear();
 	return 0;
 }
