@@ -1249,6 +1249,10 @@ done:
 	jvs_manifest_reader_close(c.parent);
 	jvs_manifest_writer_abort(c.out);
 	jvs_scan_clear(&scan);
+	jvs_xattr_cursor_close(&c.xc);
+	jvs_xattr_cursor_close(&c.pxc);
+	jvs_scan_clear(&c.clone_scan);
+	jvs_scan_clear(&c.clone_done);
 	if (c.wt_fd >= 0)
 		close(c.wt_fd);
 	if (c.tmp_fd >= 0)
