@@ -149,7 +149,7 @@ _jvs()
 	jvs-snapshot) opts="--tag --message -t -m"; kind=none ;;
 	jvs-history) opts="--all --limit --grep --tag --format --tags -n"; kind=none ;;
 	jvs-info) opts=""; kind=none ;;
-	jvs-restore) opts="--latest-tag --discard --interactive -i"; kind=refs ;;
+	jvs-restore) opts="--latest-tag --discard --delete --interactive -i"; kind=refs ;;
 	jvs-status) opts=""; kind=none ;;
 	jvs-diff) opts="--stat"; kind=refs ;;
 	jvs-check-ignore) opts="--verbose -v"; kind=files ;;

@@ -134,6 +134,36 @@ static int finish_restore_intent(jvs_repo *repo, const json_t *j)
 	int rc;
 	if (!wt || !to || !jvs_worktree_exists(repo, wt))
 		return 0;
+	if (json_is_array(json_object_get(j, "paths"))) {
+		/* a path restore: finished as the same path restore */
+		json_t *a = json_object_get(j, "paths");
+		size_t n = json_array_size(a);
+		char **v = calloc(n + 1, sizeof *v);
+		if (!v)
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		for (size_t i = 0; i < n; i++)
+			v[i] = (char *)json_string_value(json_array_get(a, i));
+		for (size_t i = 0; i < n; i++)
+			if (!v[i]) {
+				free(v);
+				return jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT,
+						     "restore intent of '%s' holds a bad path", wt);
+			}
+		if (!jvs_id_is_valid(to) || !jvs_snapshot_is_published(repo, to)) {
+			free(v);
+			jvs_error_set(JVS_E_NOT_FOUND,
+				      "the restore of some paths of worktree '%s' to %s cannot finish "
+				      "(%s is no longer a published snapshot)",
+				      wt, to, to);
+			return jvs_error_hint("restore those paths from another snapshot with "
+					      "'jvs restore --discard REF -- PATH...'");
+		}
+		o.delete_missing = 1; /* the first run checked the paths */
+		rc = jvs_restore_paths(repo, wt, to, v, n, &o, &r);
+		free(v);
+		jvs_restore_result_clear(&r);
+		return rc;
+	}
 	if (!jvs_id_is_valid(to) || !jvs_snapshot_is_published(repo, to))
 		return rollback_restore(repo, wt, j);
 	rc = jvs_restore(repo, wt, to, &o, &r);
