@@ -130,10 +130,12 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 		} else if (op && !strcmp(op, "restore")) {
 			const char *wt = jvs_json_str(j, "worktree");
 			const char *to = jvs_json_str(j, "target_id");
+			int some = json_is_array(json_object_get(j, "paths"));
 			doctor_add(fs, JVS_SEV_WARNING, "interrupted_restore", "clean_intents", path,
-				   "restore of worktree '%s' to %s was interrupted; run 'jvs restore "
-				   "%s' there, or repair clean_intents to finish it",
-				   wt ? wt : "?", to ? to : "?", to ? to : "?");
+				   "restore of %sworktree '%s' to %s was interrupted; run 'jvs restore "
+				   "%s%s' there, or repair clean_intents to finish it",
+				   some ? "some paths of " : "", wt ? wt : "?", to ? to : "?",
+				   to ? to : "?", some ? " -- PATH..." : "");
 		} else if (op && !strcmp(op, "gc")) {
 			const char *plan = jvs_json_str(j, "plan_id");
 			doctor_add(fs, JVS_SEV_WARNING, "interrupted_gc", "resume_gc", path,
