@@ -288,7 +288,8 @@ int main(int argc, char **argv)
 				rc = cli_fail(&c);
 				goto out;
 			}
-			json_object_set_new(d, "partial", json_boolean(h.items[i]->npartial_paths > 0));
+			if (h.items[i]->npartial_paths) /* others keep the descriptor's keys */
+				json_object_set_new(d, "partial", json_true());
 			json_array_append_new(a, d);
 		}
 		rc = cli_print_json(&c, a);

@@ -22,8 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char usage[] =
-    "jvs-restore REF | HEAD | --latest-tag TAG [--discard] [-i] [--delete] [-- PATH...]";
+static const char usage[] = "jvs-restore REF | HEAD | --latest-tag TAG [--discard] [-i] [--delete] [-- PATH ...]";
 
 enum { OPT_LATEST_TAG = CLI_OPT_FIRST_PRIVATE, OPT_DISCARD, OPT_DELETE };
 

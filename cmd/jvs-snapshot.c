@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [-- PATH...]";
+static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [-- PATH ...]";
 
 enum { OPT_TAG = CLI_OPT_FIRST_PRIVATE };
 

@@ -118,6 +118,20 @@ _jvs()
 
 	local prog=jvs-$cmd${sub:+-$sub}
 
+	# After "--", the paths of jvs-restore jvs-snapshot.
+	case $prog in
+	jvs-restore | jvs-snapshot)
+		local j=1
+		while [ $j -lt $cword ]; do
+			if [ "${words[j]}" = "--" ]; then
+				COMPREPLY=($(compgen -f -- "$cur"))
+				return
+			fi
+			j=$((j + 1))
+		done
+		;;
+	esac
+
 	# Values of options.
 	case $prev in
 	--latest-tag | --keep-tag | --tag | -t)

@@ -55,6 +55,11 @@ kind_of () {
 	esac
 }
 
+# Programs whose words after "--" are worktree paths (files complete there).
+path_progs="jvs-restore jvs-snapshot"
+path_case=$(echo "$path_progs" | sed 's/ / | /g')
+path_case_zsh=$(echo "$path_progs" | sed 's/ /|/g')
+
 # ---- bash ----
 {
 	cat <<EOF
@@ -162,6 +167,20 @@ EOF
 	esac
 
 	local prog=jvs-\$cmd\${sub:+-\$sub}
+
+	# After "--", the paths of $path_progs.
+	case \$prog in
+	$path_case)
+		local j=1
+		while [ \$j -lt \$cword ]; do
+			if [ "\${words[j]}" = "--" ]; then
+				COMPREPLY=(\$(compgen -f -- "\$cur"))
+				return
+			fi
+			j=\$((j + 1))
+		done
+		;;
+	esac
 
 	# Values of options.
 	case \$prev in
@@ -311,6 +330,13 @@ EOF
 	esac
 
 	prog=jvs-\$cmd\${sub:+-\$sub}
+	case \$prog in
+	$path_case_zsh)
+		for (( i = 2; i < CURRENT; i++ )); do
+			[[ \$words[i] == -- ]] && { _files; return; }
+		done
+		;;
+	esac
 	case \$words[CURRENT-1] in
 	--latest-tag|--keep-tag|--tag|-t) cands=(\${(f)"\$(_jvs_dyn tags)"}); compadd -a cands; return ;;
 	--from|--at) cands=(\${(f)"\$(_jvs_dyn refs)"}); compadd -a cands; return ;;

@@ -259,8 +259,8 @@ for d in json.load(open(\"out\")):
     if d[\"snapshot_id\"] == sys.argv[1]:
         assert d[\"partial\"] is True and d[\"partial_paths\"] == [\"a\", \"dir/sub\"]
     else:
-        assert d[\"partial\"] is (\"partial_paths\" in d)
-        assert d[\"partial\"] is (\"autosave\" in d[\"tags\"])
+        assert d.get(\"partial\", False) is (\"partial_paths\" in d)
+        assert d.get(\"partial\", False) is (\"autosave\" in d[\"tags\"])
 " $idP
 '
 
