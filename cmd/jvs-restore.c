@@ -14,11 +14,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -152,9 +154,11 @@ static int confirm_paths(const jvs_repo *repo, const char *worktree, const jvs_d
 	return !strcasecmp(s, "y") || !strcasecmp(s, "yes");
 }
 
-static int print_paths_result(cli *c, const char *worktree, const jvs_restore_result *r,
-                              char *const *paths, size_t n)
+static int print_paths_result(cli *c, const jvs_repo *repo, const char *worktree,
+                              const jvs_restore_result *r, char *const *paths, size_t n)
 {
+	char *root;
+	int root_fd = -1;
 	if (c->json) {
 		json_t *a = json_array(), *j;
 		for (size_t i = 0; a && i < n; i++)
@@ -179,8 +183,19 @@ static int print_paths_result(cli *c, const char *worktree, const jvs_restore_re
 	if (r->autosave_id[0])
 		printf("Saved unsnapshotted changes of these paths as %s (tag autosave)\n",
 		       r->autosave_id);
-	for (size_t i = 0; i < n; i++)
-		printf("Restored %s from %s\n", cli_esc(paths[i]), r->snapshot_id);
+	if ((root = jvs_repo_payload_root(repo, worktree))) {
+		root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		free(root);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (root_fd >= 0 && fstatat(root_fd, paths[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
+			printf("Removed %s (not in %s)\n", cli_esc(paths[i]), r->snapshot_id);
+		else
+			printf("Restored %s from %s\n", cli_esc(paths[i]), r->snapshot_id);
+	}
+	if (root_fd >= 0)
+		close(root_fd);
 	printf("%s is now modified relative to its head %s (see jvs status)\n", cli_esc(worktree),
 	       r->head[0] ? r->head : "(none)");
 	return 0;
@@ -336,7 +351,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "degraded: %s\n", jvs_degraded_get(i));
 	if (r < 0)
 		goto fail;
-	rc = paths ? print_paths_result(&c, worktree, &res, paths, npaths)
+	rc = paths ? print_paths_result(&c, repo, worktree, &res, paths, npaths)
 	           : print_result(&c, worktree, &res);
 	{
 		/* The snapshot lacks the directory the shell is in: say where to go. */

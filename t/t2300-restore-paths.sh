@@ -124,6 +124,8 @@ test_expect_success 'a path the snapshot lacks: E_NOT_FOUND and nothing changes'
 test_expect_success '--delete removes a path the snapshot lacks' '
 	idA=$(cat idA) &&
 	in_main jvs-restore --discard --delete A -- onlyB a >out &&
+	grep "^Removed onlyB (not in $idA)\$" out &&
+	grep "^Restored a from $idA\$" out &&
 	test ! -e repo/main/onlyB &&
 	same_path $idA a &&
 	in_main jvs-status >out &&
@@ -205,6 +207,8 @@ test_expect_success 'a crash mid-restore: doctor reports it, a whole restore is 
 	test -f $INTENT &&
 	grep "\"paths\"" $INTENT &&
 	same_path $idA dir &&
+	in_main jvs-status >out &&
+	grep "^Interrupted restore of some paths to $idA: run the same .jvs restore $idA -- PATH.... to finish it\$" out &&
 	jvs-doctor -C repo >out 2>&1 &&
 	grep "interrupted_restore.*some paths of worktree .main. to $idA" out &&
 	test_must_fail --exit=5 in_main jvs-restore B 2>err &&
