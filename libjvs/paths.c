@@ -137,7 +137,7 @@ int jvs_paths_resolve(const jvs_repo *repo, const char *worktree, const char *cw
 			escape(args[i], real);
 			goto done;
 		}
-		rel = cwd ? abs + rl + (abs[rl] == '/') : abs + 1;
+		rel = cwd ? abs + rl + (abs[rl] == '/') : abs + (abs[0] == '/');
 		if (!*rel) {
 			free(abs);
 			jvs_error_set(JVS_E_USAGE, "'%s' is the whole worktree", args[i]);

@@ -687,7 +687,7 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 		ssize_t n;
 		if (!we || !ke || we->type != ke->type || strcmp(we->path, ke->path)) {
 			jvs_error_set(JVS_E_IO, "the clone differs from the worktree at '%s'",
-				      (we ? we : ke)->path);
+				      we ? we->path : ke ? ke->path : "?");
 			jvs_error_hint("snapshot again; JVS_SNAPSHOT_ENGINE=copy avoids cloning");
 			goto done;
 		}
