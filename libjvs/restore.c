@@ -200,6 +200,12 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	if (jvs_manifest_load(repo, target_id, d.payload_root_hash, &m) < 0)
 		goto done;
 	jvs_manifest_clear(&m);
+	if (d.npartial_paths) { /* holds some paths only: see jvs_restore_paths */
+		jvs_error_set(JVS_E_USAGE, "snapshot %s is partial: it holds only some paths",
+		              target_id);
+		jvs_error_hint("'jvs restore %s' restores exactly its paths", target_id);
+		goto done;
+	}
 	out->note = strdup(d.note ? d.note : "");
 	if (!out->note) {
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");

@@ -309,4 +309,25 @@ test_expect_success 'the catalogue cache keeps partial_paths' '
 	grep "\"partial_paths\"" two
 '
 
+test_expect_success 'gc deletes a partial snapshot like any other; verify stays clean' '
+	idP=$(cat idP) && idB=$(cat idB) &&
+	in_main jvs-snapshot -q C >idC && idC=$(cat idC) &&
+	jvs-gc-plan -C repo --keep-last 1 --json >plan &&
+	python3 -c "
+import json, sys
+p = json.load(open(\"plan\"))
+ids = [c if isinstance(c, str) else c[\"snapshot_id\"] for c in p[\"candidates\"]]
+assert sys.argv[1] in ids, ids
+assert sys.argv[2] not in ids, ids
+" $idP $idC &&
+	jvs-gc-run -C repo --plan-id $(json_field plan_id <plan) >/dev/null &&
+	test ! -e repo/.jvs/descriptors/$idP.json &&
+	test ! -e repo/.jvs/snapshots/$idP &&
+	jvs-verify -C repo --all >out &&
+	! grep $idP out &&
+	grep "^OK $idC\$" out &&
+	test "$(cfg head_snapshot_id)" = $idC &&
+	test_must_fail in_main jvs-restore $idP 2>err
+'
+
 test_done

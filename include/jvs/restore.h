@@ -30,7 +30,8 @@ typedef struct {
  * (latest stays, so an older target leaves the worktree detached);
  * removes the intent; appends an audit record.
  * A pending intent for the same target is completed without autosave; a
- * pending intent for another target is E_DIRTY unless discard. */
+ * pending intent for another target is E_DIRTY unless discard. A partial
+ * target (partial_paths) is E_USAGE: jvs_restore_paths restores it. */
 int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
                 const jvs_restore_opts *opts, jvs_restore_result *out);
 void jvs_restore_result_clear(jvs_restore_result *r);
