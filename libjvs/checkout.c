@@ -732,8 +732,8 @@ static int finish_dirs(co_ctx *c)
 
 /* ---- driver ---- */
 
-/* jvs_checkout_paths_run: the manifest and the scan narrowed to the named
- * paths and the directories above them; a directory above that is a
+/* jvs_checkout_paths_run: the manifest narrowed to the named paths and the
+ * directories above them, as the scan was walked; a directory above that is a
  * directory on both sides is left out altogether (neither created,
  * removed nor given the snapshot's mode), so nothing outside the paths
  * changes. */
@@ -741,7 +741,6 @@ static void narrow(co_ctx *c)
 {
 	size_t w = 0;
 	jvs_manifest_keep_paths(&c->m, c->paths, c->npaths, 1);
-	jvs_scan_keep_paths(&c->scan, c->paths, c->npaths, 1);
 	for (size_t j = 0; j < c->m.n; j++) {
 		const jvs_manifest_entry *e = &c->m.e[j];
 		const jvs_scan_entry *s;
@@ -920,7 +919,11 @@ static int checkout_run(const jvs_repo *repo, const char *id, const char *dest_d
 		else
 			jvs_error_clear(); /* the plan copies whatever is missing */
 	}
-	if (jvs_scan_worktree(repo, dest_dir, JVS_SCAN_SPECIAL | JVS_SCAN_KEEP_IGNORED, &c.scan) < 0)
+	if ((npaths ? jvs_scan_worktree_paths(repo, dest_dir,
+	                                      JVS_SCAN_SPECIAL | JVS_SCAN_KEEP_IGNORED, paths,
+	                                      npaths, &c.scan)
+	            : jvs_scan_worktree(repo, dest_dir, JVS_SCAN_SPECIAL | JVS_SCAN_KEEP_IGNORED,
+	                                &c.scan)) < 0)
 		goto done;
 	if (npaths)
 		narrow(&c);

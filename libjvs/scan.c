@@ -3,6 +3,7 @@
 #include "jvs/fsutil.h"
 #include "jvs/safepath.h"
 #include "jvs/ignore.h"
+#include "jvs/paths.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -97,6 +98,10 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 		if (!path) {
 			closedir(d);
 			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		}
+		if (s->nonly && !jvs_paths_covers(s->only, s->nonly, path)) {
+			free(path); /* outside the named paths: never visited */
+			continue;
 		}
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT) { /* vanished while walking */
@@ -203,11 +208,32 @@ int jvs_scan_tree_special(const char *root, int special, jvs_scan *out)
 	return 0;
 }
 
+static int scan_worktree(const jvs_repo *repo, const char *root, int flags, char *const *only,
+			 size_t nonly, jvs_scan *out);
+
 int jvs_scan_worktree(const jvs_repo *repo, const char *root, int flags, jvs_scan *out)
+{
+	return scan_worktree(repo, root, flags, NULL, 0, out);
+}
+
+int jvs_scan_worktree_paths(const jvs_repo *repo, const char *root, int flags,
+			    char *const *paths, size_t npaths, jvs_scan *out)
+{
+	if (!npaths) {
+		memset(out, 0, sizeof *out);
+		return jvs_error_set(JVS_E_INTERNAL, "no paths to scan");
+	}
+	return scan_worktree(repo, root, flags, paths, npaths, out);
+}
+
+static int scan_worktree(const jvs_repo *repo, const char *root, int flags, char *const *only,
+			 size_t nonly, jvs_scan *out)
 {
 	jvs_ignore *ig = NULL;
 	int fd;
 	memset(out, 0, sizeof *out);
+	out->only = only;
+	out->nonly = nonly;
 	if (jvs_ignore_open_repo(repo, &ig) < 0)
 		return -1;
 	out->ig = ig;
@@ -225,6 +251,8 @@ int jvs_scan_worktree(const jvs_repo *repo, const char *root, int flags, jvs_sca
 	}
 	jvs_ignore_free(ig);
 	out->ig = NULL;
+	out->only = NULL;
+	out->nonly = 0;
 	if (out->n > 1)
 		qsort(out->e, out->n, sizeof *out->e, cmp_entry);
 	return 0;

@@ -994,10 +994,12 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		free(pp);
 		jvs_error_clear();
 	}
-	if (!tree_clone && !scan.e && jvs_scan_worktree(repo, payload, 0, &scan) < 0)
+	if (!tree_clone && !scan.e &&
+	    (opts->npaths
+		 ? jvs_scan_worktree_paths(repo, payload, 0, opts->paths, opts->npaths, &scan)
+		 : jvs_scan_worktree(repo, payload, 0, &scan)) < 0)
 		goto fail;
 	if (opts->npaths) {
-		jvs_scan_keep_paths(&scan, opts->paths, opts->npaths, 1);
 		for (size_t i = 0; i < opts->npaths; i++) {
 			size_t k = 0;
 			while (k < scan.n && strcmp(scan.e[k].path, opts->paths[i]))

@@ -252,6 +252,16 @@ test_expect_success 'snapshot -- PATH: a partial snapshot; head and latest stay'
 	grep E_NOT_FOUND err
 '
 
+test_expect_success 'only the named paths are walked: a FIFO elsewhere is no obstacle' '
+	mkfifo repo/main/fifo &&
+	test_must_fail in_main jvs-snapshot -q whole 2>err &&
+	grep E_UNSUPPORTED_FILE err &&
+	in_main jvs-snapshot -q "a only" --tag F -- a >idF &&
+	in_main jvs-restore --discard $(cat idF) -- a >out &&
+	test -p repo/main/fifo &&
+	rm repo/main/fifo
+'
+
 test_expect_success 'history marks a partial snapshot (text and --json)' '
 	idP=$(cat idP) &&
 	in_main jvs-history --all >out &&
@@ -264,7 +274,7 @@ for d in json.load(open(\"out\")):
         assert d[\"partial\"] is True and d[\"partial_paths\"] == [\"a\", \"dir/sub\"]
     else:
         assert d.get(\"partial\", False) is (\"partial_paths\" in d)
-        assert d.get(\"partial\", False) is (\"autosave\" in d[\"tags\"])
+        assert d.get(\"partial\", False) is (\"autosave\" in d[\"tags\"] or \"F\" in d[\"tags\"])
 " $idP
 '
 
