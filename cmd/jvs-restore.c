@@ -154,8 +154,42 @@ static int confirm_paths(const jvs_repo *repo, const char *worktree, const jvs_d
 	return !strcasecmp(s, "y") || !strcasecmp(s, "yes");
 }
 
+/* --json of a path restore: what the restore changes in the paths, as
+ * status entries seen from the worktree ("A" added by the restore, "M",
+ * "D" removed), computed before it runs. NULL (and no error) when the
+ * worktree cannot be compared with the target. */
+static json_t *planned_changes(const jvs_repo *repo, const char *worktree, const char *id,
+                               char *const *paths, size_t n)
+{
+	jvs_changes ch;
+	json_t *arr;
+	if (jvs_changes_worktree(repo, worktree, id, &ch) < 0) {
+		jvs_error_clear();
+		return NULL;
+	}
+	arr = json_array();
+	for (size_t i = 0; arr && i < ch.n; i++) {
+		char k[2] = {(char)ch.c[i].kind, 0};
+		json_t *e;
+		if (!in_paths(paths, n, ch.c[i].path))
+			continue;
+		if (k[0] != 'M')
+			k[0] = k[0] == 'A' ? 'D' : 'A';
+		e = json_pack("{s:s}", "status", k);
+		if (!e || jvs_json_set_text(e, "path", ch.c[i].path) < 0 ||
+		    json_array_append_new(arr, e) < 0) {
+			json_decref(e);
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	jvs_changes_clear(&ch);
+	return arr;
+}
+
 static int print_paths_result(cli *c, const jvs_repo *repo, const char *worktree,
-                              const jvs_restore_result *r, char *const *paths, size_t n)
+                              const jvs_restore_result *r, char *const *paths, size_t n,
+                              json_t *changes)
 {
 	char *root;
 	int root_fd = -1;
@@ -163,14 +197,15 @@ static int print_paths_result(cli *c, const jvs_repo *repo, const char *worktree
 		json_t *a = json_array(), *j;
 		for (size_t i = 0; a && i < n; i++)
 			json_array_append_new(a, jvs_json_text(paths[i]));
-		j = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:I, s:I, s:I}", "worktree",
+		j = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:I, s:I, s:I, s:O}", "worktree",
 		              worktree, "snapshot_id", r->snapshot_id, "note",
 		              jvs_json_text(r->note ? r->note : ""), "paths", a,
 		              "autosave_snapshot_id",
 		              r->autosave_id[0] ? json_string(r->autosave_id) : json_null(), "head",
 		              r->head, "latest", r->latest, "written", (json_int_t)r->stats.written,
 		              "removed", (json_int_t)r->stats.removed, "unchanged",
-		              (json_int_t)r->stats.unchanged);
+		              (json_int_t)r->stats.unchanged, "changes",
+		              changes ? changes : json_null());
 		return cli_print_json(c, j);
 	}
 	if (c->quiet) {
@@ -256,6 +291,7 @@ int main(int argc, char **argv)
 	const char *worktree, *tag = NULL, *ref = NULL;
 	char id[JVS_ID_BUF];
 	char **paths = NULL, **pargs = NULL;
+	json_t *changes = NULL;
 	size_t npaths = 0, npargs = 0;
 	int opt, rc, r, interactive = 0, dashdash = 0;
 
@@ -344,6 +380,8 @@ int main(int argc, char **argv)
 		ro.progress = cli_progress_cb;
 		ro.progress_arg = &ps;
 	}
+	if (paths && c.json)
+		changes = planned_changes(repo, worktree, id, paths, npaths);
 	r = paths ? jvs_restore_paths(repo, worktree, id, paths, npaths, &ro, &res)
 	          : jvs_restore(repo, worktree, id, &ro, &res);
 	cli_progress_end(&ps);
@@ -351,7 +389,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "degraded: %s\n", jvs_degraded_get(i));
 	if (r < 0)
 		goto fail;
-	rc = paths ? print_paths_result(&c, repo, worktree, &res, paths, npaths)
+	rc = paths ? print_paths_result(&c, repo, worktree, &res, paths, npaths, changes)
 	           : print_result(&c, worktree, &res);
 	{
 		/* The snapshot lacks the directory the shell is in: say where to go. */
@@ -367,6 +405,7 @@ int main(int argc, char **argv)
 fail:
 	rc = cli_fail(&c);
 out:
+	json_decref(changes);
 	if (paths)
 		jvs_strv_free(paths, npaths);
 	jvs_restore_result_clear(&res);

@@ -198,7 +198,23 @@ test_expect_success '--json lists the restored paths' '
 	test "$(json_field paths <out)" = "[\"a\", \"dir\"]" &&
 	test "$(json_field head <out)" = $idB &&
 	test "$(json_field autosave_snapshot_id <out)" = None &&
-	json_field written <out >w && test "$(cat w)" -ge 1
+	json_field written <out >w && test "$(cat w)" -ge 1 &&
+	python3 -c "
+import json
+ch = json.load(open(\"out\"))[\"changes\"]
+assert {\"status\": \"M\", \"path\": \"a\"} in ch, ch
+assert all(c[\"path\"] == \"a\" or c[\"path\"].startswith(\"dir/\") for c in ch), ch
+" &&
+	echo gone >repo/main/dir/extra &&
+	in_main jvs-restore --json --discard A -- dir >out &&
+	python3 -c "
+import json
+ch = json.load(open(\"out\"))[\"changes\"]
+assert {\"status\": \"D\", \"path\": \"dir/extra\"} in ch, ch
+assert {\"status\": \"A\", \"path\": \"dir/f\"} in ch, ch
+assert {\"status\": \"D\", \"path\": \"dir/g\"} in ch, ch
+" &&
+	in_main jvs-restore -q --discard B -- dir >/dev/null
 '
 
 test_expect_success 'a crash mid-restore: doctor reports it, a whole restore is refused, rerun completes' '
