@@ -92,9 +92,10 @@ test_expect_success 'a directory is restored whole: extras go, ignored entries s
 	test "$(cfg head_snapshot_id)" = $idB
 '
 
-test_expect_success 'a symlink is restored as a symlink' '
+test_expect_success 'a symlink is restored as a symlink (through the jvs dispatcher)' '
 	idA=$(cat idA) &&
-	in_main jvs-restore A -- link >out &&
+	in_main jvs restore A -- link >out &&
+	grep "^Restored link from $idA\$" out &&
 	test -h repo/main/link &&
 	test "$(readlink repo/main/link)" = a
 '
@@ -307,6 +308,10 @@ test_expect_success 'restoring a partial snapshot restores exactly its paths' '
 	grep changed repo/main/b &&
 	grep f2 repo/main/dir/g &&
 	test "$(cfg head_snapshot_id)" = $idB &&
+	echo again >repo/main/a &&
+	(cd repo/main/dir/sub && jvs restore --discard P) >out &&
+	grep "^Restored a from $idP\$" out &&
+	grep three repo/main/a &&
 	test_must_fail --exit=3 in_main jvs-restore --discard P -- dir 2>err &&
 	grep "partial" err &&
 	test_must_fail --exit=3 in_main jvs-restore --discard P -- b 2>err &&
