@@ -361,4 +361,29 @@ assert sys.argv[2] not in ids, ids
 	test_must_fail in_main jvs-restore $idP 2>err
 '
 
+test_expect_success 'a path restore whose target is gone: doctor rolls the paths back' '
+	jvs-init rb >/dev/null &&
+	echo a >rb/main/a && mkdir rb/main/dir && echo g >rb/main/dir/g &&
+	echo s >rb/main/s &&
+	(cd rb/main && jvs-snapshot -q base) >rb.base &&
+	echo "dirty before" >rb/main/a &&
+	(cd rb/main && jvs-snapshot -q gone -- a dir/g) >rb.gone &&
+	gone=$(cat rb.gone) &&
+	echo "dirty a" >rb/main/a &&
+	echo "dirty s" >rb/main/s &&
+	(cd rb/main && JVS_FAULT=restore-after-checkout jvs-restore $gone -- a dir/g; test $? = 99) &&
+	grep "dirty before" rb/main/a &&
+	rm rb/.jvs/descriptors/$gone.json &&
+	(cd rb && test_must_fail --exit=4 jvs-doctor) >out &&
+	grep "^error	restore_blocked	.*some paths of worktree .main. to $gone.*rolls those paths back" out &&
+	(cd rb && jvs-doctor --repair-runtime) >out 2>&1 || true &&
+	grep "^repaired	restore of some paths" out &&
+	test ! -f rb/.jvs/intents/restore-main.json &&
+	grep "dirty a" rb/main/a &&
+	grep "dirty s" rb/main/s &&
+	test "$(cat rb/main/dir/g)" = g &&
+	test "$(json_field head_snapshot_id <rb/.jvs/worktrees/main/config.json)" = "$(cat rb.base)" &&
+	grep "\"operation\":\"restore_rollback\"" rb/.jvs/audit/audit.jsonl
+'
+
 test_done
