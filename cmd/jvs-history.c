@@ -57,6 +57,8 @@ static void print_text(const jvs_history *h, int all, size_t i)
 		fputs("  tags: ", stdout);
 		print_tags(d, ", ");
 	}
+	if (d->npartial_paths)
+		fputs("  [partial]", stdout);
 	if (h->latest[0] && !strcmp(d->snapshot_id, h->latest))
 		fputs("  [HEAD]", stdout);
 	if (h->head[0] && strcmp(h->head, h->latest) && !strcmp(d->snapshot_id, h->head))
@@ -380,6 +382,8 @@ int main(int argc, char **argv)
 				rc = cli_fail(&c);
 				goto out;
 			}
+			if (h.items[i]->npartial_paths) /* others keep the descriptor's keys */
+				json_object_set_new(d, "partial", json_true());
 			json_array_append_new(a, d);
 		}
 		rc = cli_print_json(&c, a);

@@ -3,13 +3,18 @@
 
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
+#include "jvs/paths.h"
 #include "jvs/snapshot.h"
+#include "jvs/worktree.h"
+
+#include <limits.h>
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [--skip-unchanged] [--no-hooks]";
+static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [--skip-unchanged] [--no-hooks] [-- PATH ...]";
 
 enum { OPT_TAG = CLI_OPT_FIRST_PRIVATE, OPT_SKIP_UNCHANGED, OPT_NO_HOOKS };
 
@@ -31,9 +36,21 @@ int main(int argc, char **argv)
 	jvs_descriptor d;
 	const char *worktree, *note = NULL;
 	const char **tags;
-	int opt, rc, no_hooks = 0;
+	char **pargs = NULL, **paths = NULL;
+	size_t npargs = 0, npaths = 0;
+	int opt, rc, no_hooks = 0, dashdash = 0;
 
 	cli_init(&c, "jvs-snapshot", usage);
+	/* Everything after the first "--" is a PATH; options come before it. */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			dashdash = 1;
+			pargs = argv + i + 1;
+			npargs = (size_t)(argc - i - 1);
+			argv[i] = NULL;
+			argc = i;
+			break;
+		}
 	tags = calloc((size_t)argc + 1, sizeof *tags);
 	if (!tags)
 		return 1;
@@ -61,10 +78,29 @@ int main(int argc, char **argv)
 	}
 	if (argc == 1)
 		note = argv[0];
+	if (dashdash && !npargs) {
+		free(tags);
+		return cli_usage_error(&c, "give at least one PATH after '--'");
+	}
 
 	if (cli_open_repo(&c, &repo) < 0 || jvs_repo_require_worktree(repo, &worktree) < 0) {
 		rc = cli_fail(&c);
 		goto out;
+	}
+	if (dashdash) {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof cwd)) {
+			jvs_error_sys("cannot get the current directory");
+			rc = cli_fail(&c);
+			goto out;
+		}
+		if (jvs_paths_resolve(repo, worktree, cwd, (const char *const *)pargs, npargs,
+				      &paths, &npaths) < 0) {
+			rc = cli_fail(&c);
+			goto out;
+		}
+		so.paths = paths;
+		so.npaths = npaths;
 	}
 	if (cli_run_hook(repo, no_hooks, "pre-snapshot", "snapshot", worktree, NULL) < 0) {
 		rc = cli_fail(&c);
@@ -124,10 +160,15 @@ int main(int argc, char **argv)
 		rc = cli_print_json(&c, jvs_descriptor_to_json(&d));
 	else if (c.quiet)
 		printf("%s\n", d.snapshot_id);
+	else if (npaths)
+		printf("Created partial snapshot %s of %zu path(s) (head stays at %s)\n",
+		       d.snapshot_id, npaths, d.parent_id[0] ? d.parent_id : "(none)");
 	else
 		printf("Created snapshot %s\n", d.snapshot_id);
 	jvs_descriptor_clear(&d);
 out:
+	if (paths)
+		jvs_strv_free(paths, npaths);
 	free(tags);
 	jvs_repo_free(repo);
 	return rc;

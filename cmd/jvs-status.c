@@ -4,6 +4,7 @@
 #include "jvs/changes.h"
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
+#include "jvs/intent.h"
 #include "jvs/json.h"
 #include "jvs/manifest.h"
 #include "jvs/restore.h"
@@ -52,6 +53,22 @@ static int print_json(cli *c, const jvs_worktree *wt, const char *interrupted,
 
 /* Returns 0, or the exit code of an unreadable head descriptor (reported
  * after the rest, as an integrity error). */
+/* 1 when the pending restore intent of worktree is one of some paths. */
+static int some_paths(const jvs_repo *repo, const char *worktree)
+{
+	char name[JVS_NAME_MAX + 16];
+	json_t *j = NULL;
+	int r;
+	snprintf(name, sizeof name, "restore-%s", worktree);
+	if (jvs_intent_read(repo, name, &j) != 1) {
+		jvs_error_clear();
+		return 0;
+	}
+	r = json_is_array(json_object_get(j, "paths"));
+	json_decref(j);
+	return r;
+}
+
 static int print_text(cli *c, const jvs_repo *repo, const jvs_worktree *wt, const char *interrupted,
                        int running, const jvs_changes *ch)
 {
@@ -81,6 +98,11 @@ static int print_text(cli *c, const jvs_repo *repo, const jvs_worktree *wt, cons
 		printf("State: HEAD state\n");
 	if (interrupted && running)
 		printf("Restore to %s in progress\n", cli_esc(*interrupted ? interrupted : "(unknown)"));
+	else if (interrupted && some_paths(repo, wt->name))
+		printf("Interrupted restore of some paths to %s: run the same 'jvs restore %s -- "
+		       "PATH...' to finish it\n",
+		       cli_esc(*interrupted ? interrupted : "(unknown)"),
+		       cli_esc(*interrupted ? interrupted : "REF --discard"));
 	else if (interrupted)
 		printf("Interrupted restore to %s: run 'jvs restore %s' to finish it\n",
 		       cli_esc(*interrupted ? interrupted : "(unknown)"),

@@ -149,7 +149,7 @@ _jvs()
 	jvs-snapshot) opts="--tag --message --skip-unchanged --no-hooks -t -m"; kind=none ;;
 	jvs-history) opts="--all --limit --grep --tag --format --tags -n"; kind=none ;;
 	jvs-info) opts=""; kind=none ;;
-	jvs-restore) opts="--latest-tag --discard --no-hooks --interactive -i"; kind=refs ;;
+	jvs-restore) opts="--latest-tag --discard --no-hooks --delete --interactive -i"; kind=refs ;;
 	jvs-status) opts=""; kind=none ;;
 	jvs-diff) opts="--stat --patch -p"; kind=refs ;;
 	jvs-check-ignore) opts="--verbose -v"; kind=files ;;
@@ -169,7 +169,7 @@ _jvs()
 	*) opts=; kind=none ;;
 	esac
 
-	# After "--": paths (history -- PATH, diff -- PATH).
+	# After "--": paths (history, diff, restore, snapshot -- PATH).
 	local j
 	for ((j = i + 1; j < cword; j++)); do
 		if [ "${words[j]}" = -- ]; then

@@ -10,7 +10,8 @@
  * worktree, created_at, note, engine, hash_algorithm, payload_root_hash,
  * integrity_state, descriptor_checksum, file_count, total_bytes, ntags, the
  * tags, ndegraded, the degraded entries (numbers in decimal), then
- * ignored_count when the descriptor has one. */
+ * ignored_count when the descriptor has one or is partial (-1: it has
+ * none), then for a partial snapshot npartial_paths and the paths. */
 #define PACK_MAGIC "jvs-catalog-1"
 
 typedef struct {
@@ -67,8 +68,13 @@ char *jvs_catalog__pack(const jvs_descriptor *d, size_t *len)
 	pack_num(&b, (int64_t)d->ndegraded);
 	for (size_t i = 0; i < d->ndegraded; i++)
 		pack_str(&b, d->degraded[i]);
-	if (d->has_ignored_count)
-		pack_num(&b, d->ignored_count);
+	if (d->has_ignored_count || d->npartial_paths)
+		pack_num(&b, d->has_ignored_count ? d->ignored_count : -1);
+	if (d->npartial_paths) {
+		pack_num(&b, (int64_t)d->npartial_paths);
+		for (size_t i = 0; i < d->npartial_paths; i++)
+			pack_str(&b, d->partial_paths[i]);
+	}
 	if (b.oom) {
 		free(b.buf);
 		return NULL;
@@ -167,9 +173,17 @@ int jvs_catalog__unpack(const char *blob, size_t len, const char *id, jvs_descri
 	    unpack_strv(&c, &d->degraded, &d->ndegraded) < 0)
 		goto bad;
 	if (c.p != c.end) {
-		if (unpack_num(&c, &d->ignored_count) < 0 || d->ignored_count < 0 || c.p != c.end)
+		if (unpack_num(&c, &d->ignored_count) < 0 || d->ignored_count < -1)
 			goto bad;
-		d->has_ignored_count = 1;
+		d->has_ignored_count = d->ignored_count >= 0;
+		if (!d->has_ignored_count)
+			d->ignored_count = 0;
+		if (c.p != c.end &&
+		    (unpack_strv(&c, &d->partial_paths, &d->npartial_paths) < 0 ||
+		     !d->npartial_paths || c.p != c.end))
+			goto bad;
+		if (!d->has_ignored_count && !d->npartial_paths)
+			goto bad;
 	}
 	return 0;
 bad:

@@ -23,6 +23,7 @@
 #include "jvs/index.h"
 #include "jvs/juicefs_ctl.h"
 #include "jvs/manifest.h"
+#include "jvs/paths.h"
 #include "jvs/scan.h"
 #include "jvs/xattr.h"
 #include "jvs/safepath.h"
@@ -78,6 +79,8 @@ typedef struct {
 	int pfd;
 	unsigned xattr_refused; /* entries whose xattrs the file system refused */
 	jvs_xattr_cursor sxc;	/* on src_fd: xattrs of pre-xattr-field snapshots */
+	char *const *paths;	/* jvs_checkout_paths_run: only these (sorted) */
+	size_t npaths;
 } co_ctx;
 
 static int64_t mtime_ns(const struct stat *st)
@@ -817,10 +820,39 @@ static int finish_dirs(co_ctx *c)
 		if (c->act[j] == ACT_KEEP)
 			c->stats->unchanged++;
 	}
-	return finish_root(c);
+	return c->npaths ? 0 : finish_root(c);
 }
 
 /* ---- driver ---- */
+
+/* jvs_checkout_paths_run: the manifest narrowed to the named paths and the
+ * directories above them, as the scan was walked; a directory above that is a
+ * directory on both sides is left out altogether (neither created,
+ * removed nor given the snapshot's mode), so nothing outside the paths
+ * changes. */
+static void narrow(co_ctx *c)
+{
+	size_t w = 0;
+	jvs_manifest_keep_paths(&c->m, c->paths, c->npaths, 1);
+	for (size_t j = 0; j < c->m.n; j++) {
+		const jvs_manifest_entry *e = &c->m.e[j];
+		const jvs_scan_entry *s;
+		if (e->type == JVS_ENT_DIR && jvs_paths_covers(c->paths, c->npaths, e->path) == 1 &&
+		    (s = bsearch(e->path, c->scan.e, c->scan.n, sizeof *c->scan.e, cmp_scan_path)) &&
+		    s->type == JVS_ENT_DIR)
+			continue;
+		c->m.e[w++] = *e;
+	}
+	c->m.n = w;
+	w = 0;
+	for (size_t i = 0; i < c->scan.n; i++) {
+		const jvs_scan_entry *s = &c->scan.e[i];
+		if (s->type == JVS_ENT_DIR && jvs_paths_covers(c->paths, c->npaths, s->path) == 1)
+			continue; /* kept: a directory the paths need, or not the snapshot's */
+		c->scan.e[w++] = *s;
+	}
+	c->scan.n = w;
+}
 
 static int open_stage(co_ctx *c, const char *dest_dir)
 {
@@ -910,16 +942,12 @@ int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
 	return jvs_checkout_progress_run(repo, id, dest_dir, cache_worktree, stats, NULL, NULL);
 }
 
-int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *dest_dir,
-                              const char *cache_worktree, jvs_checkout_stats *stats,
-                              jvs_checkout_progress fn, void *arg)
-{
-	return jvs_checkout__run_scanned(repo, id, dest_dir, cache_worktree, stats, fn, arg, NULL);
-}
-
-int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *dest_dir,
-                              const char *cache_worktree, jvs_checkout_stats *stats,
-                              jvs_checkout_progress fn, void *arg, jvs_scan *prescan)
+/* prescan: the worktree's scan, already taken (or NULL); paths: only these
+ * (npaths of them, or 0 for the whole tree). */
+static int checkout_run(const jvs_repo *repo, const char *id, const char *dest_dir,
+                        const char *cache_worktree, jvs_checkout_stats *stats,
+                        jvs_checkout_progress fn, void *arg, jvs_scan *prescan,
+                        char *const *paths, size_t npaths)
 {
 	jvs_checkout_stats local = {0};
 	jvs_index *idx = NULL;
@@ -936,6 +964,8 @@ int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *
 	c.stats = stats ? stats : &local;
 	c.progress = fn;
 	c.progress_arg = arg;
+	c.paths = paths;
+	c.npaths = npaths;
 	memset(c.stats, 0, sizeof *c.stats);
 	jvs_degraded_clear(); /* the notes are those of the last checkout */
 
@@ -975,7 +1005,7 @@ int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *
 	}
 	if (open_stage(&c, dest_dir) < 0)
 		goto done;
-	if (c.engine.kind == JVS_ENGINE_JUICEFS && jvs_dir_is_empty(dest_dir) == 1) {
+	if (!npaths && c.engine.kind == JVS_ENGINE_JUICEFS && jvs_dir_is_empty(dest_dir) == 1) {
 		/* A fork: clone the whole snapshot and move its top-level entries
 		 * in (metadata only); the plan below trusts what the clone made. */
 		c.stats->touched = 1;
@@ -985,7 +1015,12 @@ int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *
 		else
 			jvs_error_clear(); /* the plan copies whatever is missing */
 	}
-	if (prescan && !c.trusted_clone && prescan->ignored == 0) {
+	if (npaths) {
+		if (jvs_scan_worktree_paths(repo, dest_dir, JVS_SCAN_SPECIAL | JVS_SCAN_KEEP_IGNORED,
+					    paths, npaths, &c.scan) < 0)
+			goto done;
+		narrow(&c);
+	} else if (prescan && !c.trusted_clone && prescan->ignored == 0) {
 		/* nothing ignored, so no special file either: what
 		 * JVS_SCAN_SPECIAL | JVS_SCAN_KEEP_IGNORED would list */
 		c.scan = *prescan; /* taken over: cleared below */
@@ -1015,7 +1050,7 @@ int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *
 		jvs_error_sys("cannot sync '%s'", dest_dir);
 		goto done;
 	}
-	jvs_cache_commit(c.cache, 1);
+	jvs_cache_commit(c.cache, !npaths);
 	c.cache = NULL;
 	c.done = c.todo;
 	report(&c);
@@ -1063,6 +1098,29 @@ done:
 	free(src);
 	free(c.stage_path);
 	return rc;
+}
+
+int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *dest_dir,
+                              const char *cache_worktree, jvs_checkout_stats *stats,
+                              jvs_checkout_progress fn, void *arg)
+{
+	return checkout_run(repo, id, dest_dir, cache_worktree, stats, fn, arg, NULL, NULL, 0);
+}
+
+int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *dest_dir,
+                              const char *cache_worktree, jvs_checkout_stats *stats,
+                              jvs_checkout_progress fn, void *arg, jvs_scan *prescan)
+{
+	return checkout_run(repo, id, dest_dir, cache_worktree, stats, fn, arg, prescan, NULL, 0);
+}
+
+int jvs_checkout_paths_run(const jvs_repo *repo, const char *id, const char *dest_dir,
+                           const char *cache_worktree, char *const *paths, size_t npaths,
+                           jvs_checkout_stats *stats, jvs_checkout_progress fn, void *arg)
+{
+	if (!npaths)
+		return jvs_error_set(JVS_E_INTERNAL, "no paths to check out");
+	return checkout_run(repo, id, dest_dir, cache_worktree, stats, fn, arg, NULL, paths, npaths);
 }
 
 int jvs_checkout_adopt_clone(const jvs_repo *repo, const char *id, const char *dest_dir,

@@ -16,6 +16,7 @@ void jvs_descriptor_clear(jvs_descriptor *d)
 	free(d->note);
 	jvs_strv_free(d->tags, d->ntags);
 	jvs_strv_free(d->degraded, d->ndegraded);
+	jvs_strv_free(d->partial_paths, d->npartial_paths);
 	memset(d, 0, sizeof *d);
 }
 
@@ -40,6 +41,12 @@ static json_t *checksummed_fields(const jvs_descriptor *d)
 			 strv_json(d->degraded, d->ndegraded));
 	if (j && d->has_ignored_count &&
 	    json_object_set_new(j, "ignored_count", json_integer(d->ignored_count)) < 0) {
+		json_decref(j);
+		j = NULL;
+	}
+	if (j && d->npartial_paths &&
+	    json_object_set_new(j, "partial_paths",
+				strv_json(d->partial_paths, d->npartial_paths)) < 0) {
 		json_decref(j);
 		j = NULL;
 	}
@@ -159,6 +166,26 @@ int jvs_descriptor_from_json(const json_t *j, jvs_descriptor *d)
 		}
 		d->ignored_count = json_integer_value(v);
 		d->has_ignored_count = 1;
+	}
+	if (json_object_get(j, "partial_paths")) {
+		if (get_strv(j, "partial_paths", &d->partial_paths, &d->npartial_paths) < 0)
+			goto bad;
+		if (!d->npartial_paths) {
+			jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "field 'partial_paths' is empty");
+			goto bad;
+		}
+		for (size_t i = 0; i < d->npartial_paths; i++) {
+			const char *p = d->partial_paths[i];
+			if (!*p || *p == '/' || strstr(p, "//") || p[strlen(p) - 1] == '/' ||
+			    !strcmp(p, "..") || !strncmp(p, "../", 3) || strstr(p, "/../") ||
+			    (strlen(p) >= 3 && !strcmp(p + strlen(p) - 3, "/..")) ||
+			    !strcmp(p, ".") || !strncmp(p, "./", 2) || strstr(p, "/./") ||
+			    (strlen(p) >= 2 && !strcmp(p + strlen(p) - 2, "/."))) {
+				jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT,
+					      "field 'partial_paths' holds an invalid path");
+				goto bad;
+			}
+		}
 	}
 	if (!jvs_id_is_valid(d->snapshot_id) || (d->parent_id[0] && !jvs_id_is_valid(d->parent_id))) {
 		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "descriptor holds an invalid id");

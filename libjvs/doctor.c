@@ -125,7 +125,7 @@ const jvs_descriptor *doctor_line_tip(const jvs_catalog *cat, const jvs_worktree
 			const jvs_descriptor *c = &cat->d[i];
 			if (!strcmp(c->parent_id, cur) && !strcmp(c->worktree_name, wt->name) &&
 			    strcmp(c->created_at, wt->created_at) >= 0 &&
-			    !jvs_descriptor_has_tag(c, "autosave"))
+			    !jvs_descriptor_has_tag(c, "autosave") && !c->npartial_paths)
 				next = c;
 		}
 		if (!next)

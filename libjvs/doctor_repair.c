@@ -2,6 +2,7 @@
 #include "doctor_int.h"
 
 #include "jvs/audit.h"
+#include "jvs/descriptor.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/gc.h"
@@ -126,6 +127,55 @@ static int rollback_restore(jvs_repo *repo, const char *wtname, const json_t *j)
 				NULL);
 }
 
+/* The same for a restore of some paths: they go back to the old head's
+ * (removed where it lacks them), then the paths its partial autosave holds
+ * to the autosave. */
+static int rollback_restore_paths(jvs_repo *repo, const char *wtname, const json_t *j,
+				  char *const *paths, size_t n)
+{
+	const char *to = jvs_json_str(j, "target_id");
+	const char *from = jvs_json_str(j, "from_snapshot_id");
+	const char *saved = jvs_json_str(j, "autosave_snapshot_id");
+	jvs_restore_opts o = {0};
+	jvs_restore_result r;
+	jvs_descriptor d;
+	int have_from = from && jvs_snapshot_is_published(repo, from);
+	int have_saved = saved && jvs_snapshot_is_published(repo, saved);
+	int rc;
+	if (!have_from || (saved && !have_saved)) {
+		jvs_error_set(JVS_E_NOT_FOUND,
+			      "the restore of some paths of worktree '%s' to %s cannot finish (%s "
+			      "is no longer a published snapshot) nor be rolled back (%s is gone "
+			      "too)",
+			      wtname, to ? to : "?", to ? to : "?",
+			      !have_from ? (from ? from : "the old head") : saved);
+		return jvs_error_hint("restore those paths from another snapshot with "
+				      "'jvs restore --discard REF -- PATH...'");
+	}
+	o.discard = 1;
+	o.delete_missing = 1;
+	rc = jvs_restore_paths(repo, wtname, from, paths, n, &o, &r);
+	jvs_restore_result_clear(&r);
+	if (rc == 0 && have_saved) {
+		if (jvs_descriptor_load(repo, saved, &d) < 0)
+			return -1;
+		rc = d.npartial_paths ? jvs_restore_paths(repo, wtname, saved, d.partial_paths,
+							  d.npartial_paths, &o, &r)
+				      : 0;
+		if (d.npartial_paths)
+			jvs_restore_result_clear(&r);
+		jvs_descriptor_clear(&d);
+	}
+	if (rc < 0)
+		return -1;
+	return jvs_audit_append(repo, "restore_rollback", wtname,
+				json_pack("{s:o, s:s, s:o, s:o}", "target_id",
+					  jvs_json_str_or_null(to), "restored_to", from,
+					  "autosave_snapshot_id", jvs_json_str_or_null(saved),
+					  "head_snapshot_id", jvs_json_str_or_null(from)),
+				NULL);
+}
+
 static int finish_restore_intent(jvs_repo *repo, const json_t *j)
 {
 	const char *wt = jvs_json_str(j, "worktree"), *to = jvs_json_str(j, "target_id");
@@ -134,6 +184,32 @@ static int finish_restore_intent(jvs_repo *repo, const json_t *j)
 	int rc;
 	if (!wt || !to || !jvs_worktree_exists(repo, wt))
 		return 0;
+	if (json_is_array(json_object_get(j, "paths"))) {
+		/* a path restore: finished as the same path restore */
+		json_t *a = json_object_get(j, "paths");
+		size_t n = json_array_size(a);
+		char **v = calloc(n + 1, sizeof *v);
+		if (!v)
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		for (size_t i = 0; i < n; i++)
+			v[i] = (char *)json_string_value(json_array_get(a, i));
+		for (size_t i = 0; i < n; i++)
+			if (!v[i]) {
+				free(v);
+				return jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT,
+						     "restore intent of '%s' holds a bad path", wt);
+			}
+		if (!jvs_id_is_valid(to) || !jvs_snapshot_is_published(repo, to)) {
+			rc = rollback_restore_paths(repo, wt, j, v, n);
+			free(v);
+			return rc;
+		}
+		o.delete_missing = 1; /* the first run checked the paths */
+		rc = jvs_restore_paths(repo, wt, to, v, n, &o, &r);
+		free(v);
+		jvs_restore_result_clear(&r);
+		return rc;
+	}
 	if (!jvs_id_is_valid(to) || !jvs_snapshot_is_published(repo, to))
 		return rollback_restore(repo, wt, j);
 	rc = jvs_restore(repo, wt, to, &o, &r);

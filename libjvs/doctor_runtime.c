@@ -111,11 +111,14 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 			const char *to = jvs_json_str(j, "target_id");
 			const char *saved = jvs_json_str(j, "autosave_snapshot_id");
 			const char *from = jvs_json_str(j, "from_snapshot_id");
+			int some = json_is_array(json_object_get(j, "paths"));
 			doctor_add(fs, JVS_SEV_ERROR, "restore_blocked", "clean_intents", path,
-				   "restore of worktree '%s' to %s was interrupted and cannot finish: "
+				   "restore of %sworktree '%s' to %s was interrupted and cannot finish: "
 				   "E_NOT_FOUND: %s is no longer a published snapshot; clean_intents "
-				   "rolls the worktree back to the state before it (%s%s)",
-				   wt ? wt : "?", to, to, saved ? "its autosave " : "snapshot ",
+				   "rolls %s back to the state before it (%s%s)",
+				   some ? "some paths of " : "", wt ? wt : "?", to, to,
+				   some ? "those paths" : "the worktree",
+				   saved ? "its autosave " : "snapshot ",
 				   saved ? saved : from ? from : "none");
 		} else if (op && !strcmp(op, "restore") && blocked_by_mount(repo, j)) {
 			const char *wt = jvs_json_str(j, "worktree");
@@ -130,10 +133,12 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 		} else if (op && !strcmp(op, "restore")) {
 			const char *wt = jvs_json_str(j, "worktree");
 			const char *to = jvs_json_str(j, "target_id");
+			int some = json_is_array(json_object_get(j, "paths"));
 			doctor_add(fs, JVS_SEV_WARNING, "interrupted_restore", "clean_intents", path,
-				   "restore of worktree '%s' to %s was interrupted; run 'jvs restore "
-				   "%s' there, or repair clean_intents to finish it",
-				   wt ? wt : "?", to ? to : "?", to ? to : "?");
+				   "restore of %sworktree '%s' to %s was interrupted; run 'jvs restore "
+				   "%s%s' there, or repair clean_intents to finish it",
+				   some ? "some paths of " : "", wt ? wt : "?", to ? to : "?",
+				   to ? to : "?", some ? " -- PATH..." : "");
 		} else if (op && !strcmp(op, "gc")) {
 			const char *plan = jvs_json_str(j, "plan_id");
 			doctor_add(fs, JVS_SEV_WARNING, "interrupted_gc", "resume_gc", path,

@@ -201,6 +201,12 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	if (jvs_manifest_load(repo, target_id, d.payload_root_hash, &m) < 0)
 		goto done;
 	jvs_manifest_clear(&m);
+	if (d.npartial_paths) { /* holds some paths only: see jvs_restore_paths */
+		jvs_error_set(JVS_E_USAGE, "snapshot %s is partial: it holds only some paths",
+		              target_id);
+		jvs_error_hint("'jvs restore %s' restores exactly its paths", target_id);
+		goto done;
+	}
 	out->note = strdup(d.note ? d.note : "");
 	if (!out->note) {
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");
@@ -210,6 +216,20 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	p = pending_restore(repo, worktree, pending, &previous);
 	if (p < 0)
 		goto done;
+	/* An interrupted restore of some paths is finished only by the same
+	 * path restore (jvs_restore_paths), never by a whole one. */
+	if (p && previous && json_object_get(previous, "paths") && !opts->discard) {
+		jvs_error_set(JVS_E_DIRTY,
+		              "a restore of some paths of %s to %s was interrupted; they may be "
+		              "half restored",
+		              worktree, pending[0] ? pending : "(unknown)");
+		jvs_error_hint("finish it by running the same 'jvs restore %s -- PATH...' again, "
+		               "or go to %s anyway with 'jvs restore %s --discard'",
+		               pending[0] ? pending : "REF", target_id, target_id);
+		goto done;
+	}
+	if (p && previous && json_object_get(previous, "paths"))
+		pending[0] = '\0'; /* discarded: not resumed */
 	if (p && strcmp(pending, target_id) && !opts->discard) {
 		if (pending[0] && !jvs_snapshot_is_published(repo, pending)) {
 			jvs_error_set(JVS_E_DIRTY,

@@ -4,6 +4,7 @@
 #include "jvs/fsutil.h"
 #include "jvs/safepath.h"
 #include "jvs/ignore.h"
+#include "jvs/paths.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -141,6 +142,18 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 		}
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		if (s->nonly) { /* outside the named paths: never visited */
+			char *p = *prefix ? jvs_strf("%s/%s", prefix, de->d_name) : strdup(de->d_name);
+			int covered;
+			if (!p) {
+				closedir(d);
+				return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+			}
+			covered = jvs_paths_covers(s->only, s->nonly, p) != 0;
+			free(p);
+			if (!covered)
+				continue;
+		}
 		r = jvs_scan__stat_entry(d, prefix, de->d_name, &path, &st);
 		if (r <= 0) {
 			if (r == 0)
@@ -228,11 +241,32 @@ int jvs_scan_tree_special(const char *root, int special, jvs_scan *out)
 	return 0;
 }
 
+static int scan_worktree(const jvs_repo *repo, const char *root, int flags, char *const *only,
+			 size_t nonly, jvs_scan *out);
+
 int jvs_scan_worktree(const jvs_repo *repo, const char *root, int flags, jvs_scan *out)
+{
+	return scan_worktree(repo, root, flags, NULL, 0, out);
+}
+
+int jvs_scan_worktree_paths(const jvs_repo *repo, const char *root, int flags,
+			    char *const *paths, size_t npaths, jvs_scan *out)
+{
+	if (!npaths) {
+		memset(out, 0, sizeof *out);
+		return jvs_error_set(JVS_E_INTERNAL, "no paths to scan");
+	}
+	return scan_worktree(repo, root, flags, paths, npaths, out);
+}
+
+static int scan_worktree(const jvs_repo *repo, const char *root, int flags, char *const *only,
+			 size_t nonly, jvs_scan *out)
 {
 	jvs_ignore *ig = NULL;
 	int fd;
 	memset(out, 0, sizeof *out);
+	out->only = only;
+	out->nonly = nonly;
 	if (jvs_ignore_open_repo(repo, &ig) < 0)
 		return -1;
 	out->ig = ig;
@@ -245,7 +279,7 @@ int jvs_scan_worktree(const jvs_repo *repo, const char *root, int flags, jvs_sca
 	}
 	/* On FUSE the parallel walk pays off; it knows no rules, so it is kept
 	 * only when the tree turns out to hold none (and .jvs/ignore is empty). */
-	if (!jvs_ignore_has_repo_rules(ig) && jvs_scan__threads(fd) > 1) {
+	if (!nonly && !jvs_ignore_has_repo_rules(ig) && jvs_scan__threads(fd) > 1) {
 		int saw = 1, dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* own offset */
 		if (dfd >= 0 &&
 		    jvs_scan__parallel(dfd, (flags & JVS_SCAN_SPECIAL) != 0, jvs_scan__threads(fd), &saw,
@@ -269,6 +303,8 @@ int jvs_scan_worktree(const jvs_repo *repo, const char *root, int flags, jvs_sca
 	}
 	jvs_ignore_free(ig);
 	out->ig = NULL;
+	out->only = NULL;
+	out->nonly = 0;
 	if (out->n > 1)
 		qsort(out->e, out->n, sizeof *out->e, cmp_entry);
 	return 0;

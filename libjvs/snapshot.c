@@ -12,6 +12,7 @@
 #include "jvs/json.h"
 #include "jvs/lock.h"
 #include "jvs/manifest.h"
+#include "jvs/paths.h"
 #include "jvs/mounts.h"
 #include "jvs/restore.h"
 #include "jvs/scan.h"
@@ -974,6 +975,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	int64_t file_count = 0, total = 0, clone_recorded = 0;
 	int tree_clone = 0;
 	int rc = -1, published = 0;
+	int side = opts->autosave || opts->npaths; /* head and latest stay */
 	json_t *intent = NULL;
 
 	memset(&c, 0, sizeof c);
@@ -1021,7 +1023,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		goto done;
 	if (jvs_engine_detect(repo, &c.engine) < 0)
 		goto done;
-	if (!opts->autosave && jvs_worktree_is_detached(&wt)) {
+	if (!side && jvs_worktree_is_detached(&wt)) {
 		stats->new_line = 1;
 		snprintf(stats->old_latest, sizeof stats->old_latest, "%s", wt.latest);
 	}
@@ -1032,7 +1034,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	snprintf(intent_name, sizeof intent_name, "snapshot-%s", id);
 	intent = json_pack("{s:s, s:s, s:s, s:o, s:b, s:I}", "operation", "snapshot", "snapshot_id",
 			   id, "worktree", worktree, "parent_id", jvs_json_str_or_null(wt.head),
-			   "autosave", opts->autosave, "pid", (json_int_t)getpid());
+			   "autosave", side, "pid", (json_int_t)getpid());
 	if (!intent || jvs_intent_write(repo, intent_name, intent) < 0)
 		goto done;
 	jvs_fault_point("snapshot-after-intent");
@@ -1058,6 +1060,10 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 				 "reflink-copy",
 				 worktree);
 	}
+	if (opts->npaths && c.engine.kind == JVS_ENGINE_BTRFS)
+		c.engine.kind = JVS_ENGINE_REFLINK; /* a few paths: per file */
+	else if (opts->npaths && c.engine.kind == JVS_ENGINE_JUICEFS)
+		c.engine.kind = JVS_ENGINE_COPY;
 	tree_clone = c.engine.kind == JVS_ENGINE_JUICEFS || c.engine.kind == JVS_ENGINE_BTRFS;
 	if (tree_clone) {
 		int r = clone_payload(&c, payload, tmp, &scan, &clone_recorded);
@@ -1090,8 +1096,25 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		free(pp);
 		jvs_error_clear();
 	}
-	if (!tree_clone && !scan.e && jvs_scan_worktree(repo, payload, 0, &scan) < 0)
+	if (!tree_clone && !scan.e &&
+	    (opts->npaths
+		 ? jvs_scan_worktree_paths(repo, payload, 0, opts->paths, opts->npaths, &scan)
+		 : jvs_scan_worktree(repo, payload, 0, &scan)) < 0)
 		goto fail;
+	if (opts->npaths) {
+		for (size_t i = 0; i < opts->npaths; i++) {
+			size_t k = 0;
+			while (k < scan.n && strcmp(scan.e[k].path, opts->paths[i]))
+				k++;
+			if (k == scan.n) {
+				jvs_error_set(JVS_E_NOT_FOUND,
+					      "'%s' is not in the worktree (or is ignored)",
+					      opts->paths[i]);
+				goto fail;
+			}
+		}
+		scan.ignored = 0;
+	}
 	idx = jvs_index_open(repo);
 	c.cache = jvs_cache_begin(idx, worktree);
 	mtmp = jvs_repo_pathf(repo, "manifests/%s.tmp", id);
@@ -1150,6 +1173,20 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	d.total_bytes = total;
 	d.ignored_count = (int64_t)scan.ignored; /* written only when not 0 */
 	d.has_ignored_count = scan.ignored > 0;
+	if (opts->npaths) {
+		d.partial_paths = calloc(opts->npaths + 1, sizeof *d.partial_paths);
+		if (!d.partial_paths) {
+			jvs_error_set(JVS_E_INTERNAL, "out of memory");
+			goto fail;
+		}
+		for (size_t i = 0; i < opts->npaths; i++) {
+			if (!(d.partial_paths[i] = strdup(opts->paths[i]))) {
+				jvs_error_set(JVS_E_INTERNAL, "out of memory");
+				goto fail;
+			}
+			d.npartial_paths = i + 1;
+		}
+	}
 	if (c.engine.degraded[0] && add_degraded(&c, "%s", c.engine.degraded) < 0)
 		goto fail;
 	d.degraded = c.degraded;
@@ -1184,7 +1221,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	 * left (pointers, audit record) exactly as after a crash. */
 
 	/* 10. worktree pointers */
-	if (!opts->autosave) {
+	if (!side) {
 		snprintf(wt.head, sizeof wt.head, "%s", id);
 		snprintf(wt.latest, sizeof wt.latest, "%s", id);
 		if (jvs_worktree_save(repo, &wt) < 0) {
@@ -1203,6 +1240,12 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 					json_array(), "note", d.note, "autosave", opts->autosave);
 		for (size_t i = 0; det && i < d.ntags; i++)
 			json_array_append_new(json_object_get(det, "tags"), json_string(d.tags[i]));
+		if (det && d.npartial_paths) {
+			json_t *pa = json_array();
+			for (size_t i = 0; pa && i < d.npartial_paths; i++)
+				json_array_append_new(pa, json_string(d.partial_paths[i]));
+			json_object_set_new(det, "partial_paths", pa);
+		}
 		if (jvs_audit_append(repo, "snapshot", id, det, NULL) < 0) {
 			unfinished(stats, id, "recording it in the audit log");
 			rc = 0;

@@ -198,7 +198,7 @@ EOF
 	*) opts=; kind=none ;;
 	esac
 
-	# After "--": paths (history -- PATH, diff -- PATH).
+	# After "--": paths (history, diff, restore, snapshot -- PATH).
 	local j
 	for ((j = i + 1; j < cword; j++)); do
 		if [ "\${words[j]}" = -- ]; then
@@ -337,7 +337,7 @@ EOF
 	*) opts=(); kind=none ;;
 	esac
 
-	# After "--": paths (history -- PATH, diff -- PATH).
+	# After "--": paths (history, diff, restore, snapshot -- PATH).
 	if (( \${\${words[i+1,CURRENT-1]}[(Ie)--]} )); then
 		_files
 		return

@@ -140,6 +140,16 @@ test_expect_success BASH 'after --: paths (jvs history -- PATH, jvs diff -- PATH
 	bcomplete jvs diff - && grep -x -- --patch cands && grep -x -- -p cands
 '
 
+test_expect_success BASH 'jvs restore REF -- <TAB> and jvs snapshot -- <TAB> offer files' '
+	mkdir -p pfiles && (cd pfiles && : >train.log && : >train.cfg &&
+	bcomplete jvs restore baseline -- train. && printf "%s\n" train.cfg train.log >expect &&
+	test_cmp expect cands &&
+	bcomplete jvs restore --discard v2 -- train.c && echo train.cfg >expect &&
+	test_cmp expect cands &&
+	bcomplete jvs snapshot note -- train.l && echo train.log >expect && test_cmp expect cands &&
+	bcomplete jvs restore train. && ! grep train.cfg cands)
+'
+
 test_expect_success BASH 'jvs help wo<TAB> and jvs help worktree <TAB>' '
 	bcomplete jvs help wo && echo worktree >expect && test_cmp expect cands &&
 	bcomplete jvs help worktree fo && echo fork >expect && test_cmp expect cands
@@ -185,6 +195,11 @@ test_expect_success ZSH 'zsh: commands, subcommands, options, tags, worktrees' '
 	grep -x HEAD zcands &&
 	zcomplete "jvs -C repo worktree remove " && grep -x scratch zcands &&
 	zcomplete "jvs help worktree " && grep -x fork zcands
+'
+
+test_expect_success ZSH 'zsh: after -- restore and snapshot complete files' '
+	zcomplete "jvs -C repo restore baseline -- " && ! grep -x baseline zcands &&
+	zcomplete "jvs snapshot -- " && ! grep -x -- --tag zcands
 '
 
 test_done

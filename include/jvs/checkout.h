@@ -36,6 +36,15 @@ int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *
                               const char *cache_worktree, jvs_checkout_stats *stats,
                               jvs_checkout_progress fn, void *arg);
 
+/* The same for some paths only (worktree-relative, sorted, none inside
+ * another; see jvs/paths.h): each is made exactly what it is in the
+ * snapshot (a directory whole, its ignored entries kept; a path the
+ * snapshot lacks is removed), directories above them are created when
+ * missing, and nothing else in dest_dir changes. */
+int jvs_checkout_paths_run(const jvs_repo *repo, const char *id, const char *dest_dir,
+                           const char *cache_worktree, char *const *paths, size_t npaths,
+                           jvs_checkout_stats *stats, jvs_checkout_progress fn, void *arg);
+
 /* dest_dir was just made as a whole-tree clone of snapshot id (a btrfs
  * subvolume snapshot): checks every entry's type, size and mode against the
  * manifest without reading data, and records the manifest's hashes in

@@ -29,6 +29,10 @@ typedef struct {
 	int has_ignored_count;
 	char **degraded;
 	size_t ndegraded;
+	/* a partial snapshot: the worktree-relative paths it holds (sorted);
+	 * in the JSON only when npartial_paths > 0 */
+	char **partial_paths;
+	size_t npartial_paths;
 	char integrity_state[16];
 	char descriptor_checksum[JVS_HASH_HEX];
 } jvs_descriptor;

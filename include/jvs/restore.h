@@ -9,6 +9,7 @@
 typedef struct {
 	int discard;                    /* drop unsnapshotted changes instead of autosaving them */
 	int wait_seconds;               /* lock wait: 0 none, <0 forever */
+	int delete_missing;             /* jvs_restore_paths: remove paths the target lacks */
 	jvs_checkout_progress progress; /* may be NULL */
 	void *progress_arg;
 } jvs_restore_opts;
@@ -29,10 +30,24 @@ typedef struct {
  * (latest stays, so an older target leaves the worktree detached);
  * removes the intent; appends an audit record.
  * A pending intent for the same target is completed without autosave; a
- * pending intent for another target is E_DIRTY unless discard. */
+ * pending intent for another target is E_DIRTY unless discard. A partial
+ * target (partial_paths) is E_USAGE: jvs_restore_paths restores it. */
 int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
                 const jvs_restore_opts *opts, jvs_restore_result *out);
 void jvs_restore_result_clear(jvs_restore_result *r);
+
+/* Restores only paths (worktree-relative, from jvs_paths_resolve) to what
+ * they are in target_id (jvs/checkout.h: jvs_checkout_paths_run); head and
+ * latest stay. Every path is checked first: one the target does not hold
+ * (for a partial target: one outside its partial_paths; one holding more
+ * than the partial snapshot has is always refused) is E_NOT_FOUND unless
+ * delete_missing. Unless discard, the paths' unsnapshotted changes are
+ * first saved as a partial snapshot tagged "autosave". The restore intent
+ * records the paths: a pending one for the same target and paths is
+ * completed, any other is E_DIRTY unless discard. */
+int jvs_restore_paths(jvs_repo *repo, const char *worktree, const char *target_id,
+                      char *const *paths, size_t npaths, const jvs_restore_opts *opts,
+                      jvs_restore_result *out);
 
 /* 1 and the target when a restore of worktree was interrupted, 2 when its
  * process still seems to run (same host, live pid, or another host), else 0.

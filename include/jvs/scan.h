@@ -31,6 +31,8 @@ typedef struct {
 	size_t ignored;	 /* entries an ignore rule left out (an excluded directory: 1) */
 	struct jvs_ignore *ig; /* during jvs_scan_worktree */
 	int keep_ignored;
+	char *const *only; /* jvs_scan_worktree_paths: the paths walked */
+	size_t nonly;
 } jvs_scan;
 
 /* Every entry under root (root itself excluded), sorted by path bytes.
@@ -48,6 +50,12 @@ int jvs_scan_tree_special(const char *root, int special, jvs_scan *out);
 #define JVS_SCAN_KEEP_IGNORED 2
 struct jvs_repo;
 int jvs_scan_worktree(const struct jvs_repo *repo, const char *root, int flags, jvs_scan *out);
+/* jvs_scan_worktree walking only paths (sorted, none inside another; see
+ * jvs/paths.h) and the directories above them: the same entries as
+ * jvs_scan_worktree then jvs_scan_keep_paths(..., 1), the rest of the
+ * worktree never visited (out->ignored counts what was walked). */
+int jvs_scan_worktree_paths(const struct jvs_repo *repo, const char *root, int flags,
+			    char *const *paths, size_t npaths, jvs_scan *out);
 void jvs_scan_clear(jvs_scan *s);
 void jvs_filekey_from_stat(const struct stat *st, jvs_filekey *k);
 int jvs_filekey_equal(const jvs_filekey *a, const jvs_filekey *b);

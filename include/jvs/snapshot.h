@@ -28,6 +28,13 @@ typedef struct {
 	int skip_unchanged;
 	jvs_snapshot_progress progress; /* may be NULL */
 	void *progress_arg;
+	/* npaths > 0: a partial snapshot holding only these worktree-relative
+	 * paths (sorted, none inside another: jvs_paths_resolve) and the
+	 * directories above them; its descriptor lists them (partial_paths).
+	 * Like an autosave it keeps head and latest where they are. A path
+	 * missing from the worktree, or ignored, is E_NOT_FOUND. */
+	char *const *paths;
+	size_t npaths;
 } jvs_snapshot_opts;
 
 typedef struct {
