@@ -579,22 +579,10 @@ static void prefetch_src(co_ctx *c, jvs_index *idx)
 	const char **paths;
 	unsigned char *want;
 	c->src_meta = calloc(c->m.n + 1, sizeof *c->src_meta);
-	if (c->src_meta && jvs_snapmeta_load(idx, c->id, c->m.n, c->src_meta)) {
-		/* recorded when the snapshot was made; must agree with its manifest */
-		size_t j;
-		for (j = 0; j < c->m.n; j++) {
-			const jvs_manifest_entry *e = &c->m.e[j];
-			mode_t t = (mode_t)c->src_meta[j].mode & S_IFMT;
-			if ((e->type == JVS_ENT_DIR) != (t == S_IFDIR) ||
-			    (e->type == JVS_ENT_SYMLINK) != (t == S_IFLNK) ||
-			    (e->type != JVS_ENT_SYMLINK && (c->src_meta[j].mode & 07777) != e->mode))
-				break;
-		}
-		if (j == c->m.n) {
-			c->stats->meta_cached = 1;
-			return;
-		}
-		memset(c->src_meta, 0, (c->m.n + 1) * sizeof *c->src_meta);
+	/* recorded when the snapshot was made; must agree with its manifest */
+	if (c->src_meta && jvs_snapmeta_load_checked(idx, c->id, &c->m, c->src_meta)) {
+		c->stats->meta_cached = 1;
+		return;
 	}
 	paths = malloc((c->m.n + 1) * sizeof *paths);
 	want = calloc(c->m.n + 1, 1);

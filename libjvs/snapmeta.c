@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define REC 24      /* mtime_ns (8), uid, gid, mode (4 each), spare (4); little-endian */
 
@@ -88,4 +89,25 @@ done:
 	sqlite3_finalize(st);
 	jvs_error_clear();
 	return ok;
+}
+
+int jvs_snapmeta_load_checked(jvs_index *idx, const char *id, const jvs_manifest *m,
+			      jvs_stat_meta *out)
+{
+	size_t j;
+	if (!m->n || !jvs_snapmeta_load(idx, id, m->n, out))
+		return 0;
+	for (j = 0; j < m->n; j++) {
+		const jvs_manifest_entry *e = &m->e[j];
+		mode_t t = (mode_t)out[j].mode & S_IFMT;
+		if ((e->type == JVS_ENT_DIR) != (t == S_IFDIR) ||
+		    (e->type == JVS_ENT_SYMLINK) != (t == S_IFLNK) ||
+		    (e->type == JVS_ENT_FILE && t != S_IFREG) ||
+		    (e->type != JVS_ENT_SYMLINK && (out[j].mode & 07777) != e->mode))
+			break;
+	}
+	if (j == m->n)
+		return 1;
+	memset(out, 0, m->n * sizeof *out);
+	return 0;
 }

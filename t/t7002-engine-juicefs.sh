@@ -222,6 +222,49 @@ test_expect_success 'a wrong record in the index is caught by the manifest, not 
 	jvs status -q
 '
 
+command -v strace >/dev/null 2>&1 && test_set_prereq STRACE
+
+# stats CMD...: how many newfstatat/statx calls CMD made, threads included
+stats () {
+	strace -f -c -o "$T/strace.out" -e trace=newfstatat,statx "$@" >/dev/null &&
+	awk '$NF == "total" { print $4 }' "$T/strace.out"
+}
+
+test_expect_success STRACE 'status as root stats each entry once, with the snapshot'"'"'s recorded owners (count it)' '
+	cd "$M/wide/wr/main" &&
+	entries=$(find . | wc -l) &&
+	# HEAD is the snapshot whose record was zeroed: the payload is stat'"'"'ed too
+	stats jvs status -q >"$T/n.fallback" &&
+	test $(cat "$T/n.fallback") -ge $((2 * entries)) &&
+	jvs snapshot "counted" -q >"$T/w5.id" &&
+	stats jvs status -q >"$T/n.status" &&
+	test $(cat "$T/n.status") -ge $entries &&
+	test $(cat "$T/n.status") -lt $((entries + entries / 4)) &&
+	# diff of two recorded snapshots stats neither payload entry by entry
+	stats jvs diff "$(cat "$T/w4.id")" "$(cat "$T/w5.id")" >"$T/n.diff" &&
+	test $(cat "$T/n.diff") -lt $((entries / 4))
+'
+
+test_expect_success 'an owner-only change of a clone-made snapshot shows as M in status and diff; restore puts it back' '
+	cd "$M/wide/wr/main" &&
+	jvs snapshot "owners" -q >"$T/w6.id" &&
+	chown 65534 d2/f5 && chgrp 65534 d3 &&
+	jvs status >"$T/out" &&
+	printf "M\td2/f5\nM\td3\n" | sort >"$T/expect" &&
+	grep "^M	" "$T/out" | sort >"$T/actual" &&
+	test_cmp "$T/expect" "$T/actual" &&
+	jvs snapshot "owners changed" -q >"$T/w7.id" &&
+	grep "\"engine\": *\"juicefs-clone\"" "$M/wide/wr/.jvs/descriptors/$(cat "$T/w7.id").json" &&
+	test "$(stat -c %u "$M/wide/wr/.jvs/snapshots/$(cat "$T/w7.id")/d2/f5")" = 65534 &&
+	jvs diff "$(cat "$T/w6.id")" "$(cat "$T/w7.id")" >"$T/out" &&
+	grep "^M	" "$T/out" | sort >"$T/actual" &&
+	test_cmp "$T/expect" "$T/actual" &&
+	jvs status -q &&
+	jvs restore "$(cat "$T/w6.id")" >/dev/null &&
+	test "$(stat -c %u:%g d2/f5)" = 0:0 && test "$(stat -c %g d3)" = 0 &&
+	jvs status -q
+'
+
 test_expect_success 'unmount' '
 	cd "$T" &&
 	juicefs umount "$M" &&
