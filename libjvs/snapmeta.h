@@ -16,6 +16,9 @@
 /* Records scan (the payload, in manifest order) for snapshot id. Errors
  * are swallowed: a lost record costs stats later. */
 void jvs_snapmeta_save(jvs_index *idx, const char *id, const jvs_scan *scan);
+/* The same from per-entry records meta[0..n) (manifest order; ok unused). */
+void jvs_snapmeta_save_meta(jvs_index *idx, const char *id, const jvs_stat_meta *meta,
+			    size_t n);
 /* Fills out[0..n) (ok = 1) when a record of exactly n entries exists;
  * returns 1 then, else 0 (out untouched). */
 int jvs_snapmeta_load(jvs_index *idx, const char *id, size_t n, jvs_stat_meta *out);

@@ -53,6 +53,8 @@ typedef struct {
 	jvs_xattr_cursor pxc; /* the parent snapshot's files' */
 	jvs_scan clone_scan; /* of the tree clone, taken beside the second worktree scan */
 	jvs_scan clone_done; /* the same, kept after the manifest for snapmeta */
+	jvs_stat_meta *copy_meta; /* as root, a copy's owner, mode and mtime per scan entry */
+	size_t ncopy_meta;
 } snap_ctx;
 
 static int add_degraded(snap_ctx *c, const char *fmt, const char *path)
@@ -404,6 +406,18 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
  * symlink (counted), 0 for a directory, -1 on error. */
 static int retire_entry(snap_ctx *c, pipe_slot *sl, const jvs_scan_entry *e, int64_t *total)
 {
+	if (c->copy_meta) { /* what pipe_add, copy_file and finish_dirs give the copy */
+		jvs_stat_meta *m = &c->copy_meta[sl->idx];
+		const jvs_filekey *k = e->type == JVS_ENT_FILE && sl->copy ? &sl->o.key : &e->key;
+		m->mtime_ns = k->mtime_ns;
+		m->uid = k->uid;
+		m->gid = k->gid;
+		m->mode = e->type == JVS_ENT_DIR       ? S_IFDIR | (e->key.mode & 07777)
+			  : e->type == JVS_ENT_SYMLINK ? S_IFLNK | 0777
+			  : sl->copy                   ? S_IFREG | sl->o.mode
+						       : S_IFREG | (e->key.mode & 07777);
+		m->ok = 1;
+	}
 	switch (e->type) {
 	case JVS_ENT_DIR:
 		return jvs_manifest_writer_add_x(c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777,
@@ -513,6 +527,11 @@ static int materialise(snap_ctx *c, const jvs_scan *s, int64_t *file_count, int6
 	}
 	if (!c->copied && !(c->copied = calloc(SYNC_FILES_MAX, sizeof *c->copied)))
 		c->sync_all = 1;
+	/* as root the copy gets the worktree's owners; otherwise its maker's,
+	 * which nothing compares: no record then */
+	free(c->copy_meta);
+	c->copy_meta = c->is_root && s->n ? calloc(s->n, sizeof *c->copy_meta) : NULL;
+	c->ncopy_meta = c->copy_meta ? s->n : 0;
 	memset(&p, 0, sizeof p);
 	p.c = c;
 	p.s = s;
@@ -1187,6 +1206,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	c.cache = NULL;
 	if (c.clone_done.n)
 		jvs_snapmeta_save(idx, id, &c.clone_done);
+	else if (c.copy_meta)
+		jvs_snapmeta_save_meta(idx, id, c.copy_meta, c.ncopy_meta);
 	rc = 0;
 	goto done;
 
@@ -1215,6 +1236,8 @@ done:
 	jvs_descriptor_clear(&d);
 	jvs_strv_free(c.degraded, c.ndegraded);
 	free(c.copied);
+	free(c.copy_meta);
+	jvs_scan_clear(&c.clone_done);
 	jvs_manifest_reader_close(c.parent);
 	jvs_manifest_writer_abort(c.out);
 	jvs_scan_clear(&scan);

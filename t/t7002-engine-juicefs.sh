@@ -265,6 +265,24 @@ test_expect_success 'an owner-only change of a clone-made snapshot shows as M in
 	jvs status -q
 '
 
+test_expect_success STRACE 'a copy-made snapshot is recorded too: status stats each entry once, an owner change still shows' '
+	cd "$M/wide/wr/main" &&
+	entries=$(find . | wc -l) &&
+	JVS_SNAPSHOT_ENGINE=copy jvs snapshot "by copy" --json >"$T/out" &&
+	grep "\"engine\": *\"copy\"" "$T/out" &&
+	id=$(sed -n "s/.*\"snapshot_id\": *\"\([^\"]*\)\".*/\1/p" "$T/out" | head -n 1) &&
+	sql "$M/wide/wr/.jvs/index.sqlite" "SELECT n FROM snapmeta WHERE snapshot_id = '\''$id'\''" >"$T/n" &&
+	test "$(cat "$T/n")" -ge $((entries - 1)) &&
+	stats jvs status -q >"$T/n.status" &&
+	test $(cat "$T/n.status") -lt $((entries + entries / 4)) &&
+	chown 65534 d4/f9 &&
+	jvs status >"$T/out" &&
+	grep "^M	d4/f9\$" "$T/out" &&
+	jvs restore --discard "$id" >/dev/null &&
+	test "$(stat -c %u d4/f9)" = 0 &&
+	jvs status -q
+'
+
 test_expect_success 'unmount' '
 	cd "$T" &&
 	juicefs umount "$M" &&
