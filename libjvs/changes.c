@@ -303,7 +303,8 @@ static int entry_differs(jvs_cache *cache, int root_fd, jvs_xattr_cursor *xc,
 		    (st.st_uid != s->key.uid || st.st_gid != s->key.gid))
 			return 1;
 	}
-	if (jvs_xattr_read_cursor(xc, s->path, &xa, &lost) < 0)
+	if (!jvs_xattr_cursor_none(xc, s->key.dev) &&
+	    jvs_xattr_read_cursor(xc, s->path, &xa, &lost) < 0)
 		return -1;
 	if (xa && !e->xattrs) { /* a snapshot older than the xattr field? */
 		char *sx = NULL;
@@ -352,7 +353,7 @@ int jvs_changes__worktree_scan(const jvs_repo *repo, const char *worktree, const
 	char *root = NULL;
 	int root_fd = -1, snap_fd = -1, rc = -1;
 	size_t i = 0, j = 0;
-	jvs_xattr_cursor xc = {-1, NULL, -1}, sxc = {-1, NULL, -1};
+	jvs_xattr_cursor xc = JVS_XATTR_CURSOR(-1), sxc = JVS_XATTR_CURSOR(-1);
 	int is_root = geteuid() == 0;
 
 	memset(out, 0, sizeof *out);

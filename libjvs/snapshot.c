@@ -100,7 +100,9 @@ static int try_link_parent(snap_ctx *c, const jvs_scan_entry *e, const char *has
 	   * any but those of its record (see jvs_xattr_effective) */
 		char *px = NULL;
 		unsigned lost = 0;
-		int clean = jvs_xattr_read_cursor(&c->pxc, e->path, &px, &lost) == 0 && !px && !lost;
+		int clean = jvs_xattr_cursor_none(&c->pxc, (uint64_t)st.st_dev) ||
+			    (jvs_xattr_read_cursor(&c->pxc, e->path, &px, &lost) == 0 && !px &&
+			     !lost);
 		free(px);
 		jvs_error_clear();
 		if (!clean)
@@ -457,6 +459,8 @@ static int retire_entry(snap_ctx *c, pipe_slot *sl, const jvs_scan_entry *e, int
 /* Extended attributes of a worktree entry not copied by a worker. */
 static int read_xattrs(snap_ctx *c, const jvs_scan_entry *e, copy_out *o)
 {
+	if (jvs_xattr_cursor_none(&c->xc, e->key.dev))
+		return 0;
 	if (jvs_xattr_read_cursor(&c->xc, e->path, &o->xattrs, &o->xattr_lost) < 0) {
 		jvs_error_clear();
 		o->xattr_lost = 1;
@@ -722,9 +726,12 @@ static void fill_window(snap_ctx *c, const jvs_scan *cl, const jvs_scan *w, size
  * holds them (restore and fork set them from there), so a clone that did
  * not keep them loses nothing; clone_payload retook the clone if any
  * entry's ctime (which an xattr change moves) changed meanwhile. */
-static int clone_xattrs(snap_ctx *c, const char *path, char **xa)
+static int clone_xattrs(snap_ctx *c, const jvs_scan_entry *we, char **xa)
 {
+	const char *path = we->path;
 	unsigned lost = 0;
+	if (jvs_xattr_cursor_none(&c->xc, we->key.dev))
+		return 0;
 	if (jvs_xattr_read_cursor(&c->xc, path, xa, &lost) < 0) {
 		jvs_error_clear();
 		lost = 1;
@@ -776,7 +783,7 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 		}
 		free(xa);
 		xa = NULL;
-		if (clone_xattrs(c, ke->path, &xa) < 0)
+		if (clone_xattrs(c, we, &xa) < 0)
 			goto done;
 		switch (ke->type) {
 		case JVS_ENT_DIR:

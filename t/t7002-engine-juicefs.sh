@@ -265,6 +265,17 @@ test_expect_success 'an owner-only change of a clone-made snapshot shows as M in
 	jvs status -q
 '
 
+test_expect_success STRACE 'on a mount without xattrs (no --enable-xattr) status and snapshot ask for them once, not per entry' '
+	cd "$M/wide/wr/main" &&
+	! setfattr -n user.t -v 1 d1/f1 2>/dev/null &&
+	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs status -q &&
+	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 10 &&
+	sleep 0.1 && echo x >>d9/f9 &&
+	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs snapshot "xattr count" -q >/dev/null &&
+	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 10 &&
+	jvs status -q
+'
+
 test_expect_success STRACE 'a copy-made snapshot is recorded too: status stats each entry once, an owner change still shows' '
 	cd "$M/wide/wr/main" &&
 	entries=$(find . | wc -l) &&
