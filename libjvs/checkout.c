@@ -78,6 +78,8 @@ typedef struct {
 	int pfd;
 	unsigned xattr_refused; /* entries whose xattrs the file system refused */
 	jvs_xattr_cursor sxc;	/* on src_fd: xattrs of pre-xattr-field snapshots */
+	jvs_xattr_cursor dxc;	/* on dst_fd: only asked whether it has xattrs at all */
+	int src_xnone;		/* the snapshot's file system has none (jvs_xattr_cursor_none) */
 } co_ctx;
 
 static int64_t mtime_ns(const struct stat *st)
@@ -663,6 +665,13 @@ static int put_xattrs(co_ctx *c, int pfd, const char *leaf, const jvs_manifest_e
 	unsigned refused = 0;
 	int err = 0, rc;
 	char *want = NULL;
+	size_t j = (size_t)(e - c->m.e);
+	/* a kept entry on a mount without xattrs, of a snapshot on one, with
+	 * none recorded: nothing to read or set (each ask a round trip) */
+	if (!(e->xattrs && *e->xattrs) && c->src_xnone && c->act[j] == ACT_KEEP &&
+	    c->scan_of[j] &&
+	    jvs_xattr_cursor_none(&c->dxc, c->scan.e[c->scan_of[j] - 1].key.dev))
+		return 0;
 	if (jvs_xattr_effective(&c->sxc, e->path, e->xattrs, &want) < 0)
 		return -1;
 	rc = jvs_xattr_apply_at(pfd, leaf, want, &refused, &err);
@@ -918,6 +927,7 @@ int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *
 	memset(&c, 0, sizeof c);
 	c.src_fd = c.dst_fd = c.stage_fd = c.pfd = c.clone_fd = -1;
 	c.sxc.root = c.sxc.dfd = -1;
+	c.dxc.root = c.dxc.dfd = -1;
 	c.repo = repo;
 	c.id = id;
 	c.is_root = geteuid() == 0;
@@ -956,7 +966,13 @@ int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *
 		jvs_error_sys("cannot open the payload of %s", id);
 		goto done;
 	}
+	{ /* a snapshot payload is one tree JVS made on one file system */
+		struct stat sst;
+		c.src_xnone = fstat(c.src_fd, &sst) == 0 &&
+			      jvs_xattr_cursor_none(&c.sxc, (uint64_t)sst.st_dev);
+	}
 	c.dst_fd = jvs_safe_open_dir(dest_dir);
+	c.dxc.root = c.dst_fd;
 	if (c.dst_fd < 0) {
 		jvs_error_sys("cannot open '%s'", dest_dir);
 		goto done;
@@ -1011,6 +1027,7 @@ int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *
 done:
 	drop_parent(&c);
 	jvs_xattr_cursor_close(&c.sxc);
+	jvs_xattr_cursor_close(&c.dxc);
 	if (c.stage_fd >= 0)
 		close(c.stage_fd);
 	if (c.clone_fd >= 0)

@@ -273,6 +273,12 @@ test_expect_success STRACE 'on a mount without xattrs (no --enable-xattr) status
 	sleep 0.1 && echo x >>d9/f9 &&
 	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs snapshot "xattr count" -q >/dev/null &&
 	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 10 &&
+	jvs status -q &&
+	prev=$(jvs history --format id | sed -n 2p) &&
+	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs restore "$prev" >/dev/null &&
+	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 20 &&
+	test "$(tail -n 1 d9/f9)" != x &&
+	jvs restore HEAD >/dev/null && test "$(tail -n 1 d9/f9)" = x &&
 	jvs status -q
 '
 
