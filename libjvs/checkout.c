@@ -80,6 +80,7 @@ typedef struct {
 	jvs_xattr_cursor sxc;	/* on src_fd: xattrs of pre-xattr-field snapshots */
 	jvs_xattr_cursor dxc;	/* on dst_fd: only asked whether it has xattrs at all */
 	int src_xnone;		/* the snapshot's file system has none (jvs_xattr_cursor_none) */
+	uint64_t src_dev;	/* st_dev of the snapshot's payload root */
 } co_ctx;
 
 static int64_t mtime_ns(const struct stat *st)
@@ -666,11 +667,13 @@ static int put_xattrs(co_ctx *c, int pfd, const char *leaf, const jvs_manifest_e
 	int err = 0, rc;
 	char *want = NULL;
 	size_t j = (size_t)(e - c->m.e);
-	/* a kept entry on a mount without xattrs, of a snapshot on one, with
-	 * none recorded: nothing to read or set (each ask a round trip) */
-	if (!(e->xattrs && *e->xattrs) && c->src_xnone && c->act[j] == ACT_KEEP &&
-	    c->scan_of[j] &&
-	    jvs_xattr_cursor_none(&c->dxc, c->scan.e[c->scan_of[j] - 1].key.dev))
+	/* a kept or cloned entry on a mount without xattrs, of a snapshot on
+	 * one, with none recorded: nothing to read or set (each ask a round trip) */
+	if (!(e->xattrs && *e->xattrs) && c->src_xnone &&
+	    ((c->act[j] == ACT_KEEP && c->scan_of[j] &&
+	      jvs_xattr_cursor_none(&c->dxc, c->scan.e[c->scan_of[j] - 1].key.dev)) ||
+	     /* moved in from a tree clone of the snapshot: on its mount */
+	     (c->act[j] == ACT_CLONED && jvs_xattr_cursor_none(&c->dxc, c->src_dev))))
 		return 0;
 	if (jvs_xattr_effective(&c->sxc, e->path, e->xattrs, &want) < 0)
 		return -1;
@@ -970,6 +973,7 @@ int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *
 		struct stat sst;
 		c.src_xnone = fstat(c.src_fd, &sst) == 0 &&
 			      jvs_xattr_cursor_none(&c.sxc, (uint64_t)sst.st_dev);
+		c.src_dev = c.src_xnone ? (uint64_t)sst.st_dev : 0;
 	}
 	c.dst_fd = jvs_safe_open_dir(dest_dir);
 	c.dxc.root = c.dst_fd;

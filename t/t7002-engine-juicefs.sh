@@ -279,7 +279,10 @@ test_expect_success STRACE 'on a mount without xattrs (no --enable-xattr) status
 	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 20 &&
 	test "$(tail -n 1 d9/f9)" != x &&
 	jvs restore HEAD >/dev/null && test "$(tail -n 1 d9/f9)" = x &&
-	jvs status -q
+	jvs status -q &&
+	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs worktree fork xfork >/dev/null &&
+	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 20 &&
+	( cd "$M/wide/wr/worktrees/xfork" && test "$(tail -n 1 d9/f9)" = x && jvs status -q )
 '
 
 test_expect_success STRACE 'a copy-made snapshot is recorded too: status stats each entry once, an owner change still shows' '
