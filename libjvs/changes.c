@@ -7,6 +7,8 @@
 #include "jvs/scan.h"
 #include "jvs/xattr.h"
 #include "jvs/safepath.h"
+#include "scan_int.h"
+#include "snapmeta.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -160,11 +162,16 @@ static int root_xattrs_differ(int a_fd, int b_fd)
 /* 1 when the owner or group of path differs between two trees (fds may be
  * -1: unknown, 0), compared as root only (snapshots taken as another user
  * own their files, recording nothing); path "" is the root, whose mode is
- * compared too. */
-static int owner_differs(int a_fd, const struct stat *a_st, int b_fd, const char *path)
+ * compared too. am, bm: the trees' recorded owners of the entry (from the
+ * index, may be NULL): when both are known and agree, no stat is made;
+ * a difference is only ever reported from the files themselves. */
+static int owner_differs(int a_fd, const struct stat *a_st, int b_fd, const char *path,
+			 const jvs_stat_meta *am, const jvs_stat_meta *bm)
 {
 	struct stat a, b;
 	if (b_fd < 0 || (!a_st && a_fd < 0) || (*path && geteuid() != 0))
+		return 0;
+	if (*path && am && bm && am->ok && bm->ok && am->uid == bm->uid && am->gid == bm->gid)
 		return 0;
 	if (a_st)
 		a = *a_st;
@@ -180,21 +187,24 @@ static int owner_differs(int a_fd, const struct stat *a_st, int b_fd, const char
 }
 
 static int changes_manifests_owners(const jvs_manifest *from, const jvs_manifest *to,
-				    int from_fd, int to_fd, jvs_changes *out);
+				    int from_fd, int to_fd, const jvs_stat_meta *from_meta,
+				    const jvs_stat_meta *to_meta, jvs_changes *out);
 
 int jvs_changes_manifests(const jvs_manifest *from, const jvs_manifest *to, jvs_changes *out)
 {
-	return changes_manifests_owners(from, to, -1, -1, out);
+	return changes_manifests_owners(from, to, -1, -1, NULL, NULL, out);
 }
 
 /* With payload fds: an entry whose owner or group differs is modified, and
  * so is the root ("." ) when its mode, owner or group differ. */
 static int changes_manifests_owners(const jvs_manifest *from, const jvs_manifest *to,
-				    int from_fd, int to_fd, jvs_changes *out)
+				    int from_fd, int to_fd, const jvs_stat_meta *from_meta,
+				    const jvs_stat_meta *to_meta, jvs_changes *out)
 {
 	size_t i = 0, j = 0;
 	memset(out, 0, sizeof *out);
-	if (owner_differs(from_fd, NULL, to_fd, "") && add_change(out, JVS_CHANGE_MODIFIED, ".") < 0)
+	if (owner_differs(from_fd, NULL, to_fd, "", NULL, NULL) &&
+	    add_change(out, JVS_CHANGE_MODIFIED, ".") < 0)
 		return -1;
 	while (i < from->n || j < to->n) {
 		int cmp = i >= from->n ? 1
@@ -207,7 +217,9 @@ static int changes_manifests_owners(const jvs_manifest *from, const jvs_manifest
 			rc = add_change(out, JVS_CHANGE_ADDED, to->e[j++].path);
 		else {
 			if (manifest_entries_differ(&from->e[i], &to->e[j]) ||
-			    owner_differs(from_fd, NULL, to_fd, to->e[j].path))
+			    owner_differs(from_fd, NULL, to_fd, to->e[j].path,
+					  from_meta ? &from_meta[i] : NULL,
+					  to_meta ? &to_meta[j] : NULL))
 				rc = add_change(out, JVS_CHANGE_MODIFIED, to->e[j].path);
 			i++, j++;
 		}
@@ -219,9 +231,26 @@ static int changes_manifests_owners(const jvs_manifest *from, const jvs_manifest
 	return 0;
 }
 
+/* The recorded owners of snapshot id's entries (checked against its
+ * manifest m), as root; NULL when there is no usable record. */
+static jvs_stat_meta *load_meta(jvs_index *idx, const char *id, const jvs_manifest *m)
+{
+	jvs_stat_meta *meta;
+	if (!idx || !id || !*id || !m->n || geteuid() != 0)
+		return NULL;
+	meta = calloc(m->n, sizeof *meta);
+	if (meta && !jvs_snapmeta_load_checked(idx, id, m, meta)) {
+		free(meta);
+		meta = NULL;
+	}
+	return meta;
+}
+
 int jvs_changes_snapshots(const jvs_repo *repo, const char *from, const char *to, jvs_changes *out)
 {
 	jvs_manifest a, b;
+	jvs_index *idx = NULL;
+	jvs_stat_meta *am = NULL, *bm = NULL;
 	int rc = -1, afd = -1, bfd = -1;
 	memset(out, 0, sizeof *out);
 	memset(&b, 0, sizeof b);
@@ -231,8 +260,16 @@ int jvs_changes_snapshots(const jvs_repo *repo, const char *from, const char *to
 		goto done;
 	afd = open_payload(repo, from);
 	bfd = open_payload(repo, to);
-	rc = changes_manifests_owners(&a, &b, afd, bfd, out);
+	if (afd >= 0 && bfd >= 0 && geteuid() == 0) {
+		idx = jvs_index_open(repo);
+		am = load_meta(idx, from, &a);
+		bm = am ? load_meta(idx, to, &b) : NULL;
+	}
+	rc = changes_manifests_owners(&a, &b, afd, bfd, am, bm, out);
 done:
+	free(am);
+	free(bm);
+	jvs_index_close(idx);
 	if (afd >= 0)
 		close(afd);
 	if (bfd >= 0)
@@ -243,10 +280,14 @@ done:
 }
 
 /* 1 when the worktree entry s differs from manifest entry e. The cache
- * lookup for files happens here, once per scanned file, in path order. */
+ * lookup for files happens here, once per scanned file, in path order.
+ * snap_fd >= 0 (root only): owners are compared too, with the snapshot's
+ * recorded ones (sm, from the index, may be NULL) where they agree with
+ * the worktree's, else with its file's own (a stat: a round trip on FUSE;
+ * an owner change is never reported on the word of the index alone). */
 static int entry_differs(jvs_cache *cache, int root_fd, jvs_xattr_cursor *xc,
-                         jvs_xattr_cursor *sxc, int snap_fd, const jvs_scan_entry *s,
-                         const jvs_manifest_entry *e)
+                         jvs_xattr_cursor *sxc, int snap_fd, const jvs_stat_meta *sm,
+                         const jvs_scan_entry *s, const jvs_manifest_entry *e)
 {
 	char hash[JVS_HASH_HEX], *xa = NULL;
 	unsigned lost = 0;
@@ -256,13 +297,14 @@ static int entry_differs(jvs_cache *cache, int root_fd, jvs_xattr_cursor *xc,
 	if (s->type != e->type)
 		return 1;
 	/* owner and group: recorded on the snapshot's files when taken as root */
-	if (snap_fd >= 0) { /* -1 unless root */
+	if (snap_fd >= 0 && !(sm && sm->ok && sm->uid == s->key.uid && sm->gid == s->key.gid)) {
 		struct stat st;
 		if (fstatat(snap_fd, s->path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    (st.st_uid != s->key.uid || st.st_gid != s->key.gid))
 			return 1;
 	}
-	if (jvs_xattr_read_cursor(xc, s->path, &xa, &lost) < 0)
+	if (!jvs_xattr_cursor_none(xc, s->key.dev) &&
+	    jvs_xattr_read_cursor(xc, s->path, &xa, &lost) < 0)
 		return -1;
 	if (xa && !e->xattrs) { /* a snapshot older than the xattr field? */
 		char *sx = NULL;
@@ -307,10 +349,11 @@ int jvs_changes__worktree_scan(const jvs_repo *repo, const char *worktree, const
 	jvs_scan scan = {0};
 	jvs_index *idx = NULL;
 	jvs_cache *cache = NULL;
+	jvs_stat_meta *meta = NULL; /* the snapshot's recorded owners, as root */
 	char *root = NULL;
 	int root_fd = -1, snap_fd = -1, rc = -1;
 	size_t i = 0, j = 0;
-	jvs_xattr_cursor xc = {-1, NULL, -1}, sxc = {-1, NULL, -1};
+	jvs_xattr_cursor xc = JVS_XATTR_CURSOR(-1), sxc = JVS_XATTR_CURSOR(-1);
 	int is_root = geteuid() == 0;
 
 	memset(out, 0, sizeof *out);
@@ -342,6 +385,8 @@ int jvs_changes__worktree_scan(const jvs_repo *repo, const char *worktree, const
 	}
 	idx = jvs_index_open(repo);
 	cache = jvs_cache_begin(idx, worktree);
+	if (snap_fd >= 0)
+		meta = load_meta(idx, id, &m);
 	while (i < scan.n || j < m.n) {
 		int cmp = i >= scan.n ? 1 : j >= m.n ? -1 : strcmp(scan.e[i].path, m.e[j].path);
 		int r = 0;
@@ -355,7 +400,7 @@ int jvs_changes__worktree_scan(const jvs_repo *repo, const char *worktree, const
 			r = add_change(out, JVS_CHANGE_DELETED, m.e[j++].path);
 		} else {
 			int d = entry_differs(cache, root_fd, &xc, &sxc, is_root ? snap_fd : -1,
-			                      &scan.e[i], &m.e[j]);
+			                      meta ? &meta[j] : NULL, &scan.e[i], &m.e[j]);
 			if (d < 0)
 				goto done;
 			if (d)
@@ -377,6 +422,7 @@ done:
 		jvs_changes_clear(out);
 	jvs_cache_abort(cache);
 	jvs_index_close(idx);
+	free(meta);
 	jvs_scan_clear(&scan);
 	jvs_manifest_clear(&m);
 	if (root_fd >= 0)

@@ -81,6 +81,9 @@ typedef struct {
 	jvs_xattr_cursor sxc;	/* on src_fd: xattrs of pre-xattr-field snapshots */
 	char *const *paths;	/* jvs_checkout_paths_run: only these (sorted) */
 	size_t npaths;
+	jvs_xattr_cursor dxc;	/* on dst_fd: only asked whether it has xattrs at all */
+	int src_xnone;		/* the snapshot's file system has none (jvs_xattr_cursor_none) */
+	uint64_t src_dev;	/* st_dev of the snapshot's payload root */
 } co_ctx;
 
 static int64_t mtime_ns(const struct stat *st)
@@ -582,22 +585,10 @@ static void prefetch_src(co_ctx *c, jvs_index *idx)
 	const char **paths;
 	unsigned char *want;
 	c->src_meta = calloc(c->m.n + 1, sizeof *c->src_meta);
-	if (c->src_meta && jvs_snapmeta_load(idx, c->id, c->m.n, c->src_meta)) {
-		/* recorded when the snapshot was made; must agree with its manifest */
-		size_t j;
-		for (j = 0; j < c->m.n; j++) {
-			const jvs_manifest_entry *e = &c->m.e[j];
-			mode_t t = (mode_t)c->src_meta[j].mode & S_IFMT;
-			if ((e->type == JVS_ENT_DIR) != (t == S_IFDIR) ||
-			    (e->type == JVS_ENT_SYMLINK) != (t == S_IFLNK) ||
-			    (e->type != JVS_ENT_SYMLINK && (c->src_meta[j].mode & 07777) != e->mode))
-				break;
-		}
-		if (j == c->m.n) {
-			c->stats->meta_cached = 1;
-			return;
-		}
-		memset(c->src_meta, 0, (c->m.n + 1) * sizeof *c->src_meta);
+	/* recorded when the snapshot was made; must agree with its manifest */
+	if (c->src_meta && jvs_snapmeta_load_checked(idx, c->id, &c->m, c->src_meta)) {
+		c->stats->meta_cached = 1;
+		return;
 	}
 	paths = malloc((c->m.n + 1) * sizeof *paths);
 	want = calloc(c->m.n + 1, 1);
@@ -678,6 +669,15 @@ static int put_xattrs(co_ctx *c, int pfd, const char *leaf, const jvs_manifest_e
 	unsigned refused = 0;
 	int err = 0, rc;
 	char *want = NULL;
+	size_t j = (size_t)(e - c->m.e);
+	/* a kept or cloned entry on a mount without xattrs, of a snapshot on
+	 * one, with none recorded: nothing to read or set (each ask a round trip) */
+	if (!(e->xattrs && *e->xattrs) && c->src_xnone &&
+	    ((c->act[j] == ACT_KEEP && c->scan_of[j] &&
+	      jvs_xattr_cursor_none(&c->dxc, c->scan.e[c->scan_of[j] - 1].key.dev)) ||
+	     /* moved in from a tree clone of the snapshot: on its mount */
+	     (c->act[j] == ACT_CLONED && jvs_xattr_cursor_none(&c->dxc, c->src_dev))))
+		return 0;
 	if (jvs_xattr_effective(&c->sxc, e->path, e->xattrs, &want) < 0)
 		return -1;
 	rc = jvs_xattr_apply_at(pfd, leaf, want, &refused, &err);
@@ -958,6 +958,7 @@ static int checkout_run(const jvs_repo *repo, const char *id, const char *dest_d
 	memset(&c, 0, sizeof c);
 	c.src_fd = c.dst_fd = c.stage_fd = c.pfd = c.clone_fd = -1;
 	c.sxc.root = c.sxc.dfd = -1;
+	c.dxc.root = c.dxc.dfd = -1;
 	c.repo = repo;
 	c.id = id;
 	c.is_root = geteuid() == 0;
@@ -998,7 +999,14 @@ static int checkout_run(const jvs_repo *repo, const char *id, const char *dest_d
 		jvs_error_sys("cannot open the payload of %s", id);
 		goto done;
 	}
+	{ /* a snapshot payload is one tree JVS made on one file system */
+		struct stat sst;
+		c.src_xnone = fstat(c.src_fd, &sst) == 0 &&
+			      jvs_xattr_cursor_none(&c.sxc, (uint64_t)sst.st_dev);
+		c.src_dev = c.src_xnone ? (uint64_t)sst.st_dev : 0;
+	}
 	c.dst_fd = jvs_safe_open_dir(dest_dir);
+	c.dxc.root = c.dst_fd;
 	if (c.dst_fd < 0) {
 		jvs_error_sys("cannot open '%s'", dest_dir);
 		goto done;
@@ -1058,6 +1066,7 @@ static int checkout_run(const jvs_repo *repo, const char *id, const char *dest_d
 done:
 	drop_parent(&c);
 	jvs_xattr_cursor_close(&c.sxc);
+	jvs_xattr_cursor_close(&c.dxc);
 	if (c.stage_fd >= 0)
 		close(c.stage_fd);
 	if (c.clone_fd >= 0)

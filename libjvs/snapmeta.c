@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define REC 24      /* mtime_ns (8), uid, gid, mode (4 each), spare (4); little-endian */
 
@@ -26,40 +27,65 @@ static uint64_t get_le(const unsigned char *p, int bytes)
 	return v;
 }
 
-void jvs_snapmeta_save(jvs_index *idx, const char *id, const jvs_scan *scan)
+static void put_rec(unsigned char *p, int64_t mtime_ns, uint32_t uid, uint32_t gid, uint32_t mode)
+{
+	put_le(p, (uint64_t)mtime_ns, 8);
+	put_le(p + 8, uid, 4);
+	put_le(p + 12, gid, 4);
+	put_le(p + 16, mode, 4);
+	put_le(p + 20, 0, 4);
+}
+
+/* Stores blob (n records; consumed) as snapshot id's, keeping the 16 newest. */
+static void save_blob(jvs_index *idx, const char *id, unsigned char *blob, size_t n)
 {
 	sqlite3 *db = jvs_index_db(idx);
 	sqlite3_stmt *st = NULL;
+	if (db && sqlite3_exec(db, table, NULL, NULL, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO snapmeta VALUES(?1, ?2, ?3)", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
+		sqlite3_bind_blob(st, 3, blob, (int)(n * REC), SQLITE_STATIC);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (db)
+		sqlite3_exec(db,
+			     "DELETE FROM snapmeta WHERE snapshot_id NOT IN"
+			     " (SELECT snapshot_id FROM snapmeta ORDER BY snapshot_id DESC LIMIT 16)",
+			     NULL, NULL, NULL);
+	free(blob);
+	jvs_error_clear();
+}
+
+void jvs_snapmeta_save(jvs_index *idx, const char *id, const jvs_scan *scan)
+{
 	unsigned char *blob;
-	if (!db || !scan->n || scan->n > (size_t)INT32_MAX / REC)
+	if (!jvs_index_db(idx) || !scan->n || scan->n > (size_t)INT32_MAX / REC)
 		return;
 	blob = malloc(scan->n * REC);
 	if (!blob)
 		return;
 	for (size_t i = 0; i < scan->n; i++) {
 		const jvs_filekey *k = &scan->e[i].key;
-		unsigned char *p = blob + i * REC;
-		put_le(p, (uint64_t)k->mtime_ns, 8);
-		put_le(p + 8, k->uid, 4);
-		put_le(p + 12, k->gid, 4);
-		put_le(p + 16, k->mode, 4);
-		put_le(p + 20, 0, 4);
+		put_rec(blob + i * REC, k->mtime_ns, k->uid, k->gid, k->mode);
 	}
-	if (sqlite3_exec(db, table, NULL, NULL, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO snapmeta VALUES(?1, ?2, ?3)", -1, &st,
-			       NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)scan->n);
-		sqlite3_bind_blob(st, 3, blob, (int)(scan->n * REC), SQLITE_STATIC);
-		sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
-	sqlite3_exec(db,
-		     "DELETE FROM snapmeta WHERE snapshot_id NOT IN"
-		     " (SELECT snapshot_id FROM snapmeta ORDER BY snapshot_id DESC LIMIT 16)",
-		     NULL, NULL, NULL);
-	free(blob);
-	jvs_error_clear();
+	save_blob(idx, id, blob, scan->n);
+}
+
+void jvs_snapmeta_save_meta(jvs_index *idx, const char *id, const jvs_stat_meta *meta,
+			    size_t n)
+{
+	unsigned char *blob;
+	if (!jvs_index_db(idx) || !n || n > (size_t)INT32_MAX / REC)
+		return;
+	blob = malloc(n * REC);
+	if (!blob)
+		return;
+	for (size_t i = 0; i < n; i++)
+		put_rec(blob + i * REC, meta[i].mtime_ns, meta[i].uid, meta[i].gid, meta[i].mode);
+	save_blob(idx, id, blob, n);
 }
 
 int jvs_snapmeta_load(jvs_index *idx, const char *id, size_t n, jvs_stat_meta *out)
@@ -88,4 +114,25 @@ done:
 	sqlite3_finalize(st);
 	jvs_error_clear();
 	return ok;
+}
+
+int jvs_snapmeta_load_checked(jvs_index *idx, const char *id, const jvs_manifest *m,
+			      jvs_stat_meta *out)
+{
+	size_t j;
+	if (!m->n || !jvs_snapmeta_load(idx, id, m->n, out))
+		return 0;
+	for (j = 0; j < m->n; j++) {
+		const jvs_manifest_entry *e = &m->e[j];
+		mode_t t = (mode_t)out[j].mode & S_IFMT;
+		if ((e->type == JVS_ENT_DIR) != (t == S_IFDIR) ||
+		    (e->type == JVS_ENT_SYMLINK) != (t == S_IFLNK) ||
+		    (e->type == JVS_ENT_FILE && t != S_IFREG) ||
+		    (e->type != JVS_ENT_SYMLINK && (out[j].mode & 07777) != e->mode))
+			break;
+	}
+	if (j == m->n)
+		return 1;
+	memset(out, 0, m->n * sizeof *out);
+	return 0;
 }

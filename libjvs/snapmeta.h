@@ -9,14 +9,25 @@
 #include <stddef.h>
 
 #include "jvs/index.h"
+#include "jvs/manifest.h"
 #include "jvs/scan.h"
 #include "scan_int.h"
 
 /* Records scan (the payload, in manifest order) for snapshot id. Errors
  * are swallowed: a lost record costs stats later. */
 void jvs_snapmeta_save(jvs_index *idx, const char *id, const jvs_scan *scan);
+/* The same from per-entry records meta[0..n) (manifest order; ok unused). */
+void jvs_snapmeta_save_meta(jvs_index *idx, const char *id, const jvs_stat_meta *meta,
+			    size_t n);
 /* Fills out[0..n) (ok = 1) when a record of exactly n entries exists;
  * returns 1 then, else 0 (out untouched). */
 int jvs_snapmeta_load(jvs_index *idx, const char *id, size_t n, jvs_stat_meta *out);
+/* jvs_snapmeta_load of snapshot id, believed only when every record
+ * agrees with manifest m (same count, each entry's type, and mode for all
+ * but symlinks); returns 1 then, else 0 with out[0..m->n) zeroed. Owners
+ * the manifest does not hold: a caller that would act on a recorded owner
+ * that differs from what it sees asks the payload itself. */
+int jvs_snapmeta_load_checked(jvs_index *idx, const char *id, const jvs_manifest *m,
+			      jvs_stat_meta *out);
 
 #endif

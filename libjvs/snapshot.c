@@ -56,6 +56,8 @@ typedef struct {
 	jvs_xattr_cursor pxc; /* the parent snapshot's files' */
 	jvs_scan clone_scan; /* of the tree clone, taken beside the second worktree scan */
 	jvs_scan clone_done; /* the same, kept after the manifest for snapmeta */
+	jvs_stat_meta *copy_meta; /* as root, a copy's owner, mode and mtime per scan entry */
+	size_t ncopy_meta;
 } snap_ctx;
 
 static int add_degraded(snap_ctx *c, const char *fmt, const char *path)
@@ -101,7 +103,9 @@ static int try_link_parent(snap_ctx *c, const jvs_scan_entry *e, const char *has
 	   * any but those of its record (see jvs_xattr_effective) */
 		char *px = NULL;
 		unsigned lost = 0;
-		int clean = jvs_xattr_read_cursor(&c->pxc, e->path, &px, &lost) == 0 && !px && !lost;
+		int clean = jvs_xattr_cursor_none(&c->pxc, (uint64_t)st.st_dev) ||
+			    (jvs_xattr_read_cursor(&c->pxc, e->path, &px, &lost) == 0 && !px &&
+			     !lost);
 		free(px);
 		jvs_error_clear();
 		if (!clean)
@@ -407,6 +411,18 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
  * symlink (counted), 0 for a directory, -1 on error. */
 static int retire_entry(snap_ctx *c, pipe_slot *sl, const jvs_scan_entry *e, int64_t *total)
 {
+	if (c->copy_meta) { /* what pipe_add, copy_file and finish_dirs give the copy */
+		jvs_stat_meta *m = &c->copy_meta[sl->idx];
+		const jvs_filekey *k = e->type == JVS_ENT_FILE && sl->copy ? &sl->o.key : &e->key;
+		m->mtime_ns = k->mtime_ns;
+		m->uid = k->uid;
+		m->gid = k->gid;
+		m->mode = e->type == JVS_ENT_DIR       ? S_IFDIR | (e->key.mode & 07777)
+			  : e->type == JVS_ENT_SYMLINK ? S_IFLNK | 0777
+			  : sl->copy                   ? S_IFREG | sl->o.mode
+						       : S_IFREG | (e->key.mode & 07777);
+		m->ok = 1;
+	}
 	switch (e->type) {
 	case JVS_ENT_DIR:
 		return jvs_manifest_writer_add_x(c->out, JVS_ENT_DIR, e->path, e->key.mode & 07777,
@@ -446,6 +462,8 @@ static int retire_entry(snap_ctx *c, pipe_slot *sl, const jvs_scan_entry *e, int
 /* Extended attributes of a worktree entry not copied by a worker. */
 static int read_xattrs(snap_ctx *c, const jvs_scan_entry *e, copy_out *o)
 {
+	if (jvs_xattr_cursor_none(&c->xc, e->key.dev))
+		return 0;
 	if (jvs_xattr_read_cursor(&c->xc, e->path, &o->xattrs, &o->xattr_lost) < 0) {
 		jvs_error_clear();
 		o->xattr_lost = 1;
@@ -516,6 +534,11 @@ static int materialise(snap_ctx *c, const jvs_scan *s, int64_t *file_count, int6
 	}
 	if (!c->copied && !(c->copied = calloc(SYNC_FILES_MAX, sizeof *c->copied)))
 		c->sync_all = 1;
+	/* as root the copy gets the worktree's owners; otherwise its maker's,
+	 * which nothing compares: no record then */
+	free(c->copy_meta);
+	c->copy_meta = c->is_root && s->n ? calloc(s->n, sizeof *c->copy_meta) : NULL;
+	c->ncopy_meta = c->copy_meta ? s->n : 0;
 	memset(&p, 0, sizeof p);
 	p.c = c;
 	p.s = s;
@@ -706,9 +729,12 @@ static void fill_window(snap_ctx *c, const jvs_scan *cl, const jvs_scan *w, size
  * holds them (restore and fork set them from there), so a clone that did
  * not keep them loses nothing; clone_payload retook the clone if any
  * entry's ctime (which an xattr change moves) changed meanwhile. */
-static int clone_xattrs(snap_ctx *c, const char *path, char **xa)
+static int clone_xattrs(snap_ctx *c, const jvs_scan_entry *we, char **xa)
 {
+	const char *path = we->path;
 	unsigned lost = 0;
+	if (jvs_xattr_cursor_none(&c->xc, we->key.dev))
+		return 0;
 	if (jvs_xattr_read_cursor(&c->xc, path, xa, &lost) < 0) {
 		jvs_error_clear();
 		lost = 1;
@@ -760,7 +786,7 @@ static int manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_scan *w,
 		}
 		free(xa);
 		xa = NULL;
-		if (clone_xattrs(c, ke->path, &xa) < 0)
+		if (clone_xattrs(c, we, &xa) < 0)
 			goto done;
 		switch (ke->type) {
 		case JVS_ENT_DIR:
@@ -1261,6 +1287,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	c.cache = NULL;
 	if (c.clone_done.n)
 		jvs_snapmeta_save(idx, id, &c.clone_done);
+	else if (c.copy_meta)
+		jvs_snapmeta_save_meta(idx, id, c.copy_meta, c.ncopy_meta);
 	rc = 0;
 	goto done;
 
@@ -1289,6 +1317,7 @@ done:
 	jvs_descriptor_clear(&d);
 	jvs_strv_free(c.degraded, c.ndegraded);
 	free(c.copied);
+	free(c.copy_meta);
 	jvs_manifest_reader_close(c.parent);
 	jvs_manifest_writer_abort(c.out);
 	jvs_scan_clear(&scan);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -274,7 +275,7 @@ static int open_parent_beneath(int dirfd, const char *relpath, const char **leaf
 
 int jvs_xattr_read_at(int dirfd, const char *relpath, char **enc, unsigned *lost)
 {
-	jvs_xattr_cursor c = {dirfd, NULL, -1};
+	jvs_xattr_cursor c = JVS_XATTR_CURSOR(dirfd);
 	int rc = jvs_xattr_read_cursor(&c, relpath, enc, lost);
 	jvs_xattr_cursor_close(&c);
 	return rc;
@@ -287,6 +288,25 @@ void jvs_xattr_cursor_close(jvs_xattr_cursor *c)
 	c->dfd = -1;
 	free(c->dir);
 	c->dir = NULL;
+}
+
+#define FUSE_MAGIC 0x65735546 /* FUSE_SUPER_MAGIC, linux/magic.h */
+
+int jvs_xattr_cursor_none(jvs_xattr_cursor *c, uint64_t dev)
+{
+	if (!c->probed) {
+		struct statfs sf;
+		struct stat st;
+		char path[64];
+		c->probed = 1;
+		snprintf(path, sizeof path, "/proc/self/fd/%d", c->root);
+		if (c->root >= 0 && fstatfs(c->root, &sf) == 0 && sf.f_type == FUSE_MAGIC &&
+		    fstat(c->root, &st) == 0 && listxattr(path, NULL, 0) < 0 && no_xattrs(errno)) {
+			c->none = 1;
+			c->none_dev = (uint64_t)st.st_dev;
+		}
+	}
+	return c->none && dev == c->none_dev;
 }
 
 /* The directory of relpath: the cursor's if it is the same one. */

@@ -222,6 +222,87 @@ test_expect_success 'a wrong record in the index is caught by the manifest, not 
 	jvs status -q
 '
 
+command -v strace >/dev/null 2>&1 && test_set_prereq STRACE
+
+# stats CMD...: how many newfstatat/statx calls CMD made, threads included
+stats () {
+	strace -f -c -o "$T/strace.out" -e trace=newfstatat,statx "$@" >/dev/null &&
+	awk '$NF == "total" { print $4 }' "$T/strace.out"
+}
+
+test_expect_success STRACE 'status as root stats each entry once, with the snapshot'"'"'s recorded owners (count it)' '
+	cd "$M/wide/wr/main" &&
+	entries=$(find . | wc -l) &&
+	# HEAD is the snapshot whose record was zeroed: the payload is stat'"'"'ed too
+	stats jvs status -q >"$T/n.fallback" &&
+	test $(cat "$T/n.fallback") -ge $((2 * entries)) &&
+	jvs snapshot "counted" -q >"$T/w5.id" &&
+	stats jvs status -q >"$T/n.status" &&
+	test $(cat "$T/n.status") -ge $entries &&
+	test $(cat "$T/n.status") -lt $((entries + entries / 4)) &&
+	# diff of two recorded snapshots stats neither payload entry by entry
+	stats jvs diff "$(cat "$T/w4.id")" "$(cat "$T/w5.id")" >"$T/n.diff" &&
+	test $(cat "$T/n.diff") -lt $((entries / 4))
+'
+
+test_expect_success 'an owner-only change of a clone-made snapshot shows as M in status and diff; restore puts it back' '
+	cd "$M/wide/wr/main" &&
+	jvs snapshot "owners" -q >"$T/w6.id" &&
+	chown 65534 d2/f5 && chgrp 65534 d3 &&
+	jvs status >"$T/out" &&
+	printf "M\td2/f5\nM\td3\n" | sort >"$T/expect" &&
+	grep "^M	" "$T/out" | sort >"$T/actual" &&
+	test_cmp "$T/expect" "$T/actual" &&
+	jvs snapshot "owners changed" -q >"$T/w7.id" &&
+	grep "\"engine\": *\"juicefs-clone\"" "$M/wide/wr/.jvs/descriptors/$(cat "$T/w7.id").json" &&
+	test "$(stat -c %u "$M/wide/wr/.jvs/snapshots/$(cat "$T/w7.id")/d2/f5")" = 65534 &&
+	jvs diff "$(cat "$T/w6.id")" "$(cat "$T/w7.id")" >"$T/out" &&
+	grep "^M	" "$T/out" | sort >"$T/actual" &&
+	test_cmp "$T/expect" "$T/actual" &&
+	jvs status -q &&
+	jvs restore "$(cat "$T/w6.id")" >/dev/null &&
+	test "$(stat -c %u:%g d2/f5)" = 0:0 && test "$(stat -c %g d3)" = 0 &&
+	jvs status -q
+'
+
+test_expect_success STRACE 'on a mount without xattrs (no --enable-xattr) status and snapshot ask for them once, not per entry' '
+	cd "$M/wide/wr/main" &&
+	! setfattr -n user.t -v 1 d1/f1 2>/dev/null &&
+	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs status -q &&
+	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 10 &&
+	sleep 0.1 && echo x >>d9/f9 &&
+	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs snapshot "xattr count" -q >/dev/null &&
+	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 10 &&
+	jvs status -q &&
+	prev=$(jvs history --format id | sed -n 2p) &&
+	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs restore "$prev" >/dev/null &&
+	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 20 &&
+	test "$(tail -n 1 d9/f9)" != x &&
+	jvs restore HEAD >/dev/null && test "$(tail -n 1 d9/f9)" = x &&
+	jvs status -q &&
+	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs worktree fork xfork >/dev/null &&
+	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 20 &&
+	( cd "$M/wide/wr/worktrees/xfork" && test "$(tail -n 1 d9/f9)" = x && jvs status -q )
+'
+
+test_expect_success STRACE 'a copy-made snapshot is recorded too: status stats each entry once, an owner change still shows' '
+	cd "$M/wide/wr/main" &&
+	entries=$(find . | wc -l) &&
+	JVS_SNAPSHOT_ENGINE=copy jvs snapshot "by copy" --json >"$T/out" &&
+	grep "\"engine\": *\"copy\"" "$T/out" &&
+	id=$(sed -n "s/.*\"snapshot_id\": *\"\([^\"]*\)\".*/\1/p" "$T/out" | head -n 1) &&
+	sql "$M/wide/wr/.jvs/index.sqlite" "SELECT n FROM snapmeta WHERE snapshot_id = '\''$id'\''" >"$T/n" &&
+	test "$(cat "$T/n")" -ge $((entries - 1)) &&
+	stats jvs status -q >"$T/n.status" &&
+	test $(cat "$T/n.status") -lt $((entries + entries / 4)) &&
+	chown 65534 d4/f9 &&
+	jvs status >"$T/out" &&
+	grep "^M	d4/f9\$" "$T/out" &&
+	jvs restore --discard "$id" >/dev/null &&
+	test "$(stat -c %u d4/f9)" = 0 &&
+	jvs status -q
+'
+
 test_expect_success 'unmount' '
 	cd "$T" &&
 	juicefs umount "$M" &&

@@ -10,6 +10,8 @@
 #ifndef JVS_XATTR_H
 #define JVS_XATTR_H
 
+#include <stdint.h>
+
 #include <stddef.h>
 
 /* *enc: malloc'd encoding, NULL when the entry has none (or the file system
@@ -22,15 +24,25 @@ int jvs_xattr_read_at(int dirfd, const char *relpath, char **enc, unsigned *lost
 
 /* jvs_xattr_read_at for callers visiting many entries: the directory of the
  * last entry stays open, so entries of one directory cost one call each.
- * Initialise with {dirfd, NULL, -1}; jvs_xattr_cursor_close when done. */
+ * Initialise with JVS_XATTR_CURSOR(dirfd); jvs_xattr_cursor_close when done. */
 typedef struct {
 	int root;  /* not owned */
 	char *dir; /* relative path of the open directory, or NULL */
 	int dfd;
+	int probed, none; /* jvs_xattr_cursor_none's answer, once asked */
+	uint64_t none_dev;
 } jvs_xattr_cursor;
+#define JVS_XATTR_CURSOR(dirfd) {(dirfd), NULL, -1, 0, 0, 0}
 int jvs_xattr_read_cursor(jvs_xattr_cursor *c, const char *relpath, char **enc,
 			  unsigned *lost);
 void jvs_xattr_cursor_close(jvs_xattr_cursor *c);
+/* 1 when no entry of file system dev below the cursor's root can have
+ * xattrs, so that reading them may be skipped: the root is on a FUSE mount
+ * whose kernel answers listxattr with EOPNOTSUPP (once the daemon said
+ * ENOSYS it is not asked again, for any inode: JuiceFS without
+ * --enable-xattr). Reading an entry's xattrs there costs a lookup round
+ * trip per entry for nothing. Asked once per cursor. */
+int jvs_xattr_cursor_none(jvs_xattr_cursor *c, uint64_t dev);
 
 /* The xattrs an entry of a snapshot is recorded with: its manifest field
  * when it has one; else those on the snapshot's own file (snapshots made

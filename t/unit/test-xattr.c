@@ -151,7 +151,7 @@ static void test_symlink_not_followed(void **state)
 /* The fallback for records without the field takes user.* only. */
 static void test_effective(void **state)
 {
-	jvs_xattr_cursor c = {dfd, NULL, -1};
+	jvs_xattr_cursor c = JVS_XATTR_CURSOR(dfd);
 	char *out = NULL;
 	int fd;
 	(void)state;
