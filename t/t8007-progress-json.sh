@@ -112,6 +112,20 @@ test_expect_success 'without the option or the variable, no events and no bar of
 	! test -s err
 '
 
+if command -v script >/dev/null 2>&1; then
+	test_set_prereq SCRIPT
+fi
+
+test_expect_success SCRIPT 'on a TTY --progress=json prints the events and no progress line' '
+	(cd repo/main && echo r >d/f3) &&
+	JVS_PROGRESS_MIN_MS=0 script -q -e -c "cd repo/main && jvs snapshot --progress=json tty" /dev/null >tty.raw 2>&1 &&
+	tr -d "\r" <tty.raw >tty.out &&
+	grep "^Created snapshot" tty.out &&
+	grep -v "^Created snapshot" tty.out >events &&
+	python3 check_events.py events snapshot 3000 &&
+	! grep -a "files, " tty.raw
+'
+
 test_expect_success '--progress=bogus is E_USAGE, exit 2' '
 	(cd repo/main &&
 	 test_must_fail --exit=2 jvs snapshot --progress=bogus >../../out 2>../../err) &&
