@@ -278,7 +278,7 @@ static const char *progress_operation(const char *label)
 {
 	static const char *const map[][2] = {
 		{"snapshot", "snapshot"}, {"restoring", "restore"}, {"forking", "fork"},
-		{"creating", "create"},   {"verifying", "verify"},  {"deleting", "gc-run"},
+		{"verifying", "verify"},  {"deleting", "gc-run"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (!strcmp(label, map[i][0]))
@@ -357,7 +357,6 @@ static void json_event(cli_progress *p, uint64_t bytes, uint64_t bytes_total, ui
 		p->bytes_total = bytes_total;
 		p->done = done;
 		p->total = total;
-		p->shown = 1; /* the done event is owed */
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!final && ms_between(&p->last, &now) < p->interval_ms)
