@@ -53,7 +53,7 @@ static void print_usage(cli *c, FILE *f)
 		u += n + (nl ? 1 : 0);
 	}
 	fprintf(f, "common options: -C DIR, -w NAME, -q, --json, --wait[=SECONDS], "
-		   "--no-progress, -h, --version\n");
+		   "--no-progress, --progress=auto|never|json, -h, --version\n");
 }
 
 int cli_common_option(cli *c, int opt, const char *arg)
@@ -80,6 +80,18 @@ int cli_common_option(cli *c, int opt, const char *arg)
 		return 1;
 	case CLI_OPT_NO_PROGRESS:
 		c->no_progress = 1;
+		c->progress_mode = CLI_PROGRESS_NEVER;
+		return 1;
+	case CLI_OPT_PROGRESS:
+		if (!strcmp(arg, "auto"))
+			c->progress_mode = CLI_PROGRESS_AUTO;
+		else if (!strcmp(arg, "never"))
+			c->progress_mode = CLI_PROGRESS_NEVER;
+		else if (!strcmp(arg, "json"))
+			c->progress_mode = CLI_PROGRESS_JSON;
+		else
+			exit(cli_usage_error(c, "--progress takes auto, never or json"));
+		c->no_progress = c->progress_mode == CLI_PROGRESS_NEVER;
 		return 1;
 	case CLI_OPT_WAIT:
 		if (!arg) {
@@ -261,20 +273,51 @@ int cli_stderr_is_tty(void)
 	return isatty(2);
 }
 
-void cli_progress_start(cli_progress *p, const cli *c, const char *label, const char *unit)
+/* The "operation" of the JSON events, from the label the mains give. */
+static const char *progress_operation(const char *label)
 {
-	const char *env = getenv("JVS_PROGRESS_MIN_MS");
-	memset(p, 0, sizeof *p);
-	p->label = label;
-	p->unit = unit;
-	p->min_ms = 500;
+	static const char *const map[][2] = {
+		{"snapshot", "snapshot"}, {"restoring", "restore"}, {"forking", "fork"},
+		{"verifying", "verify"},  {"deleting", "gc-run"},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(label, map[i][0]))
+			return map[i][1];
+	return label;
+}
+
+static long env_ms(const char *name, long dflt)
+{
+	const char *env = getenv(name);
 	if (env && *env) {
 		char *end;
 		long v = strtol(env, &end, 10);
 		if (!*end && v >= 0)
-			p->min_ms = v;
+			return v;
 	}
-	p->enabled = !c->no_progress && !c->quiet && !c->json && isatty(2);
+	return dflt;
+}
+
+void cli_progress_start(cli_progress *p, const cli *c, const char *label, const char *unit)
+{
+	int mode = c->progress_mode;
+	memset(p, 0, sizeof *p);
+	p->label = label;
+	p->unit = unit;
+	p->operation = progress_operation(label);
+	p->min_ms = env_ms("JVS_PROGRESS_MIN_MS", 500);
+	p->interval_ms = env_ms("JVS_PROGRESS_INTERVAL_MS", 200);
+	if (mode == CLI_PROGRESS_UNSET) {
+		/* the options win over the environment; other values are ignored */
+		const char *env = getenv("JVS_PROGRESS");
+		mode = CLI_PROGRESS_AUTO;
+		if (env && !strcmp(env, "json"))
+			mode = CLI_PROGRESS_JSON;
+		else if (env && !strcmp(env, "never"))
+			mode = CLI_PROGRESS_NEVER;
+	}
+	p->json = mode == CLI_PROGRESS_JSON;
+	p->enabled = p->json || (mode == CLI_PROGRESS_AUTO && !c->quiet && !c->json && isatty(2));
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 	p->last = p->start;
 }
@@ -296,6 +339,44 @@ static void human_bytes(char *buf, size_t n, uint64_t b)
 	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", v, units[u]);
 }
 
+static long long ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long long)(b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* One event line; operation, phase and unit are fixed words of this file,
+ * never user text, so they need no escaping. Unknown totals are null. */
+static void json_event(cli_progress *p, uint64_t bytes, uint64_t bytes_total, uint64_t done,
+		       uint64_t total, int final)
+{
+	struct timespec now;
+	long long ms;
+	char bt[32] = "null", tt[32] = "null";
+	if (!final) {
+		p->bytes = bytes;
+		p->bytes_total = bytes_total;
+		p->done = done;
+		p->total = total;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!final && ms_between(&p->last, &now) < p->interval_ms)
+		return;
+	p->last = now;
+	ms = ms_between(&p->start, &now);
+	if (bytes_total)
+		snprintf(bt, sizeof bt, "%llu", (unsigned long long)bytes_total);
+	if (total)
+		snprintf(tt, sizeof tt, "%llu", (unsigned long long)total);
+	fprintf(stderr,
+		"{\"type\":\"%s\",\"operation\":\"%s\",\"phase\":\"%s\",\"unit\":\"%s\","
+		"\"done\":%llu,\"total\":%s,\"bytes_done\":%llu,\"bytes_total\":%s,"
+		"\"rate_bytes_per_s\":%llu,\"elapsed_ms\":%lld}\n",
+		final ? "done" : "progress", p->operation, p->label, p->unit,
+		(unsigned long long)done, tt, (unsigned long long)bytes, bt,
+		ms > 0 ? (unsigned long long)((double)bytes * 1000 / (double)ms) : 0ULL, ms);
+	fflush(stderr);
+}
+
 void cli_progress_update(cli_progress *p, uint64_t bytes, uint64_t bytes_total, uint64_t done,
 			 uint64_t total)
 {
@@ -306,6 +387,10 @@ void cli_progress_update(cli_progress *p, uint64_t bytes, uint64_t bytes_total, 
 	int finished = total && done >= total;
 	if (!p->enabled)
 		return;
+	if (p->json) {
+		json_event(p, bytes, bytes_total, done, total, 0);
+		return;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	elapsed = secs_between(&p->start, &now);
 	min_s = (double)p->min_ms / 1000;
@@ -357,6 +442,19 @@ void cli_progress_cb_nototal(void *arg, uint64_t bytes, uint64_t done)
 
 void cli_progress_end(cli_progress *p)
 {
+	if (p->json) {
+		if (p->enabled)
+			json_event(p, p->bytes, p->bytes_total, p->done, p->total, 1);
+		p->enabled = 0; /* once */
+		return;
+	}
+	cli_progress_clear(p);
+}
+
+void cli_progress_clear(cli_progress *p)
+{
+	if (p->json)
+		return;
 	if (p->shown) {
 		fprintf(stderr, "\r\033[K");
 		fflush(stderr);

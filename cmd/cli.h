@@ -15,6 +15,7 @@ enum {
 	CLI_OPT_JSON,
 	CLI_OPT_WAIT,
 	CLI_OPT_NO_PROGRESS,
+	CLI_OPT_PROGRESS,
 	CLI_OPT_FIRST_PRIVATE = 0x1100
 };
 
@@ -23,7 +24,8 @@ enum {
 	{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, CLI_OPT_VERSION},     \
 		{"json", no_argument, NULL, CLI_OPT_JSON}, {"quiet", no_argument, NULL, 'q'},  \
 		{"wait", optional_argument, NULL, CLI_OPT_WAIT},                               \
-		{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS}
+		{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},                       \
+		{"progress", required_argument, NULL, CLI_OPT_PROGRESS}
 
 typedef struct {
 	const char *prog;
@@ -31,6 +33,9 @@ typedef struct {
 	const char *chdir;
 	const char *worktree;
 	int json, quiet, no_progress;
+	/* --progress=WHEN (--no-progress is never); CLI_PROGRESS_UNSET: neither
+	 * was given, JVS_PROGRESS decides (cli_progress_start). */
+	int progress_mode;
 	int wait_seconds; /* 0 fail at once, <0 forever */
 } cli;
 
@@ -56,14 +61,23 @@ enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_TSV, CLI_FMT_ID };
 /* Sets *out from arg; on a bad value prints the usage error and returns 2. */
 int cli_parse_format(cli *c, const char *arg, int *out);
 
+enum { CLI_PROGRESS_UNSET, CLI_PROGRESS_AUTO, CLI_PROGRESS_NEVER, CLI_PROGRESS_JSON };
+
 /* Progress on stderr (SPEC §1): "LABEL: 3/10 files, 1.2/4.0 MB, 9.1 MB/s, ETA 1s".
  * Shown only when stderr is a TTY, none of -q, --json, --no-progress was
- * given, and the work has lasted JVS_PROGRESS_MIN_MS (default 500 ms). */
+ * given, and the work has lasted JVS_PROGRESS_MIN_MS (default 500 ms).
+ * With --progress=json (or JVS_PROGRESS=json and no --progress or
+ * --no-progress) instead one JSON object a line, whatever stderr is and
+ * despite -q and --json: "progress" events at most every
+ * JVS_PROGRESS_INTERVAL_MS (default 200 ms), then one "done" event from
+ * cli_progress_end (see jvs(1) PROGRESS EVENTS). */
 typedef struct {
-	const char *label, *unit;
+	const char *label, *unit, *operation;
 	struct timespec start, last;
-	long min_ms;
-	int enabled, shown;
+	long min_ms, interval_ms;
+	int enabled, shown, json;
+	/* the latest values given to cli_progress_update, for the done event */
+	uint64_t bytes, bytes_total, done, total;
 } cli_progress;
 
 /* unit: what is counted ("files", "entries", "snapshots"). */
@@ -74,8 +88,12 @@ void cli_progress_update(cli_progress *p, uint64_t bytes, uint64_t bytes_total, 
 /* Callback adapters: arg is a cli_progress. */
 void cli_progress_cb(void *arg, uint64_t bytes, uint64_t bytes_total, size_t done, size_t total);
 void cli_progress_cb_nototal(void *arg, uint64_t bytes, uint64_t done);
-/* Erases the progress line if one was shown. */
+/* Erases the progress line if one was shown; with JSON events, prints the
+ * "done" event (once). */
 void cli_progress_end(cli_progress *p);
+/* Erases the progress line if one was shown, for output between parts of
+ * one piece of work; progress goes on (no done event). */
+void cli_progress_clear(cli_progress *p);
 
 /* Colour for stdout: the SGR sequence, or "" unless stdout is a TTY,
  * NO_COLOR is unset and TERM is set and not "dumb". */

@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 		jvs_verify_result r;
 		if (jvs_verify_snapshot(v, ids[i], &r) < 0)
 			goto fail;
-		cli_progress_end(&ps.p);
+		cli_progress_clear(&ps.p);
 		if (r.vanished) {
 			if (!c.quiet && !all)
 				fprintf(stderr, "jvs-verify: snapshot %s was deleted by gc meanwhile\n",
@@ -155,6 +155,7 @@ int main(int argc, char **argv)
 		}
 		jvs_verify_result_clear(&r);
 	}
+	cli_progress_end(&ps.p);
 	if (all) {
 		if (jvs_verify_audit(repo, &audit_ok, audit_detail, sizeof audit_detail) < 0)
 			goto fail;
@@ -183,6 +184,7 @@ int main(int argc, char **argv)
 	}
 	goto done;
 fail:
+	cli_progress_end(&ps.p);
 	rc = cli_fail(&c);
 done:
 	json_decref(out);

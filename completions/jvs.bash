@@ -180,7 +180,7 @@ _jvs()
 
 	case $cur in
 	-*)
-		COMPREPLY=($(compgen -W "$opts -C -w -h --help --version --json -q --quiet --wait --no-progress" -- "$cur"))
+		COMPREPLY=($(compgen -W "$opts -C -w -h --help --version --json -q --quiet --wait --no-progress --progress=auto --progress=never --progress=json" -- "$cur"))
 		;;
 	*)
 		case $kind in

@@ -20,7 +20,7 @@ src=$(dirname "$list")
 mkdir -p "$out"
 
 # Options every program takes (cmd/cli.h CLI_SHORTOPTS and CLI_LONGOPTS).
-common_opts="-C -w -h --help --version --json -q --quiet --wait --no-progress"
+common_opts="-C -w -h --help --version --json -q --quiet --wait --no-progress --progress=auto --progress=never --progress=json"
 
 # Top-level words and, per group, their subcommands.
 tops=$(awk -F '\t' '/^jvs-/ { split(substr($1, 5), w, "-"); if (!(w[1] in s)) { s[w[1]] = 1; printf "%s%s", sep, w[1]; sep = " " } }' "$list")

@@ -69,6 +69,15 @@ check_missing_argument () {
 	grep "^$1: E_USAGE: " err
 }
 
+check_progress_option () {
+	test_must_fail --exit=2 "$1" --progress=bogus >out 2>err &&
+	grep "^$1: E_USAGE: --progress takes auto, never or json" err &&
+	test ! -s out &&
+	"$1" --progress=json -h >out 2>err &&
+	grep "^common options: .*--progress=auto|never|json" out &&
+	test ! -s err
+}
+
 check_help_touches_nothing () {
 	mkdir -p "quiet.$1" &&
 	(cd "quiet.$1" && "$1" -h >/dev/null && "$1" --version >/dev/null) &&
@@ -97,6 +106,10 @@ test_expect_success 'a missing option argument: exit 2, E_USAGE' '
 
 test_expect_success '-h and --version work outside a repository and create nothing' '
 	for_each check_help_touches_nothing
+'
+
+test_expect_success '--progress takes auto, never or json; a bad value is E_USAGE, exit 2' '
+	for_each check_progress_option
 '
 
 test_expect_success 'the E_USAGE message names the unknown long option' '

@@ -106,6 +106,12 @@ test_expect_success BASH 'jvs snapshot --<TAB> offers --tag and the common optio
 	! grep -x -- --discard cands
 '
 
+test_expect_success BASH 'jvs verify --prog<TAB> offers the --progress values' '
+	bcomplete jvs verify --prog &&
+	printf "%s\\n" --progress=auto --progress=json --progress=never >expect &&
+	test_cmp expect cands
+'
+
 test_expect_success BASH 'jvs gc plan --keep-<TAB> offers the policy flags' '
 	bcomplete jvs gc plan --keep- &&
 	for o in last hourly daily weekly monthly yearly within tag tagged; do
