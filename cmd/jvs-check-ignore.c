@@ -4,6 +4,7 @@
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/ignore.h"
+#include "jvs/path_history.h"
 #include "jvs/textesc.h"
 
 #include <fcntl.h>
@@ -15,45 +16,6 @@
 #include <unistd.h>
 
 static const char usage[] = "jvs-check-ignore [-v] PATH...";
-
-/* The worktree-relative form of arg (relative to cwd unless absolute),
- * resolved lexically; NULL with E_PATH_ESCAPE when it is not in root. */
-static char *worktree_rel(const char *root, const char *cwd, const char *arg)
-{
-	size_t rl = strlen(root);
-	char *abs = arg[0] == '/' ? strdup(arg) : jvs_strf("%s/%s", cwd, arg);
-	char *out, *w, *tok, *save = NULL;
-	if (!abs)
-		return NULL;
-	out = malloc(strlen(abs) + 2);
-	if (!out) {
-		free(abs);
-		jvs_error_set(JVS_E_INTERNAL, "out of memory");
-		return NULL;
-	}
-	w = out;
-	*w = '\0';
-	for (tok = strtok_r(abs, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(tok, "."))
-			continue;
-		if (!strcmp(tok, "..")) {
-			char *slash = strrchr(out, '/');
-			w = slash ? slash : out;
-			*w = '\0';
-			continue;
-		}
-		w += sprintf(w, "/%s", tok);
-	}
-	free(abs);
-	if (strncmp(out, root, rl) || (out[rl] && out[rl] != '/')) {
-		free(out);
-		jvs_error_set(JVS_E_PATH_ESCAPE, "'%s' is outside the worktree", arg);
-		jvs_error_hint("give paths inside the worktree %s", root);
-		return NULL;
-	}
-	memmove(out, out + rl + (out[rl] == '/'), strlen(out + rl + (out[rl] == '/')) + 1);
-	return out;
-}
 
 int main(int argc, char **argv)
 {
@@ -98,7 +60,7 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 	for (int i = 0; i < argc; i++) /* every path is checked before any output */
-		if (!(rels[i] = worktree_rel(real, cwd, argv[i])))
+		if (!(rels[i] = jvs_path_worktree_rel(real, cwd, argv[i])))
 			goto fail;
 	if (jvs_ignore_open_repo(repo, &ig) < 0 || (c.json && !(arr = json_array())))
 		goto fail;
