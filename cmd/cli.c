@@ -557,10 +557,14 @@ void cli_paths_free(char **v, size_t n)
 
 int cli_split_paths(int argc, char **argv, const char *const *takes_arg)
 {
+	static const char *const common[] = {"-C", "-w", "--progress", NULL};
 	for (int i = 1; i < argc; i++) {
 		int skip = 0;
 		if (!strcmp(argv[i], "--"))
 			return i;
+		for (size_t k = 0; common[k]; k++)
+			if (!strcmp(argv[i], common[k]))
+				skip = 1;
 		for (size_t k = 0; takes_arg && takes_arg[k]; k++)
 			if (!strcmp(argv[i], takes_arg[k]))
 				skip = 1;

@@ -120,8 +120,9 @@ int cli_worktree_paths(const jvs_repo *repo, const char *worktree, int argc, cha
 		       char ***out, size_t *nout);
 void cli_paths_free(char **v, size_t n);
 /* The index of the `--` that ends the options in argv (argc when there is
- * none); takes_arg (NULL-terminated): the options whose value is the next
- * word, which is never taken for `--`. Options are parsed in argv[0..i). */
+ * none); takes_arg (NULL-terminated): the program's own options whose value
+ * is the next word (the common -C, -w and --progress are known), which is
+ * never taken for `--`. Options are parsed in argv[0..i). */
 int cli_split_paths(int argc, char **argv, const char *const *takes_arg);
 
 /* Whether the working directory is dir or below it. */

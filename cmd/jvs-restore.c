@@ -297,16 +297,17 @@ int main(int argc, char **argv)
 	int opt, rc, r, interactive = 0, no_hooks = 0, dashdash = 0;
 
 	cli_init(&c, "jvs-restore", usage);
-	/* Everything after the first "--" is a PATH; options come before it. */
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
+	{ /* everything after the "--" ending the options is a PATH */
+		static const char *const takes_arg[] = {"--latest-tag", NULL};
+		int i = cli_split_paths(argc, argv, takes_arg);
+		if (i < argc) {
 			dashdash = 1;
 			pargs = argv + i + 1;
 			npargs = (size_t)(argc - i - 1);
 			argv[i] = NULL;
 			argc = i;
-			break;
 		}
+	}
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "i", longopts, NULL)) != -1) {
 		if (cli_common_option(&c, opt, optarg))
 			continue;

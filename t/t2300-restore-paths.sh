@@ -332,6 +332,15 @@ test_expect_success 'verify, doctor and gc handle partial snapshots' '
 	grep "\[partial\]" out
 '
 
+test_expect_success 'an option value "--" does not end the options' '
+	(cd repo/main && jvs-snapshot -q -m -- --tag dd -- a) >idD &&
+	idD=$(cat idD) &&
+	test "$(json_field note <repo/.jvs/descriptors/$idD.json)" = "--" &&
+	test "$(json_field partial_paths <repo/.jvs/descriptors/$idD.json)" = "[\"a\"]" &&
+	test_must_fail --exit=3 in_main jvs-restore --latest-tag -- -- a 2>err &&
+	grep "no snapshot is tagged .--." err
+'
+
 test_expect_success 'the catalogue cache keeps partial_paths' '
 	idP=$(cat idP) &&
 	in_main jvs-history --all --json >one &&
