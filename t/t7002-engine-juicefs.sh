@@ -223,10 +223,16 @@ test_expect_success 'a wrong record in the index is caught by the manifest, not 
 '
 
 command -v strace >/dev/null 2>&1 && test_set_prereq STRACE
+# LeakSanitizer cannot run under ptrace: a sanitizer build is traced with
+# leak checking off
+STRACE_ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+traced () {
+	ASAN_OPTIONS=$STRACE_ASAN_OPTIONS strace "$@"
+}
 
 # stats CMD...: how many newfstatat/statx calls CMD made, threads included
 stats () {
-	strace -f -c -o "$T/strace.out" -e trace=newfstatat,statx "$@" >/dev/null &&
+	traced -f -c -o "$T/strace.out" -e trace=newfstatat,statx "$@" >/dev/null &&
 	awk '$NF == "total" { print $4 }' "$T/strace.out"
 }
 
@@ -268,19 +274,19 @@ test_expect_success 'an owner-only change of a clone-made snapshot shows as M in
 test_expect_success STRACE 'on a mount without xattrs (no --enable-xattr) status and snapshot ask for them once, not per entry' '
 	cd "$M/wide/wr/main" &&
 	! setfattr -n user.t -v 1 d1/f1 2>/dev/null &&
-	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs status -q &&
+	traced -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs status -q &&
 	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 10 &&
 	sleep 0.1 && echo x >>d9/f9 &&
-	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs snapshot "xattr count" -q >/dev/null &&
+	traced -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs snapshot "xattr count" -q >/dev/null &&
 	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 10 &&
 	jvs status -q &&
 	prev=$(jvs history --format id | sed -n 2p) &&
-	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs restore "$prev" >/dev/null &&
+	traced -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs restore "$prev" >/dev/null &&
 	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 20 &&
 	test "$(tail -n 1 d9/f9)" != x &&
 	jvs restore HEAD >/dev/null && test "$(tail -n 1 d9/f9)" = x &&
 	jvs status -q &&
-	strace -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs worktree fork xfork >/dev/null &&
+	traced -f -c -o "$T/strace.x" -e trace=listxattr,llistxattr,flistxattr jvs worktree fork xfork >/dev/null &&
 	test $(awk '\''$NF == "total" { print $4 }'\'' "$T/strace.x") -lt 20 &&
 	( cd "$M/wide/wr/worktrees/xfork" && test "$(tail -n 1 d9/f9)" = x && jvs status -q )
 '
