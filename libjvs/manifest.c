@@ -571,13 +571,13 @@ int jvs_manifest_check_counts(const jvs_repo *repo, const char *id, const char *
 			      int64_t *files, int64_t *bytes)
 {
 	jvs_manifest_reader *r = jvs_manifest_reader_open(repo, id, want_hash);
-	const jvs_manifest_entry *e;
+	const jvs_manifest_entry *e = NULL;
 	int64_t nf = 0, nb = 0;
 	int rc;
 	if (!r)
 		return -1;
 	while ((rc = jvs_manifest_reader_next(r, &e)) > 0) {
-		if (e->type == JVS_ENT_DIR)
+		if (!e || e->type == JVS_ENT_DIR)
 			continue;
 		nf++;
 		nb += e->type == JVS_ENT_FILE && e->size > 0 ? e->size : 0;

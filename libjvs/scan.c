@@ -84,8 +84,10 @@ int jvs_scan__stat_entry(DIR *d, const char *prefix, const char *name, char **pa
 			 struct stat *st)
 {
 	*path = *prefix ? jvs_strf("%s/%s", prefix, name) : strdup(name);
-	if (!*path)
-		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	if (!*path) {
+		jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		return -1;
+	}
 	if (fstatat(dirfd(d), name, st, AT_SYMLINK_NOFOLLOW) == 0)
 		return 1;
 	if (errno == ENOENT) { /* vanished while walking */

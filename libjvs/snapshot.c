@@ -699,7 +699,9 @@ static void fill_window(snap_ctx *c, const jvs_scan *cl, const jvs_scan *w, size
 			hash_window *hw)
 {
 	size_t k, nwant = 0;
-	hw->start = i;
+	hw->start = hw->end = i;
+	if (!cl->e || !w->e)
+		return;
 	for (k = 0; k < HASH_WINDOW && i + k < cl->n && i + k < w->n; k++) {
 		const jvs_scan_entry *we = &w->e[i + k], *ke = &cl->e[i + k];
 		hw->hit[k] = hw->want[k] = 0;
