@@ -56,6 +56,12 @@ int main(int argc, char **argv)
 		if (jvs_worktree_load(repo, names[i], &wts[i]) < 0) {
 			/* One bad config must not hide the others. */
 			const jvs_error *e = jvs_error_last();
+			if (e->cls == JVS_E_NOT_FOUND && !jvs_worktree_exists(repo, names[i])) {
+				/* removed since it was listed: not a finding */
+				jvs_error_clear();
+				wts[i].name[0] = '\0';
+				continue;
+			}
 			fprintf(stderr, "%s: %s: %s\n", c.prog, jvs_error_class_name(e->cls),
 			        cli_esc(e->message));
 			rc = jvs_error_exit_code(e->cls);
