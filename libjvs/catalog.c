@@ -1,5 +1,6 @@
 #include "jvs/catalog.h"
 #include "jvs/error.h"
+#include "jvs/json.h"
 #include "jvs/index.h"
 #include "jvs/worktree.h"
 #include "catalog_pack.h"
@@ -192,11 +193,8 @@ static int row_use(sqlite3_stmt *st, const char *id, const desc_key *k, jvs_desc
 
 static char *strv_dump(char **v, size_t n)
 {
-	json_t *a = json_array();
-	char *s;
-	for (size_t i = 0; a && i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	s = a ? json_dumps(a, JSON_COMPACT) : NULL;
+	json_t *a = jvs_json_strv(v, n);
+	char *s = a ? json_dumps(a, JSON_COMPACT) : NULL;
 	json_decref(a);
 	return s;
 }

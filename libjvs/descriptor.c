@@ -20,25 +20,17 @@ void jvs_descriptor_clear(jvs_descriptor *d)
 	memset(d, 0, sizeof *d);
 }
 
-static json_t *strv_json(char **v, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
-
 static json_t *checksummed_fields(const jvs_descriptor *d)
 {
 	json_t *j = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:o}",
 			 "snapshot_id", d->snapshot_id, "worktree_name", d->worktree_name,
 			 "parent_id", jvs_json_str_or_null(d->parent_id), "created_at",
 			 d->created_at, "note", d->note ? d->note : "", "tags",
-			 strv_json(d->tags, d->ntags), "engine", d->engine, "hash_algorithm",
+			 jvs_json_strv(d->tags, d->ntags), "engine", d->engine, "hash_algorithm",
 			 d->hash_algorithm, "payload_root_hash", d->payload_root_hash,
 			 "file_count", (json_int_t)d->file_count, "total_bytes",
 			 (json_int_t)d->total_bytes, "degraded",
-			 strv_json(d->degraded, d->ndegraded));
+			 jvs_json_strv(d->degraded, d->ndegraded));
 	if (j && d->has_ignored_count &&
 	    json_object_set_new(j, "ignored_count", json_integer(d->ignored_count)) < 0) {
 		json_decref(j);
@@ -46,7 +38,7 @@ static json_t *checksummed_fields(const jvs_descriptor *d)
 	}
 	if (j && d->npartial_paths &&
 	    json_object_set_new(j, "partial_paths",
-				strv_json(d->partial_paths, d->npartial_paths)) < 0) {
+				jvs_json_strv(d->partial_paths, d->npartial_paths)) < 0) {
 		json_decref(j);
 		j = NULL;
 	}

@@ -79,3 +79,14 @@ json_t *jvs_json_str_or_null(const char *s)
 {
 	return s && *s ? json_string(s) : json_null();
 }
+
+json_t *jvs_json_strv(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string(v[i])) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	return a;
+}

@@ -1,5 +1,6 @@
 #include "jvs/restore.h"
 #include "changes_int.h"
+#include "restore_int.h"
 #include "jvs/audit.h"
 #include "jvs/changes.h"
 #include "jvs/descriptor.h"
@@ -82,7 +83,7 @@ void jvs_restore_result_clear(jvs_restore_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-static int cannot_save(void)
+int jvs_restore__cannot_save(void)
 {
 	jvs_error e = *jvs_error_last();
 	jvs_error_set(e.cls, "cannot save unsnapshotted changes before restoring: %s", e.message);
@@ -106,7 +107,7 @@ static int autosave(jvs_repo *repo, const char *worktree, const char *target, jv
 	} else {
 		jvs_error_class cls = jvs_error_last()->cls;
 		if (cls == JVS_E_IO || cls == JVS_E_UNSUPPORTED_FILE || cls == JVS_E_INTERNAL)
-			return cannot_save();
+			return jvs_restore__cannot_save();
 		n = 1; /* the head cannot be compared with: save to be safe */
 	}
 	if (n == 0)
@@ -121,7 +122,7 @@ static int autosave(jvs_repo *repo, const char *worktree, const char *target, jv
 	so.locked = 1;
 	if (jvs_snapshot_create(repo, worktree, &so, &d, NULL) < 0) {
 		free(note);
-		return cannot_save();
+		return jvs_restore__cannot_save();
 	}
 	snprintf(out->autosave_id, sizeof out->autosave_id, "%s", d.snapshot_id);
 	jvs_descriptor_clear(&d);
@@ -129,10 +130,10 @@ static int autosave(jvs_repo *repo, const char *worktree, const char *target, jv
 	return 0;
 }
 
-/* Records the restore; a resumed one keeps the first run's facts. */
-static int write_intent(const jvs_repo *repo, const char *name, const char *worktree,
-                        const char *target, const jvs_worktree *wt, const char *autosave_id,
-                        const json_t *previous)
+int jvs_restore__write_intent(const jvs_repo *repo, const char *name, const char *worktree,
+                              const char *target, const jvs_worktree *wt,
+                              const char *autosave_id, char *const *paths, size_t n,
+                              const json_t *previous)
 {
 	char now[32], host[256] = "";
 	const char *from = wt->head, *saved = autosave_id, *started = now;
@@ -156,6 +157,13 @@ static int write_intent(const jvs_repo *repo, const char *name, const char *work
 	              (json_int_t)getpid(), "host", host);
 	if (!j)
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	if (paths) {
+		json_t *a = jvs_json_strv(paths, n);
+		if (!a || json_object_set_new(j, "paths", a) < 0) {
+			json_decref(j);
+			return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		}
+	}
 	if (previous)
 		json_object_set_new(j, "resumed_at", json_string(now));
 	rc = jvs_intent_write(repo, name, j);
@@ -271,8 +279,8 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	if (!p && !opts->discard && autosave(repo, worktree, target_id, &wt, out, &scan) < 0)
 		goto done;
 
-	if (write_intent(repo, name, worktree, target_id, &wt, out->autosave_id,
-	                 out->resumed ? previous : NULL) < 0)
+	if (jvs_restore__write_intent(repo, name, worktree, target_id, &wt, out->autosave_id, NULL,
+	                              0, out->resumed ? previous : NULL) < 0)
 		goto done;
 	jvs_fault_point("restore-after-intent");
 

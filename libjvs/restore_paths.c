@@ -1,5 +1,6 @@
 /* Restoring some paths of a worktree to a snapshot (jvs restore REF -- PATH). */
 #include "jvs/restore.h"
+#include "restore_int.h"
 #include "jvs/audit.h"
 #include "jvs/changes.h"
 #include "jvs/descriptor.h"
@@ -12,6 +13,7 @@
 #include "jvs/manifest.h"
 #include "jvs/mounts.h"
 #include "jvs/paths.h"
+#include "jvs/safepath.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
 
@@ -21,17 +23,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static json_t *paths_json(char *const *paths, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < n; i++)
-		if (json_array_append_new(a, json_string(paths[i])) < 0) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
 
 /* 1 when intent j records exactly these paths. */
 static int same_paths(const json_t *j, char *const *paths, size_t n)
@@ -86,7 +77,7 @@ static int autosave_paths(jvs_repo *repo, const char *worktree, const char *targ
 	jvs_descriptor d;
 	char **save = NULL, *root = NULL, *note = NULL;
 	size_t ns = 0;
-	int all = 0, rc = -1, root_fd = -1;
+	int rc = -1, root_fd = -1;
 	if (jvs_changes_worktree(repo, worktree, wt->head, &ch) == 0) {
 		save = calloc(n + 1, sizeof *save);
 		for (size_t i = 0; save && i < n; i++) {
@@ -102,8 +93,7 @@ static int autosave_paths(jvs_repo *repo, const char *worktree, const char *targ
 		jvs_error_class cls = jvs_error_last()->cls;
 		if (cls == JVS_E_IO || cls == JVS_E_UNSUPPORTED_FILE || cls == JVS_E_INTERNAL)
 			goto cannot;
-		jvs_error_clear();
-		all = 1; /* the head cannot be compared with: save to be safe */
+		jvs_error_clear(); /* the head cannot be compared with: save to be safe */
 		save = calloc(n + 1, sizeof *save);
 		for (size_t i = 0; save && i < n; i++)
 			save[ns++] = paths[i];
@@ -112,9 +102,8 @@ static int autosave_paths(jvs_repo *repo, const char *worktree, const char *targ
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");
 		goto done;
 	}
-	(void)all;
 	root = jvs_repo_payload_root(repo, worktree);
-	if (!root || (root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+	if (!root || (root_fd = jvs_safe_open_dir(root)) < 0) {
 		if (root)
 			jvs_error_sys("cannot open worktree '%s'", root);
 		goto done;
@@ -148,55 +137,14 @@ static int autosave_paths(jvs_repo *repo, const char *worktree, const char *targ
 	jvs_descriptor_clear(&d);
 	rc = 0;
 	goto done;
-cannot: {
-	jvs_error e = *jvs_error_last();
-	jvs_error_set(e.cls, "cannot save unsnapshotted changes before restoring: %s", e.message);
-	if (e.hint[0])
-		jvs_error_hint("%s; or restore with --discard to drop the changes", e.hint);
-	else
-		jvs_error_hint("fix that, or restore with --discard to drop the changes");
-}
+cannot:
+	jvs_restore__cannot_save();
 done:
 	if (root_fd >= 0)
 		close(root_fd);
 	free(root);
 	free(note);
 	free(save);
-	return rc;
-}
-
-static int write_intent(const jvs_repo *repo, const char *name, const char *worktree,
-                        const char *target, const jvs_worktree *wt, const char *autosave_id,
-                        char *const *paths, size_t n, const json_t *previous)
-{
-	char now[32], host[256] = "";
-	const char *from = wt->head, *saved = autosave_id, *started = now;
-	json_t *j, *pa = paths_json(paths, n);
-	int rc;
-	jvs_format_time_ms(jvs_now_ms(), now);
-	gethostname(host, sizeof host - 1);
-	if (previous) {
-		const char *v;
-		if ((v = jvs_json_str(previous, "from_snapshot_id")))
-			from = v;
-		if ((v = jvs_json_str(previous, "autosave_snapshot_id")))
-			saved = v;
-		if ((v = jvs_json_str(previous, "started_at")))
-			started = v;
-	}
-	if (!pa)
-		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-	j = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:I, s:s}", "operation", "restore",
-	              "worktree", worktree, "target_id", target, "paths", pa, "from_snapshot_id",
-	              jvs_json_str_or_null(from), "autosave_snapshot_id",
-	              jvs_json_str_or_null(saved), "started_at", started, "pid",
-	              (json_int_t)getpid(), "host", host);
-	if (!j)
-		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
-	if (previous)
-		json_object_set_new(j, "resumed_at", json_string(now));
-	rc = jvs_intent_write(repo, name, j);
-	json_decref(j);
 	return rc;
 }
 
@@ -276,8 +224,8 @@ int jvs_restore_paths(jvs_repo *repo, const char *worktree, const char *target_i
 	if (!out->resumed && !opts->discard &&
 	    autosave_paths(repo, worktree, target_id, &wt, paths, npaths, out) < 0)
 		goto done;
-	if (write_intent(repo, name, worktree, target_id, &wt, out->autosave_id, paths, npaths,
-	                 previous) < 0)
+	if (jvs_restore__write_intent(repo, name, worktree, target_id, &wt, out->autosave_id, paths,
+	                              npaths, previous) < 0)
 		goto done;
 	jvs_fault_point("restore-after-intent");
 
@@ -303,7 +251,7 @@ int jvs_restore_paths(jvs_repo *repo, const char *worktree, const char *target_i
 	{
 		json_t *det = json_pack(
 		    "{s:s, s:o, s:o, s:o, s:b, s:b, s:b, s:I, s:I, s:I}", "worktree", worktree,
-		    "paths", paths_json(paths, npaths), "from_snapshot_id",
+		    "paths", jvs_json_strv(paths, npaths), "from_snapshot_id",
 		    jvs_json_str_or_null(wt.head), "autosave_snapshot_id",
 		    jvs_json_str_or_null(out->autosave_id), "discard", opts->discard, "delete",
 		    opts->delete_missing, "resumed", out->resumed, "written",

@@ -15,5 +15,7 @@ int jvs_json_write_file(const char *path, const json_t *v);
 /* Field accessors returning NULL / default when absent or wrong type. */
 const char *jvs_json_str(const json_t *obj, const char *key);
 json_t *jvs_json_str_or_null(const char *s);
+/* An array of the n strings of v; NULL when memory runs out. */
+json_t *jvs_json_strv(char *const *v, size_t n);
 
 #endif

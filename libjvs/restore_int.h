@@ -1,0 +1,23 @@
+/* Library-internal: what the whole restore (restore.c) and the restore of
+ * paths (restore_paths.c) share. */
+#ifndef JVS_RESTORE_INT_H
+#define JVS_RESTORE_INT_H
+
+#include "jvs/repo.h"
+#include "jvs/worktree.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Writes the restore intent NAME; paths (n of them, or NULL) are recorded
+ * for a restore of paths. A resumed restore (previous: its intent) keeps the
+ * first run's from_snapshot_id, autosave_snapshot_id and started_at. */
+int jvs_restore__write_intent(const jvs_repo *repo, const char *name, const char *worktree,
+                              const char *target, const jvs_worktree *wt,
+                              const char *autosave_id, char *const *paths, size_t n,
+                              const json_t *previous);
+
+/* Wraps the last error (the autosave failed) in what restore says then; -1. */
+int jvs_restore__cannot_save(void);
+
+#endif
