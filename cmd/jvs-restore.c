@@ -33,22 +33,22 @@ static const char *note_of(const char *note)
 	return cli_esc(note && *note ? note : "no note");
 }
 
-static void print_changes(const jvs_changes *ch, int invert)
+/* 1 when change path p is one of paths or inside one. */
+static int in_paths(char *const *paths, size_t n, const char *p)
 {
-	for (size_t i = 0; i < ch->n; i++) {
-		char k = (char)ch->c[i].kind;
-		if (invert && k != 'M')
-			k = k == 'A' ? 'D' : 'A';
-		fprintf(stderr, "%c\t%s\n", k, cli_esc(ch->c[i].path));
-	}
+	return jvs_paths_covers(paths, n, p) == 2;
 }
 
-/* Shows what restoring would do and asks; 1 yes, 0 no, -1 error. */
-static int confirm(const jvs_repo *repo, const char *worktree, const jvs_descriptor *d, int discard)
+/* Shows what restoring would do (to the n named paths only, when n) and
+ * asks; 1 yes, 0 no, -1 error. */
+static int confirm(const jvs_repo *repo, const char *worktree, const jvs_descriptor *d,
+                   char *const *paths, size_t n, int discard)
 {
 	jvs_worktree wt;
 	jvs_changes to_target, dirty;
 	char line[64], pending[JVS_ID_BUF], *s;
+	const char *in = n ? " in these paths" : "";
+	size_t nt = 0, nd = 0;
 	fprintf(stderr, "Target: %s  %s  (%s)\n", d->snapshot_id, cli_esc(d->created_at),
 	        note_of(d->note));
 	if (d->ntags) {
@@ -64,83 +64,37 @@ static int confirm(const jvs_repo *repo, const char *worktree, const jvs_descrip
 		jvs_changes_clear(&to_target);
 		return -1;
 	}
-	if (jvs_restore_interrupted(repo, worktree, pending))
+	for (size_t i = 0; i < dirty.n; i++)
+		nd += !n || in_paths(paths, n, dirty.c[i].path);
+	for (size_t i = 0; i < to_target.n; i++)
+		nt += !n || in_paths(paths, n, to_target.c[i].path);
+	if (!n && jvs_restore_interrupted(repo, worktree, pending))
 		fprintf(stderr, "An interrupted restore to %s is pending%s\n",
 		        cli_esc(*pending ? pending : "(unknown)"),
 		        !strcmp(pending, d->snapshot_id) ? ": this restore finishes it"
 		        : discard                        ? "; --discard abandons it"
 		                                         : "; this restore will be refused");
-	else if (dirty.n)
+	else if (nd)
 		fprintf(stderr,
-		        discard ? "%zu unsnapshotted change(s) will be DISCARDED\n"
-		                : "%zu unsnapshotted change(s) will first be saved "
+		        discard ? "%zu unsnapshotted change(s)%s will be DISCARDED\n"
+		                : "%zu unsnapshotted change(s)%s will first be saved "
 		                  "(tag autosave)\n",
-		        dirty.n);
-	if (to_target.n) {
-		fprintf(stderr, "Restoring changes %zu entr%s of %s:\n", to_target.n,
-		        to_target.n == 1 ? "y" : "ies", cli_esc(worktree));
-		print_changes(&to_target, 1);
-	} else {
-		fprintf(stderr, "%s already holds exactly these files\n", cli_esc(worktree));
-	}
-	jvs_changes_clear(&to_target);
-	jvs_changes_clear(&dirty);
-	fprintf(stderr, "Restore? [y/N] ");
-	fflush(stderr);
-	if (!fgets(line, sizeof line, stdin))
-		return 0;
-	for (s = line; *s && isspace((unsigned char)*s); s++)
-		;
-	s[strcspn(s, " \t\r\n")] = '\0';
-	return !strcasecmp(s, "y") || !strcasecmp(s, "yes");
-}
-
-/* 1 when change path p is one of paths or inside one. */
-static int in_paths(char *const *paths, size_t n, const char *p)
-{
-	return jvs_paths_covers(paths, n, p) == 2;
-}
-
-/* -i for a path restore: what changes in the named paths; 1 yes, 0 no. */
-static int confirm_paths(const jvs_repo *repo, const char *worktree, const jvs_descriptor *d,
-                         char *const *paths, size_t n, int discard)
-{
-	jvs_worktree wt;
-	jvs_changes to_target, dirty;
-	char line[64], *s;
-	size_t nt = 0, nd = 0;
-	fprintf(stderr, "Target: %s  %s  (%s)\n", d->snapshot_id, cli_esc(d->created_at),
-	        note_of(d->note));
-	if (jvs_worktree_load(repo, worktree, &wt) < 0 ||
-	    jvs_changes_worktree(repo, worktree, d->snapshot_id, &to_target) < 0)
-		return -1;
-	if (jvs_changes_worktree(repo, worktree, wt.head, &dirty) < 0) {
-		jvs_changes_clear(&to_target);
-		return -1;
-	}
-	for (size_t i = 0; i < dirty.n; i++)
-		nd += in_paths(paths, n, dirty.c[i].path);
-	for (size_t i = 0; i < to_target.n; i++)
-		nt += in_paths(paths, n, to_target.c[i].path);
-	if (nd)
-		fprintf(stderr,
-		        discard ? "%zu unsnapshotted change(s) in these paths will be DISCARDED\n"
-		                : "%zu unsnapshotted change(s) in these paths will first be saved "
-		                  "(tag autosave)\n",
-		        nd);
+		        nd, in);
 	if (nt) {
 		fprintf(stderr, "Restoring changes %zu entr%s of %s:\n", nt, nt == 1 ? "y" : "ies",
 		        cli_esc(worktree));
 		for (size_t i = 0; i < to_target.n; i++) {
-			char k = (char)to_target.c[i].kind;
-			if (!in_paths(paths, n, to_target.c[i].path))
+			char k = (char)to_target.c[i].kind; /* seen from the worktree: inverted */
+			if (n && !in_paths(paths, n, to_target.c[i].path))
 				continue;
 			if (k != 'M')
 				k = k == 'A' ? 'D' : 'A';
 			fprintf(stderr, "%c\t%s\n", k, cli_esc(to_target.c[i].path));
 		}
-	} else {
+	} else if (n) {
 		fprintf(stderr, "these paths already hold exactly these files\n");
+	} else {
+		fprintf(stderr, "%s already holds exactly these files\n", cli_esc(worktree));
 	}
 	jvs_changes_clear(&to_target);
 	jvs_changes_clear(&dirty);
@@ -359,18 +313,9 @@ int main(int argc, char **argv)
 				goto fail;
 		}
 	}
-	if (interactive && paths) {
+	if (interactive) {
 		const jvs_descriptor *d = jvs_catalog_get(&cat, id);
-		int yes = d ? confirm_paths(repo, worktree, d, paths, npaths, ro.discard) : 1;
-		if (yes < 0)
-			goto fail;
-		if (!yes) {
-			jvs_error_set(JVS_E_DIRTY, "restore cancelled; nothing changed");
-			goto fail;
-		}
-	} else if (interactive) {
-		const jvs_descriptor *d = jvs_catalog_get(&cat, id);
-		int yes = d ? confirm(repo, worktree, d, ro.discard) : 1;
+		int yes = d ? confirm(repo, worktree, d, paths, paths ? npaths : 0, ro.discard) : 1;
 		if (yes < 0)
 			goto fail;
 		if (!yes) {
