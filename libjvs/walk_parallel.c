@@ -270,66 +270,80 @@ int jvs_scan__parallel(int root_fd, int special, int threads, int *saw_rules, jv
 	return rc;
 }
 
+/* Calls each(ctx, i) for every i < n with want[i], from `threads` threads
+ * (this one included) taking chunk indexes at a time. */
 typedef struct {
-	int dir_fd;
-	const char *const *paths;
+	void (*each)(void *ctx, size_t i);
+	void *ctx;
 	const unsigned char *want;
-	size_t n;
-	jvs_stat_meta *out;
+	size_t n, chunk, next;
 	pthread_mutex_t mu;
-	size_t next;
-} stat_job;
+} many_job;
 
-#define STAT_CHUNK 64
-
-static void *stat_work(void *arg)
+static void *many_work(void *arg)
 {
-	stat_job *j = arg;
+	many_job *j = arg;
 	for (;;) {
 		size_t from, to;
 		pthread_mutex_lock(&j->mu);
 		from = j->next;
-		j->next = from + STAT_CHUNK < j->n ? from + STAT_CHUNK : j->n;
+		j->next = from + j->chunk < j->n ? from + j->chunk : j->n;
 		to = j->next;
 		pthread_mutex_unlock(&j->mu);
 		if (from >= to)
 			break;
-		for (size_t i = from; i < to; i++) {
-			struct stat st;
-			if (!j->want[i])
-				continue;
-			if (fstatat(j->dir_fd, j->paths[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
-				j->out[i].ok = 0;
-				continue;
-			}
-			j->out[i].mtime_ns =
-			    (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-			j->out[i].uid = st.st_uid;
-			j->out[i].gid = st.st_gid;
-			j->out[i].mode = st.st_mode;
-			j->out[i].ok = 1;
-		}
+		for (size_t i = from; i < to; i++)
+			if (j->want[i])
+				j->each(j->ctx, i);
 	}
 	return NULL;
 }
 
-void jvs_stat_many(int dir_fd, const char *const *paths, const unsigned char *want, size_t n,
-                   jvs_stat_meta *out, int threads)
+static void run_many(void (*each)(void *ctx, size_t i), void *ctx, const unsigned char *want,
+		     size_t n, size_t chunk, int threads)
 {
-	stat_job j = {dir_fd, paths, want, n, out, PTHREAD_MUTEX_INITIALIZER, 0};
+	many_job j = {each, ctx, want, n, chunk, 0, PTHREAD_MUTEX_INITIALIZER};
 	pthread_t tid[MAX_THREADS];
 	int started = 0;
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
 	for (int i = 1; i < threads; i++) {
-		if (pthread_create(&tid[i], NULL, stat_work, &j) != 0)
+		if (pthread_create(&tid[i], NULL, many_work, &j) != 0)
 			break;
 		started++;
 	}
-	stat_work(&j); /* this thread works too */
+	many_work(&j); /* this thread works too */
 	for (int i = 1; i <= started; i++)
 		pthread_join(tid[i], NULL);
 	pthread_mutex_destroy(&j.mu);
+}
+
+typedef struct {
+	int dir_fd;
+	const char *const *paths;
+	jvs_stat_meta *out;
+} stat_ctx;
+
+static void stat_one(void *arg, size_t i)
+{
+	stat_ctx *c = arg;
+	struct stat st;
+	if (fstatat(c->dir_fd, c->paths[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		c->out[i].ok = 0;
+		return;
+	}
+	c->out[i].mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	c->out[i].uid = st.st_uid;
+	c->out[i].gid = st.st_gid;
+	c->out[i].mode = st.st_mode;
+	c->out[i].ok = 1;
+}
+
+void jvs_stat_many(int dir_fd, const char *const *paths, const unsigned char *want, size_t n,
+                   jvs_stat_meta *out, int threads)
+{
+	stat_ctx c = {dir_fd, paths, out};
+	run_many(stat_one, &c, want, n, 64, threads);
 }
 
 typedef struct {
@@ -374,54 +388,26 @@ int jvs_scan_two(const char *a, jvs_scan *sa, const char *b, jvs_scan *sb)
 typedef struct {
 	int dir_fd;
 	const char *const *paths;
-	const unsigned char *want;
-	size_t n;
 	char (*out)[JVS_HASH_HEX];
 	int *res;
-	pthread_mutex_t mu;
-	size_t next;
-} hash_job;
+} hash_ctx;
 
-static void *hash_work(void *arg)
+static void hash_one(void *arg, size_t i)
 {
-	hash_job *j = arg;
-	for (;;) {
-		size_t i;
-		int fd;
-		pthread_mutex_lock(&j->mu);
-		i = j->next++;
-		pthread_mutex_unlock(&j->mu);
-		if (i >= j->n)
-			break;
-		if (!j->want[i])
-			continue;
-		fd = jvs_openat_beneath(j->dir_fd, j->paths[i], O_RDONLY);
-		if (fd < 0) {
-			j->res[i] = errno ? errno : EIO;
-			continue;
-		}
-		j->res[i] = jvs_hash_fd(fd, j->out[i]) < 0 ? (errno ? errno : EIO) : 0;
-		close(fd);
+	hash_ctx *c = arg;
+	int fd = jvs_openat_beneath(c->dir_fd, c->paths[i], O_RDONLY);
+	if (fd < 0) {
+		c->res[i] = errno ? errno : EIO;
+		return;
 	}
+	c->res[i] = jvs_hash_fd(fd, c->out[i]) < 0 ? (errno ? errno : EIO) : 0;
+	close(fd);
 	jvs_error_clear(); /* this thread's; the caller reports from res */
-	return NULL;
 }
 
 void jvs_hash_many(int dir_fd, const char *const *paths, const unsigned char *want, size_t n,
                    char (*out)[JVS_HASH_HEX], int *res, int threads)
 {
-	hash_job j = {dir_fd, paths, want, n, out, res, PTHREAD_MUTEX_INITIALIZER, 0};
-	pthread_t tid[MAX_THREADS];
-	int started = 0;
-	if (threads > MAX_THREADS)
-		threads = MAX_THREADS;
-	for (int i = 1; i < threads; i++) {
-		if (pthread_create(&tid[i], NULL, hash_work, &j) != 0)
-			break;
-		started++;
-	}
-	hash_work(&j);
-	for (int i = 1; i <= started; i++)
-		pthread_join(tid[i], NULL);
-	pthread_mutex_destroy(&j.mu);
+	hash_ctx c = {dir_fd, paths, out, res};
+	run_many(hash_one, &c, want, n, 1, threads); /* files: one at a time */
 }
