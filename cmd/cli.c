@@ -572,3 +572,18 @@ int cli_split_paths(int argc, char **argv, const char *const *takes_arg)
 	}
 	return argc;
 }
+
+int cli_cut_paths(int *argc, char **argv, const char *const *takes_arg, char ***paths,
+		  size_t *npaths)
+{
+	int i = cli_split_paths(*argc, argv, takes_arg);
+	*paths = NULL;
+	*npaths = 0;
+	if (i >= *argc)
+		return 0;
+	*paths = argv + i + 1;
+	*npaths = (size_t)(*argc - i - 1);
+	argv[i] = NULL;
+	*argc = i;
+	return 1;
+}

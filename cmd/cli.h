@@ -124,6 +124,10 @@ void cli_paths_free(char **v, size_t n);
  * is the next word (the common -C, -w and --progress are known), which is
  * never taken for `--`. Options are parsed in argv[0..i). */
 int cli_split_paths(int argc, char **argv, const char *const *takes_arg);
+/* cli_split_paths, then argv cut there: the words after `--` in *paths
+ * (*npaths of them) and *argc the options' count. 1 when there was a `--`. */
+int cli_cut_paths(int *argc, char **argv, const char *const *takes_arg, char ***paths,
+		  size_t *npaths);
 
 /* Whether the working directory is dir or below it. */
 int cli_cwd_is_in(const char *dir);

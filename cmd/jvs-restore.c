@@ -253,14 +253,7 @@ int main(int argc, char **argv)
 	cli_init(&c, "jvs-restore", usage);
 	{ /* everything after the "--" ending the options is a PATH */
 		static const char *const takes_arg[] = {"--latest-tag", NULL};
-		int i = cli_split_paths(argc, argv, takes_arg);
-		if (i < argc) {
-			dashdash = 1;
-			pargs = argv + i + 1;
-			npargs = (size_t)(argc - i - 1);
-			argv[i] = NULL;
-			argc = i;
-		}
+		dashdash = cli_cut_paths(&argc, argv, takes_arg, &pargs, &npargs);
 	}
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "i", longopts, NULL)) != -1) {
 		if (cli_common_option(&c, opt, optarg))

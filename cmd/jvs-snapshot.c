@@ -43,14 +43,7 @@ int main(int argc, char **argv)
 	cli_init(&c, "jvs-snapshot", usage);
 	{ /* everything after the "--" ending the options is a PATH */
 		static const char *const takes_arg[] = {"-m", "--message", "-t", "--tag", NULL};
-		int i = cli_split_paths(argc, argv, takes_arg);
-		if (i < argc) {
-			dashdash = 1;
-			pargs = argv + i + 1;
-			npargs = (size_t)(argc - i - 1);
-			argv[i] = NULL;
-			argc = i;
-		}
+		dashdash = cli_cut_paths(&argc, argv, takes_arg, &pargs, &npargs);
 	}
 	tags = calloc((size_t)argc + 1, sizeof *tags);
 	if (!tags)
