@@ -13,8 +13,9 @@
 /* Threads to walk the tree below root_fd with: $JVS_WALK_THREADS, else 8
  * on FUSE (each stat a round trip), else 1. */
 int jvs_scan__threads(int root_fd);
-/* Lists everything below root_fd (consumed) into out, unsorted; sets
- * *saw_rules (when not NULL) if a .jvsignore or CACHEDIR.TAG was listed. */
+/* Lists everything below root_fd (consumed) into out, unsorted. With
+ * saw_rules, a .jvsignore or CACHEDIR.TAG met stops the walk at once: -1
+ * and *saw_rules set (the caller walks again, applying the rules). */
 int jvs_scan__parallel(int root_fd, int special, int threads, int *saw_rules, jvs_scan *out);
 /* E_UNSUPPORTED_FILE for a socket, FIFO or device at path; -1. */
 int jvs_scan__refuse_special(const char *path, mode_t mode);

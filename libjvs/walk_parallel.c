@@ -38,6 +38,7 @@ typedef struct {
 	jvs_error err;
 	int special;
 	int saw_rules; /* a .jvsignore or CACHEDIR.TAG was listed */
+	int stop_on_rules; /* the caller walks again with the rules: stop at once */
 } walk_ctx;
 
 typedef struct {
@@ -106,8 +107,13 @@ static int list_dir(worker *k, int fd, const char *prefix)
 		}
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (!strcmp(de->d_name, JVS_IGNORE_FILE) || !strcmp(de->d_name, JVS_CACHEDIR_TAG))
+		if (!strcmp(de->d_name, JVS_IGNORE_FILE) || !strcmp(de->d_name, JVS_CACHEDIR_TAG)) {
 			__atomic_store_n(&w->saw_rules, 1, __ATOMIC_RELAXED);
+			if (w->stop_on_rules) { /* the rest of the walk would be wasted */
+				closedir(d);
+				return jvs_error_set(JVS_E_INTERNAL, "ignore rules met");
+			}
+		}
 		rc = jvs_scan__stat_entry(d, prefix, de->d_name, &path, &st);
 		if (rc <= 0) {
 			if (rc == 0)
@@ -201,6 +207,7 @@ int jvs_scan__parallel(int root_fd, int special, int threads, int *saw_rules, jv
 	pthread_mutex_init(&w.mu, NULL);
 	pthread_cond_init(&w.cv, NULL);
 	w.special = special;
+	w.stop_on_rules = saw_rules != NULL;
 	w.q = malloc(64 * sizeof *w.q);
 	if (!w.q) {
 		close(root_fd);
