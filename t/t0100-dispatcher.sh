@@ -31,6 +31,14 @@ test_expect_success DISPATCHER 'jvs --help lists the commands' '
 	test ! -e missing
 '
 
+test_expect_success DISPATCHER 'jvs --help names each command as it is typed' '
+	jvs --help >out &&
+	grep "^   gc plan  " out &&
+	grep "^   worktree fork  " out &&
+	grep "^   check-ignore  " out &&
+	! grep "^   check ignore" out
+'
+
 test_expect_success DISPATCHER 'jvs init and jvs snapshot dispatch to the programs' '
 	jvs init repo >out &&
 	grep "Initialized JVS repository in" out &&
