@@ -936,12 +936,6 @@ static int make_stage(co_ctx *c)
 	return 0;
 }
 
-int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
-                 const char *cache_worktree, jvs_checkout_stats *stats)
-{
-	return jvs_checkout_progress_run(repo, id, dest_dir, cache_worktree, stats, NULL, NULL);
-}
-
 /* prescan: the worktree's scan, already taken (or NULL); paths: only these
  * (npaths of them, or 0 for the whole tree). */
 static int checkout_run(const jvs_repo *repo, const char *id, const char *dest_dir,

@@ -853,11 +853,6 @@ done:
 	return rc;
 }
 
-int jvs_descriptor_write(const char *path, jvs_descriptor *d)
-{
-	return jvs_descriptor_write_mode(path, d, 0644);
-}
-
 /* Permission bits of a snapshot's manifest, descriptor and READY marker:
  * the owner's always; group and others may read them only if the payload
  * root lets them list it (r and x), so a worktree closed to others does not

@@ -327,13 +327,6 @@ done:
 	return rc;
 }
 
-int jvs_worktree_fork(jvs_repo *repo, const char *id, const char *name, int wait_seconds)
-{
-	if (!id || !*id)
-		return jvs_error_set(JVS_E_USAGE, "fork needs a snapshot");
-	return jvs_worktree_fork_progress(repo, id, name, wait_seconds, NULL, NULL);
-}
-
 int jvs_worktree_fork_progress(jvs_repo *repo, const char *id, const char *name, int wait_seconds,
                                jvs_checkout_progress fn, void *arg)
 {
