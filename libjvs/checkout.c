@@ -918,9 +918,9 @@ done:
 	if (fd >= 0)
 		close(fd);
 	if (path) {
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		jvs_rm_rf(path);
-		jvs_error_set(saved.cls, "%s", saved.message);
+		jvs_error_restore(&saved);
 	}
 	free(path);
 	return rc;
@@ -1066,22 +1066,18 @@ done:
 	if (c.clone_fd >= 0)
 		close(c.clone_fd);
 	if (c.clone_path) {
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		jvs_rm_rf(c.clone_path);
-		jvs_error_set(saved.cls, "%s", saved.message);
-		if (saved.hint[0])
-			jvs_error_hint("%s", saved.hint);
+		jvs_error_restore(&saved);
 		free(c.clone_path);
 	}
 	if (c.stage_path) {
 		/* A leftover would be cleared by the next run or by doctor. */
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		if (jvs_safe_unlink(c.stage_path, AT_REMOVEDIR) < 0)
 			jvs_rm_rf(c.stage_path);
 		if (rc < 0) {
-			jvs_error_set(saved.cls, "%s", saved.message);
-			if (saved.hint[0])
-				jvs_error_hint("%s", saved.hint);
+			jvs_error_restore(&saved);
 		} else {
 			jvs_error_clear();
 		}

@@ -208,11 +208,9 @@ int jvs_repo_init(const char *dir, char **out_root)
 	goto done;
 cleanup:
 	{
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		jvs_rm_rf(tmp);
-		jvs_error_set(saved.cls, "%s", saved.message);
-		if (saved.hint[0])
-			jvs_error_hint("%s", saved.hint);
+		jvs_error_restore(&saved);
 	}
 done:
 	jvs_repo_free(repo);
