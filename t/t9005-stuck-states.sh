@@ -118,7 +118,7 @@ test_expect_success 'a full disk at every snapshot step: a clean failure, or suc
 		rm -rf e && cp -a tpl e &&
 		echo "$p" >e/main/a &&
 		_rc=0 &&
-		(cd e/main && JVS_FAULT=enospc:$p jvs snapshot full) >out 2>err || _rc=$?
+		{ (cd e/main && JVS_FAULT=enospc:$p jvs snapshot full) >out 2>err || _rc=$?; } &&
 		(cd e && jvs history --all --format id) >hist &&
 		case $_rc in
 		1)
