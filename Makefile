@@ -9,6 +9,7 @@
 #   make fuzz            libFuzzer on each target [FUZZ_SECONDS=60 FUZZ_TARGETS=...]
 #   make stress          t/t9003-stress.sh for STRESS_SECONDS (default 300)
 #   make unit            cmocka unit tests only
+#   make chainlint       t/chainlint.py over t/t*.sh: no test loses a status (in check)
 #   make deb             Debian packages jvs and jvs-dev in $(BUILD)/deb (debian/)
 #   make demo | bench | install | uninstall | lint-man | clean
 #
@@ -76,7 +77,8 @@ DEPS       := $(LIB_OBJS:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRCS:cmd/%.c=$(BUILD)/cm
               $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%.d)
 
 .PHONY: all unit check check-shell check-asan demo bench install uninstall lint-man FORCE \
-        clean deps completions check-valgrind lint fuzz fuzz-build fuzz-replay stress deb units
+        clean deps completions check-valgrind lint fuzz fuzz-build fuzz-replay stress deb units \
+        chainlint
 
 all: $(BIN)/jvs $(PROGS) completions
 
@@ -136,12 +138,18 @@ unit: $(UNIT_BINS)
 check-shell: all
 	JVS_BIN="$(abspath $(BIN))" $(PROVE) -j$(PROVE_JOBS) $(T)
 
+# Every test body chains its commands with && (t/chainlint.py, t0010).
+chainlint:
+	@echo "python3 t/chainlint.py t/t*.sh"
+	@python3 t/chainlint.py $(SHELL_TESTS)
+
 # `make check T=t/t0001-init.sh` runs just that script (and the unit tests).
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) lint-man
+	$(MAKE) chainlint
 	$(MAKE) check-shell
 
 # Sanitizers make GCC's flow-based warnings (array-bounds, stringop-*) report

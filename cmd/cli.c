@@ -268,11 +268,6 @@ int cli_print_json(cli *c, json_t *v)
 	return 0;
 }
 
-int cli_stderr_is_tty(void)
-{
-	return isatty(2);
-}
-
 /* The "operation" of the JSON events, from the label the mains give. */
 static const char *progress_operation(const char *label)
 {
@@ -433,11 +428,6 @@ void cli_progress_update(cli_progress *p, uint64_t bytes, uint64_t bytes_total, 
 void cli_progress_cb(void *arg, uint64_t bytes, uint64_t bytes_total, size_t done, size_t total)
 {
 	cli_progress_update(arg, bytes, bytes_total, done, total);
-}
-
-void cli_progress_cb_nototal(void *arg, uint64_t bytes, uint64_t done)
-{
-	cli_progress_update(arg, bytes, 0, done, 0);
 }
 
 void cli_progress_end(cli_progress *p)

@@ -53,7 +53,6 @@ int cli_fail(cli *c);
 int cli_print_json(cli *c, json_t *v);
 /* Unknown option from getopt ('?'): prints usage, returns 2. */
 int cli_bad_option(cli *c);
-int cli_stderr_is_tty(void);
 
 /* --format for listing programs: text (aligned columns for people), json,
  * tsv (stable tab-separated lines), id (one bare id or name a line). */
@@ -85,9 +84,8 @@ void cli_progress_start(cli_progress *p, const cli *c, const char *label, const 
 /* Totals of 0 are unknown. Matches the libjvs progress callbacks' shape. */
 void cli_progress_update(cli_progress *p, uint64_t bytes, uint64_t bytes_total, uint64_t done,
 			 uint64_t total);
-/* Callback adapters: arg is a cli_progress. */
+/* Callback adapter: arg is a cli_progress. */
 void cli_progress_cb(void *arg, uint64_t bytes, uint64_t bytes_total, size_t done, size_t total);
-void cli_progress_cb_nototal(void *arg, uint64_t bytes, uint64_t done);
 /* Erases the progress line if one was shown; with JSON events, prints the
  * "done" event (once). */
 void cli_progress_end(cli_progress *p);

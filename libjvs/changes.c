@@ -190,11 +190,6 @@ static int changes_manifests_owners(const jvs_manifest *from, const jvs_manifest
 				    int from_fd, int to_fd, const jvs_stat_meta *from_meta,
 				    const jvs_stat_meta *to_meta, jvs_changes *out);
 
-int jvs_changes_manifests(const jvs_manifest *from, const jvs_manifest *to, jvs_changes *out)
-{
-	return changes_manifests_owners(from, to, -1, -1, NULL, NULL, out);
-}
-
 /* With payload fds: an entry whose owner or group differs is modified, and
  * so is the root ("." ) when its mode, owner or group differ. */
 static int changes_manifests_owners(const jvs_manifest *from, const jvs_manifest *to,

@@ -918,9 +918,9 @@ done:
 	if (fd >= 0)
 		close(fd);
 	if (path) {
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		jvs_rm_rf(path);
-		jvs_error_set(saved.cls, "%s", saved.message);
+		jvs_error_restore(&saved);
 	}
 	free(path);
 	return rc;
@@ -934,12 +934,6 @@ static int make_stage(co_ctx *c)
 	if (c->stage_fd < 0)
 		return jvs_error_sys("cannot open '%s'", c->stage_path);
 	return 0;
-}
-
-int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
-                 const char *cache_worktree, jvs_checkout_stats *stats)
-{
-	return jvs_checkout_progress_run(repo, id, dest_dir, cache_worktree, stats, NULL, NULL);
 }
 
 /* prescan: the worktree's scan, already taken (or NULL); paths: only these
@@ -1072,22 +1066,18 @@ done:
 	if (c.clone_fd >= 0)
 		close(c.clone_fd);
 	if (c.clone_path) {
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		jvs_rm_rf(c.clone_path);
-		jvs_error_set(saved.cls, "%s", saved.message);
-		if (saved.hint[0])
-			jvs_error_hint("%s", saved.hint);
+		jvs_error_restore(&saved);
 		free(c.clone_path);
 	}
 	if (c.stage_path) {
 		/* A leftover would be cleared by the next run or by doctor. */
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		if (jvs_safe_unlink(c.stage_path, AT_REMOVEDIR) < 0)
 			jvs_rm_rf(c.stage_path);
 		if (rc < 0) {
-			jvs_error_set(saved.cls, "%s", saved.message);
-			if (saved.hint[0])
-				jvs_error_hint("%s", saved.hint);
+			jvs_error_restore(&saved);
 		} else {
 			jvs_error_clear();
 		}

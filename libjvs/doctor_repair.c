@@ -290,7 +290,7 @@ static int clean_intent(jvs_repo *repo, const char *path)
 	}
 	if (rc < 0) {
 		/* keep the cause: the intent stays, and says what could not finish */
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		const char *base = strrchr(path, '/');
 		jvs_error_set(saved.cls == JVS_OK ? JVS_E_INTERNAL : saved.cls,
 			      "cannot finish the interrupted %s (%s): %s", op ? op : "operation",
@@ -475,7 +475,7 @@ int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *act
 		}
 		if (rc < 0) {
 			if (!failed++) {
-				first = *jvs_error_last();
+				first = jvs_error_save();
 				if (!first.message[0]) {
 					first.cls = JVS_E_INTERNAL;
 					snprintf(first.message, sizeof first.message,

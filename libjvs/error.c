@@ -167,6 +167,19 @@ const jvs_error *jvs_error_last(void)
 	return &last;
 }
 
+jvs_error jvs_error_save(void)
+{
+	return last;
+}
+
+int jvs_error_restore(const jvs_error *saved)
+{
+	if (saved != &last)
+		last = *saved;
+	sticky_errno = 0;
+	return -1;
+}
+
 const char *jvs_error_class_name(jvs_error_class cls)
 {
 	if ((int)cls < 0 || cls >= JVS_E__COUNT)

@@ -21,3 +21,9 @@ int jvs_fault_disk_full(void)
 {
 	return disk_full;
 }
+
+int jvs_fault_nomem(const char *point)
+{
+	const char *want = getenv("JVS_FAULT");
+	return want && !strncmp(want, "nomem:", 6) && !strcmp(want + 6, point);
+}

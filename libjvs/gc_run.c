@@ -147,7 +147,7 @@ static int push_id(jvs_gc_result *r, const char *id)
 
 static int mark_failed(const jvs_repo *repo, jvs_tombstone *t)
 {
-	jvs_error saved = *jvs_error_last();
+	jvs_error saved = jvs_error_save();
 	snprintf(t->state, sizeof t->state, "failed");
 	free(t->error);
 	t->error = strdup(saved.message);
@@ -255,7 +255,7 @@ static int audit_run(const jvs_repo *repo, const jvs_gc_plan *plan, const jvs_gc
 static void abandon_plan(const jvs_repo *repo, const jvs_catalog *cat, const jvs_gc_plan *plan,
                          jvs_gc_result *out)
 {
-	jvs_error saved = *jvs_error_last();
+	jvs_error saved = jvs_error_save();
 	char intent_name[64];
 	for (size_t i = 0; i < plan->ncandidates; i++) {
 		const char *id = plan->candidates[i].snapshot_id;
@@ -285,16 +285,16 @@ static void abandon_plan(const jvs_repo *repo, const jvs_catalog *cat, const jvs
 	jvs_intent_remove(repo, intent_name);
 	if (out->ndeleted)
 		audit_run(repo, plan, out);
-	if (out->ndeleted)
+	jvs_error_restore(&saved);
+	if (out->ndeleted) { /* the same error, saying what was finished */
 		jvs_error_set(saved.cls,
 		              "%s (but %zu snapshot%s an interrupted run of it had "
 		              "half deleted %s been finished)",
 		              saved.message, out->ndeleted, out->ndeleted == 1 ? "" : "s",
 		              out->ndeleted == 1 ? "has" : "have");
-	else
-		jvs_error_set(saved.cls, "%s", saved.message);
-	if (saved.hint[0])
-		jvs_error_hint("%s", saved.hint);
+		if (saved.hint[0])
+			jvs_error_hint("%s", saved.hint);
+	}
 }
 
 int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds, jvs_gc_result *out)
@@ -360,11 +360,9 @@ int jvs_gc_run_progress(const jvs_repo *repo, const char *plan_id, int wait_seco
 	rc = 0;
 done:
 	if (have_intent) {
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		jvs_intent_remove(repo, intent_name);
-		jvs_error_set(saved.cls, "%s", saved.message);
-		if (saved.hint[0])
-			jvs_error_hint("%s", saved.hint);
+		jvs_error_restore(&saved);
 	}
 	json_decref(intent);
 	if (have_cat)

@@ -111,20 +111,6 @@ int jvs_hash_fd(int fd, char out[JVS_HASH_HEX])
 	return 0;
 }
 
-int jvs_hash_file(const char *path, char out[JVS_HASH_HEX])
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	int rc;
-	if (fd < 0)
-		return jvs_error_sys("cannot open '%s'", path);
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	rc = jvs_hash_fd(fd, out);
-	close(fd);
-	if (rc < 0)
-		jvs_error_sys("cannot read '%s'", path);
-	return rc;
-}
-
 int jvs_hash_is_hex(const char *s)
 {
 	if (!s || strlen(s) != 64)

@@ -41,9 +41,9 @@ int jvs_json_load_file(const char *path, int bad, json_t **out)
 		if (errno == EFBIG)
 			return jvs_error_set(bad, "'%s' is too large", path);
 		if (jvs_error_last()->cls == JVS_E_UNSUPPORTED_FILE) { /* a FIFO, a device */
-			jvs_error saved = *jvs_error_last();
-			jvs_error_set(bad, "%s", saved.message);
-			return jvs_error_hint("%s", saved.hint);
+			jvs_error saved = jvs_error_save();
+			saved.cls = bad;
+			return jvs_error_restore(&saved);
 		}
 		return -1;
 	}

@@ -189,17 +189,6 @@ int jvs_paths_covers(char *const *paths, size_t n, const char *p)
 	return r;
 }
 
-void jvs_scan_keep_paths(jvs_scan *s, char *const *paths, size_t n, int parents)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		int c = jvs_paths_covers(paths, n, s->e[i].path);
-		if (c == 2 || (c == 1 && parents))
-			s->e[w++] = s->e[i];
-	}
-	s->n = w;
-}
-
 void jvs_manifest_keep_paths(jvs_manifest *m, char *const *paths, size_t n, int parents)
 {
 	size_t w = 0;

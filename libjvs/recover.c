@@ -49,7 +49,7 @@ int jvs_snapshot_recover(jvs_repo *repo, const char *worktree, char recovered[JV
 		name[len - 5] = '\0';
 		kept = jvs_snapshot_finish_intent(repo, j);
 		if (kept < 0) {
-			jvs_error saved = *jvs_error_last();
+			jvs_error saved = jvs_error_save();
 			jvs_error_set(saved.cls == JVS_OK ? JVS_E_IO : saved.cls,
 				      "cannot finish the interrupted snapshot %s of worktree '%s' "
 				      "first: %s",

@@ -23,7 +23,6 @@ struct jvs_repo {
 	char *root;
 	char *control;
 	char *worktree;
-	char *prefix;
 	char repo_id[40];
 	int confined; /* root registered with jvs_safepath_set_root */
 };
@@ -209,11 +208,9 @@ int jvs_repo_init(const char *dir, char **out_root)
 	goto done;
 cleanup:
 	{
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		jvs_rm_rf(tmp);
-		jvs_error_set(saved.cls, "%s", saved.message);
-		if (saved.hint[0])
-			jvs_error_hint("%s", saved.hint);
+		jvs_error_restore(&saved);
 	}
 done:
 	jvs_repo_free(repo);
@@ -347,10 +344,8 @@ static int detect_worktree(jvs_repo *repo, const char *cwd)
 	cfg = jvs_repo_pathf(repo, "worktrees/%s/config.json", name);
 	if (!cfg)
 		return -1;
-	if (jvs_path_exists(cfg)) {
+	if (jvs_path_exists(cfg))
 		repo->worktree = strdup(name);
-		repo->prefix = strdup(*rel == '/' ? rel + 1 : rel);
-	}
 	free(cfg);
 	return 0;
 }
@@ -411,7 +406,6 @@ void jvs_repo_free(jvs_repo *repo)
 	free(repo->root);
 	free(repo->control);
 	free(repo->worktree);
-	free(repo->prefix);
 	free(repo);
 }
 
@@ -430,11 +424,6 @@ const char *jvs_repo_worktree(const jvs_repo *repo)
 	return repo->worktree;
 }
 
-const char *jvs_repo_prefix(const jvs_repo *repo)
-{
-	return repo->prefix ? repo->prefix : "";
-}
-
 int jvs_repo_select_worktree(jvs_repo *repo, const char *name)
 {
 	char *dup;
@@ -448,9 +437,7 @@ int jvs_repo_select_worktree(jvs_repo *repo, const char *name)
 	if (!dup)
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	free(repo->worktree);
-	free(repo->prefix);
 	repo->worktree = dup;
-	repo->prefix = NULL;
 	return 0;
 }
 

@@ -85,7 +85,7 @@ void jvs_restore_result_clear(jvs_restore_result *r)
 
 int jvs_restore__cannot_save(void)
 {
-	jvs_error e = *jvs_error_last();
+	jvs_error e = jvs_error_save();
 	jvs_error_set(e.cls, "cannot save unsnapshotted changes before restoring: %s", e.message);
 	if (e.hint[0])
 		return jvs_error_hint("%s; or restore with --discard to drop the changes", e.hint);
@@ -288,11 +288,9 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	if (jvs_checkout__run_scanned(repo, target_id, root, worktree, &out->stats, opts->progress,
 	                              opts->progress_arg, scan.e ? &scan : NULL) < 0) {
 		if (!out->stats.touched && !p) {
-			jvs_error saved = *jvs_error_last();
+			jvs_error saved = jvs_error_save();
 			jvs_intent_remove(repo, name);
-			jvs_error_set(saved.cls, "%s", saved.message);
-			if (saved.hint[0])
-				jvs_error_hint("%s", saved.hint);
+			jvs_error_restore(&saved);
 		}
 		goto done;
 	}

@@ -232,11 +232,9 @@ int jvs_restore_paths(jvs_repo *repo, const char *worktree, const char *target_i
 	if (jvs_checkout_paths_run(repo, target_id, root, worktree, paths, npaths, &out->stats,
 	                           opts->progress, opts->progress_arg) < 0) {
 		if (!out->stats.touched && !out->resumed) {
-			jvs_error saved = *jvs_error_last();
+			jvs_error saved = jvs_error_save();
 			jvs_intent_remove(repo, name);
-			jvs_error_set(saved.cls, "%s", saved.message);
-			if (saved.hint[0])
-				jvs_error_hint("%s", saved.hint);
+			jvs_error_restore(&saved);
 		}
 		goto done;
 	}

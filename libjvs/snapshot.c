@@ -357,7 +357,7 @@ static void *pipe_worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		rc = copy_file(p->c, &p->s->e[sl->idx], &sl->o);
 		if (rc < 0)
-			sl->err = *jvs_error_last();
+			sl->err = jvs_error_save();
 		pthread_mutex_lock(&p->mu);
 		sl->state = rc < 0 ? SLOT_FAILED : SLOT_DONE;
 		pthread_cond_broadcast(&p->done);
@@ -388,13 +388,11 @@ static int pipe_retire(copy_pipe *p, int64_t *file_count, int64_t *total)
 	}
 	pthread_mutex_unlock(&p->mu);
 	if (sl->o.xattr_lost && add_degraded(c, "xattrs not preserved: %s", e->path) < 0)
-		state = SLOT_FAILED, sl->err = *jvs_error_last();
+		state = SLOT_FAILED, sl->err = jvs_error_save();
 	if (state == SLOT_FAILED) {
 		free(sl->o.xattrs);
 		sl->o.xattrs = NULL;
-		jvs_error_set(sl->err.cls, "%s", sl->err.message);
-		if (sl->err.hint[0])
-			jvs_error_hint("%s", sl->err.hint);
+		jvs_error_restore(&sl->err);
 		return -1;
 	}
 	rc = retire_entry(c, sl, e, total);
@@ -853,11 +851,6 @@ done:
 	return rc;
 }
 
-int jvs_descriptor_write(const char *path, jvs_descriptor *d)
-{
-	return jvs_descriptor_write_mode(path, d, 0644);
-}
-
 /* Permission bits of a snapshot's manifest, descriptor and READY marker:
  * the owner's always; group and others may read them only if the payload
  * root lets them list it (r and x), so a worktree closed to others does not
@@ -941,7 +934,7 @@ static int new_id(const jvs_repo *repo, const char *parent, char out[JVS_ID_BUF]
 
 static void cleanup_failed(const jvs_repo *repo, const char *id)
 {
-	jvs_error saved = *jvs_error_last();
+	jvs_error saved = jvs_error_save();
 	const char *const fmts[] = {"snapshots/%s.tmp", "manifests/%s.tmp",
 				    "descriptors/%s.json.tmp"};
 	for (size_t i = 0; i < sizeof fmts / sizeof *fmts; i++) {
@@ -956,9 +949,7 @@ static void cleanup_failed(const jvs_repo *repo, const char *id)
 			jvs_intent_remove(repo, name);
 		free(name);
 	}
-	jvs_error_set(saved.cls, "%s", saved.message);
-	if (saved.hint[0])
-		jvs_error_hint("%s", saved.hint);
+	jvs_error_restore(&saved);
 }
 
 /* Records that a published snapshot's later step failed (last error). */
@@ -1297,14 +1288,14 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 fail_published:
 	/* payload renamed but not all records in place: remove what is there. */
 	{
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		char *ready = jvs_repo_pathf(repo, "snapshots/%s.READY", id);
 		if (ready)
 			jvs_safe_unlink(ready, 0);
 		free(ready);
 		jvs_rm_rf(final);
 		jvs_safe_unlink(mfinal, 0);
-		jvs_error_set(saved.cls, "%s", saved.message);
+		jvs_error_restore(&saved);
 	}
 fail:
 	cleanup_failed(repo, id);

@@ -64,7 +64,7 @@ static void fail(walk_ctx *w)
 	pthread_mutex_lock(&w->mu);
 	if (!w->stop) {
 		w->stop = 1;
-		w->err = *jvs_error_last();
+		w->err = jvs_error_save();
 	}
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
@@ -235,9 +235,7 @@ int jvs_scan__parallel(int root_fd, int special, int threads, int *saw_rules, jv
 	for (size_t i = 0; i < w.nq; i++)
 		close(w.q[i].fd);
 	if (w.stop) {
-		jvs_error_set(w.err.cls, "%s", w.err.message);
-		if (w.err.hint[0])
-			jvs_error_hint("%s", w.err.hint);
+		jvs_error_restore(&w.err);
 		rc = -1;
 	}
 	for (int i = 0; rc == 0 && i < (started ? started : 1); i++)
@@ -365,7 +363,7 @@ static void *side_work(void *arg)
 	side_scan *s = arg;
 	s->rc = jvs_scan_tree(s->root, s->out);
 	if (s->rc < 0)
-		s->err = *jvs_error_last();
+		s->err = jvs_error_save();
 	return NULL;
 }
 
@@ -380,9 +378,7 @@ int jvs_scan_two(const char *a, jvs_scan *sa, const char *b, jvs_scan *sb)
 	if (threaded)
 		pthread_join(tid, NULL);
 	if (rc == 0 && side.rc < 0) {
-		jvs_error_set(side.err.cls, "%s", side.err.message);
-		if (side.err.hint[0])
-			jvs_error_hint("%s", side.err.hint);
+		jvs_error_restore(&side.err);
 		rc = -1;
 	}
 	if (rc < 0) {

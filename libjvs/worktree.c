@@ -1,9 +1,11 @@
 #include "jvs/worktree.h"
 #include "jvs/error.h"
+#include "jvs/fault.h"
 #include "jvs/fsutil.h"
 #include "jvs/json.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,19 +122,37 @@ int jvs_worktree_list(const jvs_repo *repo, char ***out, size_t *n)
 		free(dir);
 		return -1;
 	}
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    !jvs_worktree_exists(repo, de->d_name))
+	/* Every worktree or an error, never fewer: gc protects the heads of
+	 * exactly the worktrees listed here. */
+	for (errno = 0; (de = readdir(d)); errno = 0) {
+		char *cfg;
+		int is_wt;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		cfg = jvs_repo_pathf(repo, "worktrees/%s/config.json", de->d_name);
+		if (!cfg)
+			goto fail;
+		is_wt = jvs_path_exists(cfg);
+		free(cfg);
+		if (!is_wt)
 			continue;
 		if (cnt == cap) {
-			char **nv = realloc(v, (cap = cap ? cap * 2 : 8) * sizeof *v);
+			char **nv = jvs_fault_nomem("worktree-list-grow")
+			                ? NULL
+			                : realloc(v, (cap ? cap * 2 : 8) * sizeof *v);
 			if (!nv)
-				break;
+				goto nomem;
 			v = nv;
+			cap = cap ? cap * 2 : 8;
 		}
-		v[cnt] = strdup(de->d_name);
-		if (v[cnt])
-			cnt++;
+		v[cnt] = jvs_fault_nomem("worktree-list-name") ? NULL : strdup(de->d_name);
+		if (!v[cnt])
+			goto nomem;
+		cnt++;
+	}
+	if (errno) {
+		jvs_error_sys("cannot list '%s'", dir);
+		goto fail;
 	}
 	closedir(d);
 	free(dir);
@@ -141,6 +161,15 @@ int jvs_worktree_list(const jvs_repo *repo, char ***out, size_t *n)
 	*out = v;
 	*n = cnt;
 	return 0;
+nomem:
+	jvs_error_set(JVS_E_INTERNAL, "out of memory listing the worktrees in '%s'", dir);
+fail:
+	closedir(d);
+	free(dir);
+	jvs_strv_free(v, cnt);
+	*out = NULL;
+	*n = 0;
+	return -1;
 }
 
 void jvs_strv_free(char **v, size_t n)

@@ -26,13 +26,6 @@
 #define INTENT_NAME_BUF (JVS_NAME_MAX + 16)
 
 /* Keeps the current last error across cleanup calls that may overwrite it. */
-static void restore_error(const jvs_error *saved)
-{
-	jvs_error_set(saved->cls, "%s", saved->message);
-	if (saved->hint[0])
-		jvs_error_hint("%s", saved->hint);
-}
-
 static void fault(const char *op, const char *step)
 {
 	char point[64];
@@ -306,7 +299,7 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 	rc = 0;
 done:
 	if (rc < 0 && !committed) {
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		if (made_tmp)
 			jvs_rm_rf(tmp);
 		if (moved) {
@@ -317,7 +310,7 @@ done:
 			forget_cache(repo, name); /* rows the checkout recorded */
 		if (have_intent)
 			jvs_intent_remove(repo, intent_name);
-		restore_error(&saved);
+		jvs_error_restore(&saved);
 	}
 	json_decref(intent);
 	free(tmp);
@@ -325,13 +318,6 @@ done:
 	free(cfgdir);
 	jvs_unlock_worktree(&locks);
 	return rc;
-}
-
-int jvs_worktree_fork(jvs_repo *repo, const char *id, const char *name, int wait_seconds)
-{
-	if (!id || !*id)
-		return jvs_error_set(JVS_E_USAGE, "fork needs a snapshot");
-	return jvs_worktree_fork_progress(repo, id, name, wait_seconds, NULL, NULL);
 }
 
 int jvs_worktree_fork_progress(jvs_repo *repo, const char *id, const char *name, int wait_seconds,
@@ -468,7 +454,7 @@ int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_na
 	rc = 0;
 done:
 	if (rc < 0 && !saved_cfg) {
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		if (moved && jvs_safe_rename(to, from) == 0) {
 			jvs_fsync_parent(from);
 			jvs_fsync_parent(to);
@@ -479,7 +465,7 @@ done:
 			if (have_intent)
 				jvs_intent_remove(repo, intent_name);
 		}
-		restore_error(&saved);
+		jvs_error_restore(&saved);
 	}
 	json_decref(intent);
 	free(from);
@@ -611,7 +597,7 @@ int jvs_worktree_remove(jvs_repo *repo, const char *name, int force, int wait_se
 	rc = 0;
 done:
 	if (rc < 0 && !committed) {
-		jvs_error saved = *jvs_error_last();
+		jvs_error saved = jvs_error_save();
 		int back = !moved;
 		if (moved && !jvs_path_exists(payload) && jvs_safe_rename(tmp, payload) == 0) {
 			jvs_fsync_parent(payload);
@@ -620,7 +606,7 @@ done:
 		}
 		if (back && have_intent)
 			jvs_intent_remove(repo, intent_name);
-		restore_error(&saved);
+		jvs_error_restore(&saved);
 	}
 	json_decref(intent);
 	free(payload);

@@ -147,6 +147,24 @@ test_expect_success 'a passing script exits 0 and removes its trash' '
 	test_path_is_missing "$dir"
 '
 
+# A loop stops at a failure with `|| return 1`: that must fail the test,
+# not return from the library and leave the previous test's "ok" behind.
+test_expect_success 'return 1 in a test body fails that test' '
+	cat >nested/tr.sh <<-\EOF &&
+	. "$(dirname "$0")/test-lib.sh"
+	test_expect_success "passes" "true"
+	test_expect_success "returns" "for i in 1 2; do false || return 1; done"
+	test_expect_success "returns 0" "return 0"
+	test_done
+	EOF
+	test_must_fail --exit=1 env JVS_TEST_VERBOSE= JVS_TEST_KEEP= sh nested/tr.sh >tap &&
+	grep "^ok 1 - passes\$" tap &&
+	grep "^not ok 2 - returns\$" tap &&
+	grep "^ok 3 - returns 0\$" tap &&
+	kept=$(sed -n "s/^# trash directory kept: //p" tap) &&
+	rm -rf "${kept%/trash}"
+'
+
 test_expect_success 'test_skip_all prints a skip plan' '
 	cat >nested/tz.sh <<-\EOF &&
 	. "$(dirname "$0")/test-lib.sh"

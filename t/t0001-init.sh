@@ -209,11 +209,11 @@ test_expect_success 'format_version 2: every command fails E_FORMAT_UNSUPPORTED,
 		jvs-worktree-create|jvs-worktree-fork|jvs-worktree-remove) args=other ;;
 		jvs-worktree-rename) args="main other" ;;
 		*) args= ;;
-		esac
-		echo $name >>ran
+		esac &&
+		echo $name >>ran &&
 		(cd future/main && test_must_fail --exit=4 $name $args) 2>err &&
 		grep E_FORMAT_UNSUPPORTED err >/dev/null ||
-		{ echo "$name: want E_FORMAT_UNSUPPORTED, exit 4"; cat err; } >>failures
+		{ echo "$name: want E_FORMAT_UNSUPPORTED, exit 4"; cat err; } >>failures &&
 		(cd future && test_must_fail --exit=4 $name -w main $args) 2>err &&
 		grep E_FORMAT_UNSUPPORTED err >/dev/null ||
 		{ echo "$name -w main: want E_FORMAT_UNSUPPORTED, exit 4"; cat err; } >>failures

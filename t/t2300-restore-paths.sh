@@ -399,7 +399,8 @@ test_expect_success 'a path restore whose target is gone: doctor rolls the paths
 	rm rb/.jvs/descriptors/$gone.json &&
 	(cd rb && test_must_fail --exit=4 jvs-doctor) >out &&
 	grep "^error	restore_blocked	.*some paths of worktree .main. to $gone.*rolls those paths back" out &&
-	(cd rb && jvs-doctor --repair-runtime) >out 2>&1 || true &&
+	(cd rb && test_must_fail --exit=4 jvs-doctor --repair-runtime) >out 2>&1 &&
+	grep "^error	orphan_published	" out &&
 	grep "^repaired	restore of some paths" out &&
 	test ! -f rb/.jvs/intents/restore-main.json &&
 	grep "dirty a" rb/main/a &&

@@ -36,7 +36,5 @@ char *jvs_repo_payload_root(const jvs_repo *repo, const char *worktree);
 int jvs_repo_payload_check(const jvs_repo *repo, const char *worktree);
 /* Creates ROOT/worktrees/worktrees -> . (idempotent). */
 int jvs_repo_link_worktrees(const char *root);
-/* Path of a worktree-relative location the user is in ("" at the root). */
-const char *jvs_repo_prefix(const jvs_repo *repo);
 
 #endif

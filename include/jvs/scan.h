@@ -52,7 +52,7 @@ struct jvs_repo;
 int jvs_scan_worktree(const struct jvs_repo *repo, const char *root, int flags, jvs_scan *out);
 /* jvs_scan_worktree walking only paths (sorted, none inside another; see
  * jvs/paths.h) and the directories above them: the same entries as
- * jvs_scan_worktree then jvs_scan_keep_paths(..., 1), the rest of the
+ * jvs_scan_worktree keeping only those (jvs_paths_covers), the rest of the
  * worktree never visited (out->ignored counts what was walked). */
 int jvs_scan_worktree_paths(const struct jvs_repo *repo, const char *root, int flags,
 			    char *const *paths, size_t npaths, jvs_scan *out);
