@@ -12,23 +12,6 @@
 #include "jvs/catalog.h"
 #include "jvs/repo.h"
 
-enum {
-	CLI_OPT_VERSION = 0x1000,
-	CLI_OPT_JSON,
-	CLI_OPT_WAIT,
-	CLI_OPT_NO_PROGRESS,
-	CLI_OPT_PROGRESS,
-	CLI_OPT_FIRST_PRIVATE = 0x1100
-};
-
-#define CLI_SHORTOPTS "hqC:w:"
-#define CLI_LONGOPTS                                                                           \
-	{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, CLI_OPT_VERSION},     \
-		{"json", no_argument, NULL, CLI_OPT_JSON}, {"quiet", no_argument, NULL, 'q'},  \
-		{"wait", optional_argument, NULL, CLI_OPT_WAIT},                               \
-		{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},                       \
-		{"progress", required_argument, NULL, CLI_OPT_PROGRESS}
-
 typedef struct {
 	const char *prog;
 	const char *usage; /* the SYNOPSIS lines, without "usage: " */
@@ -66,17 +49,6 @@ typedef int (*cli_option_fn)(cli *c, const cli_option *o, const char *arg, void 
  * exit path: at exit stdout is flushed and closed, and a failure there is
  * E_IO, reported as such, exit 1. Returns 0, or the exit code to return. */
 int cli_start(cli *c, const char *prog, int argc, char **argv, cli_option_fn fn, void *ctx);
-/* The per-main option loop, until every main uses cli_start. */
-void cli_init(cli *c, const char *prog, const char *usage);
-/* Handles the common options; returns 1 if `opt` was one, else 0.
- * -h and --version print and exit 0; a bad value exits 2. */
-int cli_common_option(cli *c, int opt, const char *arg);
-/* Unknown option from getopt ('?'): prints usage, returns 2. */
-int cli_bad_option(cli *c);
-int cli_split_paths(int argc, char **argv, const char *const *takes_arg);
-int cli_cut_paths(int *argc, char **argv, const char *const *takes_arg, char ***paths,
-		  size_t *npaths);
-
 /* An option function for programs whose options only set variables: ctx
  * is an array of {long name, variable} ended by {NULL}; an option taking no
  * value sets its int to 1, one taking a value points its const char * at it. */
