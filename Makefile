@@ -200,11 +200,12 @@ LINT_JOBS  ?= 2
 
 lint:
 	cppcheck --enable=warning,performance,portability --error-exitcode=1 \
-	    --inline-suppr --quiet -D_GNU_SOURCE \
+	    --inline-suppr --quiet -D_GNU_SOURCE -DJVS_VERSION='"$(VERSION)"' \
 	    --include=$(shell $(PKG_CONFIG) --variable=includedir jansson)/jansson.h \
 	    -I include -I libjvs -I cmd libjvs cmd
 	printf '%s\n' $(LINT_SRCS) | xargs -P$(LINT_JOBS) -n4 sh -c \
-	    'clang-tidy --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -Iinclude -Ilibjvs -Icmd \
+	    'clang-tidy --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -DJVS_VERSION=\"$(VERSION)\" \
+	    -Iinclude -Ilibjvs -Icmd \
 	    $(PKG_CFLAGS)' clang-tidy
 
 # ---- fuzzing (t/fuzz/) ---------------------------------------------------

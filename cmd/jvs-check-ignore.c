@@ -30,7 +30,6 @@ int main(int argc, char **argv)
 	rc = cli_start(&c, "jvs-check-ignore", argc, argv, cli_store, (void *)opts);
 	if (rc)
 		return rc;
-	rc = 1;
 	argc = c.nargs;
 	argv = c.args;
 	if (argc < 1)
