@@ -213,10 +213,10 @@ static int is_common(const cli_option *o)
 static void getopt_tables(const cli_option *own, char *shortopts, size_t nshort,
 			  struct option *longopts)
 {
+	static const char *const colons[] = {"", ":", "::"};
 	const cli_option *tables[] = {cli_common_options, own};
 	size_t ns = 0, nl = 0;
 	shortopts[0] = '\0';
-	static const char *const colons[] = {"", ":", "::"};
 	for (int t = 0; t < 2; t++)
 		for (const cli_option *o = tables[t]; o->name || o->letter; o++) {
 			int code = o->letter ? o->letter
