@@ -49,7 +49,8 @@ LIB_SRCS   := $(sort $(wildcard libjvs/*.c))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB        := $(BUILD)/libjvs.a
 
-CLI_OBJ    := $(if $(wildcard cmd/cli.c),$(BUILD)/cmd/cli.o)
+CLI_OBJ    := $(BUILD)/cmd/cli.o $(BUILD)/cmd/commands.o
+GEN_CMDS   := $(BUILD)/cmd/gen-commands
 
 PROG_SRCS  := $(sort $(wildcard cmd/jvs-*.c))
 PROGS      := $(PROG_SRCS:cmd/%.c=$(BIN)/%)
@@ -68,12 +69,13 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 UNIT_INS   := $(sort $(wildcard systemd/*.in))
 UNITS      := $(UNIT_INS:systemd/%.in=$(BUILD)/systemd/%)
 
-DEPS       := $(LIB_OBJS:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRCS:cmd/%.c=$(BUILD)/cmd/%.d) \
+DEPS       := $(LIB_OBJS:.o=.d) $(CLI_OBJ:.o=.d) $(GEN_CMDS).d $(PROG_SRCS:cmd/%.c=$(BUILD)/cmd/%.d) \
               $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%.d)
 
 .PHONY: all unit check check-shell check-asan demo bench install uninstall lint-man FORCE \
@@ -102,6 +104,10 @@ $(BUILD)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
+# The version every program prints is the VERSION file's.
+$(BUILD)/cmd/cli.o: ALL_CFLAGS += -DJVS_VERSION='"$(VERSION)"'
+$(BUILD)/cmd/cli.o: VERSION
+
 $(BIN)/jvs-%: $(BUILD)/cmd/jvs-%.o $(CLI_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -113,10 +119,25 @@ $(BIN)/jvs: cmd/jvs.sh cmd/command-list.txt VERSION
 	chmod +x $@.tmp
 	mv $@.tmp $@
 
-completions: completions/jvs.bash completions/_jvs
+# The command table (cmd/commands.c) is the source of the command and option
+# lists, and they of the completions: all generated here, in the source tree
+# (checked in, so that a tree that was never built has them; t8000 checks
+# that they are up to date).
+$(GEN_CMDS): cmd/gen-commands.c $(BUILD)/cmd/commands.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^)
 
-completions/jvs.bash completions/_jvs &: cmd/command-list.txt scripts/gen-completions.sh \
-    $(PROG_SRCS)
+cmd/command-list.txt cmd/command-options.txt &: $(GEN_CMDS)
+	$(GEN_CMDS) list >cmd/command-list.txt.tmp
+	$(GEN_CMDS) options >cmd/command-options.txt.tmp
+	@for f in cmd/command-list.txt cmd/command-options.txt; do \
+		if cmp -s $$f.tmp $$f; then rm -f $$f.tmp; touch $$f; else mv $$f.tmp $$f; fi; \
+	done
+
+completions: completions/jvs.bash completions/_jvs completions/jvs.fish
+
+completions/jvs.bash completions/_jvs completions/jvs.fish &: cmd/command-list.txt \
+    cmd/command-options.txt scripts/gen-completions.sh
 	sh scripts/gen-completions.sh cmd/command-list.txt completions
 
 # ---- unit tests ----------------------------------------------------------
@@ -187,11 +208,12 @@ LINT_JOBS  ?= 2
 
 lint:
 	cppcheck --enable=warning,performance,portability --error-exitcode=1 \
-	    --inline-suppr --quiet -D_GNU_SOURCE \
+	    --inline-suppr --quiet -D_GNU_SOURCE -DJVS_VERSION='"$(VERSION)"' \
 	    --include=$(shell $(PKG_CONFIG) --variable=includedir jansson)/jansson.h \
 	    -I include -I libjvs -I cmd libjvs cmd
 	printf '%s\n' $(LINT_SRCS) | xargs -P$(LINT_JOBS) -n4 sh -c \
-	    'clang-tidy --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -Iinclude -Ilibjvs -Icmd \
+	    'clang-tidy --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -DJVS_VERSION=\"$(VERSION)\" \
+	    -Iinclude -Ilibjvs -Icmd \
 	    $(PKG_CFLAGS)' clang-tidy
 
 # ---- fuzzing (t/fuzz/) ---------------------------------------------------
@@ -318,6 +340,8 @@ install: all $(PC) $(UNITS)
 	install -m 644 completions/jvs.bash "$(DESTDIR)$(BASHCOMPDIR)/jvs"
 	install -d "$(DESTDIR)$(ZSHCOMPDIR)"
 	install -m 644 completions/_jvs "$(DESTDIR)$(ZSHCOMPDIR)/_jvs"
+	install -d "$(DESTDIR)$(FISHCOMPDIR)"
+	install -m 644 completions/jvs.fish "$(DESTDIR)$(FISHCOMPDIR)/jvs.fish"
 	install -d "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(INCLUDEDIR)/jvs" "$(DESTDIR)$(PKGCONFIGDIR)"
 	install -m 644 $(LIB) "$(DESTDIR)$(LIBDIR)/libjvs.a"
 	install -m 644 $(HEADERS) "$(DESTDIR)$(INCLUDEDIR)/jvs/"
@@ -332,7 +356,8 @@ uninstall:
 		f="$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}"; \
 		echo rm -f "$$f"; rm -f "$$f"; \
 	done
-	rm -f "$(DESTDIR)$(BASHCOMPDIR)/jvs" "$(DESTDIR)$(ZSHCOMPDIR)/_jvs"
+	rm -f "$(DESTDIR)$(BASHCOMPDIR)/jvs" "$(DESTDIR)$(ZSHCOMPDIR)/_jvs" \
+	    "$(DESTDIR)$(FISHCOMPDIR)/jvs.fish"
 	rm -f "$(DESTDIR)$(LIBDIR)/libjvs.a" "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
 	rm -f $(patsubst include/jvs/%,"$(DESTDIR)$(INCLUDEDIR)/jvs/%",$(HEADERS))
 	rm -f $(patsubst $(BUILD)/systemd/%,"$(DESTDIR)$(SYSTEMDUNITDIR)/%",$(UNITS))

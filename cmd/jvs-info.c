@@ -12,11 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char usage[] = "jvs-info [--json]";
-
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {CLI_LONGOPTS, {NULL, 0, NULL, 0}};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
@@ -24,14 +21,10 @@ int main(int argc, char **argv)
 	char **wts = NULL;
 	size_t nwt = 0;
 	int64_t logical = 0, files = 0;
-	int opt, rc = 0, overflow = 0;
+	int overflow = 0, rc = cli_start(&c, "jvs-info", argc, argv, NULL, NULL);
 
-	cli_init(&c, "jvs-info", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
-		if (!cli_common_option(&c, opt, optarg))
-			return cli_bad_option(&c);
-	if (optind < argc)
-		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+	if (rc)
+		return rc;
 
 	if (cli_open_repo(&c, &repo) < 0 || jvs_catalog_load(repo, &cat) < 0 ||
 	    jvs_worktree_list(repo, &wts, &nwt) < 0 || jvs_engine_detect(repo, &engine) < 0) {

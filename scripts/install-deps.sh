@@ -34,12 +34,13 @@ for cmd in prove:perl python3:python3 mandoc:mandoc b2sum:coreutils cc:gcc pkg-c
 	command -v "${cmd%%:*}" >/dev/null 2>&1 || need "${cmd#*:}"
 done
 
-# Optional, for the engine tests on real file systems (t7000-t7003) and the
-# Debian package test (t8005: dpkg-buildpackage, dh, lintian); they skip with
-# the reason when these are missing, so only root installs them.
+# Optional, for the engine tests on real file systems (t7000-t7003), the
+# Debian package test (t8005: dpkg-buildpackage, dh, lintian) and the fish
+# completion tests (t8000); they skip with the reason when these are
+# missing, so only root installs them.
 optional=
 for cmd in mkfs.xfs:xfsprogs xfs_io:xfsprogs mkfs.btrfs:btrfs-progs \
-	filefrag:e2fsprogs fusermount3:fuse3 redis-server:redis-server \
+	filefrag:e2fsprogs fusermount3:fuse3 redis-server:redis-server fish:fish \
 	dpkg-buildpackage:dpkg-dev dh:debhelper lintian:lintian debuild:devscripts; do
 	command -v "${cmd%%:*}" >/dev/null 2>&1 && continue
 	case " $optional " in
