@@ -27,7 +27,7 @@ DESTDIR    ?=
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := sqlite3 libb2 jansson uuid
+PKGS       := sqlite3 libb2 jansson uuid libzstd
 PROVE      ?= prove
 PROVE_JOBS ?= 2
 

@@ -1,6 +1,7 @@
 /* jvs-snapshot: save the current worktree as a new immutable snapshot. */
 #include "cli.h"
 
+#include "jvs/compress.h"
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
 #include "jvs/paths.h"
@@ -14,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [--skip-unchanged] [--no-hooks] [-- PATH ...]";
+static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [--skip-unchanged] [--no-hooks] [--compress LEVEL] [-- PATH ...]";
 
-enum { OPT_TAG = CLI_OPT_FIRST_PRIVATE, OPT_SKIP_UNCHANGED, OPT_NO_HOOKS };
+enum { OPT_TAG = CLI_OPT_FIRST_PRIVATE, OPT_SKIP_UNCHANGED, OPT_NO_HOOKS, OPT_COMPRESS };
 
 int main(int argc, char **argv)
 {
@@ -26,6 +27,7 @@ int main(int argc, char **argv)
 		{"message", required_argument, NULL, 'm'},
 		{"skip-unchanged", no_argument, NULL, OPT_SKIP_UNCHANGED},
 		{"no-hooks", no_argument, NULL, OPT_NO_HOOKS},
+		{"compress", required_argument, NULL, OPT_COMPRESS},
 		{NULL, 0, NULL, 0},
 	};
 	cli c;
@@ -42,7 +44,8 @@ int main(int argc, char **argv)
 
 	cli_init(&c, "jvs-snapshot", usage);
 	{ /* everything after the "--" ending the options is a PATH */
-		static const char *const takes_arg[] = {"-m", "--message", "-t", "--tag", NULL};
+		static const char *const takes_arg[] = {"-m", "--message", "-t", "--tag",
+						       "--compress", NULL};
 		dashdash = cli_cut_paths(&argc, argv, takes_arg, &pargs, &npargs);
 	}
 	tags = calloc((size_t)argc + 1, sizeof *tags);
@@ -59,7 +62,14 @@ int main(int argc, char **argv)
 			so.skip_unchanged = 1;
 		else if (opt == OPT_NO_HOOKS)
 			no_hooks = 1;
-		else {
+		else if (opt == OPT_COMPRESS) {
+			jvs_compress_level lv;
+			if (jvs_compress_parse(optarg, "--compress", &lv) < 0) {
+				free(tags);
+				return cli_fail(&c);
+			}
+			so.compress = optarg;
+		} else {
 			free(tags);
 			return cli_bad_option(&c);
 		}
