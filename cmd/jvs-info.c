@@ -60,7 +60,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nwt; i++)
 			json_array_append_new(names, json_string(wts[i]));
 		rc = cli_print_json(
-			&c, jvs_json_add_b64(json_pack("{s:o, s:s, s:i, s:s, s:o, s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:I, s:I}",
+			&c, jvs_json_add_b64(json_pack("{s:o, s:s, s:i, s:s, s:o, s:s, s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:I, s:I}",
 				      "repo_root", jvs_json_text(jvs_repo_root(repo)), "repo_id", jvs_repo_id(repo),
 				      "format_version", jvs_format_version_read(repo), "snapshot_engine",
 				      jvs_engine_name(engine.kind), "engine_reason",

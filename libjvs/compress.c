@@ -4,6 +4,7 @@
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
+#include "jvs/manifest.h"
 #include "jvs/safepath.h"
 
 #include <errno.h>
@@ -394,21 +395,69 @@ int jvs_compress_peek_size(int src, int64_t *out)
 	return 0;
 }
 
-int jvs_compress_open_plain(int src, int dir_fd, int64_t max)
+int jvs_compress_plain_fd(const jvs_repo *repo, const char *id, const char *path, int fd)
 {
-	char hash[JVS_HASH_HEX];
-	int64_t size;
-	int fd;
-	if (jvs_compress_peek_size(src, &size) < 0)
-		return -1;
-	if (size > max)
-		return bad("decompresses to more than its manifest size");
-	fd = openat(dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return jvs_error_sys("cannot create a temporary file");
-	if (jvs_compress_decode(src, fd, size, hash) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
-		close(fd);
-		return -1;
+	jvs_compress_level l;
+	jvs_manifest_reader *r = NULL;
+	const jvs_manifest_entry *me;
+	char hash[JVS_HASH_HEX], *tmp = NULL;
+	struct stat st;
+	int out = -1, dir = -1;
+	if (jvs_compress_of_snapshot(repo, id, &l) < 0)
+		goto fail;
+	if (!l)
+		return fd;
+	if (fstat(fd, &st) < 0) {
+		jvs_error_sys("cannot stat '%s' of snapshot %s", path, id);
+		goto fail;
 	}
-	return fd;
+	if (!(r = jvs_manifest_reader_open(repo, id, NULL)))
+		goto fail;
+	me = jvs_manifest_reader_seek(r, path);
+	if (!me || me->type != JVS_ENT_FILE || st.st_size >= me->size) {
+		jvs_manifest_reader_close(r);
+		jvs_error_clear();
+		return fd; /* stored as it is */
+	}
+	tmp = jvs_repo_path(repo, "tmp");
+	dir = tmp ? jvs_safe_open_dir(tmp) : -1;
+	if (dir < 0) {
+		jvs_error_sys("cannot open '%s'", tmp ? tmp : "tmp");
+		goto fail;
+	}
+	out = openat(dir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (out < 0) {
+		jvs_error_sys("cannot create a temporary file in '%s'", tmp);
+		goto fail;
+	}
+	if (jvs_compress_decode(fd, out, me->size, hash) < 0)
+		goto fail;
+	if (strcmp(hash, me->hash)) {
+		bad("content changed");
+		goto fail;
+	}
+	if (lseek(out, 0, SEEK_SET) < 0) {
+		jvs_error_sys("cannot read back '%s'", path);
+		goto fail;
+	}
+	close(fd);
+	close(dir);
+	free(tmp);
+	jvs_manifest_reader_close(r);
+	return out;
+fail:
+	if (jvs_error_last()->cls == JVS_E_PAYLOAD_HASH_MISMATCH) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "%.200s", jvs_error_last()->message);
+		jvs_error_set(JVS_E_PAYLOAD_HASH_MISMATCH, "snapshot %s: '%s': %s", id, path, msg);
+		jvs_error_hint("run 'jvs verify %s'", id);
+	}
+	if (out >= 0)
+		close(out);
+	if (dir >= 0)
+		close(dir);
+	close(fd);
+	free(tmp);
+	jvs_manifest_reader_close(r);
+	return -1;
 }

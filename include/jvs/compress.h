@@ -88,9 +88,11 @@ int jvs_compress_decode(int src, int dst, int64_t size, char hash[JVS_HASH_HEX])
  * frame header holding one. For quick checks (verify --quick). */
 int jvs_compress_peek_size(int src, int64_t *out);
 
-/* A new file in dir_fd (O_TMPFILE, unlinked) holding the decoding of the
- * frame in src, bounded by its header's content size and by max; -1 with
- * the error set. For tools that need plain bytes (diff -p). */
-int jvs_compress_open_plain(int src, int dir_fd, int64_t max);
+/* For tools that need the plain bytes (diff -p): fd is the regular file
+ * path of snapshot id's payload, open for reading. When it is a zstd frame
+ * of a compressed snapshot, returns a new file (O_TMPFILE in .jvs/tmp)
+ * holding its decoding, checked against the manifest, and closes fd; else
+ * returns fd. -1 (fd closed) on error. */
+int jvs_compress_plain_fd(const jvs_repo *repo, const char *id, const char *path, int fd);
 
 #endif
