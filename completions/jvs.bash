@@ -132,6 +132,10 @@ _jvs()
 		COMPREPLY=($(compgen -W "text json tsv id" -- "$cur"))
 		return
 		;;
+	--compress)
+		COMPREPLY=($(compgen -W "none fast default max" -- "$cur"))
+		return
+		;;
 	--repair)
 		COMPREPLY=($(compgen -W "clean_tmp clean_intents rebuild_index advance_head audit_repair resume_gc" -- "$cur"))
 		return

@@ -177,6 +177,10 @@ EOF
 		COMPREPLY=(\$(compgen -W "text json tsv id" -- "\$cur"))
 		return
 		;;
+	--compress)
+		COMPREPLY=(\$(compgen -W "none fast default max" -- "\$cur"))
+		return
+		;;
 	--repair)
 		COMPREPLY=(\$(compgen -W "clean_tmp clean_intents rebuild_index advance_head audit_repair resume_gc" -- "\$cur"))
 		return
@@ -324,6 +328,7 @@ EOF
 	--latest-tag|--keep-tag|--tag|-t) cands=(\${(f)"\$(_jvs_dyn tags)"}); compadd -a cands; return ;;
 	--from|--at) cands=(\${(f)"\$(_jvs_dyn refs)"}); compadd -a cands; return ;;
 	--format) compadd -- text json tsv id; return ;;
+	--compress) compadd -- none fast default max; return ;;
 	--repair) compadd -- clean_tmp clean_intents rebuild_index advance_head audit_repair resume_gc; return ;;
 	--plan-id|--limit|-n|--grep|--reason|--expires|--keep-last|--keep-hourly|--keep-daily|--keep-weekly|--keep-monthly|--keep-yearly|--keep-within|--policy|--message|-m) return ;;
 	esac
