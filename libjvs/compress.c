@@ -23,6 +23,11 @@
 /* a file that has given this much input and compressed by less than 1/16
  * so far is not compressed further (no point reading it all) */
 #define GIVE_UP_AFTER (16 << 20)
+/* a file from PROBE_MIN bytes on is first probed: its first PROBE bytes
+ * compressed at level 1; when that saves under 1/32, the file is stored as
+ * it is without compressing it all (random or already compressed data) */
+#define PROBE_MIN (128 << 10)
+#define PROBE (64 << 10)
 /* zstd's default decoder limit: 2^27 bytes of window, at most */
 #define WINDOW_LOG_MAX 27
 
@@ -177,6 +182,22 @@ static int write_all(int fd, const void *buf, size_t n)
 	return 0;
 }
 
+/* 1 when the first PROBE bytes of src compress by less than 1/32 */
+static int incompressible(int src)
+{
+	size_t cap = ZSTD_compressBound(PROBE), r;
+	char *in = malloc(PROBE), *out = malloc(cap);
+	ssize_t n = in && out ? pread(src, in, PROBE, 0) : -1;
+	int yes = 0;
+	if (n == PROBE) {
+		r = ZSTD_compress(out, cap, in, (size_t)n, 1);
+		yes = !ZSTD_isError(r) && r > (size_t)n - (size_t)n / 32;
+	}
+	free(in);
+	free(out);
+	return yes;
+}
+
 static int rewind_both(int src, int dst)
 {
 	if (ftruncate(dst, 0) < 0 || lseek(dst, 0, SEEK_SET) < 0 || lseek(src, 0, SEEK_SET) < 0)
@@ -201,6 +222,8 @@ int jvs_compress_file(int src, int dst, int64_t size, jvs_compress_level l,
 		return jvs_error_sys("cannot stat a file to compress");
 	if (!S_ISREG(st.st_mode) || st.st_size != size || (int64_t)st.st_blocks * 512 < size)
 		return 0; /* sparse files keep their holes: stored as they are */
+	if (size >= PROBE_MIN && incompressible(src))
+		return 0;
 	cc = ZSTD_createCCtx();
 	h = jvs_hasher_new();
 	in = malloc(IO_CHUNK);
