@@ -318,6 +318,31 @@ test_expect_success 'xattrs of compressed files are kept (in the manifest)' '
 	fi
 '
 
+test_expect_success 'a .zst file of the worktree is stored as it is and restored as it is' '
+	rm -rf zf && jvs-init zf >/dev/null &&
+	head -c 300000 /dev/urandom | zstd -q -c >zf/main/data.zst &&
+	zstd_magic zf/main/data.zst &&
+	cp zf/main/data.zst expect &&
+	id=$(cd zf/main && jvs snapshot -q --compress max) &&
+	cmp expect zf/.jvs/snapshots/$id/data.zst &&
+	echo other >zf/main/data.zst &&
+	(cd zf/main && jvs restore --discard $id) &&
+	cmp expect zf/main/data.zst &&
+	jvs -C zf verify $id
+'
+
+test_expect_success 'a partial snapshot (-- PATH) compresses too' '
+	echo 3 >>repo/main/src/f6.txt &&
+	p=$(in_main jvs snapshot -q --compress fast partial -- src/f6.txt) &&
+	zstd_magic repo/.jvs/snapshots/$p/src/f6.txt &&
+	test "$(jq -r .compression repo/.jvs/descriptors/$p.json)" = zstd-fast &&
+	cp repo/main/src/f6.txt expect &&
+	echo gone >repo/main/src/f6.txt &&
+	in_main jvs restore --discard $p -- src/f6.txt &&
+	test_cmp expect repo/main/src/f6.txt &&
+	jvs -C repo verify $p
+'
+
 test_expect_success 'diff -p between compressed snapshots shows the plain text' '
 	a=$(cat id1) && b=$(cat id2) &&
 	jvs -C repo/main diff -p $a $b >out &&
