@@ -28,7 +28,7 @@ DESTDIR    ?=
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := sqlite3 libb2 jansson uuid
+PKGS       := sqlite3 libb2 jansson uuid libzstd
 PROVE      ?= prove
 PROVE_JOBS ?= 2
 
@@ -287,6 +287,12 @@ bench: all
 	@if [ -f doc/BENCHMARKS.md ]; then \
 		printf '\n## Snapshot engines (bench/engines.sh)\n\n' >>doc/BENCHMARKS.md; \
 		cat $(BUILD)/engines.md >>doc/BENCHMARKS.md; fi
+	@# Issue 16: compressed snapshots against uncompressed ones and tar | zstd.
+	JVS_BIN="$(abspath $(BIN))" bash bench/compress.sh >$(BUILD)/compress.md
+	@cat $(BUILD)/compress.md
+	@if [ -f doc/BENCHMARKS.md ]; then \
+		printf '\n## Compressed snapshots (bench/compress.sh)\n\n' >>doc/BENCHMARKS.md; \
+		cat $(BUILD)/compress.md >>doc/BENCHMARKS.md; fi
 	@# JuiceFS volumes against the file system's floors (skipped, saying why, without JuiceFS).
 	JVS_BIN="$(abspath $(BIN))" bash bench/juicefs.sh >$(BUILD)/juicefs.md
 	@cat $(BUILD)/juicefs.md

@@ -50,6 +50,7 @@ static const cli_option snapshot_opts[] = {
 	{"message", 'm', CLI_ARG_REQUIRED, NULL},
 	{"skip-unchanged", 0, CLI_ARG_NONE, NULL},
 	{"no-hooks", 0, CLI_ARG_NONE, NULL},
+	{"compress", 0, CLI_ARG_REQUIRED, "none fast default max"},
 	END,
 };
 
@@ -154,7 +155,8 @@ const cli_command cli_commands[] = {
 	 "jvs-init [DIR]", none},
 	{"jvs-snapshot", "porcelain", WT | PATHS, "none",
 	 "record the current worktree as a new snapshot",
-	 "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [--skip-unchanged] [--no-hooks] [-- PATH ...]",
+	 "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [--skip-unchanged] [--no-hooks]\n"
+	 "             [--compress none|fast|default|max] [-- PATH ...]",
 	 snapshot_opts},
 	{"jvs-history", "porcelain", REPO | PATHS | NOARGS, "none",
 	 "list the snapshots of a worktree, newest first",

@@ -4,6 +4,7 @@
 
 #include "jvs/catalog.h"
 #include "jvs/changes.h"
+#include "jvs/compress.h"
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
@@ -158,7 +159,13 @@ static int print_patch(const jvs_repo *repo, const char *worktree, const char *f
 			continue;
 		fa = c->kind == JVS_CHANGE_ADDED ? -1 : open_regular(afd, c->path);
 		fb = c->kind == JVS_CHANGE_DELETED ? -1 : open_regular(bfd, c->path);
-		r = fa < 0 && fb < 0 ? 0 : run_diff(c->path, fa, fb);
+		/* a compressed snapshot's zstd frames are shown decoded */
+		if (fa >= 0 && (fa = jvs_compress_plain_fd(repo, from, c->path, fa)) < 0)
+			r = -1;
+		else if (fb >= 0 && to && (fb = jvs_compress_plain_fd(repo, to, c->path, fb)) < 0)
+			r = -1;
+		else
+			r = fa < 0 && fb < 0 ? 0 : run_diff(c->path, fa, fb);
 		if (fa >= 0)
 			close(fa);
 		if (fb >= 0)

@@ -1,6 +1,7 @@
 /* jvs-snapshot: save the current worktree as a new immutable snapshot. */
 #include "cli.h"
 
+#include "jvs/compress.h"
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
 #include "jvs/paths.h"
@@ -32,6 +33,12 @@ static int on_option(cli *c, const cli_option *o, const char *arg, void *ctx)
 		op->note = arg;
 	else if (cli_opt_is(o, "skip-unchanged"))
 		op->so->skip_unchanged = 1;
+	else if (cli_opt_is(o, "compress")) {
+		jvs_compress_level lv;
+		if (jvs_compress_parse(arg, "--compress", &lv) < 0)
+			return cli_fail(c);
+		op->so->compress = arg;
+	}
 	else
 		op->no_hooks = 1;
 	return 0;

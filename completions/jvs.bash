@@ -128,6 +128,10 @@ _jvs()
 		COMPREPLY=($(compgen -W "$(_jvs_dyn refs)" -- "$cur"))
 		return
 		;;
+	--compress)
+		COMPREPLY=($(compgen -W "none fast default max" -- "$cur"))
+		return
+		;;
 	--format)
 		COMPREPLY=($(compgen -W "text json tsv id" -- "$cur"))
 		return
@@ -144,7 +148,7 @@ _jvs()
 	local opts kind
 	case $prog in
 	jvs-init) opts=""; kind=dirs ;;
-	jvs-snapshot) opts="--tag --message --skip-unchanged --no-hooks -t -m"; kind=none ;;
+	jvs-snapshot) opts="--tag --message --skip-unchanged --no-hooks --compress -t -m"; kind=none ;;
 	jvs-history) opts="--all --limit --grep --tag --format --tags -n"; kind=none ;;
 	jvs-info) opts=""; kind=none ;;
 	jvs-restore) opts="--latest-tag --discard --no-hooks --delete --interactive -i"; kind=refs ;;

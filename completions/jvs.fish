@@ -146,6 +146,7 @@ complete -c jvs -n '__jvs_is jvs-snapshot; and not __jvs_after_dashdash' -s t -l
 complete -c jvs -n '__jvs_is jvs-snapshot; and not __jvs_after_dashdash' -s m -l message -x
 complete -c jvs -n '__jvs_is jvs-snapshot; and not __jvs_after_dashdash' -l skip-unchanged
 complete -c jvs -n '__jvs_is jvs-snapshot; and not __jvs_after_dashdash' -l no-hooks
+complete -c jvs -n '__jvs_is jvs-snapshot; and not __jvs_after_dashdash' -l compress -x -a 'none fast default max'
 
 # jvs-history
 complete -c jvs -n '__jvs_is jvs-history; and not __jvs_after_dashdash' -l all

@@ -8,11 +8,11 @@
 
 /* Packed descriptor: PACK_MAGIC, then NUL-terminated strings: parent,
  * worktree, created_at, note, engine, hash_algorithm, payload_root_hash,
- * integrity_state, descriptor_checksum, file_count, total_bytes, ntags, the
+ * integrity_state, descriptor_checksum, compression, file_count, total_bytes, ntags, the
  * tags, ndegraded, the degraded entries (numbers in decimal), then
  * ignored_count when the descriptor has one or is partial (-1: it has
  * none), then for a partial snapshot npartial_paths and the paths. */
-#define PACK_MAGIC "jvs-catalog-1"
+#define PACK_MAGIC "jvs-catalog-2"
 
 typedef struct {
 	char *buf;
@@ -60,6 +60,7 @@ char *jvs_catalog__pack(const jvs_descriptor *d, size_t *len)
 	pack_str(&b, d->payload_root_hash);
 	pack_str(&b, d->integrity_state);
 	pack_str(&b, d->descriptor_checksum);
+	pack_str(&b, d->compression);
 	pack_num(&b, d->file_count);
 	pack_num(&b, d->total_bytes);
 	pack_num(&b, (int64_t)d->ntags);
@@ -168,6 +169,7 @@ int jvs_catalog__unpack(const char *blob, size_t len, const char *id, jvs_descri
 	    unpack_into(&c, d->payload_root_hash, sizeof d->payload_root_hash) < 0 ||
 	    unpack_into(&c, d->integrity_state, sizeof d->integrity_state) < 0 ||
 	    unpack_into(&c, d->descriptor_checksum, sizeof d->descriptor_checksum) < 0 ||
+	    unpack_into(&c, d->compression, sizeof d->compression) < 0 ||
 	    unpack_num(&c, &d->file_count) < 0 || unpack_num(&c, &d->total_bytes) < 0 ||
 	    unpack_strv(&c, &d->tags, &d->ntags) < 0 ||
 	    unpack_strv(&c, &d->degraded, &d->ndegraded) < 0)

@@ -15,6 +15,7 @@
  * devices in dest are removed or replaced like any other entry. */
 #include "jvs/checkout.h"
 #include "changes_int.h"
+#include "jvs/compress.h"
 #include "jvs/degraded.h"
 #include "jvs/descriptor.h"
 #include "jvs/engine.h"
@@ -84,6 +85,7 @@ typedef struct {
 	jvs_xattr_cursor dxc;	/* on dst_fd: only asked whether it has xattrs at all */
 	int src_xnone;		/* the snapshot's file system has none (jvs_xattr_cursor_none) */
 	uint64_t src_dev;	/* st_dev of the snapshot's payload root */
+	jvs_compress_level compress; /* the snapshot's: its files may be zstd frames */
 } co_ctx;
 
 static int64_t mtime_ns(const struct stat *st)
@@ -310,6 +312,29 @@ static int stage_file(co_ctx *c, size_t j, const char *name)
 	if (fstat(src, &st) < 0) {
 		jvs_error_sys("cannot stat '%s' of snapshot %s", e->path, c->id);
 		goto done;
+	}
+	if (c->compress && S_ISREG(st.st_mode) && st.st_size < e->size) {
+		/* a zstd frame: decoded, at most e->size bytes, hashed as written */
+		dst = openat(c->stage_fd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (dst < 0) {
+			jvs_error_sys("cannot create a staging file for '%s'", e->path);
+			goto done;
+		}
+		if (jvs_compress_decode(src, dst, e->size, hash) < 0) {
+			if (jvs_error_last()->cls == JVS_E_PAYLOAD_HASH_MISMATCH) {
+				char why[256];
+				snprintf(why, sizeof why, "does not match its manifest: %.200s",
+				         jvs_error_last()->message);
+				damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, why, e->path);
+			}
+			goto done;
+		}
+		if (strcmp(hash, e->hash)) {
+			damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest", e->path);
+			goto done;
+		}
+		st.st_size = e->size;
+		goto staged;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size != e->size) {
 		damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest", e->path);
@@ -981,8 +1006,11 @@ static int checkout_run(const jvs_repo *repo, const char *id, const char *dest_d
 	}
 	if (jvs_changes__load_manifest(repo, id, &c.m) < 0)
 		return -1;
-	if (jvs_engine_detect(repo, &c.engine) < 0)
+	if (jvs_engine_detect(repo, &c.engine) < 0 ||
+	    jvs_compress_of_snapshot(repo, id, &c.compress) < 0)
 		goto done;
+	if (c.compress) /* its frames are decoded: no clone of them */
+		c.engine.kind = JVS_ENGINE_COPY;
 	src = jvs_repo_pathf(repo, "snapshots/%s", id);
 	if (!src)
 		goto done;

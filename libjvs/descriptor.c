@@ -1,4 +1,5 @@
 #include "jvs/descriptor.h"
+#include "jvs/compress.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/json.h"
@@ -33,6 +34,11 @@ static json_t *checksummed_fields(const jvs_descriptor *d)
 			 jvs_json_strv(d->degraded, d->ndegraded));
 	if (j && d->has_ignored_count &&
 	    json_object_set_new(j, "ignored_count", json_integer(d->ignored_count)) < 0) {
+		json_decref(j);
+		j = NULL;
+	}
+	if (j && d->compression[0] &&
+	    json_object_set_new(j, "compression", json_string(d->compression)) < 0) {
 		json_decref(j);
 		j = NULL;
 	}
@@ -158,6 +164,17 @@ int jvs_descriptor_from_json(const json_t *j, jvs_descriptor *d)
 		}
 		d->ignored_count = json_integer_value(v);
 		d->has_ignored_count = 1;
+	}
+	if (json_object_get(j, "compression")) { /* jvs/compress.h */
+		jvs_compress_level lv;
+		if (get_str(j, "compression", d->compression, sizeof d->compression, 0) < 0)
+			goto bad;
+		if (!d->compression[0]) {
+			jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "field 'compression' is empty");
+			goto bad;
+		}
+		if (jvs_compress_from_descriptor(d->compression, &lv) < 0)
+			goto bad;
 	}
 	if (json_object_get(j, "partial_paths")) {
 		if (get_strv(j, "partial_paths", &d->partial_paths, &d->npartial_paths) < 0)

@@ -310,6 +310,12 @@ int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 	return 0;
 }
 
+int jvs_engine_is_clone(const jvs_engine *e)
+{
+	return e->kind == JVS_ENGINE_REFLINK || e->kind == JVS_ENGINE_JUICEFS ||
+	       e->kind == JVS_ENGINE_BTRFS;
+}
+
 int jvs_engine_clone(const jvs_engine *e, const char *src, const char *dst)
 {
 	char msg[512] = "", buf[512];

@@ -286,10 +286,10 @@ static int check_format(const char *root)
 	free(p);
 	v = strtol(buf, NULL, 10);
 	free(buf);
-	if (v > JVS_FORMAT_VERSION)
+	if (v > JVS_FORMAT_VERSION_READ)
 		return jvs_error_set(JVS_E_FORMAT_UNSUPPORTED,
 				     "repository format %ld is newer than supported (%d)", v,
-				     JVS_FORMAT_VERSION),
+				     JVS_FORMAT_VERSION_READ),
 		       jvs_error_hint("upgrade jvs");
 	if (v < 1)
 		return jvs_error_set(JVS_E_FORMAT_UNSUPPORTED, "unreadable format_version"),

@@ -3,6 +3,7 @@
 #include "snapmeta.h"
 #include "jvs/audit.h"
 #include "jvs/changes.h"
+#include "jvs/compress.h"
 #include "jvs/engine.h"
 #include "jvs/error.h"
 #include "jvs/fault.h"
@@ -58,6 +59,7 @@ typedef struct {
 	jvs_scan clone_done; /* the same, kept after the manifest for snapmeta */
 	jvs_stat_meta *copy_meta; /* as root, a copy's owner, mode and mtime per scan entry */
 	size_t ncopy_meta;
+	jvs_compress_level compress, parent_compress; /* this snapshot's, the parent's */
 } snap_ctx;
 
 static int add_degraded(snap_ctx *c, const char *fmt, const char *path)
@@ -86,8 +88,8 @@ static int try_link_parent(snap_ctx *c, const jvs_scan_entry *e, const char *has
 {
 	const jvs_manifest_entry *pm;
 	struct stat st;
-	if (c->parent_fd < 0 || !c->parent)
-		return 0;
+	if (c->parent_fd < 0 || !c->parent || c->parent_compress != c->compress)
+		return 0; /* never a zstd frame into another compression's payload */
 	pm = jvs_manifest_reader_seek(c->parent, e->path);
 	if (!pm || pm->type != JVS_ENT_FILE || strcmp(pm->hash, hash) ||
 	    pm->mode != (e->key.mode & 07777))
@@ -95,7 +97,8 @@ static int try_link_parent(snap_ctx *c, const jvs_scan_entry *e, const char *has
 	if (fstatat(c->parent_fd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 		return 0;
 	if ((int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec != e->key.mtime_ns ||
-	    st.st_size != e->key.size || (st.st_mode & 07777) != (e->key.mode & 07777) ||
+	    (c->compress ? st.st_size > e->key.size : st.st_size != e->key.size) ||
+	    (st.st_mode & 07777) != (e->key.mode & 07777) ||
 	    st.st_uid != e->key.uid || st.st_gid != e->key.gid)
 		return 0;
 	{ /* a file of a snapshot made before xattrs were in the manifest may
@@ -144,7 +147,8 @@ static int copy_file(const snap_ctx *c, const jvs_scan_entry *e, copy_out *o)
 	struct timespec ts[2];
 	jvs_filekey key;
 	int64_t recorded;
-	char *hash = o->hash;
+	char *hash = o->hash, zhash[JVS_HASH_HEX];
+	int framed = 0; /* dst holds a zstd frame (jvs/compress.h) */
 
 	src = jvs_openat_beneath(c->wt_fd, e->path, O_RDONLY);
 	if (src < 0) {
@@ -165,7 +169,10 @@ static int copy_file(const snap_ctx *c, const jvs_scan_entry *e, copy_out *o)
 			jvs_error_sys("cannot stat '%s'", e->path);
 			goto done;
 		}
-		if (jvs_engine_copy_data(&c->engine, src, dst, (uint64_t)before.st_size) < 0) {
+		framed = jvs_compress_file(src, dst, before.st_size, c->compress, zhash);
+		if (framed < 0 ||
+		    (!framed &&
+		     jvs_engine_copy_data(&c->engine, src, dst, (uint64_t)before.st_size) < 0)) {
 			char hint[sizeof jvs_error_last()->hint]; /* e.g. ENOSPC's */
 			snprintf(hint, sizeof hint, "%s", jvs_error_last()->hint);
 			jvs_error_set(jvs_error_last()->cls, "'%s': %s", e->path,
@@ -197,7 +204,10 @@ static int copy_file(const snap_ctx *c, const jvs_scan_entry *e, copy_out *o)
 	 * little left to do: the disk works while this and later files are
 	 * hashed (from the page cache). */
 	(void)sync_file_range(dst, 0, 0, SYNC_FILE_RANGE_WRITE);
-	if (!(o->has_known && before.st_mtim.tv_sec * 1000000000LL + before.st_mtim.tv_nsec ==
+	if (framed) { /* hashed while compressed: the bytes read */
+		memcpy(hash, zhash, JVS_HASH_HEX);
+		o->hashed = 1;
+	} else if (!(o->has_known && before.st_mtim.tv_sec * 1000000000LL + before.st_mtim.tv_nsec ==
 				       e->key.mtime_ns &&
 	      before.st_size == e->key.size)) {
 		if (lseek(dst, 0, SEEK_SET) < 0 || jvs_hash_fd(dst, hash) < 0) {
@@ -231,7 +241,7 @@ static int copy_file(const snap_ctx *c, const jvs_scan_entry *e, copy_out *o)
 		jvs_error_sys("cannot stat snapshot copy of '%s'", e->path);
 		goto done;
 	}
-	o->size = done.st_size;
+	o->size = framed ? key.size : done.st_size; /* the manifest's size is the file's */
 	o->mode = done.st_mode & 07777;
 	rc = 0;
 done:
@@ -1042,6 +1052,13 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		goto done;
 	if (jvs_engine_detect(repo, &c.engine) < 0)
 		goto done;
+	{ /* compression: refused or not applied on a clone engine */
+		char why[256];
+		if (jvs_compress_choose(repo, opts->compress, &c.engine, &c.compress, why) < 0 ||
+		    (why[0] && add_degraded(&c, "%s", why) < 0) ||
+		    (c.compress && jvs_compress_mark_repo(repo) < 0))
+			goto done;
+	}
 	if (!side && jvs_worktree_is_detached(&wt)) {
 		stats->new_line = 1;
 		snprintf(stats->old_latest, sizeof stats->old_latest, "%s", wt.latest);
@@ -1109,7 +1126,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	}
 	if (wt.head[0] && jvs_snapshot_is_published(repo, wt.head)) {
 		char *pp = jvs_repo_pathf(repo, "snapshots/%s", wt.head);
-		if (pp && (c.parent = jvs_manifest_reader_open(repo, wt.head, NULL)))
+		if (pp && jvs_compress_of_snapshot(repo, wt.head, &c.parent_compress) == 0 &&
+		    (c.parent = jvs_manifest_reader_open(repo, wt.head, NULL)))
 			c.parent_fd = jvs_safe_open_dir(pp);
 		c.pxc.root = c.parent_fd;
 		free(pp);
@@ -1187,6 +1205,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		if (jvs_descriptor_add_tag(&d, opts->tags[i]) < 0)
 			goto fail;
 	snprintf(d.engine, sizeof d.engine, "%s", jvs_engine_name(c.engine.kind));
+	snprintf(d.compression, sizeof d.compression, "%s",
+		 jvs_compress_descriptor_value(c.compress));
 	snprintf(d.hash_algorithm, sizeof d.hash_algorithm, "blake2b-256");
 	d.file_count = file_count;
 	d.total_bytes = total;

@@ -1,5 +1,6 @@
 #include "jvs/worktree_ops.h"
 #include "jvs/audit.h"
+#include "jvs/compress.h"
 #include "jvs/changes.h"
 #include "jvs/checkout.h"
 #include "jvs/descriptor.h"
@@ -189,8 +190,11 @@ static int fork_btrfs_subvolume(jvs_repo *repo, const char *id, const char *name
 {
 	jvs_engine e;
 	char *src = jvs_repo_pathf(repo, "snapshots/%s", id);
+	jvs_compress_level z = JVS_COMPRESS_NONE;
 	int rc = -1;
+	/* a compressed snapshot's files are decoded by the checkout instead */
 	if (src && jvs_engine_detect(repo, &e) == 0 && e.kind == JVS_ENGINE_BTRFS &&
+	    jvs_compress_of_snapshot(repo, id, &z) == 0 && !z &&
 	    jvs_btrfs_is_subvolume(src) && jvs_btrfs_snapshot_writable(src, tmp) == 0) {
 		forget_cache(repo, name);
 		if (jvs_checkout_adopt_clone(repo, id, tmp, name) == 0)

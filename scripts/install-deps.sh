@@ -14,7 +14,7 @@ need () {	# need DEBIAN-PACKAGE
 
 if command -v pkg-config >/dev/null 2>&1; then
 	for lib in sqlite3:libsqlite3-dev libb2:libb2-dev jansson:libjansson-dev \
-		uuid:uuid-dev cmocka:libcmocka-dev; do
+		uuid:uuid-dev libzstd:libzstd-dev cmocka:libcmocka-dev; do
 		pkg-config --exists "${lib%%:*}" || need "${lib#*:}"
 	done
 else
@@ -23,6 +23,7 @@ else
 	need libb2-dev
 	need libjansson-dev
 	need uuid-dev
+	need libzstd-dev
 	need libcmocka-dev
 fi
 

@@ -112,6 +112,13 @@ test_expect_success BASH 'jvs snapshot --<TAB> offers --tag and the common optio
 	! grep -x -- --discard cands
 '
 
+test_expect_success BASH 'jvs snapshot --compress <TAB> offers the levels' '
+	bcomplete jvs snapshot --compress "" &&
+	printf "%s\\n" default fast max none >expect &&
+	sort cands >sorted &&
+	test_cmp expect sorted
+'
+
 test_expect_success BASH 'jvs verify --prog<TAB> offers the --progress values' '
 	bcomplete jvs verify --prog &&
 	printf "%s\\n" --progress=auto --progress=json --progress=never >expect &&

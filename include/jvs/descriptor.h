@@ -19,6 +19,9 @@ typedef struct {
 	char **tags;
 	size_t ntags;
 	char engine[32];
+	/* "zstd-fast", ... for a compressed payload (jvs/compress.h); "" for
+	 * none, and then absent from the JSON */
+	char compression[16];
 	char hash_algorithm[32];
 	char payload_root_hash[JVS_HASH_HEX];
 	int64_t file_count;

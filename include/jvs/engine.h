@@ -36,5 +36,7 @@ int jvs_btrfs_is_subvolume(const char *path);
 int jvs_btrfs_snapshot_writable(const char *src, const char *dst);
 /* Creates path as a btrfs subvolume (E_IO when that cannot be done). */
 int jvs_btrfs_subvolume_create(const char *path);
+/* 1 when the engine clones data without copying it (reflink, juicefs, btrfs). */
+int jvs_engine_is_clone(const jvs_engine *e);
 
 #endif

@@ -3,6 +3,8 @@
 #define JVS_REPO_H
 
 #define JVS_FORMAT_VERSION 1
+/* the newest format read: 2 once a compressed snapshot was made (jvs/compress.h) */
+#define JVS_FORMAT_VERSION_READ 2
 
 typedef struct jvs_repo jvs_repo;
 

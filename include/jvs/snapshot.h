@@ -35,6 +35,9 @@ typedef struct {
 	 * missing from the worktree, or ignored, is E_NOT_FOUND. */
 	char *const *paths;
 	size_t npaths;
+	/* "none", "fast", "default" or "max" (jvs/compress.h); NULL: the
+	 * repository default */
+	const char *compress;
 } jvs_snapshot_opts;
 
 typedef struct {
