@@ -39,12 +39,17 @@ CFLAGS     ?= -O2 -g
 EXTRA_CFLAGS ?=
 CPPFLAGS   ?=
 ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror \
-              -Iinclude -Ilibjvs -Icmd $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+              $(INC_FLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 DEPFLAGS    = -MMD -MP
 LDFLAGS    ?=
 LDLIBS      = $(PKG_LIBS) -lpthread
 
-LIB_SRCS   := $(sort $(wildcard libjvs/*.c))
+# libjvs is in layers, lowest first (doc/ARCHITECTURE.md, make check-layers);
+# each folder is on the include path, so "X.h" finds a header in any of them.
+LAYERS     := util store engine ops
+INC_FLAGS  := -Iinclude -Ilibjvs $(LAYERS:%=-Ilibjvs/%) -Icmd
+
+LIB_SRCS   := $(sort $(wildcard $(LAYERS:%=libjvs/%/*.c)))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB        := $(BUILD)/libjvs.a
 
@@ -181,9 +186,9 @@ lint:
 	cppcheck --enable=warning,performance,portability --error-exitcode=1 \
 	    --inline-suppr --quiet -D_GNU_SOURCE \
 	    --include=$(shell $(PKG_CONFIG) --variable=includedir jansson)/jansson.h \
-	    -I include -I libjvs -I cmd libjvs cmd
+	    $(INC_FLAGS) libjvs cmd
 	printf '%s\n' $(LINT_SRCS) | xargs -P$(LINT_JOBS) -n4 sh -c \
-	    'clang-tidy --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -Iinclude -Ilibjvs -Icmd \
+	    'clang-tidy --quiet "$$@" -- -std=c11 -D_GNU_SOURCE $(INC_FLAGS) \
 	    $(PKG_CFLAGS)' clang-tidy
 
 # ---- fuzzing (t/fuzz/) ---------------------------------------------------
