@@ -142,12 +142,3 @@ int jvs_worktree_list(const jvs_repo *repo, char ***out, size_t *n)
 	*n = cnt;
 	return 0;
 }
-
-void jvs_strv_free(char **v, size_t n)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}

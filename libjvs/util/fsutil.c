@@ -21,19 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-char *jvs_strf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	if (!s)
-		jvs_error_set(JVS_E_INTERNAL, "out of memory");
-	return s;
-}
-
 char *jvs_path_join(const char *a, const char *b)
 {
 	if (!b || !*b)
@@ -291,58 +278,6 @@ int jvs_dir_is_empty(const char *path)
 	}
 	closedir(d);
 	return empty;
-}
-
-int jvs_openat_beneath(int dirfd, const char *path, int flags)
-{
-	struct open_how how;
-	const char *c = path;
-	int cur = dirfd, fd;
-	memset(&how, 0, sizeof how);
-	how.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC);
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-#ifdef SYS_openat2
-	fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-	if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
-		return fd;
-#endif
-	/* No openat2 (old kernel, seccomp): walk the components. */
-	if (*path == '/') {
-		errno = EXDEV;
-		return -1;
-	}
-	for (;;) {
-		const char *slash = strchr(c, '/');
-		char comp[256];
-		size_t n = slash ? (size_t)(slash - c) : strlen(c);
-		if (!slash) {
-			fd = openat(cur, c, flags | O_NOFOLLOW | O_CLOEXEC);
-			break;
-		}
-		if (n == 0 || n >= sizeof comp || (n == 2 && c[0] == '.' && c[1] == '.')) {
-			errno = n >= sizeof comp ? ENAMETOOLONG : EXDEV;
-			fd = -1;
-			break;
-		}
-		memcpy(comp, c, n);
-		comp[n] = '\0';
-		fd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (cur != dirfd) {
-			int e = errno;
-			close(cur);
-			errno = e;
-		}
-		if (fd < 0)
-			return -1;
-		cur = fd;
-		c = slash + 1;
-	}
-	if (cur != dirfd) {
-		int e = errno;
-		close(cur);
-		errno = e;
-	}
-	return fd;
 }
 
 int jvs_copy_file_data(int src_fd, int dst_fd, uint64_t size)
