@@ -23,62 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int remove_path(const jvs_repo *repo, const char *fmt, const char *id)
-{
-	char *p = jvs_repo_pathf(repo, fmt, id);
-	int rc = p ? jvs_rm_rf(p) : -1;
-	free(p);
-	return rc;
-}
-
-/* Rolls an interrupted snapshot forward when it was published, back when
- * not (also used by the next snapshot or restore of the worktree). */
-int jvs_snapshot_finish_intent(jvs_repo *repo, const json_t *j)
-{
-	const char *id = jvs_json_str(j, "snapshot_id");
-	const char *wtname = jvs_json_str(j, "worktree");
-	const char *parent = jvs_json_str(j, "parent_id");
-	int autosave = json_is_true(json_object_get(j, "autosave"));
-	jvs_worktree wt;
-	if (!id || !jvs_id_is_valid(id))
-		return 0;
-	if (jvs_snapshot_is_published(repo, id)) {
-		/* An autosave never moves head or latest. */
-		if (!autosave && wtname && jvs_worktree_load(repo, wtname, &wt) == 0 &&
-		    !strcmp(wt.head, parent ? parent : "")) {
-			snprintf(wt.head, sizeof wt.head, "%s", id);
-			snprintf(wt.latest, sizeof wt.latest, "%s", id);
-			if (jvs_worktree_save(repo, &wt) < 0)
-				return -1;
-		}
-		jvs_error_clear();
-		/* The intent goes only after the audit record is written: a
-		 * published snapshot whose intent is left was never audited. */
-		if (jvs_audit_append(repo, "snapshot", id,
-				     json_pack("{s:o, s:o, s:b, s:b}", "worktree",
-					       jvs_json_str_or_null(wtname), "parent_id",
-					       jvs_json_str_or_null(parent), "autosave", autosave,
-					       "recovered_by_doctor", 1),
-				     NULL) < 0)
-			return -1;
-		return 1;
-	}
-	{
-		char *desc = jvs_repo_pathf(repo, "descriptors/%s.json", id);
-		int has_desc = desc && jvs_path_exists(desc);
-		free(desc);
-		if (remove_path(repo, "snapshots/%s.tmp", id) < 0 ||
-		    remove_path(repo, "manifests/%s.tmp", id) < 0 ||
-		    remove_path(repo, "descriptors/%s.json.tmp", id) < 0)
-			return -1;
-		if (!has_desc && (remove_path(repo, "snapshots/%s.READY", id) < 0 ||
-				  remove_path(repo, "snapshots/%s", id) < 0 ||
-				  remove_path(repo, "manifests/%s", id) < 0))
-			return -1;
-	}
-	return 0;
-}
-
 /* An interrupted restore whose target is no longer a published snapshot
  * can never finish: it is rolled back to the state before it, the autosave
  * it made (then head goes back to where it was, so the unsnapshotted

@@ -325,7 +325,7 @@ int jvs_gc_run_progress(const jvs_repo *repo, const char *plan_id, int wait_seco
 	memcpy(id, plan_id, len);
 	id[len] = '\0';
 
-	if (jvs_lock_acquire(repo, "repo", JVS_LOCK_EXCLUSIVE, wait_seconds, &lock) < 0)
+	if (jvs_lock_repo(repo, JVS_LOCK_EXCLUSIVE, wait_seconds, &lock) < 0)
 		return -1;
 	if (jvs_gc_plan_load(repo, id, &plan) < 0)
 		goto done;

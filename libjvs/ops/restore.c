@@ -21,60 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void intent_name(const char *worktree, char out[JVS_NAME_MAX + 16])
-{
-	snprintf(out, JVS_NAME_MAX + 16, "restore-%s", worktree);
-}
-
-/* 1 pending (target "" if unreadable), 0 none, -1 error. *body (optional)
- * receives the intent when it could be read. */
-static int pending_restore(const jvs_repo *repo, const char *worktree, char target[JVS_ID_BUF],
-                           json_t **body)
-{
-	char name[JVS_NAME_MAX + 16];
-	json_t *j = NULL;
-	const char *t;
-	int rc;
-	intent_name(worktree, name);
-	target[0] = '\0';
-	if (body)
-		*body = NULL;
-	rc = jvs_intent_read(repo, name, &j);
-	if (rc < 0) {
-		char *p = jvs_repo_pathf(repo, "intents/%s.json", name);
-		int exists = p && jvs_path_exists(p);
-		free(p);
-		if (!exists)
-			return -1;
-		jvs_error_clear();
-		return 1;
-	}
-	if (rc == 0)
-		return 0;
-	t = jvs_json_str(j, "target_id");
-	if (t && jvs_id_is_valid(t))
-		snprintf(target, JVS_ID_BUF, "%s", t);
-	if (body)
-		*body = j;
-	else
-		json_decref(j);
-	return 1;
-}
-
-int jvs_restore_interrupted(const jvs_repo *repo, const char *worktree, char target_out[JVS_ID_BUF])
-{
-	json_t *j = NULL;
-	int rc = pending_restore(repo, worktree, target_out, &j);
-	if (rc < 0) {
-		jvs_error_clear();
-		return 0;
-	}
-	if (rc && j && jvs_intent_is_live_at(repo, j))
-		rc = 2;
-	json_decref(j);
-	return rc;
-}
-
 void jvs_restore_result_clear(jvs_restore_result *r)
 {
 	if (!r)
@@ -187,7 +133,7 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	memset(out, 0, sizeof *out);
 	memset(&d, 0, sizeof d);
 	snprintf(out->snapshot_id, sizeof out->snapshot_id, "%s", target_id);
-	intent_name(worktree, name);
+	jvs_restore__intent_name(worktree, name);
 	if (jvs_lock_worktree(repo, worktree, opts->wait_seconds, &locks) < 0)
 		return -1;
 	/* A snapshot interrupted after it was published gets its pointers
@@ -221,7 +167,7 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 		goto done;
 	}
 
-	p = pending_restore(repo, worktree, pending, &previous);
+	p = jvs_restore__pending(repo, worktree, pending, &previous);
 	if (p < 0)
 		goto done;
 	/* An interrupted restore of some paths is finished only by the same

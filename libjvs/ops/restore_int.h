@@ -17,6 +17,13 @@ int jvs_restore__write_intent(const jvs_repo *repo, const char *name, const char
                               const char *autosave_id, char *const *paths, size_t n,
                               const json_t *previous);
 
+/* The name of a worktree's restore intent: restore-WORKTREE (recover_restore.c). */
+void jvs_restore__intent_name(const char *worktree, char out[JVS_NAME_MAX + 16]);
+/* 1 pending (target "" if unreadable), 0 none, -1 error. *body (optional)
+ * receives the intent when it could be read. */
+int jvs_restore__pending(const jvs_repo *repo, const char *worktree, char target[JVS_ID_BUF],
+                         json_t **body);
+
 /* Wraps the last error (the autosave failed) in what restore says then; -1. */
 int jvs_restore__cannot_save(void);
 

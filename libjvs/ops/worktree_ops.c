@@ -367,7 +367,7 @@ static int lock_pair(const jvs_repo *repo, const char *x, const char *y, int wai
 	memset(out, 0, sizeof *out);
 	snprintf(la, sizeof la, "worktree-%s", first);
 	snprintf(lb, sizeof lb, "worktree-%s", second);
-	if (jvs_lock_acquire(repo, "repo", JVS_LOCK_SHARED, wait_seconds, &out->repo) < 0)
+	if (jvs_lock_repo(repo, JVS_LOCK_SHARED, wait_seconds, &out->repo) < 0)
 		return -1;
 	if (jvs_lock_acquire(repo, la, JVS_LOCK_EXCLUSIVE, wait_seconds, &out->a) < 0 ||
 	    jvs_lock_acquire(repo, lb, JVS_LOCK_EXCLUSIVE, wait_seconds, &out->b) < 0) {

@@ -1,5 +1,4 @@
 #include "jvs/lock.h"
-#include "jvs/audit.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/safepath.h"
@@ -153,10 +152,6 @@ int jvs_lock_acquire(const jvs_repo *repo, const char *name, jvs_lock_mode mode,
 		usleep(50000);
 	}
 	record_holder(path);
-	/* Every mutating command takes the repo lock first: a log that cannot
-	 * take the closing audit record must stop it before anything changes. */
-	if (!strcmp(name, "repo") && jvs_audit_precheck(repo) < 0)
-		goto fail;
 	lock = malloc(sizeof *lock);
 	if (!lock) {
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");
@@ -179,27 +174,4 @@ void jvs_lock_release(jvs_lock *lock)
 	close(lock->fd);
 	free(lock->path);
 	free(lock);
-}
-
-int jvs_lock_worktree(const jvs_repo *repo, const char *worktree, int wait_seconds,
-		      jvs_wt_locks *out)
-{
-	char name[160];
-	out->repo = out->worktree = NULL;
-	if (jvs_lock_acquire(repo, "repo", JVS_LOCK_SHARED, wait_seconds, &out->repo) < 0)
-		return -1;
-	snprintf(name, sizeof name, "worktree-%s", worktree);
-	if (jvs_lock_acquire(repo, name, JVS_LOCK_EXCLUSIVE, wait_seconds, &out->worktree) < 0) {
-		jvs_lock_release(out->repo);
-		out->repo = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-void jvs_unlock_worktree(jvs_wt_locks *locks)
-{
-	jvs_lock_release(locks->worktree);
-	jvs_lock_release(locks->repo);
-	locks->worktree = locks->repo = NULL;
 }

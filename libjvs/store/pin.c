@@ -7,7 +7,6 @@
 #include "jvs/json.h"
 #include "jvs/lock.h"
 #include "jvs/textesc.h"
-#include "jvs/snapshot.h"
 #include "jvs/safepath.h"
 
 #include <dirent.h>
@@ -221,7 +220,7 @@ int jvs_pin_add(const jvs_repo *repo, const char *snapshot_id, const char *reaso
 	memset(&p, 0, sizeof p);
 	if (!jvs_id_is_valid(snapshot_id))
 		return jvs_error_set(JVS_E_NOT_FOUND, "'%s' is not a snapshot id", snapshot_id);
-	if (jvs_lock_acquire(repo, "repo", JVS_LOCK_SHARED, wait_seconds, &lock) < 0)
+	if (jvs_lock_repo(repo, JVS_LOCK_SHARED, wait_seconds, &lock) < 0)
 		return -1;
 	if (!jvs_snapshot_is_published(repo, snapshot_id)) {
 		jvs_error_set(JVS_E_NOT_FOUND, "snapshot %s does not exist", snapshot_id);
@@ -267,7 +266,7 @@ int jvs_pin_remove(const jvs_repo *repo, const jvs_pin *pin, int wait_seconds)
 	int rc = -1;
 	if (!is_uuid(pin->pin_id))
 		return jvs_error_set(JVS_E_NOT_FOUND, "no pin '%s'", pin->pin_id);
-	if (jvs_lock_acquire(repo, "repo", JVS_LOCK_SHARED, wait_seconds, &lock) < 0)
+	if (jvs_lock_repo(repo, JVS_LOCK_SHARED, wait_seconds, &lock) < 0)
 		return -1;
 	path = jvs_repo_pathf(repo, "gc/pins/%s.json", pin->pin_id);
 	if (!path)

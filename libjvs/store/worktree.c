@@ -1,4 +1,5 @@
 #include "jvs/worktree.h"
+#include "repo_int.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/json.h"
@@ -141,4 +142,15 @@ int jvs_worktree_list(const jvs_repo *repo, char ***out, size_t *n)
 	*out = v;
 	*n = cnt;
 	return 0;
+}
+
+int jvs_repo_select_worktree(jvs_repo *repo, const char *name)
+{
+	if (jvs_name_validate(name, "worktree name") < 0)
+		return -1;
+	if (!jvs_worktree_exists(repo, name)) {
+		jvs_error_set(JVS_E_NOT_FOUND, "no worktree named '%s'", name);
+		return jvs_error_hint("see 'jvs worktree list'");
+	}
+	return jvs_repo__set_worktree(repo, name);
 }
