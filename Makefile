@@ -1,7 +1,8 @@
 # JVS — GNU make build.
 #
 #   make                 build bin/jvs and every bin/jvs-*
-#   make check [T=...]   install deps, build, unit tests, shell tests
+#   make check [T=...]   install deps, build, check-layers, unit tests, shell tests
+#   make check-layers    libjvs keeps its layers: no upward call or include, no cycle
 #   make check-asan      the same under AddressSanitizer/UBSan (build-asan/, bin-asan/)
 #   make check-valgrind  the shell tests with every program under valgrind (T= subsets)
 #   make lint            cppcheck and clang-tidy (.clang-tidy), zero findings
@@ -80,7 +81,7 @@ UNITS      := $(UNIT_INS:systemd/%.in=$(BUILD)/systemd/%)
 DEPS       := $(LIB_OBJS:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRCS:cmd/%.c=$(BUILD)/cmd/%.d) \
               $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%.d)
 
-.PHONY: all unit check check-shell check-asan demo bench install uninstall lint-man FORCE \
+.PHONY: all unit check check-layers check-shell check-asan demo bench install uninstall lint-man FORCE \
         clean deps completions check-valgrind lint fuzz fuzz-build fuzz-replay stress deb units
 
 all: $(BIN)/jvs $(PROGS) completions
@@ -141,9 +142,15 @@ unit: $(UNIT_BINS)
 check-shell: all
 	JVS_BIN="$(abspath $(BIN))" $(PROVE) -j$(PROVE_JOBS) $(T)
 
+# The layer rules of doc/ARCHITECTURE.md over the library's objects (nm)
+# and its #include lines.
+check-layers: $(LIB)
+	python3 scripts/check-layers.py --src libjvs --include include --objs $(BUILD)/libjvs
+
 # `make check T=t/t0001-init.sh` runs just that script (and the unit tests).
 check: deps
 	$(MAKE) all
+	$(MAKE) check-layers
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) lint-man
