@@ -48,7 +48,7 @@ LDLIBS      = $(PKG_LIBS) -lpthread
 # libjvs is in layers, lowest first (doc/ARCHITECTURE.md, make check-layers);
 # each folder is on the include path, so "X.h" finds a header in any of them.
 LAYERS     := util store engine ops
-INC_FLAGS  := -Iinclude -Ilibjvs $(LAYERS:%=-Ilibjvs/%) -Icmd
+INC_FLAGS  := -Iinclude -Iinclude/jvs -Ilibjvs $(LAYERS:%=-Ilibjvs/%) -Icmd
 
 LIB_SRCS   := $(sort $(wildcard $(LAYERS:%=libjvs/%/*.c)))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)

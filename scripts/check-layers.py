@@ -198,7 +198,7 @@ def check_includes(src, inc):
     for f in files:
         if f.endswith(".c") and f.split("/")[0] in RANK:
             stems.setdefault(os.path.basename(f)[:-2], []).append(f.split("/")[0])
-    search = [inc, src] + [os.path.join(src, l) for l in LAYERS]
+    search = [inc, os.path.join(inc, "jvs"), src] + [os.path.join(src, l) for l in LAYERS]
 
     def resolve(includer, name):
         for d in [os.path.dirname(files[includer])] + search:

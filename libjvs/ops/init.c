@@ -1,14 +1,14 @@
 /* jvs init: a new repository (the control plane, the main worktree, on
  * btrfs as a subvolume) and its first audit record. */
-#include "jvs/repo.h"
+#include "repo.h"
 #include "repo_int.h"
-#include "jvs/audit.h"
-#include "jvs/engine.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
-#include "jvs/safepath.h"
-#include "jvs/textesc.h"
+#include "audit.h"
+#include "engine.h"
+#include "error.h"
+#include "fsutil.h"
+#include "json.h"
+#include "safepath.h"
+#include "textesc.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,12 +1,12 @@
 /* An interrupted restore of a worktree: its intent, found by the restore
  * that resumes it and by the snapshot and status that must see it first. */
-#include "jvs/restore.h"
+#include "restore.h"
 #include "restore_int.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
-#include "jvs/name.h"
+#include "error.h"
+#include "fsutil.h"
+#include "intent.h"
+#include "json.h"
+#include "name.h"
 
 #include <stdio.h>
 

@@ -1,7 +1,7 @@
 /* The guard of a mutating command: the repo lock, then the audit precheck.
  * Above both lock.c and audit.c (audit.c takes the audit lock itself). */
-#include "jvs/lock.h"
-#include "jvs/audit.h"
+#include "lock.h"
+#include "audit.h"
 
 #include <stdio.h>
 

@@ -1,6 +1,6 @@
 /* Strings: a malloc'd printf and the free of a string vector. */
 #include "str.h"
-#include "jvs/error.h"
+#include "error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
