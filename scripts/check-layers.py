@@ -54,16 +54,17 @@ def nm_symbols(path):
     return defs, undefs
 
 
-def call_graph(objs):
-    """{file: {file: [symbols]}} over the objects below objs/<layer>/."""
+def call_graph(objs, src):
+    """{file: {file: [symbols]}} over the objects below objs/<layer>/ whose
+    source is still in src (a stale object of a removed file is left out)."""
     defs, undefs = {}, {}
     for layer in LAYERS:
         d = os.path.join(objs, layer)
         if not os.path.isdir(d):
             continue
         for name in sorted(os.listdir(d)):
-            if name.endswith(".o"):
-                rel = layer + "/" + name[:-2] + ".c"
+            rel = layer + "/" + name[:-2] + ".c"
+            if name.endswith(".o") and os.path.isfile(os.path.join(src, rel)):
                 defs[rel], undefs[rel] = nm_symbols(os.path.join(d, name))
     where = {}
     for rel, syms in defs.items():
@@ -262,7 +263,7 @@ def main():
     a = ap.parse_args()
 
     findings = check_includes(a.src, a.include)
-    graph = call_graph(a.objs)
+    graph = call_graph(a.objs, a.src)
     if not graph:
         findings.append("objects: none below %s/{%s}" % (a.objs, ",".join(LAYERS)))
     findings += check_calls(graph) + check_cycles(graph)

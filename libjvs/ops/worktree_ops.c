@@ -1,4 +1,5 @@
 #include "jvs/worktree_ops.h"
+#include "worktree_int.h"
 #include "jvs/audit.h"
 #include "jvs/changes.h"
 #include "jvs/checkout.h"
@@ -81,7 +82,7 @@ static int check_free(const jvs_repo *repo, const char *name)
 	return taken ? -1 : 0;
 }
 
-static int fsync_config_dir(const jvs_repo *repo)
+int jvs_worktree__fsync_config_dir(const jvs_repo *repo)
 {
 	char *p = jvs_repo_path(repo, "worktrees");
 	int rc = p ? jvs_fsync_dir(p) : -1;
@@ -90,7 +91,7 @@ static int fsync_config_dir(const jvs_repo *repo)
 }
 
 /* The config of a new worktree: base = head = latest = id (or all null). */
-static int save_new_config(const jvs_repo *repo, const char *name, const char *id)
+int jvs_worktree__save_new_config(const jvs_repo *repo, const char *name, const char *id)
 {
 	jvs_worktree wt;
 	memset(&wt, 0, sizeof wt);
@@ -103,7 +104,7 @@ static int save_new_config(const jvs_repo *repo, const char *name, const char *i
 	}
 	if (jvs_worktree_save(repo, &wt) < 0)
 		return -1;
-	return fsync_config_dir(repo);
+	return jvs_worktree__fsync_config_dir(repo);
 }
 
 static int sync_tree(const char *dir)
@@ -180,7 +181,7 @@ static int ensure_layout(const jvs_repo *repo, const char *payload)
 	return jvs_repo_link_worktrees(jvs_repo_root(repo));
 }
 
-static void forget_cache(const jvs_repo *repo, const char *name)
+void jvs_worktree__forget_cache(const jvs_repo *repo, const char *name)
 {
 	jvs_index *idx = jvs_index_open(repo);
 	jvs_index_forget_worktree(idx, name);
@@ -199,7 +200,7 @@ static int fork_btrfs_subvolume(jvs_repo *repo, const char *id, const char *name
 	int rc = -1;
 	if (src && jvs_engine_detect(repo, &e) == 0 && e.kind == JVS_ENGINE_BTRFS &&
 	    jvs_btrfs_is_subvolume(src) && jvs_btrfs_snapshot_writable(src, tmp) == 0) {
-		forget_cache(repo, name);
+		jvs_worktree__forget_cache(repo, name);
 		if (jvs_checkout_adopt_clone(repo, id, tmp, name) == 0)
 			rc = 0;
 		else
@@ -279,7 +280,7 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 		/* The cache rows are keyed by relative path and inode, which the
 		 * move below keeps, so the checkout can fill the new worktree's
 		 * cache; rows of an earlier worktree of that name must go first. */
-		forget_cache(repo, name);
+		jvs_worktree__forget_cache(repo, name);
 		if (jvs_checkout_progress_run(repo, id, tmp, name, &st, progress, progress_arg) < 0)
 			goto done;
 	}
@@ -292,7 +293,7 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 	made_tmp = 0;
 	fault(op, "rename");
 
-	if (save_new_config(repo, name, id) < 0)
+	if (jvs_worktree__save_new_config(repo, name, id) < 0)
 		goto done;
 	committed = 1;
 
@@ -314,7 +315,7 @@ done:
 			jvs_rm_rf(cfgdir);
 		}
 		if (id && (made_tmp || moved))
-			forget_cache(repo, name); /* rows the checkout recorded */
+			jvs_worktree__forget_cache(repo, name); /* rows the checkout recorded */
 		if (have_intent)
 			jvs_intent_remove(repo, intent_name);
 		restore_error(&saved);
@@ -353,14 +354,8 @@ static int refuse_main(const char *name, const char *what)
 	return jvs_error_hint("'main' is the default worktree; use --force to %s it anyway", what);
 }
 
-/* The two worktree locks of a rename, taken in name order so that two
- * renames waiting for each other cannot deadlock. */
-typedef struct {
-	jvs_lock *repo, *a, *b;
-} rename_locks;
-
-static int lock_pair(const jvs_repo *repo, const char *x, const char *y, int wait_seconds,
-                     rename_locks *out)
+int jvs_worktree__lock_pair(const jvs_repo *repo, const char *x, const char *y,
+                            int wait_seconds, jvs_rename_locks *out)
 {
 	char la[160], lb[160];
 	const char *first = strcmp(x, y) < 0 ? x : y, *second = first == x ? y : x;
@@ -379,7 +374,7 @@ static int lock_pair(const jvs_repo *repo, const char *x, const char *y, int wai
 	return 0;
 }
 
-static void unlock_pair(rename_locks *l)
+void jvs_worktree__unlock_pair(jvs_rename_locks *l)
 {
 	jvs_lock_release(l->b);
 	jvs_lock_release(l->a);
@@ -390,7 +385,7 @@ static void unlock_pair(rename_locks *l)
 int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_name, int force,
                         int wait_seconds)
 {
-	rename_locks locks = {0};
+	jvs_rename_locks locks = {0};
 	jvs_worktree wt;
 	json_t *intent = NULL, *details;
 	char intent_name[INTENT_NAME_BUF];
@@ -405,7 +400,7 @@ int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_na
 		return refuse_main(old_name, "rename");
 	if (check_free(repo, new_name) < 0)
 		return -1;
-	if (lock_pair(repo, old_name, new_name, wait_seconds, &locks) < 0)
+	if (jvs_worktree__lock_pair(repo, old_name, new_name, wait_seconds, &locks) < 0)
 		return -1;
 	/* Re-read under the lock: a snapshot may have moved head meanwhile. */
 	if (jvs_worktree_load(repo, old_name, &wt) < 0 || check_free(repo, new_name) < 0)
@@ -446,18 +441,18 @@ int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_na
 	jvs_fault_point("rename-after-payload");
 
 	snprintf(wt.name, sizeof wt.name, "%s", new_name);
-	if (jvs_worktree_save(repo, &wt) < 0 || fsync_config_dir(repo) < 0)
+	if (jvs_worktree_save(repo, &wt) < 0 || jvs_worktree__fsync_config_dir(repo) < 0)
 		goto done;
 	saved_cfg = 1;
 	jvs_fault_point("rename-after-config");
 
 	/* From here on the rename has happened; a failure leaves the intent
 	 * for doctor to finish. */
-	if (jvs_rm_rf(old_cfg) < 0 || fsync_config_dir(repo) < 0) {
+	if (jvs_rm_rf(old_cfg) < 0 || jvs_worktree__fsync_config_dir(repo) < 0) {
 		jvs_error_hint("run 'jvs doctor' to finish the rename");
 		goto done;
 	}
-	forget_cache(repo, old_name);
+	jvs_worktree__forget_cache(repo, old_name);
 	if (jvs_intent_remove(repo, intent_name) < 0)
 		goto done;
 	have_intent = 0;
@@ -486,7 +481,7 @@ done:
 	free(to);
 	free(old_cfg);
 	free(new_cfg);
-	unlock_pair(&locks);
+	jvs_worktree__unlock_pair(&locks);
 	return rc;
 }
 
@@ -589,7 +584,7 @@ int jvs_worktree_remove(jvs_repo *repo, const char *name, int force, int wait_se
 		moved = 1;
 	}
 	jvs_fault_point("remove-after-rename");
-	if (jvs_rm_rf(cfgdir) < 0 || fsync_config_dir(repo) < 0)
+	if (jvs_rm_rf(cfgdir) < 0 || jvs_worktree__fsync_config_dir(repo) < 0)
 		goto done;
 	committed = 1;
 	jvs_fault_point("remove-after-config");
@@ -599,7 +594,7 @@ int jvs_worktree_remove(jvs_repo *repo, const char *name, int force, int wait_se
 		goto done;
 	}
 	jvs_fsync_dir(jvs_repo_root(repo));
-	forget_cache(repo, name);
+	jvs_worktree__forget_cache(repo, name);
 	if (jvs_intent_remove(repo, intent_name) < 0)
 		goto done;
 	have_intent = 0;
@@ -628,185 +623,4 @@ done:
 	free(cfgdir);
 	jvs_unlock_worktree(&locks);
 	return rc;
-}
-
-jvs_wt_state jvs_worktree_state(const jvs_worktree *wt)
-{
-	if (!wt->head[0] && !wt->latest[0])
-		return JVS_WT_EMPTY;
-	return jvs_worktree_is_detached(wt) ? JVS_WT_DETACHED : JVS_WT_HEAD;
-}
-
-const char *jvs_worktree_state_name(jvs_wt_state s)
-{
-	switch (s) {
-	case JVS_WT_EMPTY:
-		return "empty";
-	case JVS_WT_DETACHED:
-		return "DETACHED";
-	case JVS_WT_HEAD:
-	default:
-		return "HEAD";
-	}
-}
-
-json_t *jvs_worktree_to_json(const jvs_repo *repo, const jvs_worktree *wt)
-{
-	char *path = jvs_repo_payload_root(repo, wt->name);
-	const char *cur = jvs_repo_worktree(repo);
-	json_t *j;
-	if (!path)
-		return NULL;
-	j = json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:s, s:b, s:b}", "name", wt->name, "path",
-	              jvs_json_text(path), "created_at", wt->created_at, "base_snapshot_id",
-	              jvs_json_str_or_null(wt->base), "head_snapshot_id",
-	              jvs_json_str_or_null(wt->head), "latest_snapshot_id",
-	              jvs_json_str_or_null(wt->latest), "state",
-	              jvs_worktree_state_name(jvs_worktree_state(wt)), "detached",
-	              jvs_worktree_is_detached(wt), "current", cur && !strcmp(cur, wt->name));
-	j = jvs_json_add_b64(j, "path", path);
-	free(path);
-	if (!j)
-		jvs_error_set(JVS_E_INTERNAL, "out of memory");
-	return j;
-}
-
-/* ---- recovery of interrupted operations (for doctor) -------------------- */
-
-static int recover_make(jvs_repo *repo, const char *op, const json_t *intent)
-{
-	const char *name = jvs_json_str(intent, "worktree");
-	const char *id = jvs_json_str(intent, "snapshot_id");
-	jvs_wt_locks locks = {0};
-	char *payload = NULL, *tmp = NULL, audit_op[32];
-	int rc = -1;
-
-	if (!name || jvs_name_validate(name, "worktree name") < 0)
-		return jvs_error_clear(), 0; /* not ours to interpret */
-	if (jvs_lock_worktree(repo, name, 0, &locks) < 0)
-		return -1;
-	payload = jvs_repo_payload_root(repo, name);
-	tmp = jvs_strf("%s/.jvs-tmp-%s-%s", jvs_repo_root(repo), op, name);
-	if (!payload || !tmp || jvs_rm_rf(tmp) < 0)
-		goto done;
-	if (jvs_worktree_exists(repo, name) || !jvs_is_dir(payload)) {
-		rc = 0; /* finished, or never got as far as the move */
-		goto done;
-	}
-	/* The payload root is moved into place only when complete and synced:
-	 * roll forward by writing the config. */
-	if (id && !jvs_snapshot_is_published(repo, id)) {
-		jvs_error_set(JVS_E_NOT_FOUND, "cannot finish the %s of '%s': snapshot %s is gone",
-		              op, name, id);
-		jvs_error_hint("move %s away, then run 'jvs doctor' again", payload);
-		goto done;
-	}
-	if (save_new_config(repo, name, id) < 0)
-		goto done;
-	snprintf(audit_op, sizeof audit_op, "worktree_%s", op);
-	rc = jvs_audit_append(repo, audit_op, name,
-	                      json_pack("{s:o, s:s, s:b}", "snapshot_id", jvs_json_str_or_null(id),
-	                                "path", payload, "recovered_by_doctor", 1),
-	                      NULL);
-done:
-	free(payload);
-	free(tmp);
-	jvs_unlock_worktree(&locks);
-	return rc;
-}
-
-static int recover_rename(jvs_repo *repo, const json_t *intent)
-{
-	const char *from = jvs_json_str(intent, "from"), *to = jvs_json_str(intent, "to");
-	rename_locks locks = {0};
-	jvs_worktree wt;
-	char *fpath = NULL, *tpath = NULL, *old_cfg = NULL;
-	int rc = -1;
-
-	if (!from || !to || jvs_name_validate(from, "worktree name") < 0 ||
-	    jvs_name_validate(to, "worktree name") < 0)
-		return jvs_error_clear(), 0;
-	if (lock_pair(repo, from, to, 0, &locks) < 0)
-		return -1;
-	fpath = jvs_repo_payload_root(repo, from);
-	tpath = jvs_repo_payload_root(repo, to);
-	old_cfg = jvs_repo_pathf(repo, "worktrees/%s", from);
-	if (!fpath || !tpath || !old_cfg)
-		goto done;
-	if (jvs_is_dir(fpath) || !jvs_is_dir(tpath)) {
-		rc = 0; /* the payload never moved */
-		goto done;
-	}
-	if (!jvs_worktree_exists(repo, to)) {
-		if (jvs_worktree_load(repo, from, &wt) < 0)
-			goto done;
-		snprintf(wt.name, sizeof wt.name, "%s", to);
-		if (jvs_worktree_save(repo, &wt) < 0 || fsync_config_dir(repo) < 0)
-			goto done;
-	}
-	if (jvs_rm_rf(old_cfg) < 0 || fsync_config_dir(repo) < 0)
-		goto done;
-	forget_cache(repo, from);
-	rc = jvs_audit_append(repo, "worktree_rename", from,
-	                      json_pack("{s:s, s:s, s:s, s:b}", "from", from, "to", to, "path",
-	                                tpath, "recovered_by_doctor", 1),
-	                      NULL);
-done:
-	free(fpath);
-	free(tpath);
-	free(old_cfg);
-	unlock_pair(&locks);
-	return rc;
-}
-
-static int recover_remove(jvs_repo *repo, const json_t *intent)
-{
-	const char *name = jvs_json_str(intent, "worktree");
-	jvs_wt_locks locks = {0};
-	char *payload = NULL, *tmp = NULL, *cfgdir = NULL;
-	int rc = -1;
-
-	if (!name || jvs_name_validate(name, "worktree name") < 0)
-		return jvs_error_clear(), 0;
-	if (jvs_lock_worktree(repo, name, 0, &locks) < 0)
-		return -1;
-	payload = jvs_repo_payload_root(repo, name);
-	tmp = jvs_strf("%s/.jvs-tmp-remove-%s", jvs_repo_root(repo), name);
-	cfgdir = jvs_repo_pathf(repo, "worktrees/%s", name);
-	if (!payload || !tmp || !cfgdir)
-		goto done;
-	if (jvs_is_dir(payload) && jvs_worktree_exists(repo, name)) {
-		rc = 0; /* nothing was moved: the worktree stays */
-		goto done;
-	}
-	/* Never delete into a file system mounted there since. */
-	if (jvs_mount_refuse_delete(tmp) < 0)
-		goto done;
-	/* The files were moved aside: finish what the user asked for. */
-	if (jvs_rm_rf(cfgdir) < 0 || fsync_config_dir(repo) < 0 || jvs_rm_rf(tmp) < 0)
-		goto done;
-	forget_cache(repo, name);
-	rc = jvs_audit_append(repo, "worktree_remove", name,
-	                      json_pack("{s:s, s:b}", "path", payload, "recovered_by_doctor", 1),
-	                      NULL);
-done:
-	free(payload);
-	free(tmp);
-	free(cfgdir);
-	jvs_unlock_worktree(&locks);
-	return rc;
-}
-
-int jvs_worktree_recover(jvs_repo *repo, const json_t *intent)
-{
-	const char *op = jvs_json_str(intent, "operation");
-	if (!op)
-		return 0;
-	if (!strcmp(op, "fork") || !strcmp(op, "create"))
-		return recover_make(repo, op, intent);
-	if (!strcmp(op, "rename"))
-		return recover_rename(repo, intent);
-	if (!strcmp(op, "remove"))
-		return recover_remove(repo, intent);
-	return 0;
 }
