@@ -231,7 +231,7 @@ int jvs_btrfs_snapshot_writable(const char *src, const char *dst)
 
 int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 {
-	const char *want = getenv("JVS_SNAPSHOT_ENGINE");
+	const char *want = jvs_engine_requested();
 	char jwhy[sizeof out->why];
 	memset(out, 0, sizeof *out);
 	if (want && *want) {

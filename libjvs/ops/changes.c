@@ -1,4 +1,5 @@
 #include "jvs/changes.h"
+#include "layout.h"
 #include "changes_int.h"
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
@@ -135,7 +136,7 @@ static int open_payload(const jvs_repo *repo, const char *id)
 	int fd;
 	if (!id || !*id)
 		return -1;
-	p = jvs_repo_pathf(repo, "snapshots/%s", id);
+	p = jvs_layout_payload(repo, id);
 	/* readable where it can be: its xattrs are those of the payload root */
 	fd = p ? open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
 	if (fd < 0 && p)

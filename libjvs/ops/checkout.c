@@ -14,6 +14,7 @@
  * so a symlink in dest is replaced, never followed. Sockets, FIFOs and
  * devices in dest are removed or replaced like any other entry. */
 #include "jvs/checkout.h"
+#include "layout.h"
 #include "changes_int.h"
 #include "jvs/degraded.h"
 #include "jvs/descriptor.h"
@@ -972,7 +973,7 @@ static int checkout_run(const jvs_repo *repo, const char *id, const char *dest_d
 
 	if (!jvs_snapshot_is_published(repo, id)) {
 		if (jvs_id_is_valid(id)) {
-			char *d = jvs_repo_pathf(repo, "descriptors/%s.json", id);
+			char *d = jvs_layout_descriptor(repo, id);
 			int exists = d && jvs_path_exists(d);
 			free(d);
 			if (exists) {
@@ -989,7 +990,7 @@ static int checkout_run(const jvs_repo *repo, const char *id, const char *dest_d
 		return -1;
 	if (jvs_engine_detect(repo, &c.engine) < 0)
 		goto done;
-	src = jvs_repo_pathf(repo, "snapshots/%s", id);
+	src = jvs_layout_payload(repo, id);
 	if (!src)
 		goto done;
 	c.src_path = src;

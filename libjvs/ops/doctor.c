@@ -1,4 +1,5 @@
 #include "jvs/hook.h"
+#include "layout.h"
 #include "jvs/doctor.h"
 #include "jvs/audit.h"
 #include "jvs/catalog.h"
@@ -205,7 +206,7 @@ static void check_worktrees(const jvs_repo *repo, const jvs_catalog *cat, jvs_fi
 
 static int tombstoned(const jvs_repo *repo, const char *id)
 {
-	char *p = jvs_repo_pathf(repo, "gc/tombstones/%s.json", id);
+	char *p = jvs_layout_tombstone(repo, id);
 	int ok = p && jvs_path_exists(p);
 	free(p);
 	return ok;
@@ -244,7 +245,7 @@ static void check_strict(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 	for (size_t i = 0; i < n; i++) {
 		const jvs_descriptor *d = jvs_catalog_get(cat, ids[i]);
 		int64_t files = 0, bytes = 0;
-		char *desc = jvs_repo_pathf(repo, "descriptors/%s.json", ids[i]);
+		char *desc = jvs_layout_descriptor(repo, ids[i]);
 		int has_desc = desc && jvs_path_exists(desc);
 		free(desc);
 		if (!d) {
@@ -254,7 +255,7 @@ static void check_strict(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 			continue;
 		}
 		if (jvs_manifest_check_counts(repo, ids[i], d->payload_root_hash, &files, &bytes) < 0) {
-			char *now = jvs_repo_pathf(repo, "descriptors/%s.json", ids[i]);
+			char *now = jvs_layout_descriptor(repo, ids[i]);
 			int gone = now && !jvs_path_exists(now) && tombstoned(repo, ids[i]);
 			free(now);
 			if (gone) { /* deleted by a gc run since the catalog was read */

@@ -1,5 +1,6 @@
 /* Doctor checks of runtime state: intents and leftovers of crashed runs. */
 #include "doctor_int.h"
+#include "layout.h"
 
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
@@ -199,8 +200,8 @@ static void scan_leftovers(const jvs_repo *repo, const char *rel, jvs_findings *
 /* 1 when id has a .READY marker or a manifest: it was published. */
 static int was_published(const jvs_repo *repo, const char *id)
 {
-	char *ready = jvs_repo_pathf(repo, "snapshots/%s.READY", id);
-	char *man = jvs_repo_pathf(repo, "manifests/%s", id);
+	char *ready = jvs_layout_ready(repo, id);
+	char *man = jvs_layout_manifest(repo, id);
 	int yes = (ready && jvs_path_exists(ready)) || (man && jvs_path_exists(man));
 	free(ready);
 	free(man);
@@ -232,8 +233,8 @@ static void scan_orphans(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 			if (!jvs_id_is_valid(id) || (*rest && strcmp(rest, ".READY")) ||
 			    owned(ii, id) || jvs_catalog_get(cat, id))
 				continue;
-			desc = jvs_repo_pathf(repo, "descriptors/%s.json", id);
-			tomb = jvs_repo_pathf(repo, "gc/tombstones/%s.json", id);
+			desc = jvs_layout_descriptor(repo, id);
+			tomb = jvs_layout_tombstone(repo, id);
 			orphan = desc && tomb && !jvs_path_exists(desc) && !jvs_path_exists(tomb);
 			if (orphan && was_published(repo, id)) {
 				char *p = jvs_path_join(dir, de->d_name);

@@ -1,5 +1,6 @@
 /* GC planning: what is kept and why, the candidates, the space freed. */
 #include "gc_internal.h"
+#include "layout.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/hash.h"
@@ -446,7 +447,7 @@ int jvs_gc_plan_make(const jvs_repo *repo, const jvs_gc_policy *policy, jvs_gc_p
 	if (jvs_gc__compute(repo, &cat, policy, jvs_now_ms(), out) < 0)
 		goto done;
 	dir = jvs_repo_path(repo, "gc/plans");
-	path = jvs_repo_pathf(repo, "gc/plans/%s.json", out->plan_id);
+	path = jvs_layout_plan(repo, out->plan_id);
 	j = jvs_gc_plan_to_json(out, 0);
 	if (!dir || !path || !j || jvs_mkdir_p(dir, 0755) < 0 || jvs_json_write_file(path, j) < 0) {
 		jvs_gc_plan_clear(out);
@@ -473,7 +474,7 @@ int jvs_gc_plan_load(const jvs_repo *repo, const char *plan_id, jvs_gc_plan *out
 		return jvs_error_hint("plan ids are %d hex digits, printed by 'jvs gc plan'",
 		                      JVS_GC_PLAN_ID_LEN);
 	}
-	path = jvs_repo_pathf(repo, "gc/plans/%s.json", plan_id);
+	path = jvs_layout_plan(repo, plan_id);
 	if (!path)
 		return -1;
 	if (!jvs_path_exists(path)) {

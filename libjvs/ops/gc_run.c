@@ -1,5 +1,6 @@
 /* GC execution: re-derive, mark tombstones (phase A), delete (phase B). */
 #include "gc_internal.h"
+#include "layout.h"
 #include "jvs/audit.h"
 #include "jvs/error.h"
 #include "jvs/fault.h"
@@ -109,10 +110,10 @@ static int remove_file(const char *path)
 /* Descriptor first: from then on the snapshot is invisible. */
 static int delete_snapshot(const jvs_repo *repo, const char *id)
 {
-	char *desc = jvs_repo_pathf(repo, "descriptors/%s.json", id);
-	char *ready = jvs_repo_pathf(repo, "snapshots/%s.READY", id);
-	char *man = jvs_repo_pathf(repo, "manifests/%s", id);
-	char *payload = jvs_repo_pathf(repo, "snapshots/%s", id);
+	char *desc = jvs_layout_descriptor(repo, id);
+	char *ready = jvs_layout_ready(repo, id);
+	char *man = jvs_layout_manifest(repo, id);
+	char *payload = jvs_layout_payload(repo, id);
 	int rc = -1;
 	if (!desc || !ready || !man || !payload)
 		goto done;
@@ -267,7 +268,7 @@ static void abandon_plan(const jvs_repo *repo, const jvs_catalog *cat, const jvs
 			continue;
 		}
 		if (jvs_catalog_get(cat, id)) {
-			char *p = jvs_repo_pathf(repo, "gc/tombstones/%s.json", id);
+			char *p = jvs_layout_tombstone(repo, id);
 			if (p)
 				jvs_safe_unlink(p, 0);
 			free(p);

@@ -91,7 +91,7 @@ int jvs_repo_init(const char *dir, char **out_root)
 	p = jvs_path_join(real, "main");
 	/* On btrfs the payload root is a subvolume, so that the btrfs-subvolume
 	 * engine can snapshot it whole; anywhere else that fails: a directory. */
-	engine = getenv("JVS_SNAPSHOT_ENGINE");
+	engine = jvs_engine_requested();
 	if (p && (!engine || !*engine || !strcmp(engine, "btrfs-subvolume")) &&
 	    jvs_btrfs_subvolume_create(p) == 0) {
 		jvs_error_clear();

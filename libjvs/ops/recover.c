@@ -2,6 +2,7 @@
  * that worktree left (SPEC §5: published means kept, and the pointers
  * follow). */
 #include "jvs/snapshot.h"
+#include "layout.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/intent.h"
@@ -14,9 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int remove_path(const jvs_repo *repo, const char *fmt, const char *id)
+static int remove_path(const jvs_repo *repo, char *(*path)(const jvs_repo *, const char *),
+		       const char *id)
 {
-	char *p = jvs_repo_pathf(repo, fmt, id);
+	char *p = path(repo, id);
 	int rc = p ? jvs_rm_rf(p) : -1;
 	free(p);
 	return rc;
@@ -55,16 +57,16 @@ int jvs_snapshot_finish_intent(jvs_repo *repo, const json_t *j)
 		return 1;
 	}
 	{
-		char *desc = jvs_repo_pathf(repo, "descriptors/%s.json", id);
+		char *desc = jvs_layout_descriptor(repo, id);
 		int has_desc = desc && jvs_path_exists(desc);
 		free(desc);
-		if (remove_path(repo, "snapshots/%s.tmp", id) < 0 ||
-		    remove_path(repo, "manifests/%s.tmp", id) < 0 ||
-		    remove_path(repo, "descriptors/%s.json.tmp", id) < 0)
+		if (remove_path(repo, jvs_layout_payload_tmp, id) < 0 ||
+		    remove_path(repo, jvs_layout_manifest_tmp, id) < 0 ||
+		    remove_path(repo, jvs_layout_descriptor_tmp, id) < 0)
 			return -1;
-		if (!has_desc && (remove_path(repo, "snapshots/%s.READY", id) < 0 ||
-				  remove_path(repo, "snapshots/%s", id) < 0 ||
-				  remove_path(repo, "manifests/%s", id) < 0))
+		if (!has_desc && (remove_path(repo, jvs_layout_ready, id) < 0 ||
+				  remove_path(repo, jvs_layout_payload, id) < 0 ||
+				  remove_path(repo, jvs_layout_manifest, id) < 0))
 			return -1;
 	}
 	return 0;

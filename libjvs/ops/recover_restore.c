@@ -1,6 +1,7 @@
 /* An interrupted restore of a worktree: its intent, found by the restore
  * that resumes it and by the snapshot and status that must see it first. */
 #include "restore.h"
+#include "layout.h"
 #include "restore_int.h"
 #include "error.h"
 #include "fsutil.h"
@@ -28,7 +29,7 @@ int jvs_restore__pending(const jvs_repo *repo, const char *worktree, char target
 		*body = NULL;
 	rc = jvs_intent_read(repo, name, &j);
 	if (rc < 0) {
-		char *p = jvs_repo_pathf(repo, "intents/%s.json", name);
+		char *p = jvs_layout_intent(repo, name);
 		int exists = p && jvs_path_exists(p);
 		free(p);
 		if (!exists)

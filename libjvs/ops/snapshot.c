@@ -1,4 +1,5 @@
 #include "jvs/snapshot.h"
+#include "layout.h"
 #include "snapshot_int.h"
 #include "scan_int.h"
 #include "snapmeta.h"
@@ -80,7 +81,7 @@ static unsigned meta_mode_of(int wt_fd)
 
 static int write_ready(const jvs_repo *repo, const jvs_descriptor *d, unsigned mode)
 {
-	char *p = jvs_repo_pathf(repo, "snapshots/%s.READY", d->snapshot_id);
+	char *p = jvs_layout_ready(repo, d->snapshot_id);
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "snapshot_id", d->snapshot_id,
 			      "created_at", d->created_at, "engine", d->engine,
 			      "descriptor_checksum", d->descriptor_checksum, "payload_root_hash",
@@ -112,8 +113,8 @@ static int new_id(const jvs_repo *repo, const char *parent, char out[JVS_ID_BUF]
 		int taken;
 		if (jvs_id_generate(ms, out) < 0)
 			return -1;
-		a = jvs_repo_pathf(repo, "descriptors/%s.json", out);
-		b = jvs_repo_pathf(repo, "snapshots/%s.tmp", out);
+		a = jvs_layout_descriptor(repo, out);
+		b = jvs_layout_payload_tmp(repo, out);
 		taken = !a || !b || jvs_path_exists(a) || jvs_path_exists(b);
 		free(a);
 		free(b);
@@ -126,10 +127,10 @@ static int new_id(const jvs_repo *repo, const char *parent, char out[JVS_ID_BUF]
 static void cleanup_failed(const jvs_repo *repo, const char *id)
 {
 	jvs_error saved = *jvs_error_last();
-	const char *const fmts[] = {"snapshots/%s.tmp", "manifests/%s.tmp",
-				    "descriptors/%s.json.tmp"};
-	for (size_t i = 0; i < sizeof fmts / sizeof *fmts; i++) {
-		char *p = jvs_repo_pathf(repo, fmts[i], id);
+	char *(*const paths[])(const jvs_repo *, const char *) = {
+		jvs_layout_payload_tmp, jvs_layout_manifest_tmp, jvs_layout_descriptor_tmp};
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+		char *p = paths[i](repo, id);
 		if (p)
 			jvs_rm_rf(p);
 		free(p);
@@ -252,8 +253,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	jvs_fault_point("snapshot-after-intent");
 
 	/* 3-4. payload and manifest */
-	tmp = jvs_repo_pathf(repo, "snapshots/%s.tmp", id);
-	final = jvs_repo_pathf(repo, "snapshots/%s", id);
+	tmp = jvs_layout_payload_tmp(repo, id);
+	final = jvs_layout_payload(repo, id);
 	if (!payload || !tmp || !final || jvs_repo_payload_check(repo, worktree) < 0)
 		goto fail;
 	c.wt_fd = jvs_safe_open_dir(payload);
@@ -262,20 +263,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		jvs_error_sys("cannot open worktree '%s'", payload);
 		goto fail;
 	}
-	if (c.engine.kind == JVS_ENGINE_BTRFS && !jvs_btrfs_is_subvolume(payload)) {
-		/* a payload root made outside jvs init (fork, create): per file */
-		const char *want = getenv("JVS_SNAPSHOT_ENGINE");
-		c.engine.kind = JVS_ENGINE_REFLINK;
-		if (want && !strcmp(want, "btrfs-subvolume"))
-			snprintf(c.engine.degraded, sizeof c.engine.degraded,
-				 "engine: payload root of '%s' is not a btrfs subvolume, used "
-				 "reflink-copy",
-				 worktree);
-	}
-	if (opts->npaths && c.engine.kind == JVS_ENGINE_BTRFS)
-		c.engine.kind = JVS_ENGINE_REFLINK; /* a few paths: per file */
-	else if (opts->npaths && c.engine.kind == JVS_ENGINE_JUICEFS)
-		c.engine.kind = JVS_ENGINE_COPY;
+	jvs_engine_for_snapshot(&c.engine, payload, worktree, opts->npaths > 0);
 	tree_clone = c.engine.kind == JVS_ENGINE_JUICEFS || c.engine.kind == JVS_ENGINE_BTRFS;
 	if (tree_clone) {
 		int r = jvs_snapshot__clone_payload(&c, payload, tmp, &scan, &clone_recorded);
@@ -283,8 +271,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 			goto fail;
 		if (r > 0) { /* ignored paths: per-file, keeping the scan */
 			tree_clone = 0;
-			c.engine.kind = c.engine.kind == JVS_ENGINE_BTRFS ? JVS_ENGINE_REFLINK
-									   : JVS_ENGINE_COPY;
+			c.engine.kind = jvs_engine_per_file(c.engine.kind);
 			if (jvs_snapshot__degraded(&c, "engine: the worktree has ignored paths, used %s",
 					 jvs_engine_name(c.engine.kind)) < 0)
 				goto fail;
@@ -301,7 +288,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		goto fail;
 	}
 	if (wt.head[0] && jvs_snapshot_is_published(repo, wt.head)) {
-		char *pp = jvs_repo_pathf(repo, "snapshots/%s", wt.head);
+		char *pp = jvs_layout_payload(repo, wt.head);
 		if (pp && (c.parent = jvs_manifest_reader_open(repo, wt.head, NULL)))
 			c.parent_fd = jvs_safe_open_dir(pp);
 		c.pxc.root = c.parent_fd;
@@ -329,7 +316,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	}
 	idx = jvs_index_open(repo);
 	c.cache = jvs_cache_begin(idx, worktree);
-	mtmp = jvs_repo_pathf(repo, "manifests/%s.tmp", id);
+	mtmp = jvs_layout_manifest_tmp(repo, id);
 	if (!mtmp || !(c.out = jvs_manifest_writer_open_mode(mtmp, meta_mode_of(c.wt_fd))))
 		goto fail;
 	if ((tree_clone ? jvs_snapshot__manifest_from_clone(&c, tmp, &scan, clone_recorded,
@@ -365,9 +352,9 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		if (jvs_manifest_writer_finish(w, d.payload_root_hash) < 0)
 			goto fail;
 	}
-	mfinal = jvs_repo_pathf(repo, "manifests/%s", id);
-	dtmp = jvs_repo_pathf(repo, "descriptors/%s.json.tmp", id);
-	dfinal = jvs_repo_pathf(repo, "descriptors/%s.json", id);
+	mfinal = jvs_layout_manifest(repo, id);
+	dtmp = jvs_layout_descriptor_tmp(repo, id);
+	dfinal = jvs_layout_descriptor(repo, id);
 	if (!mfinal || !dtmp || !dfinal)
 		goto fail;
 
@@ -483,7 +470,7 @@ fail_published:
 	/* payload renamed but not all records in place: remove what is there. */
 	{
 		jvs_error saved = *jvs_error_last();
-		char *ready = jvs_repo_pathf(repo, "snapshots/%s.READY", id);
+		char *ready = jvs_layout_ready(repo, id);
 		if (ready)
 			jvs_safe_unlink(ready, 0);
 		free(ready);

@@ -1,4 +1,5 @@
 #include "jvs/verify.h"
+#include "layout.h"
 #include "jvs/audit.h"
 #include "jvs/descriptor.h"
 #include "jvs/fsutil.h"
@@ -421,7 +422,7 @@ done:
 
 static void check_ready(const jvs_repo *repo, const jvs_descriptor *d, jvs_verify_result *res)
 {
-	char *p = jvs_repo_pathf(repo, "snapshots/%s.READY", d->snapshot_id);
+	char *p = jvs_layout_ready(repo, d->snapshot_id);
 	json_t *j = NULL;
 	const char *sum, *root;
 	if (!p)
@@ -447,8 +448,8 @@ static void check_ready(const jvs_repo *repo, const jvs_descriptor *d, jvs_verif
  * deletes it first) and its tombstone says so. */
 static int deleted_by_gc(const jvs_repo *repo, const char *id)
 {
-	char *desc = jvs_repo_pathf(repo, "descriptors/%s.json", id);
-	char *tomb = jvs_repo_pathf(repo, "gc/tombstones/%s.json", id);
+	char *desc = jvs_layout_descriptor(repo, id);
+	char *tomb = jvs_layout_tombstone(repo, id);
 	int yes = desc && tomb && !jvs_path_exists(desc) && jvs_path_exists(tomb);
 	free(desc);
 	free(tomb);
@@ -497,7 +498,7 @@ int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
 		jvs_error_clear();
 		goto done;
 	}
-	dir = jvs_repo_pathf(v->repo, "snapshots/%s", id);
+	dir = jvs_layout_payload(v->repo, id);
 	if (!dir) {
 		rc = -1;
 	} else if (!jvs_is_dir(dir)) {
@@ -567,7 +568,7 @@ static void collect_ids(const char *dir, const char *suffix, char ***v, size_t *
  * snapshot. */
 static int in_flight(const jvs_repo *repo, const char *id)
 {
-	char *tomb = jvs_repo_pathf(repo, "gc/tombstones/%s.json", id);
+	char *tomb = jvs_layout_tombstone(repo, id);
 	char *intent = jvs_repo_pathf(repo, "intents/snapshot-%s.json", id);
 	int yes = (tomb && jvs_path_exists(tomb)) || (intent && jvs_path_exists(intent));
 	free(tomb);
@@ -593,7 +594,7 @@ int jvs_verify_all_ids(const jvs_repo *repo, char ***out, size_t *n)
 	/* A .READY whose descriptor is missing: a snapshot that lost its
 	 * descriptor, unless an operation in flight explains it. */
 	for (size_t i = ndesc; i < cnt; i++) {
-		char *desc = v[i] ? jvs_repo_pathf(repo, "descriptors/%s.json", v[i]) : NULL;
+		char *desc = v[i] ? jvs_layout_descriptor(repo, v[i]) : NULL;
 		if (desc && !jvs_path_exists(desc) && in_flight(repo, v[i])) {
 			free(v[i]);
 			v[i] = NULL;

@@ -1,4 +1,5 @@
 #include "jvs/worktree_ops.h"
+#include "layout.h"
 #include "worktree_int.h"
 #include "jvs/audit.h"
 #include "jvs/changes.h"
@@ -196,7 +197,7 @@ static int fork_btrfs_subvolume(jvs_repo *repo, const char *id, const char *name
                                 const char *tmp)
 {
 	jvs_engine e;
-	char *src = jvs_repo_pathf(repo, "snapshots/%s", id);
+	char *src = jvs_layout_payload(repo, id);
 	int rc = -1;
 	if (src && jvs_engine_detect(repo, &e) == 0 && e.kind == JVS_ENGINE_BTRFS &&
 	    jvs_btrfs_is_subvolume(src) && jvs_btrfs_snapshot_writable(src, tmp) == 0) {
@@ -241,7 +242,7 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 
 	tmp = jvs_strf("%s/.jvs-tmp-%s-%s", jvs_repo_root(repo), op, name);
 	payload = jvs_repo_payload_root(repo, name);
-	cfgdir = jvs_repo_pathf(repo, "worktrees/%s", name);
+	cfgdir = jvs_layout_worktree(repo, name);
 	if (!tmp || !payload || !cfgdir)
 		goto done;
 	{
@@ -408,8 +409,8 @@ int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_na
 
 	from = jvs_repo_payload_root(repo, old_name);
 	to = jvs_repo_payload_root(repo, new_name);
-	old_cfg = jvs_repo_pathf(repo, "worktrees/%s", old_name);
-	new_cfg = jvs_repo_pathf(repo, "worktrees/%s", new_name);
+	old_cfg = jvs_layout_worktree(repo, old_name);
+	new_cfg = jvs_layout_worktree(repo, new_name);
 	if (!from || !to || !old_cfg || !new_cfg)
 		goto done;
 	if (jvs_repo_payload_check(repo, old_name) < 0 ||
@@ -560,7 +561,7 @@ int jvs_worktree_remove(jvs_repo *repo, const char *name, int force, int wait_se
 
 	payload = jvs_repo_payload_root(repo, name);
 	tmp = jvs_strf("%s/.jvs-tmp-remove-%s", jvs_repo_root(repo), name);
-	cfgdir = jvs_repo_pathf(repo, "worktrees/%s", name);
+	cfgdir = jvs_layout_worktree(repo, name);
 	if (!payload || !tmp || !cfgdir)
 		goto done;
 	snprintf(intent_name, sizeof intent_name, "remove-%s", name);

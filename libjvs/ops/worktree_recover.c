@@ -1,6 +1,7 @@
 /* Recovery of interrupted worktree operations (fork, create, rename,
  * remove) from their intents, for doctor: each is rolled forward or back. */
 #include "worktree_ops.h"
+#include "layout.h"
 #include "worktree_int.h"
 #include "error.h"
 #include "fsutil.h"
@@ -71,7 +72,7 @@ static int recover_rename(jvs_repo *repo, const json_t *intent)
 		return -1;
 	fpath = jvs_repo_payload_root(repo, from);
 	tpath = jvs_repo_payload_root(repo, to);
-	old_cfg = jvs_repo_pathf(repo, "worktrees/%s", from);
+	old_cfg = jvs_layout_worktree(repo, from);
 	if (!fpath || !tpath || !old_cfg)
 		goto done;
 	if (jvs_is_dir(fpath) || !jvs_is_dir(tpath)) {
@@ -113,7 +114,7 @@ static int recover_remove(jvs_repo *repo, const json_t *intent)
 		return -1;
 	payload = jvs_repo_payload_root(repo, name);
 	tmp = jvs_strf("%s/.jvs-tmp-remove-%s", jvs_repo_root(repo), name);
-	cfgdir = jvs_repo_pathf(repo, "worktrees/%s", name);
+	cfgdir = jvs_layout_worktree(repo, name);
 	if (!payload || !tmp || !cfgdir)
 		goto done;
 	if (jvs_is_dir(payload) && jvs_worktree_exists(repo, name)) {

@@ -1,4 +1,5 @@
 #include "jvs/descriptor.h"
+#include "layout.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/json.h"
@@ -202,7 +203,7 @@ int jvs_descriptor_load(const jvs_repo *repo, const char *id, jvs_descriptor *ou
 	int rc;
 	if (!jvs_id_is_valid(id))
 		return jvs_error_set(JVS_E_NOT_FOUND, "'%s' is not a snapshot id", id);
-	p = jvs_repo_pathf(repo, "descriptors/%s.json", id);
+	p = jvs_layout_descriptor(repo, id);
 	if (!p)
 		return -1;
 	if (!jvs_path_exists(p)) {
@@ -254,9 +255,9 @@ int jvs_descriptor_add_tag(jvs_descriptor *d, const char *tag)
 
 int jvs_snapshot_is_published(const jvs_repo *repo, const char *id)
 {
-	char *a = jvs_repo_pathf(repo, "snapshots/%s.READY", id);
-	char *b = jvs_repo_pathf(repo, "snapshots/%s", id);
-	char *c = jvs_repo_pathf(repo, "descriptors/%s.json", id);
+	char *a = jvs_layout_ready(repo, id);
+	char *b = jvs_layout_payload(repo, id);
+	char *c = jvs_layout_descriptor(repo, id);
 	int ok = a && b && c && jvs_path_exists(a) && jvs_is_dir(b) && jvs_path_exists(c);
 	free(a);
 	free(b);

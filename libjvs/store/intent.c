@@ -1,4 +1,5 @@
 #include "jvs/intent.h"
+#include "layout.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/json.h"
@@ -16,7 +17,7 @@
  * from the leftover of a crashed one. */
 int jvs_intent_write(const jvs_repo *repo, const char *name, const json_t *body)
 {
-	char *p = jvs_repo_pathf(repo, "intents/%s.json", name);
+	char *p = jvs_layout_intent(repo, name);
 	char host[256] = "";
 	json_t *copy = json_deep_copy(body);
 	int rc = -1;
@@ -41,7 +42,7 @@ int jvs_intent_write(const jvs_repo *repo, const char *name, const json_t *body)
 
 int jvs_intent_read(const jvs_repo *repo, const char *name, json_t **out)
 {
-	char *p = jvs_repo_pathf(repo, "intents/%s.json", name);
+	char *p = jvs_layout_intent(repo, name);
 	int rc;
 	if (!p)
 		return -1;
@@ -56,7 +57,7 @@ int jvs_intent_read(const jvs_repo *repo, const char *name, json_t **out)
 
 int jvs_intent_remove(const jvs_repo *repo, const char *name)
 {
-	char *p = jvs_repo_pathf(repo, "intents/%s.json", name);
+	char *p = jvs_layout_intent(repo, name);
 	if (!p)
 		return -1;
 	if (jvs_safe_unlink(p, 0) < 0 && errno != ENOENT) {

@@ -1,4 +1,5 @@
 #include "jvs/lock.h"
+#include "layout.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/safepath.h"
@@ -119,7 +120,7 @@ static int64_t elapsed_ms(const struct timespec *from, const struct timespec *to
 int jvs_lock_acquire(const jvs_repo *repo, const char *name, jvs_lock_mode mode,
 		     int wait_seconds, jvs_lock **out)
 {
-	char *path = jvs_repo_pathf(repo, "locks/%s.lock", name);
+	char *path = jvs_layout_lock(repo, name);
 	int fd, op = mode == JVS_LOCK_EXCLUSIVE ? LOCK_EX : LOCK_SH;
 	struct timespec start, now;
 	jvs_lock *lock;

@@ -1,4 +1,5 @@
 #include "jvs/manifest.h"
+#include "layout.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/xattr.h"
@@ -365,7 +366,7 @@ struct jvs_manifest_reader {
 jvs_manifest_reader *jvs_manifest_reader_open(const jvs_repo *repo, const char *id,
 					      const char *want_hash)
 {
-	char *p = jvs_repo_pathf(repo, "manifests/%s", id);
+	char *p = jvs_layout_manifest(repo, id);
 	jvs_manifest_reader *r = p ? jvs_manifest_reader_open_path(p, id, want_hash) : NULL;
 	free(p);
 	return r;

@@ -1,4 +1,5 @@
 #include "jvs/pin.h"
+#include "layout.h"
 #include "jvs/audit.h"
 #include "jvs/descriptor.h"
 #include "jvs/duration.h"
@@ -238,7 +239,7 @@ int jvs_pin_add(const jvs_repo *repo, const char *snapshot_id, const char *reaso
 		p.expires_ms = expires_ms;
 		jvs_format_time_ms(expires_ms, p.expires_at);
 	}
-	path = jvs_repo_pathf(repo, "gc/pins/%s.json", p.pin_id);
+	path = jvs_layout_pin(repo, p.pin_id);
 	j = pin_file_json(&p);
 	if (!path || !j || jvs_json_write_file(path, j) < 0)
 		goto done;
@@ -268,7 +269,7 @@ int jvs_pin_remove(const jvs_repo *repo, const jvs_pin *pin, int wait_seconds)
 		return jvs_error_set(JVS_E_NOT_FOUND, "no pin '%s'", pin->pin_id);
 	if (jvs_lock_repo(repo, JVS_LOCK_SHARED, wait_seconds, &lock) < 0)
 		return -1;
-	path = jvs_repo_pathf(repo, "gc/pins/%s.json", pin->pin_id);
+	path = jvs_layout_pin(repo, pin->pin_id);
 	if (!path)
 		goto done;
 	if (jvs_safe_unlink(path, 0) < 0) {

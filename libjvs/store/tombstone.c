@@ -1,4 +1,5 @@
 #include "jvs/tombstone.h"
+#include "layout.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/json.h"
@@ -34,7 +35,7 @@ json_t *jvs_tombstone_to_json(const jvs_tombstone *t)
 
 int jvs_tombstone_save(const jvs_repo *repo, const jvs_tombstone *t)
 {
-	char *p = jvs_repo_pathf(repo, "gc/tombstones/%s.json", t->snapshot_id);
+	char *p = jvs_layout_tombstone(repo, t->snapshot_id);
 	json_t *j = jvs_tombstone_to_json(t);
 	int rc = p && j ? jvs_json_write_file(p, j) : -1;
 	json_decref(j);
@@ -57,7 +58,7 @@ int jvs_tombstone_load(const jvs_repo *repo, const char *id, jvs_tombstone *out)
 	memset(out, 0, sizeof *out);
 	if (!jvs_id_is_valid(id))
 		return jvs_error_set(JVS_E_NOT_FOUND, "'%s' is not a snapshot id", id);
-	p = jvs_repo_pathf(repo, "gc/tombstones/%s.json", id);
+	p = jvs_layout_tombstone(repo, id);
 	if (!p)
 		return -1;
 	if (!jvs_path_exists(p)) {

@@ -1,4 +1,5 @@
 #include "jvs/worktree.h"
+#include "layout.h"
 #include "repo_int.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
@@ -11,7 +12,7 @@
 
 int jvs_worktree_exists(const jvs_repo *repo, const char *name)
 {
-	char *p = jvs_repo_pathf(repo, "worktrees/%s/config.json", name);
+	char *p = jvs_layout_worktree_config(repo, name);
 	int ok = p && jvs_path_exists(p);
 	free(p);
 	return ok;
@@ -38,7 +39,7 @@ int jvs_worktree_load(const jvs_repo *repo, const char *name, jvs_worktree *out)
 	int rc = -1;
 	if (jvs_name_validate(name, "worktree name") < 0)
 		return -1;
-	p = jvs_repo_pathf(repo, "worktrees/%s/config.json", name);
+	p = jvs_layout_worktree_config(repo, name);
 	if (!p)
 		return -1;
 	memset(out, 0, sizeof *out);
@@ -73,7 +74,7 @@ done:
 
 int jvs_worktree_save(const jvs_repo *repo, const jvs_worktree *wt)
 {
-	char *dir = jvs_repo_pathf(repo, "worktrees/%s", wt->name), *p = NULL;
+	char *dir = jvs_layout_worktree(repo, wt->name), *p = NULL;
 	json_t *cfg;
 	int rc = -1;
 	if (!dir)
