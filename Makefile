@@ -67,6 +67,9 @@ T          ?= $(SHELL_TESTS)
 
 MANS       := $(sort $(wildcard man/*.1 man/*.5 man/*.7))
 HEADERS    := $(sort $(wildcard include/jvs/*.h))
+# The util headers that installed headers include (fsutil.h, worktree.h,
+# scan.h, index.h), installed beside them.
+HEADERS_UTIL := libjvs/util/beneath.h libjvs/util/filekey.h libjvs/util/str.h
 PC         := $(BUILD)/jvs.pc
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
@@ -325,6 +328,7 @@ install: all $(PC) $(UNITS)
 	install -d "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(INCLUDEDIR)/jvs" "$(DESTDIR)$(PKGCONFIGDIR)"
 	install -m 644 $(LIB) "$(DESTDIR)$(LIBDIR)/libjvs.a"
 	install -m 644 $(HEADERS) "$(DESTDIR)$(INCLUDEDIR)/jvs/"
+	install -m 644 $(HEADERS_UTIL) "$(DESTDIR)$(INCLUDEDIR)/jvs/"
 	install -m 644 $(PC) "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
 	install -d "$(DESTDIR)$(SYSTEMDUNITDIR)"
 	install -m 644 $(UNITS) "$(DESTDIR)$(SYSTEMDUNITDIR)/"
@@ -339,6 +343,7 @@ uninstall:
 	rm -f "$(DESTDIR)$(BASHCOMPDIR)/jvs" "$(DESTDIR)$(ZSHCOMPDIR)/_jvs"
 	rm -f "$(DESTDIR)$(LIBDIR)/libjvs.a" "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
 	rm -f $(patsubst include/jvs/%,"$(DESTDIR)$(INCLUDEDIR)/jvs/%",$(HEADERS))
+	rm -f $(patsubst libjvs/util/%,"$(DESTDIR)$(INCLUDEDIR)/jvs/%",$(HEADERS_UTIL))
 	rm -f $(patsubst $(BUILD)/systemd/%,"$(DESTDIR)$(SYSTEMDUNITDIR)/%",$(UNITS))
 	-rmdir "$(DESTDIR)$(INCLUDEDIR)/jvs" 2>/dev/null
 
