@@ -127,13 +127,14 @@ static int new_id(const jvs_repo *repo, const char *parent, char out[JVS_ID_BUF]
 static void cleanup_failed(const jvs_repo *repo, const char *id)
 {
 	jvs_error saved = *jvs_error_last();
-	char *(*const paths[])(const jvs_repo *, const char *) = {
-		jvs_layout_payload_tmp, jvs_layout_manifest_tmp, jvs_layout_descriptor_tmp};
-	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
-		char *p = paths[i](repo, id);
-		if (p)
-			jvs_rm_rf(p);
-		free(p);
+	char *tmps[3];
+	tmps[0] = jvs_layout_payload_tmp(repo, id);
+	tmps[1] = jvs_layout_manifest_tmp(repo, id);
+	tmps[2] = jvs_layout_descriptor_tmp(repo, id);
+	for (size_t i = 0; i < sizeof tmps / sizeof *tmps; i++) {
+		if (tmps[i])
+			jvs_rm_rf(tmps[i]);
+		free(tmps[i]);
 	}
 	{
 		char *name = jvs_strf("snapshot-%s", id);
