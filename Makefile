@@ -1,7 +1,8 @@
 # JVS — GNU make build.
 #
 #   make                 build bin/jvs and every bin/jvs-*
-#   make check [T=...]   install deps, build, unit tests, shell tests
+#   make check [T=...]   install deps, build, check-layers, unit tests, shell tests
+#   make check-layers    libjvs keeps its layers: no upward call or include, no cycle
 #   make check-asan      the same under AddressSanitizer/UBSan (build-asan/, bin-asan/)
 #   make check-valgrind  the shell tests with every program under valgrind (T= subsets)
 #   make lint            cppcheck and clang-tidy (.clang-tidy), zero findings
@@ -40,12 +41,17 @@ CFLAGS     ?= -O2 -g
 EXTRA_CFLAGS ?=
 CPPFLAGS   ?=
 ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror \
-              -Iinclude -Ilibjvs -Icmd $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+              $(INC_FLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 DEPFLAGS    = -MMD -MP
 LDFLAGS    ?=
 LDLIBS      = $(PKG_LIBS) -lpthread
 
-LIB_SRCS   := $(sort $(wildcard libjvs/*.c))
+# libjvs is in layers, lowest first (doc/ARCHITECTURE.md, make check-layers);
+# each folder is on the include path, so "X.h" finds a header in any of them.
+LAYERS     := util store engine ops
+INC_FLAGS  := -Iinclude -Iinclude/jvs -Ilibjvs $(LAYERS:%=-Ilibjvs/%) -Icmd
+
+LIB_SRCS   := $(sort $(wildcard $(LAYERS:%=libjvs/%/*.c)))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB        := $(BUILD)/libjvs.a
 
@@ -63,6 +69,9 @@ T          ?= $(SHELL_TESTS)
 
 MANS       := $(sort $(wildcard man/*.1 man/*.5 man/*.7))
 HEADERS    := $(sort $(wildcard include/jvs/*.h))
+# The util headers that installed headers include (fsutil.h, worktree.h,
+# scan.h, index.h), installed beside them.
+HEADERS_UTIL := libjvs/util/beneath.h libjvs/util/filekey.h libjvs/util/str.h
 PC         := $(BUILD)/jvs.pc
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
@@ -78,7 +87,7 @@ UNITS      := $(UNIT_INS:systemd/%.in=$(BUILD)/systemd/%)
 DEPS       := $(LIB_OBJS:.o=.d) $(CLI_OBJ:.o=.d) $(GEN_CMDS).d $(PROG_SRCS:cmd/%.c=$(BUILD)/cmd/%.d) \
               $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%.d)
 
-.PHONY: all unit check check-shell check-asan demo bench install uninstall lint-man FORCE \
+.PHONY: all unit check check-layers check-shell check-asan demo bench install uninstall lint-man FORCE \
         clean deps completions check-valgrind lint fuzz fuzz-build fuzz-replay stress deb units \
         chainlint
 
@@ -164,9 +173,15 @@ chainlint:
 	@echo "python3 t/chainlint.py t/t*.sh"
 	@python3 t/chainlint.py $(SHELL_TESTS)
 
+# The layer rules of doc/ARCHITECTURE.md over the library's objects (nm)
+# and its #include lines.
+check-layers: $(LIB)
+	python3 scripts/check-layers.py --src libjvs --include include --objs $(BUILD)/libjvs
+
 # `make check T=t/t0001-init.sh` runs just that script (and the unit tests).
 check: deps
 	$(MAKE) all
+	$(MAKE) check-layers
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) lint-man
@@ -210,10 +225,9 @@ lint:
 	cppcheck --enable=warning,performance,portability --error-exitcode=1 \
 	    --inline-suppr --quiet -D_GNU_SOURCE -DJVS_VERSION='"$(VERSION)"' \
 	    --include=$(shell $(PKG_CONFIG) --variable=includedir jansson)/jansson.h \
-	    -I include -I libjvs -I cmd libjvs cmd
+	    $(INC_FLAGS) libjvs cmd
 	printf '%s\n' $(LINT_SRCS) | xargs -P$(LINT_JOBS) -n4 sh -c \
-	    'clang-tidy --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -DJVS_VERSION=\"$(VERSION)\" \
-	    -Iinclude -Ilibjvs -Icmd \
+	    'clang-tidy --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -DJVS_VERSION=\"$(VERSION)\" $(INC_FLAGS) \
 	    $(PKG_CFLAGS)' clang-tidy
 
 # ---- fuzzing (t/fuzz/) ---------------------------------------------------
@@ -351,6 +365,7 @@ install: all $(PC) $(UNITS)
 	install -d "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(INCLUDEDIR)/jvs" "$(DESTDIR)$(PKGCONFIGDIR)"
 	install -m 644 $(LIB) "$(DESTDIR)$(LIBDIR)/libjvs.a"
 	install -m 644 $(HEADERS) "$(DESTDIR)$(INCLUDEDIR)/jvs/"
+	install -m 644 $(HEADERS_UTIL) "$(DESTDIR)$(INCLUDEDIR)/jvs/"
 	install -m 644 $(PC) "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
 	install -d "$(DESTDIR)$(SYSTEMDUNITDIR)"
 	install -m 644 $(UNITS) "$(DESTDIR)$(SYSTEMDUNITDIR)/"
@@ -366,6 +381,7 @@ uninstall:
 	    "$(DESTDIR)$(FISHCOMPDIR)/jvs.fish"
 	rm -f "$(DESTDIR)$(LIBDIR)/libjvs.a" "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
 	rm -f $(patsubst include/jvs/%,"$(DESTDIR)$(INCLUDEDIR)/jvs/%",$(HEADERS))
+	rm -f $(patsubst libjvs/util/%,"$(DESTDIR)$(INCLUDEDIR)/jvs/%",$(HEADERS_UTIL))
 	rm -f $(patsubst $(BUILD)/systemd/%,"$(DESTDIR)$(SYSTEMDUNITDIR)/%",$(UNITS))
 	-rmdir "$(DESTDIR)$(INCLUDEDIR)/jvs" 2>/dev/null
 

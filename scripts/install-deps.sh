@@ -27,11 +27,11 @@ else
 	need libcmocka-dev
 fi
 
-# jq, script and zsh: the output-contract, progress and completion tests
+# python3 and nm: make check-layers (scripts/check-layers.py). jq, script and zsh: the output-contract, progress and completion tests
 # (t8000-t8002); setfattr/getfattr, setfacl: the extended-attribute and ACL
 # tests (t9007); python3: t/chainlint.py (make check) and several tests.
-for cmd in prove:perl python3:python3 mandoc:mandoc b2sum:coreutils cc:gcc pkg-config:pkg-config make:make \
-	jq:jq script:bsdutils zsh:zsh setfattr:attr getfattr:attr setfacl:acl; do
+for cmd in prove:perl mandoc:mandoc b2sum:coreutils cc:gcc pkg-config:pkg-config make:make \
+	python3:python3 nm:binutils jq:jq script:bsdutils zsh:zsh setfattr:attr getfattr:attr setfacl:acl; do
 	command -v "${cmd%%:*}" >/dev/null 2>&1 || need "${cmd#*:}"
 done
 

@@ -110,7 +110,7 @@ done
 # kept through the cleanup, nothing visible, nothing left over); after it, it succeeds with the warning and is
 # completed by the next snapshot. Never a failure for something visible.
 test_expect_success 'a full disk at every snapshot step: a clean failure, or success that completes' '
-	grep -ho "jvs_fault_point(\"snapshot-[a-z-]*\")" "$jvs_root"/libjvs/snapshot.c |
+	grep -ho "jvs_fault_point(\"snapshot-[a-z-]*\")" "$jvs_root"/libjvs/ops/snapshot*.c |
 		sed -e "s/^jvs_fault_point(\"//" -e "s/\")\$//" >points &&
 	test_line_count -ge 8 points &&
 	for p in $(cat points)

@@ -15,12 +15,7 @@
 #include "jvs/hash.h"
 #include "jvs/repo.h"
 
-typedef enum {
-	JVS_COMPRESS_NONE = 0,
-	JVS_COMPRESS_FAST,    /* zstd level 1 */
-	JVS_COMPRESS_DEFAULT, /* zstd level 3 */
-	JVS_COMPRESS_MAX      /* zstd level 19 */
-} jvs_compress_level;
+#include "compress_level.h"
 
 /* The repository format version a compressed snapshot needs: written to
  * .jvs/format_version before the first one is made, so an older jvs
@@ -31,19 +26,6 @@ typedef enum {
 /* Files smaller than this are stored as they are without trying. */
 #define JVS_COMPRESS_MIN_SIZE 512
 
-/* "none", "fast", "default", "max" (also what JVS_SNAPSHOT_COMPRESS and
- * --compress accept); E_USAGE naming them for anything else. what: where
- * the value came from, for the message. */
-int jvs_compress_parse(const char *s, const char *what, jvs_compress_level *out);
-const char *jvs_compress_name(jvs_compress_level l);
-/* zstd level of l (0 for none). */
-int jvs_compress_zstd_level(jvs_compress_level l);
-
-/* The descriptor's `compression` value: "zstd-fast", ... ; "" for none. */
-const char *jvs_compress_descriptor_value(jvs_compress_level l);
-/* Parses a descriptor's value ("" : none); E_FORMAT_UNSUPPORTED for one
- * this jvs does not know. */
-int jvs_compress_from_descriptor(const char *value, jvs_compress_level *out);
 /* The compression of published snapshot id, from its descriptor. */
 int jvs_compress_of_snapshot(const jvs_repo *repo, const char *id, jvs_compress_level *out);
 

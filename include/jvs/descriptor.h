@@ -50,6 +50,11 @@ int jvs_descriptor_load(const jvs_repo *repo, const char *id, jvs_descriptor *ou
 int jvs_descriptor_has_tag(const jvs_descriptor *d, const char *tag);
 int jvs_descriptor_add_tag(jvs_descriptor *d, const char *tag);
 
+/* Writes d (checksum computed here) to path, created with permission bits
+ * mode (umask applies), and fsyncs it (descriptor_write.c); the caller
+ * renames it into place and syncs the directory. */
+int jvs_descriptor_write_mode(const char *path, jvs_descriptor *d, unsigned mode);
+
 /* Ids of published snapshots (descriptor, .READY and payload present),
  * sorted ascending. Free with jvs_strv_free. */
 int jvs_snapshot_ids(const jvs_repo *repo, char ***out, size_t *n);

@@ -69,9 +69,4 @@ int jvs_snapshot_recover(jvs_repo *repo, const char *worktree, char recovered[JV
  * was published and kept, 0 when it was removed, -1 on error. */
 int jvs_snapshot_finish_intent(jvs_repo *repo, const json_t *intent);
 
-/* Writes d (checksum computed here) to path, created with permission bits
- * mode (umask applies), and fsyncs it; the caller renames it into place and
- * syncs the directory. */
-int jvs_descriptor_write_mode(const char *path, jvs_descriptor *d, unsigned mode);
-
 #endif

@@ -6,6 +6,7 @@
 
 #include "jvs/name.h"
 #include "jvs/repo.h"
+#include "str.h" /* jvs_strv_free */
 
 typedef struct {
 	char name[JVS_NAME_MAX + 1];
@@ -24,6 +25,5 @@ int jvs_worktree_is_detached(const jvs_worktree *wt);
  * fewer (E_INTERNAL when memory runs out, E_IO when the directory cannot
  * be read). */
 int jvs_worktree_list(const jvs_repo *repo, char ***out, size_t *n);
-void jvs_strv_free(char **v, size_t n);
 
 #endif
