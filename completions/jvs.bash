@@ -34,7 +34,7 @@ _jvs()
 		cword=$COMP_CWORD
 	fi
 
-	local tops="init snapshot history info restore status diff check verify doctor gc pin worktree help"
+	local tops="init snapshot history info config restore status diff check verify doctor gc pin worktree help"
 	local _jvs_dir=
 
 	# Find the command words typed so far, skipping global options.
@@ -103,7 +103,7 @@ _jvs()
 		;;
 	help)
 		if [ -z "$sub" ]; then
-			COMPREPLY=($(compgen -W "init snapshot history info restore status diff check verify doctor gc pin worktree" -- "$cur"))
+			COMPREPLY=($(compgen -W "init snapshot history info config restore status diff check verify doctor gc pin worktree" -- "$cur"))
 		else
 			case $sub in
 			check) COMPREPLY=($(compgen -W "ignore" -- "$cur")) ;;
@@ -149,6 +149,7 @@ _jvs()
 	jvs-snapshot) opts="--tag --message --skip-unchanged --no-hooks -t -m"; kind=none ;;
 	jvs-history) opts="--all --limit --grep --tag --format --tags -n"; kind=none ;;
 	jvs-info) opts=""; kind=none ;;
+	jvs-config) opts="--name-only --origin"; kind=none ;;
 	jvs-restore) opts="--latest-tag --discard --no-hooks --delete --interactive -i"; kind=refs ;;
 	jvs-status) opts=""; kind=none ;;
 	jvs-diff) opts="--stat --patch -p"; kind=refs ;;

@@ -1,4 +1,5 @@
 #include "jvs/snapshot.h"
+#include "jvs/config.h"
 #include "scan_int.h"
 #include "snapmeta.h"
 #include "jvs/audit.h"
@@ -1080,8 +1081,10 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	}
 	if (c.engine.kind == JVS_ENGINE_BTRFS && !jvs_btrfs_is_subvolume(payload)) {
 		/* a payload root made outside jvs init (fork, create): per file */
-		const char *want = getenv("JVS_SNAPSHOT_ENGINE");
+		const char *want = NULL;
 		c.engine.kind = JVS_ENGINE_REFLINK;
+		if (jvs_config_snapshot_engine(repo, &want, NULL) < 0)
+			jvs_error_clear(); /* read once already by the engine choice */
 		if (want && !strcmp(want, "btrfs-subvolume"))
 			snprintf(c.engine.degraded, sizeof c.engine.degraded,
 				 "engine: payload root of '%s' is not a btrfs subvolume, used "
