@@ -3,6 +3,7 @@
 
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
+#include "jvs/notefile.h"
 #include "jvs/paths.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
@@ -14,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [--skip-unchanged] [--no-hooks] [-- PATH ...]";
+static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE | -F FILE] [--tag TAG]... [--skip-unchanged] [--no-hooks] [-- PATH ...]";
 
 enum { OPT_TAG = CLI_OPT_FIRST_PRIVATE, OPT_SKIP_UNCHANGED, OPT_NO_HOOKS };
 
@@ -24,6 +25,7 @@ int main(int argc, char **argv)
 		CLI_LONGOPTS,
 		{"tag", required_argument, NULL, 't'},
 		{"message", required_argument, NULL, 'm'},
+		{"file", required_argument, NULL, 'F'},
 		{"skip-unchanged", no_argument, NULL, OPT_SKIP_UNCHANGED},
 		{"no-hooks", no_argument, NULL, OPT_NO_HOOKS},
 		{NULL, 0, NULL, 0},
@@ -34,7 +36,8 @@ int main(int argc, char **argv)
 	jvs_snapshot_stats stats;
 	cli_progress ps;
 	jvs_descriptor d;
-	const char *worktree, *note = NULL;
+	const char *worktree, *note = NULL, *note_file = NULL;
+	char *file_note = NULL;
 	const char **tags;
 	char **pargs = NULL, **paths = NULL;
 	size_t npargs = 0, npaths = 0;
@@ -42,19 +45,22 @@ int main(int argc, char **argv)
 
 	cli_init(&c, "jvs-snapshot", usage);
 	{ /* everything after the "--" ending the options is a PATH */
-		static const char *const takes_arg[] = {"-m", "--message", "-t", "--tag", NULL};
+		static const char *const takes_arg[] = {"-m", "--message", "-t", "--tag",
+							"-F", "--file",	   NULL};
 		dashdash = cli_cut_paths(&argc, argv, takes_arg, &pargs, &npargs);
 	}
 	tags = calloc((size_t)argc + 1, sizeof *tags);
 	if (!tags)
 		return 1;
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "t:m:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "F:t:m:", longopts, NULL)) != -1) {
 		if (cli_common_option(&c, opt, optarg))
 			continue;
 		if (opt == 't')
 			tags[so.ntags++] = optarg;
 		else if (opt == 'm')
 			note = optarg;
+		else if (opt == 'F')
+			note_file = optarg;
 		else if (opt == OPT_SKIP_UNCHANGED)
 			so.skip_unchanged = 1;
 		else if (opt == OPT_NO_HOOKS)
@@ -72,6 +78,16 @@ int main(int argc, char **argv)
 	}
 	if (argc == 1)
 		note = argv[0];
+	if (note_file && note) {
+		free(tags);
+		return cli_usage_error(&c, "give the note as NOTE, -m or -F FILE, not several");
+	}
+	if (note_file && jvs_note_read_file(note_file, &file_note) < 0) {
+		free(tags);
+		return cli_fail(&c);
+	}
+	if (file_note)
+		note = file_note;
 	if (dashdash && !npargs) {
 		free(tags);
 		return cli_usage_error(&c, "give at least one PATH after '--'");
@@ -164,6 +180,7 @@ out:
 	if (paths)
 		jvs_strv_free(paths, npaths);
 	free(tags);
+	free(file_note);
 	jvs_repo_free(repo);
 	return rc;
 }

@@ -146,7 +146,7 @@ _jvs()
 	local opts kind
 	case $prog in
 	jvs-init) opts=""; kind=dirs ;;
-	jvs-snapshot) opts="--tag --message --skip-unchanged --no-hooks -t -m"; kind=none ;;
+	jvs-snapshot) opts="--tag --message --file --skip-unchanged --no-hooks -F -t -m"; kind=none ;;
 	jvs-history) opts="--all --limit --grep --tag --format --tags -n"; kind=none ;;
 	jvs-info) opts=""; kind=none ;;
 	jvs-config) opts="--name-only --origin"; kind=none ;;
