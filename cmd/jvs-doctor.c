@@ -9,12 +9,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-doctor [--strict] [--repair-runtime] [--repair ACTION]... [--json]";
+static const char usage[] = "jvs-doctor [--strict] [--repair-runtime] [--repair ACTION]... [--json]\n"
+			    "jvs-doctor --repair-list [--json]";
 
-enum { OPT_STRICT = CLI_OPT_FIRST_PRIVATE, OPT_REPAIR_RUNTIME, OPT_REPAIR };
+enum { OPT_STRICT = CLI_OPT_FIRST_PRIVATE, OPT_REPAIR_RUNTIME, OPT_REPAIR, OPT_REPAIR_LIST };
 
 static const char *const order[] = {"clean_intents", "resume_gc",    "clean_tmp",
 				    "rebuild_index", "advance_head", "audit_repair"};
+
+/* --repair-list: every repair and what it does; no repository needed. */
+static int repair_list(cli *c)
+{
+	size_t n;
+	const jvs_doctor_repair_info *r = jvs_doctor_repairs(&n);
+	json_t *a;
+	if (!c->json) {
+		for (size_t i = 0; i < n; i++)
+			printf("%s\t%s\t%s\n", r[i].name, r[i].runtime ? "runtime" : "explicit",
+			       r[i].what);
+		return 0;
+	}
+	a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:b, s:s}", "name", r[i].name, "runtime",
+						   r[i].runtime, "description", r[i].what));
+	return cli_print_json(c, json_pack("{s:o}", "repairs", a));
+}
 
 static json_t *findings_json(const jvs_findings *fs)
 {
@@ -35,6 +55,7 @@ int main(int argc, char **argv)
 		{"strict", no_argument, NULL, OPT_STRICT},
 		{"repair-runtime", no_argument, NULL, OPT_REPAIR_RUNTIME},
 		{"repair", required_argument, NULL, OPT_REPAIR},
+		{"repair-list", no_argument, NULL, OPT_REPAIR_LIST},
 		{NULL, 0, NULL, 0},
 	};
 	cli c;
@@ -42,7 +63,7 @@ int main(int argc, char **argv)
 	jvs_findings before = {0}, after = {0};
 	const char **wanted;
 	size_t nwanted = 0, repaired = 0;
-	int opt, strict = 0, runtime = 0, rc = 0, errors = 0;
+	int opt, strict = 0, runtime = 0, rc = 0, errors = 0, list = 0;
 	json_t *done = json_array();
 
 	cli_init(&c, "jvs-doctor", usage);
@@ -59,6 +80,8 @@ int main(int argc, char **argv)
 			strict = 1;
 		} else if (opt == OPT_REPAIR_RUNTIME) {
 			runtime = 1;
+		} else if (opt == OPT_REPAIR_LIST) {
+			list = 1;
 		} else if (opt == OPT_REPAIR) {
 			if (!jvs_doctor_is_repair(optarg)) {
 				rc = cli_usage_error(&c,
@@ -76,6 +99,12 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc) {
 		rc = cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (list) {
+		rc = strict || runtime || nwanted
+			     ? cli_usage_error(&c, "--repair-list lists; it repairs nothing")
+			     : repair_list(&c);
 		goto out;
 	}
 

@@ -155,7 +155,7 @@ _jvs()
 	jvs-diff) opts="--stat --patch -p"; kind=refs ;;
 	jvs-check-ignore) opts="--verbose -v"; kind=files ;;
 	jvs-verify) opts="--all --quick"; kind=refs ;;
-	jvs-doctor) opts="--strict --repair-runtime --repair"; kind=none ;;
+	jvs-doctor) opts="--strict --repair-runtime --repair --repair-list"; kind=none ;;
 	jvs-gc-plan) opts="--keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within --keep-tag --keep-tagged --policy --format"; kind=none ;;
 	jvs-gc-run) opts="--plan-id --no-hooks"; kind=none ;;
 	jvs-pin-add) opts="--reason --expires"; kind=refs ;;
