@@ -19,6 +19,17 @@ _jvs_dyn()
 		command jvs "${pre[@]}" pin list --format id 2>/dev/null
 		command jvs "${pre[@]}" history --tags 2>/dev/null
 		;;
+	config-keys)
+		command jvs "${pre[@]}" config list --name-only 2>/dev/null
+		echo gc.policy.
+		;;
+	config-values)
+		case $2 in
+		snapshot.engine) echo auto juicefs-clone btrfs-subvolume reflink-copy copy ;;
+		snapshot.compress) echo none fast default max ;;
+		progress) echo auto never ;;
+		esac
+		;;
 	esac
 }
 
@@ -136,6 +147,10 @@ _jvs()
 		COMPREPLY=($(compgen -W "clean_tmp clean_intents rebuild_index advance_head audit_repair resume_gc" -- "$cur"))
 		return
 		;;
+	--file | -F)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
 	--plan-id | --limit | -n | --grep | --reason | --expires | --keep-last | \
 	--keep-hourly | --keep-daily | --keep-weekly | --keep-monthly | \
 	--keep-yearly | --keep-within | --policy | --message | -m)
@@ -149,7 +164,7 @@ _jvs()
 	jvs-snapshot) opts="--tag --message --file --skip-unchanged --no-hooks -F -t -m"; kind=none ;;
 	jvs-history) opts="--all --limit --grep --tag --format --tags -n"; kind=none ;;
 	jvs-info) opts=""; kind=none ;;
-	jvs-config) opts="--name-only --origin"; kind=none ;;
+	jvs-config) opts="--name-only --origin"; kind=config ;;
 	jvs-restore) opts="--latest-tag --discard --no-hooks --delete --interactive -i"; kind=refs ;;
 	jvs-status) opts=""; kind=none ;;
 	jvs-diff) opts="--stat --patch -p"; kind=refs ;;
@@ -187,6 +202,28 @@ _jvs()
 		case $kind in
 		dirs) COMPREPLY=($(compgen -d -- "$cur")) ;;
 		files) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		config)
+			# list | get KEY | set KEY VALUE | unset KEY
+			local -a ops=()
+			for ((j = i + 1; j < cword; j++)); do
+				case ${words[j]} in
+				-*) ;;
+				*) ops+=("${words[j]}") ;;
+				esac
+			done
+			case ${#ops[@]} in
+			0) COMPREPLY=($(compgen -W "list get set unset" -- "$cur")) ;;
+			1)
+				case ${ops[0]} in
+				get | set | unset) COMPREPLY=($(compgen -W "$(_jvs_dyn config-keys)" -- "$cur")) ;;
+				esac
+				;;
+			2)
+				[ "${ops[0]}" = set ] &&
+					COMPREPLY=($(compgen -W "$(_jvs_dyn config-values "${ops[1]}")" -- "$cur"))
+				;;
+			esac
+			;;
 		none) COMPREPLY=() ;;
 		*) COMPREPLY=($(compgen -W "$(_jvs_dyn $kind)" -- "$cur")) ;;
 		esac

@@ -10,6 +10,7 @@
 #   tags             jvs history --tags
 #   snapshot ids     jvs history --all --format id
 #   pin ids          jvs pin list --format id
+#   config keys      jvs config list --name-only
 set -eu
 
 list=${1:-cmd/command-list.txt}
@@ -51,6 +52,7 @@ kind_of () {
 	jvs-pin-remove) echo pins ;;
 	jvs-init) echo dirs ;;
 	jvs-check-ignore) echo files ;;
+	jvs-config) echo config ;;
 	*) echo none ;;
 	esac
 }
@@ -78,6 +80,17 @@ _jvs_dyn()
 	pins)
 		command jvs "\${pre[@]}" pin list --format id 2>/dev/null
 		command jvs "\${pre[@]}" history --tags 2>/dev/null
+		;;
+	config-keys)
+		command jvs "\${pre[@]}" config list --name-only 2>/dev/null
+		echo gc.policy.
+		;;
+	config-values)
+		case \$2 in
+		snapshot.engine) echo auto juicefs-clone btrfs-subvolume reflink-copy copy ;;
+		snapshot.compress) echo none fast default max ;;
+		progress) echo auto never ;;
+		esac
 		;;
 	esac
 }
@@ -181,6 +194,10 @@ EOF
 		COMPREPLY=(\$(compgen -W "clean_tmp clean_intents rebuild_index advance_head audit_repair resume_gc" -- "\$cur"))
 		return
 		;;
+	--file | -F)
+		COMPREPLY=(\$(compgen -f -- "\$cur"))
+		return
+		;;
 	--plan-id | --limit | -n | --grep | --reason | --expires | --keep-last | \\
 	--keep-hourly | --keep-daily | --keep-weekly | --keep-monthly | \\
 	--keep-yearly | --keep-within | --policy | --message | -m)
@@ -215,6 +232,28 @@ EOF
 		case \$kind in
 		dirs) COMPREPLY=(\$(compgen -d -- "\$cur")) ;;
 		files) COMPREPLY=(\$(compgen -f -- "\$cur")) ;;
+		config)
+			# list | get KEY | set KEY VALUE | unset KEY
+			local -a ops=()
+			for ((j = i + 1; j < cword; j++)); do
+				case \${words[j]} in
+				-*) ;;
+				*) ops+=("\${words[j]}") ;;
+				esac
+			done
+			case \${#ops[@]} in
+			0) COMPREPLY=(\$(compgen -W "list get set unset" -- "\$cur")) ;;
+			1)
+				case \${ops[0]} in
+				get | set | unset) COMPREPLY=(\$(compgen -W "\$(_jvs_dyn config-keys)" -- "\$cur")) ;;
+				esac
+				;;
+			2)
+				[ "\${ops[0]}" = set ] &&
+					COMPREPLY=(\$(compgen -W "\$(_jvs_dyn config-values "\${ops[1]}")" -- "\$cur"))
+				;;
+			esac
+			;;
 		none) COMPREPLY=() ;;
 		*) COMPREPLY=(\$(compgen -W "\$(_jvs_dyn \$kind)" -- "\$cur")) ;;
 		esac
@@ -248,6 +287,17 @@ _jvs_dyn() {
 	pins)
 		command jvs "${pre[@]}" pin list --format id 2>/dev/null
 		command jvs "${pre[@]}" history --tags 2>/dev/null
+		;;
+	config-keys)
+		command jvs "${pre[@]}" config list --name-only 2>/dev/null
+		print gc.policy.
+		;;
+	config-values)
+		case $2 in
+		snapshot.engine) print -l auto juicefs-clone btrfs-subvolume reflink-copy copy ;;
+		snapshot.compress) print -l none fast default max ;;
+		progress) print -l auto never ;;
+		esac
 		;;
 	esac
 }
@@ -325,6 +375,7 @@ EOF
 	--from|--at) cands=(\${(f)"\$(_jvs_dyn refs)"}); compadd -a cands; return ;;
 	--format) compadd -- text json tsv id; return ;;
 	--repair) compadd -- clean_tmp clean_intents rebuild_index advance_head audit_repair resume_gc; return ;;
+	--file|-F) _files; return ;;
 	--plan-id|--limit|-n|--grep|--reason|--expires|--keep-last|--keep-hourly|--keep-daily|--keep-weekly|--keep-monthly|--keep-yearly|--keep-within|--policy|--message|-m) return ;;
 	esac
 
@@ -349,6 +400,16 @@ EOF
 	case \$kind in
 	dirs) _files -/ ;;
 	files) _files ;;
+	config)
+		# list | get KEY | set KEY VALUE | unset KEY
+		local -a ops
+		ops=(\${\${words[i+1,CURRENT-1]}:#-*})
+		case \$#ops in
+		0) compadd -- list get set unset ;;
+		1) [[ \$ops[1] == (get|set|unset) ]] && { cands=(\${(f)"\$(_jvs_dyn config-keys)"}); compadd -a cands } ;;
+		2) [[ \$ops[1] == set ]] && { cands=(\${(f)"\$(_jvs_dyn config-values \$ops[2])"}); compadd -a cands } ;;
+		esac
+		;;
 	none) ;;
 	*) cands=(\${(f)"\$(_jvs_dyn \$kind)"}); compadd -a cands ;;
 	esac
