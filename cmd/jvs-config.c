@@ -10,9 +10,9 @@
 #include <string.h>
 
 static const char usage[] = "jvs-config list [--origin] [--name-only] [--json]\n"
-			    "jvs-config get KEY [--json]\n"
-			    "jvs-config set KEY VALUE\n"
-			    "jvs-config unset KEY";
+                            "jvs-config get KEY [--json]\n"
+                            "jvs-config set KEY VALUE\n"
+                            "jvs-config unset KEY";
 
 enum { OPT_NAME_ONLY = CLI_OPT_FIRST_PRIVATE, OPT_ORIGIN };
 
@@ -57,11 +57,12 @@ static char *cut_value(int *argc, char **argv)
 }
 
 static json_t *entry_json(const char *key, const char *value, jvs_config_origin origin,
-			  const char *env)
+                          const char *env)
 {
 	json_t *v = strncmp(key, "gc.policy.", 10) ? NULL : json_loads(value, 0, NULL);
 	return json_pack("{s:s, s:o, s:s, s:o}", "key", key, "value", v ? v : json_string(value),
-			 "origin", jvs_config_origin_name(origin), "env", jvs_json_str_or_null(env));
+	                 "origin", jvs_config_origin_name(origin), "env",
+	                 jvs_json_str_or_null(env));
 }
 
 static int list(cli *c, jvs_repo *repo, int origin, int name_only)
@@ -74,8 +75,8 @@ static int list(cli *c, jvs_repo *repo, int origin, int name_only)
 	if (c->json) {
 		a = json_array();
 		for (size_t i = 0; a && i < n; i++)
-			json_array_append_new(a, entry_json(v[i].key, v[i].value, v[i].origin,
-							    v[i].env));
+			json_array_append_new(
+			    a, entry_json(v[i].key, v[i].value, v[i].origin, v[i].env));
 		jvs_config_list_free(v, n);
 		return cli_print_json(c, json_pack("{s:o}", "settings", a));
 	}
@@ -139,9 +140,9 @@ static int run(cli *c, int argc, char **argv, const char *value, int origin, int
 		if (jvs_config_set(repo, argv[1], value, c->wait_seconds) < 0)
 			rc = cli_fail(c);
 		else if (jvs_config_get(repo, argv[1], &got, &from, &env) == 0 &&
-			 from == JVS_CONFIG_ENV && !c->quiet)
-			fprintf(stderr, "note: %s is set in the environment and wins over %s\n", env,
-				cli_esc(argv[1]));
+		         from == JVS_CONFIG_ENV && !c->quiet)
+			fprintf(stderr, "note: %s is set in the environment and wins over %s\n",
+			        env, cli_esc(argv[1]));
 		jvs_error_clear();
 	} else {
 		int was = jvs_config_unset(repo, argv[1], c->wait_seconds);
@@ -158,10 +159,10 @@ static int run(cli *c, int argc, char **argv, const char *value, int origin, int
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"name-only", no_argument, NULL, OPT_NAME_ONLY},
-		{"origin", no_argument, NULL, OPT_ORIGIN},
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {"name-only", no_argument, NULL, OPT_NAME_ONLY},
+	    {"origin", no_argument, NULL, OPT_ORIGIN},
+	    {NULL, 0, NULL, 0},
 	};
 	cli c;
 	char *value;

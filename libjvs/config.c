@@ -24,8 +24,8 @@
 #define POLICY_PREFIX_LEN (sizeof POLICY_PREFIX - 1)
 #define ACTOR_MAX 255
 
-static const char *const engines[] = {"auto", "juicefs-clone", "btrfs-subvolume",
-				      "reflink-copy", "copy", NULL};
+static const char *const engines[] = {"auto",         "juicefs-clone", "btrfs-subvolume",
+                                      "reflink-copy", "copy",          NULL};
 static const char *const compressions[] = {"none", "fast", "default", "max", NULL};
 static const char *const progress_modes[] = {"auto", "never", NULL};
 
@@ -34,15 +34,14 @@ static const char *const progress_modes[] = {"auto", "never", NULL};
 typedef struct {
 	const char *key, *group, *member, *env;
 	const char *const *allowed; /* NULL: free text (audit.actor) */
-	const char *dflt;	    /* NULL: computed (audit.actor) */
+	const char *dflt;           /* NULL: computed (audit.actor) */
 } key_def;
 
 static const key_def keys[] = {
-	{"snapshot.engine", "snapshot", "engine", "JVS_SNAPSHOT_ENGINE", engines, "auto"},
-	{"snapshot.compress", "snapshot", "compress", "JVS_SNAPSHOT_COMPRESS", compressions,
-	 "none"},
-	{"audit.actor", "audit", "actor", "JVS_ACTOR", NULL, NULL},
-	{"progress", NULL, "progress", "JVS_PROGRESS", progress_modes, "auto"},
+    {"snapshot.engine", "snapshot", "engine", "JVS_SNAPSHOT_ENGINE", engines, "auto"},
+    {"snapshot.compress", "snapshot", "compress", "JVS_SNAPSHOT_COMPRESS", compressions, "none"},
+    {"audit.actor", "audit", "actor", "JVS_ACTOR", NULL, NULL},
+    {"progress", NULL, "progress", "JVS_PROGRESS", progress_modes, "auto"},
 };
 #define NKEYS (sizeof keys / sizeof *keys)
 
@@ -70,7 +69,10 @@ static void join(char *buf, size_t len, const char *const *v)
 	buf[0] = '\0';
 	for (size_t i = 0; v[i] && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-					 !i ? "" : v[i + 1] ? ", " : " or ", v[i]);
+		                         !i         ? ""
+		                         : v[i + 1] ? ", "
+		                                    : " or ",
+		                         v[i]);
 }
 
 int jvs_config_key_check(const char *key)
@@ -89,7 +91,7 @@ int jvs_config_key_check(const char *key)
 	}
 	jvs_error_set(JVS_E_USAGE, "unknown key '%s'", key);
 	return jvs_error_hint("known keys: snapshot.engine, snapshot.compress, audit.actor, "
-			      "progress, gc.policy.NAME");
+	                      "progress, gc.policy.NAME");
 }
 
 /* A policy in the words of jvs gc plan: "--keep-daily 7 --keep-tag v1
@@ -142,7 +144,7 @@ static json_t *policy_from_words(const char *value)
 			long n = strtol(arg, &end, 10);
 			if (*end || end == arg || n < 0) {
 				jvs_error_set(JVS_E_USAGE, "--%s needs a count, not '%s'", w + 2,
-					      arg);
+				              arg);
 				goto fail;
 			}
 			json_object_set_new(j, key, json_integer(n));
@@ -178,7 +180,8 @@ static int policy_value(const char *key, const char *value, char **out)
 	if (*p == '{') {
 		j = json_loads(p, JSON_REJECT_DUPLICATES, &jerr);
 		if (!j) {
-			jvs_error_set(JVS_E_USAGE, "bad value for %s: not JSON (%s)", key, jerr.text);
+			jvs_error_set(JVS_E_USAGE, "bad value for %s: not JSON (%s)", key,
+			              jerr.text);
 			goto hint;
 		}
 	} else if (!(j = policy_from_words(p))) {
@@ -206,9 +209,9 @@ bad : {
 }
 hint:
 	return jvs_error_hint("give a JSON object or gc plan options, e.g. '--keep-daily 7 "
-			      "--keep-weekly 4'; settings: keep_last, keep_hourly, keep_daily, "
-			      "keep_weekly, keep_monthly, keep_yearly, keep_within, keep_tags, "
-			      "keep_tagged");
+	                      "--keep-weekly 4'; settings: keep_last, keep_hourly, keep_daily, "
+	                      "keep_weekly, keep_monthly, keep_yearly, keep_within, keep_tags, "
+	                      "keep_tagged");
 }
 
 int jvs_config_value_check(const char *key, const char *value, char **out)
@@ -234,7 +237,7 @@ int jvs_config_value_check(const char *key, const char *value, char **out)
 	if (!*value || strlen(value) > ACTOR_MAX || !jvs_utf8_valid(value, strlen(value))) {
 		jvs_error_set(JVS_E_USAGE, "bad value for %s", key);
 		return jvs_error_hint("%s takes a name of 1 to %d bytes of UTF-8 text", key,
-				      ACTOR_MAX);
+		                      ACTOR_MAX);
 	}
 	for (const unsigned char *c = (const unsigned char *)value; *c; c++)
 		if (*c < 0x20 || *c == 0x7f) {
@@ -253,11 +256,11 @@ static int file_error(const char *path)
 {
 	jvs_error saved = *jvs_error_last();
 	jvs_error_set(saved.cls == JVS_OK ? JVS_E_IO : saved.cls, "cannot read the settings: %s",
-		      saved.message[0] ? saved.message : path);
+	              saved.message[0] ? saved.message : path);
 	if (saved.hint[0])
 		return jvs_error_hint("%s", saved.hint);
 	return jvs_error_hint("replace .jvs/config.json with a regular JSON file (see "
-			      "jvs-format(5)); jvs doctor reports it");
+	                      "jvs-format(5)); jvs doctor reports it");
 }
 
 /* config.json as an object ({} when it is missing, *exists then 0). Never
@@ -281,10 +284,11 @@ static int load(const jvs_repo *repo, json_t **out, int *exists)
 	}
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > JVS_CONFIG_MAX_BYTES) {
 		jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is larger than %d bytes", path,
-			      JVS_CONFIG_MAX_BYTES);
+		              JVS_CONFIG_MAX_BYTES);
 		free(path);
-		return jvs_error_hint("settings fit in a few hundred bytes; replace .jvs/config.json "
-				      "with a regular JSON file (see jvs-format(5))");
+		return jvs_error_hint(
+		    "settings fit in a few hundred bytes; replace .jvs/config.json "
+		    "with a regular JSON file (see jvs-format(5))");
 	}
 	if (jvs_safe_read_file(path, JVS_CONFIG_MAX_BYTES, &buf, &len) < 0) {
 		file_error(path);
@@ -294,12 +298,12 @@ static int load(const jvs_repo *repo, json_t **out, int *exists)
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
 	if (!j || !json_is_object(j)) {
-		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "'%s' is not a valid JSON object (%s)", path,
-			      j ? "not an object" : jerr.text);
+		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "'%s' is not a valid JSON object (%s)",
+		              path, j ? "not an object" : jerr.text);
 		json_decref(j);
 		free(path);
 		return jvs_error_hint("fix or restore .jvs/config.json (see jvs-format(5)); "
-				      "jvs doctor reports it");
+		                      "jvs doctor reports it");
 	}
 	free(path);
 	if (exists)
@@ -332,8 +336,8 @@ static int saved_value(const json_t *cfg, const key_def *k, const char **out)
 bad:
 	jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, ".jvs/config.json holds a bad %s", k->key);
 	return jvs_error_hint("set it again with 'jvs config set %s VALUE', or 'jvs config unset "
-			      "%s'",
-			      k->key, k->key);
+	                      "%s'",
+	                      k->key, k->key);
 }
 
 static void default_actor(char *out, size_t len)
@@ -361,7 +365,7 @@ static const char *env_value(const key_def *k)
 /* Effective value of a known key: *out points into env, cfg or static
  * storage (the actor into buf). */
 static int effective(const json_t *cfg, const key_def *k, const char **out,
-		     jvs_config_origin *origin, char *buf, size_t len)
+                     jvs_config_origin *origin, char *buf, size_t len)
 {
 	const char *v = env_value(k);
 	if (v) {
@@ -387,7 +391,7 @@ static int effective(const json_t *cfg, const key_def *k, const char **out,
 }
 
 static int getter(const jvs_repo *repo, const char *key, const char **out,
-		  jvs_config_origin *origin, char *buf, size_t len)
+                  jvs_config_origin *origin, char *buf, size_t len)
 {
 	const key_def *k = find_key(key);
 	json_t *cfg = NULL;
@@ -420,8 +424,7 @@ int jvs_config_snapshot_engine(const jvs_repo *repo, const char **out, jvs_confi
 	return getter(repo, "snapshot.engine", out, origin, buf, sizeof buf);
 }
 
-int jvs_config_snapshot_compress(const jvs_repo *repo, const char **out,
-				 jvs_config_origin *origin)
+int jvs_config_snapshot_compress(const jvs_repo *repo, const char **out, jvs_config_origin *origin)
 {
 	char buf[8];
 	if (getter(repo, "snapshot.compress", out, origin, buf, sizeof buf) < 0)
@@ -466,18 +469,16 @@ static int policy_get(const json_t *cfg, const char *name, char **out)
 	*out = NULL;
 	if (!pol) {
 		jvs_error_set(JVS_E_NOT_FOUND, "no gc policy named '%s'", name);
-		return jvs_error_hint("save one with 'jvs config set " POLICY_PREFIX
-				      "%s \"--keep-daily 7\"'",
-				      name);
+		return jvs_error_hint(
+		    "save one with 'jvs config set " POLICY_PREFIX "%s \"--keep-daily 7\"'", name);
 	}
 	if (jvs_gc_policy_from_json(pol, &p) < 0) {
 		jvs_error saved = *jvs_error_last();
-		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, ".jvs/config.json holds a bad " POLICY_PREFIX
-			      "%s: %s",
-			      name, saved.message);
-		return jvs_error_hint("set it again with 'jvs config set " POLICY_PREFIX
-				      "%s VALUE'",
-				      name);
+		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT,
+		              ".jvs/config.json holds a bad " POLICY_PREFIX "%s: %s", name,
+		              saved.message);
+		return jvs_error_hint(
+		    "set it again with 'jvs config set " POLICY_PREFIX "%s VALUE'", name);
 	}
 	norm = jvs_gc_policy_to_json(&p);
 	jvs_gc_policy_clear(&p);
@@ -489,7 +490,7 @@ static int policy_get(const json_t *cfg, const char *name, char **out)
 }
 
 int jvs_config_get(const jvs_repo *repo, const char *key, char **out, jvs_config_origin *origin,
-		   const char **env)
+                   const char **env)
 {
 	const key_def *k;
 	const char *v;
@@ -526,7 +527,7 @@ int jvs_config_get(const jvs_repo *repo, const char *key, char **out, jvs_config
 /* Loads, lets edit() change the object, writes it back atomically and
  * audits the change, all under the repository lock. */
 static int update(const jvs_repo *repo, const char *key, const char *value, int wait_seconds,
-		  int *changed)
+                  int *changed)
 {
 	const key_def *k = find_key(key);
 	const char *name = policy_name(key);
@@ -548,13 +549,14 @@ static int update(const jvs_repo *repo, const char *key, const char *value, int 
 	g = group_of(cfg, group);
 	if (g && !json_is_object(g)) {
 		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, ".jvs/config.json: \"%s\" is not an object",
-			      group);
+		              group);
 		jvs_error_hint("fix .jvs/config.json by hand (see jvs-format(5))");
 		goto done;
 	}
 	old = g ? json_object_get(g, member) : NULL;
 	if (old)
-		prev = json_is_string(old) ? strdup(json_string_value(old)) : jvs_json_canonical(old);
+		prev =
+		    json_is_string(old) ? strdup(json_string_value(old)) : jvs_json_canonical(old);
 	if (value) {
 		json_t *nv;
 		if (!g) {
@@ -579,7 +581,7 @@ static int update(const jvs_repo *repo, const char *key, const char *value, int 
 		goto done;
 	*changed = 1;
 	details = json_pack("{s:s, s:o, s:o}", "key", key, "value", jvs_json_str_or_null(value),
-			    "previous", jvs_json_str_or_null(prev));
+	                    "previous", jvs_json_str_or_null(prev));
 	rc = jvs_audit_append(repo, value ? "config_set" : "config_unset", key, details, NULL);
 	goto done;
 oom:
@@ -616,7 +618,7 @@ int jvs_config_unset(const jvs_repo *repo, const char *key, int wait_seconds)
 /* ---- list ---- */
 
 static int push(jvs_config_entry **v, size_t *n, const char *key, const char *value,
-		jvs_config_origin origin, const char *env)
+                jvs_config_origin origin, const char *env)
 {
 	jvs_config_entry *nv = realloc(*v, (*n + 1) * sizeof *nv);
 	if (!nv)
@@ -653,7 +655,7 @@ int jvs_config_list(const jvs_repo *repo, jvs_config_entry **out, size_t *n)
 	pols = json_object_get(cfg, "gc_policies");
 	if (pols && !json_is_object(pols)) {
 		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT,
-			      ".jvs/config.json: \"gc_policies\" is not an object");
+		              ".jvs/config.json: \"gc_policies\" is not an object");
 		jvs_error_hint("fix .jvs/config.json by hand (see jvs-format(5))");
 		goto fail;
 	}

@@ -45,8 +45,8 @@ int jvs_note_read_file(const char *path, char **out)
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		len--;
 	if (len > JVS_TEXT_MAX) {
-		jvs_error_set(JVS_E_USAGE, "the note in %s%s%s is longer than %d bytes", q, shown, q,
-			      JVS_TEXT_MAX);
+		jvs_error_set(JVS_E_USAGE, "the note in %s%s%s is longer than %d bytes", q, shown,
+		              q, JVS_TEXT_MAX);
 		jvs_error_hint("a note holds at most %d bytes; shorten it", JVS_TEXT_MAX);
 		goto fail;
 	}

@@ -29,8 +29,8 @@ int jvs_config_value_check(const char *key, const char *value, char **out);
  * config.json that cannot be read or holds a bad value is an error
  * (E_PATH_ESCAPE, E_UNSUPPORTED_FILE, E_DESCRIPTOR_CORRUPT) naming it. A
  * gc.policy.NAME that is not saved: E_NOT_FOUND. */
-int jvs_config_get(const jvs_repo *repo, const char *key, char **out,
-		   jvs_config_origin *origin, const char **env);
+int jvs_config_get(const jvs_repo *repo, const char *key, char **out, jvs_config_origin *origin,
+                   const char **env);
 
 /* Saves key = value in config.json (temp file, fsync, rename) under the
  * repository lock, and audits it ("config_set"). E_USAGE for an unknown key
@@ -56,15 +56,12 @@ void jvs_config_list_free(jvs_config_entry *v, size_t n);
 /* The engine requested: "auto" (detect), or juicefs-clone, btrfs-subvolume,
  * reflink-copy, copy. A JVS_SNAPSHOT_ENGINE value is returned as it is
  * (the engine code rejects an unknown one); *out is then the variable's. */
-int jvs_config_snapshot_engine(const jvs_repo *repo, const char **out,
-			       jvs_config_origin *origin);
+int jvs_config_snapshot_engine(const jvs_repo *repo, const char **out, jvs_config_origin *origin);
 /* none, fast, default or max (JVS_SNAPSHOT_COMPRESS, then
  * snapshot.compress); an unknown JVS_SNAPSHOT_COMPRESS is E_USAGE. */
-int jvs_config_snapshot_compress(const jvs_repo *repo, const char **out,
-				 jvs_config_origin *origin);
+int jvs_config_snapshot_compress(const jvs_repo *repo, const char **out, jvs_config_origin *origin);
 /* The actor audit records carry: JVS_ACTOR, audit.actor, else user@host. */
-int jvs_config_audit_actor(const jvs_repo *repo, char *out, size_t len,
-			   jvs_config_origin *origin);
+int jvs_config_audit_actor(const jvs_repo *repo, char *out, size_t len, jvs_config_origin *origin);
 /* The default of --progress: auto, never or json (JVS_PROGRESS when it is
  * one of those, then progress). */
 int jvs_config_progress(const jvs_repo *repo, const char **out, jvs_config_origin *origin);
