@@ -531,14 +531,20 @@ static int update(const jvs_repo *repo, const char *key, const char *value, int 
 {
 	const key_def *k = find_key(key);
 	const char *name = policy_name(key);
-	jvs_lock *lock = NULL;
+	jvs_lock *lock = NULL, *cfg_lock = NULL;
 	json_t *cfg = NULL, *g, *old, *details = NULL;
 	char *path = NULL, *prev = NULL;
 	const char *group = k ? k->group : "gc_policies", *member = k ? k->member : name;
 	int exists, rc = -1;
 	*changed = 0;
-	if (jvs_lock_acquire(repo, "repo", JVS_LOCK_EXCLUSIVE, wait_seconds, &lock) < 0)
+	/* the repo lock shared (a running snapshot does not stop a setting),
+	 * the config lock exclusive: one writer of config.json at a time */
+	if (jvs_lock_acquire(repo, "repo", JVS_LOCK_SHARED, wait_seconds, &lock) < 0)
 		return -1;
+	if (jvs_lock_acquire(repo, "config", JVS_LOCK_EXCLUSIVE, wait_seconds, &cfg_lock) < 0) {
+		jvs_lock_release(lock);
+		return -1;
+	}
 	if (load(repo, &cfg, &exists) < 0)
 		goto done;
 	if (!exists) {
@@ -590,6 +596,7 @@ done:
 	json_decref(cfg);
 	free(path);
 	free(prev);
+	jvs_lock_release(cfg_lock);
 	jvs_lock_release(lock);
 	return rc;
 }

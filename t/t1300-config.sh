@@ -18,6 +18,9 @@ unset JVS_SNAPSHOT_ENGINE JVS_SNAPSHOT_COMPRESS JVS_ACTOR JVS_PROGRESS
 if command -v script >/dev/null 2>&1; then
 	test_set_prereq SCRIPT
 fi
+if command -v flock >/dev/null 2>&1; then
+	test_set_prereq FLOCK
+fi
 
 # last_audit FIELD: a field of the newest audit record of repo.
 last_audit () {
@@ -268,6 +271,31 @@ test_expect_success 'progress never from config; JVS_PROGRESS=json still gives e
 	echo e >repo/main/f &&
 	(cd repo/main && JVS_PROGRESS=json jvs snapshot -q p5 >/dev/null 2>err) &&
 	grep "\"type\":\"done\"" repo/main/err &&
+	jvs -C repo config unset progress
+'
+
+# hold MODE: holds repo.lock (flock -s or -x) in the background until
+# release is called; returns once the lock is held.
+hold () {
+	rm -f held gate && mkfifo gate &&
+	{ flock "$1" repo/.jvs/locks/repo.lock sh -c ": >held; cat gate >/dev/null" & } &&
+	while ! test -f held; do sleep 0.1; done
+}
+release () {
+	echo >gate && wait
+}
+
+test_expect_success FLOCK 'set takes the repository lock shared: a gc run (exclusive) stops it' '
+	hold -s &&
+	jvs -C repo config set progress never &&
+	release &&
+	hold -x &&
+	test_must_fail --exit=5 jvs -C repo config set progress auto 2>err;
+	rc=$? &&
+	release &&
+	test $rc = 0 &&
+	grep "E_LOCKED: repo lock is held" err &&
+	test "$(jvs -C repo config get progress)" = never &&
 	jvs -C repo config unset progress
 '
 
