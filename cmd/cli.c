@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "jvs/config.h"
 #include "jvs/error.h"
 #include "jvs/hook.h"
 #include "jvs/json.h"
@@ -338,6 +339,16 @@ int cli_open_repo(cli *c, jvs_repo **out)
 		jvs_repo_free(*out);
 		*out = NULL;
 		return -1;
+	}
+	if (c->progress_mode == CLI_PROGRESS_UNSET) {
+		/* no --progress: JVS_PROGRESS, else progress of jvs-config(1) */
+		const char *mode;
+		if (jvs_config_progress(*out, &mode, NULL) < 0)
+			jvs_error_clear(); /* progress is no reason to fail */
+		else if (!strcmp(mode, "never"))
+			c->progress_mode = CLI_PROGRESS_NEVER;
+		else if (!strcmp(mode, "json"))
+			c->progress_mode = CLI_PROGRESS_JSON;
 	}
 	return 0;
 }

@@ -48,6 +48,7 @@ static const cli_option none[] = {END};
 static const cli_option snapshot_opts[] = {
 	{"tag", 't', CLI_ARG_REQUIRED, "@tags"},
 	{"message", 'm', CLI_ARG_REQUIRED, NULL},
+	{"file", 'F', CLI_ARG_REQUIRED, "@files"},
 	{"skip-unchanged", 0, CLI_ARG_NONE, NULL},
 	{"no-hooks", 0, CLI_ARG_NONE, NULL},
 	{"compress", 0, CLI_ARG_REQUIRED, "none fast default max"},
@@ -95,6 +96,13 @@ static const cli_option doctor_opts[] = {
 	{"repair-runtime", 0, CLI_ARG_NONE, NULL},
 	{"repair", 0, CLI_ARG_REQUIRED,
 	 "clean_tmp clean_intents rebuild_index advance_head audit_repair resume_gc"},
+	{"repair-list", 0, CLI_ARG_NONE, NULL},
+	END,
+};
+
+static const cli_option config_opts[] = {
+	{"origin", 0, CLI_ARG_NONE, NULL},
+	{"name-only", 0, CLI_ARG_NONE, NULL},
 	END,
 };
 
@@ -155,7 +163,7 @@ const cli_command cli_commands[] = {
 	 "jvs-init [DIR]", none},
 	{"jvs-snapshot", "porcelain", WT | PATHS, "none",
 	 "record the current worktree as a new snapshot",
-	 "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [--skip-unchanged] [--no-hooks]\n"
+	 "jvs-snapshot [NOTE] [-m NOTE | -F FILE] [--tag TAG]... [--skip-unchanged] [--no-hooks]\n"
 	 "             [--compress none|fast|default|max] [-- PATH ...]",
 	 snapshot_opts},
 	{"jvs-history", "porcelain", REPO | PATHS | NOARGS, "none",
@@ -184,7 +192,14 @@ const cli_command cli_commands[] = {
 	 "jvs-verify [REF... | --all] [--quick] [--json]", verify_opts},
 	{"jvs-doctor", "porcelain", REPO | NOARGS, "none",
 	 "check the whole repository and repair runtime leftovers",
-	 "jvs-doctor [--strict] [--repair-runtime] [--repair ACTION]... [--json]", doctor_opts},
+	 "jvs-doctor [--strict] [--repair-runtime] [--repair ACTION]... [--json]\n"
+	 "jvs-doctor --repair-list [--json]", doctor_opts},
+	{"jvs-config", "porcelain", REPO, "config", "get and set repository settings",
+	 "jvs-config list [--origin] [--name-only] [--json]\n"
+	 "jvs-config get KEY [--json]\n"
+	 "jvs-config set KEY VALUE\n"
+	 "jvs-config unset KEY",
+	 config_opts},
 	{"jvs-gc-plan", "porcelain", REPO | NOARGS, "none",
 	 "compute which snapshots garbage collection would delete",
 	 "jvs-gc-plan [--keep-last N] [--keep-hourly N] [--keep-daily N]\n"

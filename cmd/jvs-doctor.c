@@ -15,7 +15,7 @@ static const char *const order[] = {"clean_intents", "resume_gc",    "clean_tmp"
 struct opts {
 	const char **wanted;
 	size_t nwanted;
-	int strict, runtime;
+	int strict, runtime, list;
 };
 
 static int on_option(cli *c, const cli_option *o, const char *arg, void *ctx)
@@ -25,6 +25,8 @@ static int on_option(cli *c, const cli_option *o, const char *arg, void *ctx)
 		op->strict = 1;
 	else if (cli_opt_is(o, "repair-runtime"))
 		op->runtime = 1;
+	else if (cli_opt_is(o, "repair-list"))
+		op->list = 1;
 	else if (!op->wanted)
 		return cli_oom(c);
 	else if (!jvs_doctor_is_repair(arg))
@@ -35,6 +37,25 @@ static int on_option(cli *c, const cli_option *o, const char *arg, void *ctx)
 	else
 		op->wanted[op->nwanted++] = arg;
 	return 0;
+}
+
+/* --repair-list: every repair and what it does; no repository needed. */
+static int repair_list(cli *c)
+{
+	size_t n;
+	const jvs_doctor_repair_info *r = jvs_doctor_repairs(&n);
+	json_t *a;
+	if (!c->json) {
+		for (size_t i = 0; i < n; i++)
+			printf("%s\t%s\t%s\n", r[i].name, r[i].runtime ? "runtime" : "explicit",
+			       r[i].what);
+		return 0;
+	}
+	a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:b, s:s}", "name", r[i].name, "runtime",
+						   r[i].runtime, "description", r[i].what));
+	return cli_print_json(c, json_pack("{s:o}", "repairs", a));
 }
 
 static json_t *findings_json(const jvs_findings *fs)
@@ -65,6 +86,12 @@ int main(int argc, char **argv)
 		goto out;
 	if (!op.wanted || !done) {
 		rc = cli_oom(&c);
+		goto out;
+	}
+	if (op.list) {
+		rc = op.strict || op.runtime || op.nwanted
+			     ? cli_usage_error(&c, "--repair-list lists; it repairs nothing")
+			     : repair_list(&c);
 		goto out;
 	}
 

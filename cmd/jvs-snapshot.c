@@ -4,6 +4,7 @@
 #include "jvs/compress.h"
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
+#include "jvs/notefile.h"
 #include "jvs/paths.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
@@ -18,7 +19,7 @@
 struct opts {
 	jvs_snapshot_opts *so;
 	const char **tags;
-	const char *note;
+	const char *note, *note_file;
 	int no_hooks;
 };
 
@@ -31,6 +32,8 @@ static int on_option(cli *c, const cli_option *o, const char *arg, void *ctx)
 		op->tags[op->so->ntags++] = arg;
 	else if (cli_opt_is(o, "message"))
 		op->note = arg;
+	else if (cli_opt_is(o, "file"))
+		op->note_file = arg;
 	else if (cli_opt_is(o, "skip-unchanged"))
 		op->so->skip_unchanged = 1;
 	else if (cli_opt_is(o, "compress")) {
@@ -52,8 +55,9 @@ int main(int argc, char **argv)
 	jvs_snapshot_stats stats;
 	cli_progress ps;
 	jvs_descriptor d;
-	struct opts op = {&so, NULL, NULL, 0};
-	const char *worktree, *note;
+	struct opts op = {&so, NULL, NULL, NULL, 0};
+	const char *worktree, *note, *note_file;
+	char *file_note = NULL;
 	const char **tags;
 	char **pargs, **paths = NULL;
 	size_t npargs = 0, npaths = 0;
@@ -63,6 +67,7 @@ int main(int argc, char **argv)
 	rc = cli_start(&c, "jvs-snapshot", argc, argv, on_option, &op);
 	tags = op.tags;
 	note = op.note;
+	note_file = op.note_file;
 	no_hooks = op.no_hooks;
 	if (rc || !tags) {
 		free(tags);
@@ -79,6 +84,16 @@ int main(int argc, char **argv)
 	}
 	if (argc == 1)
 		note = argv[0];
+	if (note_file && note) {
+		free(tags);
+		return cli_usage_error(&c, "give the note as NOTE, -m or -F FILE, not several");
+	}
+	if (note_file && jvs_note_read_file(note_file, &file_note) < 0) {
+		free(tags);
+		return cli_fail(&c);
+	}
+	if (file_note)
+		note = file_note;
 	if (dashdash && !npargs) {
 		free(tags);
 		return cli_usage_error(&c, "give at least one PATH after '--'");
@@ -172,6 +187,7 @@ out:
 	if (paths)
 		jvs_strv_free(paths, npaths);
 	free(tags);
+	free(file_note);
 	jvs_repo_free(repo);
 	return rc;
 }

@@ -19,6 +19,17 @@ _jvs_dyn()
 		command jvs "${pre[@]}" pin list --format id 2>/dev/null
 		command jvs "${pre[@]}" history --tags 2>/dev/null
 		;;
+	config-keys)
+		command jvs "${pre[@]}" config list --name-only 2>/dev/null
+		echo gc.policy.
+		;;
+	config-values)
+		case $2 in
+		snapshot.engine) echo auto juicefs-clone btrfs-subvolume reflink-copy copy ;;
+		snapshot.compress) echo none fast default max ;;
+		progress) echo auto never ;;
+		esac
+		;;
 	esac
 }
 
@@ -34,7 +45,7 @@ _jvs()
 		cword=$COMP_CWORD
 	fi
 
-	local tops="init snapshot history info restore status diff check verify doctor gc pin worktree help"
+	local tops="init snapshot history info restore status diff check verify doctor config gc pin worktree help"
 	local _jvs_dir=
 
 	# Find the command words typed so far, skipping global options.
@@ -103,7 +114,7 @@ _jvs()
 		;;
 	help)
 		if [ -z "$sub" ]; then
-			COMPREPLY=($(compgen -W "init snapshot history info restore status diff check verify doctor gc pin worktree" -- "$cur"))
+			COMPREPLY=($(compgen -W "init snapshot history info restore status diff check verify doctor config gc pin worktree" -- "$cur"))
 		else
 			case $sub in
 			check) COMPREPLY=($(compgen -W "ignore" -- "$cur")) ;;
@@ -140,6 +151,10 @@ _jvs()
 		COMPREPLY=($(compgen -W "clean_tmp clean_intents rebuild_index advance_head audit_repair resume_gc" -- "$cur"))
 		return
 		;;
+	--file | -F)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
 	--message | -m | --limit | -n | --grep | --keep-last | --keep-hourly | --keep-daily | --keep-weekly | --keep-monthly | --keep-yearly | --keep-within | --policy | --plan-id | --reason | --expires)
 		return
 		;;
@@ -148,7 +163,7 @@ _jvs()
 	local opts kind
 	case $prog in
 	jvs-init) opts=""; kind=dirs ;;
-	jvs-snapshot) opts="--tag --message --skip-unchanged --no-hooks --compress -t -m"; kind=none ;;
+	jvs-snapshot) opts="--tag --message --file --skip-unchanged --no-hooks --compress -t -m -F"; kind=none ;;
 	jvs-history) opts="--all --limit --grep --tag --format --tags -n"; kind=none ;;
 	jvs-info) opts=""; kind=none ;;
 	jvs-restore) opts="--latest-tag --discard --no-hooks --delete --interactive -i"; kind=refs ;;
@@ -156,7 +171,8 @@ _jvs()
 	jvs-diff) opts="--stat --patch -p"; kind=refs ;;
 	jvs-check-ignore) opts="--verbose -v"; kind=files ;;
 	jvs-verify) opts="--all --quick"; kind=refs ;;
-	jvs-doctor) opts="--strict --repair-runtime --repair"; kind=none ;;
+	jvs-doctor) opts="--strict --repair-runtime --repair --repair-list"; kind=none ;;
+	jvs-config) opts="--origin --name-only"; kind=config ;;
 	jvs-gc-plan) opts="--keep-last --keep-hourly --keep-daily --keep-weekly --keep-monthly --keep-yearly --keep-within --keep-tag --keep-tagged --policy --format"; kind=none ;;
 	jvs-gc-run) opts="--plan-id --no-hooks"; kind=none ;;
 	jvs-pin-add) opts="--reason --expires"; kind=refs ;;
@@ -188,6 +204,28 @@ _jvs()
 		case $kind in
 		dirs) COMPREPLY=($(compgen -d -- "$cur")) ;;
 		files) COMPREPLY=($(compgen -f -- "$cur")) ;;
+		config)
+			# list | get KEY | set KEY VALUE | unset KEY
+			local -a ops=()
+			for ((j = i + 1; j < cword; j++)); do
+				case ${words[j]} in
+				-*) ;;
+				*) ops+=("${words[j]}") ;;
+				esac
+			done
+			case ${#ops[@]} in
+			0) COMPREPLY=($(compgen -W "list get set unset" -- "$cur")) ;;
+			1)
+				case ${ops[0]} in
+				get | set | unset) COMPREPLY=($(compgen -W "$(_jvs_dyn config-keys)" -- "$cur")) ;;
+				esac
+				;;
+			2)
+				[ "${ops[0]}" = set ] &&
+					COMPREPLY=($(compgen -W "$(_jvs_dyn config-values "${ops[1]}")" -- "$cur"))
+				;;
+			esac
+			;;
 		none) COMPREPLY=() ;;
 		*) COMPREPLY=($(compgen -W "$(_jvs_dyn $kind)" -- "$cur")) ;;
 		esac

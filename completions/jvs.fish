@@ -95,6 +95,8 @@ complete -c jvs -n '__jvs_at' -a verify -d 'check descriptors, payload hashes an
 complete -c jvs -n '__jvs_at help' -a verify -d 'check descriptors, payload hashes and lineage'
 complete -c jvs -n '__jvs_at' -a doctor -d 'check the whole repository and repair runtime leftovers'
 complete -c jvs -n '__jvs_at help' -a doctor -d 'check the whole repository and repair runtime leftovers'
+complete -c jvs -n '__jvs_at' -a config -d 'get and set repository settings'
+complete -c jvs -n '__jvs_at help' -a config -d 'get and set repository settings'
 complete -c jvs -n '__jvs_at' -a gc -d 'gc commands'
 complete -c jvs -n '__jvs_at help' -a gc -d 'gc commands'
 complete -c jvs -n '__jvs_at' -a pin -d 'pin commands'
@@ -144,6 +146,7 @@ complete -c jvs -n '__jvs_is jvs-init; and not __jvs_after_dashdash' -a '(__fish
 # jvs-snapshot
 complete -c jvs -n '__jvs_is jvs-snapshot; and not __jvs_after_dashdash' -s t -l tag -x -a '(__jvs_dyn tags)'
 complete -c jvs -n '__jvs_is jvs-snapshot; and not __jvs_after_dashdash' -s m -l message -x
+complete -c jvs -n '__jvs_is jvs-snapshot; and not __jvs_after_dashdash' -s F -l file -r -F
 complete -c jvs -n '__jvs_is jvs-snapshot; and not __jvs_after_dashdash' -l skip-unchanged
 complete -c jvs -n '__jvs_is jvs-snapshot; and not __jvs_after_dashdash' -l no-hooks
 complete -c jvs -n '__jvs_is jvs-snapshot; and not __jvs_after_dashdash' -l compress -x -a 'none fast default max'
@@ -186,6 +189,12 @@ complete -c jvs -n '__jvs_is jvs-verify; and not __jvs_after_dashdash' -a '(__jv
 complete -c jvs -n '__jvs_is jvs-doctor; and not __jvs_after_dashdash' -l strict
 complete -c jvs -n '__jvs_is jvs-doctor; and not __jvs_after_dashdash' -l repair-runtime
 complete -c jvs -n '__jvs_is jvs-doctor; and not __jvs_after_dashdash' -l repair -x -a 'clean_tmp clean_intents rebuild_index advance_head audit_repair resume_gc'
+complete -c jvs -n '__jvs_is jvs-doctor; and not __jvs_after_dashdash' -l repair-list
+
+# jvs-config
+complete -c jvs -n '__jvs_is jvs-config; and not __jvs_after_dashdash' -l origin
+complete -c jvs -n '__jvs_is jvs-config; and not __jvs_after_dashdash' -l name-only
+complete -c jvs -n '__jvs_is jvs-config; and not __jvs_after_dashdash' -a '(__jvs_dyn config)'
 
 # jvs-gc-plan
 complete -c jvs -n '__jvs_is jvs-gc-plan; and not __jvs_after_dashdash' -l keep-last -x

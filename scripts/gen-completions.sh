@@ -12,6 +12,7 @@
 #   tags             jvs history --tags
 #   snapshot ids     jvs history --all --format id
 #   pin ids          jvs pin list --format id
+#   config keys      jvs config list --name-only
 set -eu
 
 list=${1:-cmd/command-list.txt}
@@ -77,6 +78,17 @@ _jvs_dyn()
 	pins)
 		command jvs "\${pre[@]}" pin list --format id 2>/dev/null
 		command jvs "\${pre[@]}" history --tags 2>/dev/null
+		;;
+	config-keys)
+		command jvs "\${pre[@]}" config list --name-only 2>/dev/null
+		echo gc.policy.
+		;;
+	config-values)
+		case \$2 in
+		snapshot.engine) echo auto juicefs-clone btrfs-subvolume reflink-copy copy ;;
+		snapshot.compress) echo none fast default max ;;
+		progress) echo auto never ;;
+		esac
 		;;
 	esac
 }
@@ -178,6 +190,10 @@ EOF
 			"$(values_of "$w")" "$w"
 	done
 	cat <<EOF
+	$(values_of @files))
+		COMPREPLY=(\$(compgen -f -- "\$cur"))
+		return
+		;;
 	$(values_of @free))
 		return
 		;;
@@ -210,6 +226,28 @@ EOF
 		case \$kind in
 		dirs) COMPREPLY=(\$(compgen -d -- "\$cur")) ;;
 		files) COMPREPLY=(\$(compgen -f -- "\$cur")) ;;
+		config)
+			# list | get KEY | set KEY VALUE | unset KEY
+			local -a ops=()
+			for ((j = i + 1; j < cword; j++)); do
+				case \${words[j]} in
+				-*) ;;
+				*) ops+=("\${words[j]}") ;;
+				esac
+			done
+			case \${#ops[@]} in
+			0) COMPREPLY=(\$(compgen -W "list get set unset" -- "\$cur")) ;;
+			1)
+				case \${ops[0]} in
+				get | set | unset) COMPREPLY=(\$(compgen -W "\$(_jvs_dyn config-keys)" -- "\$cur")) ;;
+				esac
+				;;
+			2)
+				[ "\${ops[0]}" = set ] &&
+					COMPREPLY=(\$(compgen -W "\$(_jvs_dyn config-values "\${ops[1]}")" -- "\$cur"))
+				;;
+			esac
+			;;
 		none) COMPREPLY=() ;;
 		*) COMPREPLY=(\$(compgen -W "\$(_jvs_dyn \$kind)" -- "\$cur")) ;;
 		esac
@@ -243,6 +281,17 @@ _jvs_dyn() {
 	pins)
 		command jvs "${pre[@]}" pin list --format id 2>/dev/null
 		command jvs "${pre[@]}" history --tags 2>/dev/null
+		;;
+	config-keys)
+		command jvs "${pre[@]}" config list --name-only 2>/dev/null
+		print gc.policy.
+		;;
+	config-values)
+		case $2 in
+		snapshot.engine) print -l auto juicefs-clone btrfs-subvolume reflink-copy copy ;;
+		snapshot.compress) print -l none fast default max ;;
+		progress) print -l auto never ;;
+		esac
 		;;
 	esac
 }
@@ -323,6 +372,7 @@ EOF
 		printf '\t%s) compadd -- %s; return ;;\n' "$(values_of "$w" "|")" "$w"
 	done
 	cat <<EOF
+	$(values_of @files "|")) _files; return ;;
 	$(values_of @free "|")) return ;;
 	esac
 
@@ -347,6 +397,16 @@ EOF
 	case \$kind in
 	dirs) _files -/ ;;
 	files) _files ;;
+	config)
+		# list | get KEY | set KEY VALUE | unset KEY
+		local -a ops
+		ops=(\${\${words[i+1,CURRENT-1]}:#-*})
+		case \$#ops in
+		0) compadd -- list get set unset ;;
+		1) [[ \$ops[1] == (get|set|unset) ]] && { cands=(\${(f)"\$(_jvs_dyn config-keys)"}); compadd -a cands } ;;
+		2) [[ \$ops[1] == set ]] && { cands=(\${(f)"\$(_jvs_dyn config-values \$ops[2])"}); compadd -a cands } ;;
+		esac
+		;;
 	none) ;;
 	*) cands=(\${(f)"\$(_jvs_dyn \$kind)"}); compadd -a cands ;;
 	esac
@@ -368,6 +428,7 @@ fish_opt () {
 		v = $6
 		if ($5 == "required") {
 			if (v == "@dirs") line = line " -x -a \x27(__fish_complete_directories)\x27"
+			else if (v == "@files") line = line " -r -F"
 			else if (v ~ /^@/ && v != "@free") line = line " -x -a \x27(__jvs_dyn " substr(v, 2) ")\x27"
 			else if (v != "@free") line = line " -x -a \x27" v "\x27"
 			else line = line " -x"

@@ -206,6 +206,7 @@ test_expect_success 'format_version 3: every command fails E_FORMAT_UNSUPPORTED,
 		jvs-restore|jvs-pin-add|jvs-diff|jvs-pin-remove) args=HEAD ;;
 		jvs-gc-run) args="--plan-id 0" ;;
 		jvs-check-ignore) args=x ;;
+		jvs-config) args=list ;;
 		jvs-worktree-create|jvs-worktree-fork|jvs-worktree-remove) args=other ;;
 		jvs-worktree-rename) args="main other" ;;
 		*) args= ;;

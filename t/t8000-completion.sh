@@ -175,6 +175,33 @@ test_expect_success BASH 'jvs help wo<TAB> and jvs help worktree <TAB>' '
 	bcomplete jvs help worktree fo && echo fork >expect && test_cmp expect cands
 '
 
+test_expect_success BASH 'jvs config <TAB>: subcommands, keys (with saved policies), values' '
+	jvs -C repo config set gc.policy.nightly --keep-daily 7 &&
+	bcomplete jvs config "" &&
+	printf "%s\n" get list set unset >expect &&
+	test_cmp expect cands &&
+	bcomplete jvs -C repo config get "" &&
+	for k in snapshot.engine snapshot.compress audit.actor progress gc.policy.nightly; do
+		grep -x "$k" cands || return 1
+	done &&
+	bcomplete jvs config set snapshot.compress "" &&
+	printf "%s\n" default fast max none >expect &&
+	test_cmp expect cands &&
+	bcomplete jvs config list --o &&
+	echo --origin >expect &&
+	test_cmp expect cands
+'
+
+test_expect_success BASH 'jvs snapshot -F <TAB> offers files; doctor --repair-list' '
+	>note.txt &&
+	bcomplete jvs snapshot -F note. &&
+	echo note.txt >expect &&
+	test_cmp expect cands &&
+	bcomplete jvs doctor --repair-l &&
+	echo --repair-list >expect &&
+	test_cmp expect cands
+'
+
 # zcomplete LINE: candidates the zsh function offers for LINE (completing at
 # its end), with compadd/_describe/_files stubbed to print them, in ./zcands.
 zcomplete () {
@@ -265,6 +292,12 @@ test_expect_success FISH 'fish: every long option in every program usage is comp
 			grep -x -- "$o" fcands || { echo "missing $o for $prog"; return 1; }
 		done <want || return 1
 	done
+
+test_expect_success ZSH 'zsh: jvs config subcommands, keys and values' '
+	zcomplete "jvs config " && grep -x unset zcands &&
+	zcomplete "jvs -C repo config get " && grep -x audit.actor zcands &&
+	grep -x gc.policy.nightly zcands &&
+	zcomplete "jvs config set progress " && grep -x never zcands
 '
 
 test_done

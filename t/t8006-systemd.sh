@@ -180,9 +180,10 @@ test_expect_success 'gc ExecStart: nothing left to delete is a success' '
 '
 
 # The five commands of the README, minus apt and systemctl, on $R.
-test_expect_success 'README: the sed and install lines give a saved policy and a conf file' '
+test_expect_success 'README: the jvs config and install lines give a saved policy and a conf file' '
 	sed -n "/^### Nightly snapshots with retention/,/^### /p" "$jvs_root/README.md" >section &&
-	grep "^sudo sed -i " section | sed "s|^sudo ||; s|/srv/app|$R|g" >cmds &&
+	grep "^sudo jvs -C /srv/app config set gc.policy.nightly " section |
+		sed "s|^sudo ||; s|/srv/app|$R|g" >cmds &&
 	grep "^printf .JVS_GC_POLICY" section |
 		sed "s|sudo ||; s|/etc/jvs/srv-app.conf|$PWD/etc/jvs/x.conf|" >>cmds &&
 	test $(wc -l <cmds) = 2 &&

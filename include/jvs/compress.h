@@ -29,11 +29,9 @@
 /* The compression of published snapshot id, from its descriptor. */
 int jvs_compress_of_snapshot(const jvs_repo *repo, const char *id, jvs_compress_level *out);
 
-/* ==== THE REPOSITORY DEFAULT ====
- * The level a snapshot uses when --compress is not given, and where it
- * came from (*origin, static text). Today: JVS_SNAPSHOT_COMPRESS, else
- * none. This is the one place to read `snapshot.compress` from the
- * repository configuration (environment first, then config). */
+/* The level a snapshot uses when --compress is not given, and where it
+ * came from (*origin, static text): JVS_SNAPSHOT_COMPRESS, else
+ * snapshot.compress of jvs-config(1), else none. */
 int jvs_compress_default(const jvs_repo *repo, jvs_compress_level *out, const char **origin);
 
 /* The level a snapshot made with engine e uses: requested (NULL: the

@@ -29,6 +29,15 @@ int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *act
 int jvs_doctor_is_repair(const char *action);
 int jvs_doctor_is_runtime_repair(const char *action);
 void jvs_findings_clear(jvs_findings *f);
+
+/* Every repair, in the order doctor applies them: its name, whether
+ * --repair-runtime applies it, and what it does. */
+typedef struct {
+	const char *name;
+	int runtime;
+	const char *what;
+} jvs_doctor_repair_info;
+const jvs_doctor_repair_info *jvs_doctor_repairs(size_t *n);
 const char *jvs_severity_name(jvs_severity s);
 
 #endif

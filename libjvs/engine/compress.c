@@ -1,6 +1,7 @@
 /* Compressed snapshot payloads: zstd frames written and read back, the
  * level names, the repository default and the format version they need. */
 #include "jvs/compress.h"
+#include "jvs/config.h"
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
@@ -47,17 +48,18 @@ int jvs_compress_of_snapshot(const jvs_repo *repo, const char *id, jvs_compress_
  * environment variable, with *origin "config". */
 int jvs_compress_default(const jvs_repo *repo, jvs_compress_level *out, const char **origin)
 {
-	const char *env = getenv("JVS_SNAPSHOT_COMPRESS");
-	(void)repo;
+	const char *v = "none";
+	jvs_config_origin from = JVS_CONFIG_DEFAULT;
 	*out = JVS_COMPRESS_NONE;
+	if (jvs_config_snapshot_compress(repo, &v, &from) < 0)
+		return -1;
 	if (origin)
-		*origin = "built-in default";
-	if (env && *env) {
-		if (origin)
-			*origin = "JVS_SNAPSHOT_COMPRESS";
-		return jvs_compress_parse(env, "JVS_SNAPSHOT_COMPRESS", out);
-	}
-	return 0;
+		*origin = from == JVS_CONFIG_ENV    ? "JVS_SNAPSHOT_COMPRESS"
+			  : from == JVS_CONFIG_FILE ? "snapshot.compress (jvs config)"
+						    : "built-in default";
+	return jvs_compress_parse(v, from == JVS_CONFIG_ENV ? "JVS_SNAPSHOT_COMPRESS"
+							   : "snapshot.compress",
+				  out);
 }
 
 int jvs_compress_choose(const jvs_repo *repo, const char *requested, const jvs_engine *e,

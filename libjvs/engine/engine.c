@@ -1,4 +1,5 @@
 #include "jvs/engine.h"
+#include "jvs/config.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/safepath.h"
@@ -231,20 +232,22 @@ int jvs_btrfs_snapshot_writable(const char *src, const char *dst)
 
 int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 {
-	const char *want = jvs_engine_requested();
+	const char *want = NULL, *by = NULL;
 	char jwhy[sizeof out->why];
 	memset(out, 0, sizeof *out);
-	if (want && *want) {
+	/* JVS_SNAPSHOT_ENGINE, else snapshot.engine of jvs-config(1) */
+	if (jvs_engine_requested(repo, &want, &by) < 0)
+		return -1;
+	if (want && strcmp(want, "auto")) {
 		if (!strcmp(want, "copy")) {
 			out->kind = JVS_ENGINE_COPY;
-			snprintf(out->why, sizeof out->why, "requested by JVS_SNAPSHOT_ENGINE");
+			snprintf(out->why, sizeof out->why, "requested by %s", by);
 			return 0;
 		}
 		if (!strcmp(want, "reflink-copy")) {
 			if (reflink_works(repo)) {
 				out->kind = JVS_ENGINE_REFLINK;
-				snprintf(out->why, sizeof out->why,
-					 "requested by JVS_SNAPSHOT_ENGINE");
+				snprintf(out->why, sizeof out->why, "requested by %s", by);
 				return 0;
 			}
 			out->kind = JVS_ENGINE_COPY;
@@ -258,7 +261,7 @@ int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 			if (on_btrfs(jvs_repo_root(repo)) && reflink_works(repo)) {
 				out->kind = JVS_ENGINE_BTRFS;
 				snprintf(out->why, sizeof out->why,
-					 "requested by JVS_SNAPSHOT_ENGINE; btrfs");
+					 "requested by %s; btrfs", by);
 				return 0;
 			}
 			out->kind = reflink_works(repo) ? JVS_ENGINE_REFLINK : JVS_ENGINE_COPY;
@@ -273,7 +276,7 @@ int jvs_engine_detect(const jvs_repo *repo, jvs_engine *out)
 			if (juicefs_works(repo, out, jwhy, sizeof jwhy)) {
 				out->kind = JVS_ENGINE_JUICEFS;
 				snprintf(out->why, sizeof out->why,
-					 "requested by JVS_SNAPSHOT_ENGINE; %.200s", jwhy);
+					 "requested by %s; %.200s", by, jwhy);
 				return 0;
 			}
 			out->kind = reflink_works(repo) ? JVS_ENGINE_REFLINK : JVS_ENGINE_COPY;

@@ -11,6 +11,10 @@ void doctor_add(jvs_findings *fs, jvs_severity sev, const char *code, const char
 const jvs_descriptor *doctor_line_tip(const jvs_catalog *cat, const jvs_worktree *wt);
 void doctor_check_runtime(const jvs_repo *repo, const jvs_catalog *cat, jvs_findings *fs);
 
+/* NULL when the intent j names an operation JVS can resume, else what it
+ * lacks (written to buf): such an intent is a runtime leftover. */
+const char *doctor_unresumable(const jvs_repo *repo, const json_t *j, char *buf, size_t len);
+
 /* Finishes the gc run recorded by the intent at intent_path. */
 int doctor_resume_gc(jvs_repo *repo, const char *target);
 

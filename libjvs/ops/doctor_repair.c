@@ -223,7 +223,10 @@ static int clean_intent(jvs_repo *repo, const char *path)
 	json_t *j = NULL;
 	const char *op = NULL;
 	int rc = 0;
-	if (jvs_json_load_file(path, JVS_E_PARTIAL_SNAPSHOT, &j) == 0) {
+	char why[160];
+	if (jvs_json_load_file(path, JVS_E_PARTIAL_SNAPSHOT, &j) == 0 &&
+	    !doctor_unresumable(repo, j, why, sizeof why)) {
+		/* a leftover that names nothing to resume is only removed */
 		op = jvs_json_str(j, "operation");
 		if (op && !strcmp(op, "snapshot"))
 			rc = jvs_snapshot_finish_intent(repo, j);

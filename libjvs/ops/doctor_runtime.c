@@ -76,6 +76,71 @@ static int blocked_by_mount(const jvs_repo *repo, const json_t *j)
 	return 0;
 }
 
+/* NULL when the intent names an operation JVS can resume (or roll back),
+ * else what it lacks, into buf: SPEC §13 counts such a file as a runtime
+ * leftover, which clean_intents removes. */
+const char *doctor_unresumable(const jvs_repo *repo, const json_t *j, char *buf, size_t len)
+{
+	static const struct {
+		const char *op, *need[2];
+	} ops[] = {
+		{"snapshot", {"snapshot_id", NULL}}, {"restore", {"worktree", "target_id"}},
+		{"gc", {"plan_id", NULL}},	     {"fork", {"worktree", NULL}},
+		{"create", {"worktree", NULL}},	     {"rename", {"from", "to"}},
+		{"remove", {"worktree", NULL}},
+	};
+	const char *op = jvs_json_str(j, "operation");
+	size_t i;
+	if (!op) {
+		snprintf(buf, len, "it names no operation");
+		return buf;
+	}
+	for (i = 0; i < sizeof ops / sizeof *ops; i++)
+		if (!strcmp(op, ops[i].op))
+			break;
+	if (i == sizeof ops / sizeof *ops) {
+		snprintf(buf, len, "'%.64s' is no operation JVS knows", op);
+		return buf;
+	}
+	for (size_t k = 0; k < 2 && ops[i].need[k]; k++)
+		if (!jvs_json_str(j, ops[i].need[k])) {
+			snprintf(buf, len, "a %s intent without a %s", op, ops[i].need[k]);
+			return buf;
+		}
+	if (!strcmp(op, "snapshot") && !jvs_id_is_valid(jvs_json_str(j, "snapshot_id"))) {
+		snprintf(buf, len, "a snapshot intent whose snapshot_id is not a snapshot id");
+		return buf;
+	}
+	if (!strcmp(op, "gc")) {
+		const char *plan = jvs_json_str(j, "plan_id");
+		char *p;
+		int have;
+		size_t n = strspn(plan, "0123456789abcdef");
+		if (n != JVS_GC_PLAN_ID_LEN || plan[n]) {
+			snprintf(buf, len, "a gc intent whose plan_id is not a plan id");
+			return buf;
+		}
+		p = jvs_repo_pathf(repo, "gc/plans/%s.json", plan);
+		have = p && jvs_path_exists(p);
+		free(p);
+		jvs_error_clear();
+		if (!have) {
+			snprintf(buf, len, "a gc intent for plan %s, which no longer exists", plan);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+static const char *kind_of(mode_t m)
+{
+	return S_ISLNK(m)    ? "a symlink"
+	       : S_ISFIFO(m) ? "a FIFO"
+	       : S_ISDIR(m)  ? "a directory"
+	       : S_ISSOCK(m) ? "a socket"
+			     : "a special file";
+}
+
 static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii)
 {
 	char *dir = jvs_repo_path(repo, "intents");
@@ -86,13 +151,30 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 		char name[256], *path;
 		json_t *j = NULL;
 		const char *op, *id;
+		struct stat st;
+		char why[160];
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		path = jvs_path_join(dir, de->d_name);
-		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") || len - 5 >= sizeof name ||
-		    jvs_json_load_file(path, JVS_E_PARTIAL_SNAPSHOT, &j) < 0) {
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    !S_ISREG(st.st_mode)) {
+			/* never followed nor opened: clean_intents removes the entry */
+			doctor_add(fs, JVS_SEV_WARNING, "stale_intent", "clean_intents", path,
+				   "not an intent: .jvs/intents/%s is %s (a runtime leftover)",
+				   de->d_name, kind_of(st.st_mode));
+			free(path);
+			continue;
+		}
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".json") || len - 5 >= sizeof name) {
 			doctor_add(fs, JVS_SEV_WARNING, "stale_intent", "clean_intents", path,
 				   "unknown file in .jvs/intents: %s", de->d_name);
+			free(path);
+			continue;
+		}
+		if (jvs_json_load_file(path, JVS_E_PARTIAL_SNAPSHOT, &j) < 0) {
+			doctor_add(fs, JVS_SEV_WARNING, "stale_intent", "clean_intents", path,
+				   "unreadable intent .jvs/intents/%s (a runtime leftover): %s",
+				   de->d_name, jvs_error_last()->message);
 			jvs_error_clear();
 			free(path);
 			continue;
@@ -105,6 +187,11 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 		remember(ii, jvs_json_str(j, "target_id"));
 		if (jvs_intent_is_live_at(repo, j)) {
 			ii->any_live = 1;
+		} else if (doctor_unresumable(repo, j, why, sizeof why)) {
+			doctor_add(fs, JVS_SEV_WARNING, "stale_intent", "clean_intents", path,
+				   "intent .jvs/intents/%s names nothing JVS can resume (%s): a "
+				   "runtime leftover",
+				   de->d_name, why);
 		} else if (op && !strcmp(op, "restore") && jvs_json_str(j, "target_id") &&
 			   (!jvs_id_is_valid(jvs_json_str(j, "target_id")) ||
 			    !jvs_snapshot_is_published(repo, jvs_json_str(j, "target_id")))) {
@@ -143,7 +230,7 @@ static void check_intents(const jvs_repo *repo, jvs_findings *fs, intent_ids *ii
 		} else if (op && !strcmp(op, "gc")) {
 			const char *plan = jvs_json_str(j, "plan_id");
 			doctor_add(fs, JVS_SEV_WARNING, "interrupted_gc", "resume_gc", path,
-				   "gc run of plan %s was interrupted", plan ? plan : "?");
+				   "gc run of plan %s was interrupted", plan);
 		} else if (op && !strcmp(op, "remove") && blocked_by_mount(repo, j)) {
 			doctor_add(fs, JVS_SEV_ERROR, "remove_blocked", "clean_intents", path,
 				   "interrupted remove of worktree '%s' cannot finish: "

@@ -91,7 +91,8 @@ int jvs_repo_init(const char *dir, char **out_root)
 	p = jvs_path_join(real, "main");
 	/* On btrfs the payload root is a subvolume, so that the btrfs-subvolume
 	 * engine can snapshot it whole; anywhere else that fails: a directory. */
-	engine = jvs_engine_requested();
+	if (jvs_engine_requested(NULL, &engine, NULL) < 0)
+		goto cleanup;
 	if (p && (!engine || !*engine || !strcmp(engine, "btrfs-subvolume")) &&
 	    jvs_btrfs_subvolume_create(p) == 0) {
 		jvs_error_clear();

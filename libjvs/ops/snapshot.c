@@ -270,7 +270,7 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 		jvs_error_sys("cannot open worktree '%s'", payload);
 		goto fail;
 	}
-	jvs_engine_for_snapshot(&c.engine, payload, worktree, opts->npaths > 0);
+	jvs_engine_for_snapshot(repo, &c.engine, payload, worktree, opts->npaths > 0);
 	tree_clone = c.engine.kind == JVS_ENGINE_JUICEFS || c.engine.kind == JVS_ENGINE_BTRFS;
 	if (tree_clone) {
 		int r = jvs_snapshot__clone_payload(&c, payload, tmp, &scan, &clone_recorded);

@@ -1,4 +1,5 @@
 #include "jvs/audit.h"
+#include "jvs/config.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/hash.h"
@@ -138,6 +139,10 @@ int jvs_audit_precheck(const jvs_repo *repo)
 		return 0; /* a missing log is started afresh by the next append */
 	rc = last_hash(fd, hash);
 	close(fd);
+	if (rc == 0) { /* the record's actor must be known too */
+		char who[300];
+		rc = jvs_config_audit_actor(repo, who, sizeof who, NULL);
+	}
 	return rc;
 }
 
@@ -174,15 +179,17 @@ int jvs_audit_reset_head(const jvs_repo *repo, long long records, const char *ha
 	return rc;
 }
 
-static void actor(char *out, size_t len)
+/* JVS_ACTOR, else audit.actor of jvs-config(1), else user@host. A
+ * config.json that cannot be read stops mutating commands at the repo
+ * lock (jvs_audit_precheck) before they change anything; if it breaks
+ * later, the record still gets the default actor. */
+static void actor(const jvs_repo *repo, char *out, size_t len)
 {
-	const char *env = getenv("JVS_ACTOR");
 	struct passwd *pw;
 	char host[256] = "localhost";
-	if (env && *env) {
-		snprintf(out, len, "%s", env);
+	if (jvs_config_audit_actor(repo, out, len, NULL) == 0)
 		return;
-	}
+	jvs_error_clear();
 	pw = getpwuid(geteuid());
 	gethostname(host, sizeof host - 1);
 	snprintf(out, len, "%s@%s", pw ? pw->pw_name : "unknown", host);
@@ -215,7 +222,7 @@ int jvs_audit_append(const jvs_repo *repo, const char *operation, const char *ta
 	uuid_generate_random(uu);
 	uuid_unparse_lower(uu, id);
 	jvs_format_time_ms(jvs_now_ms(), ts);
-	actor(who, sizeof who);
+	actor(repo, who, sizeof who);
 	rec = json_pack("{s:s, s:s, s:s, s:s, s:o, s:O, s:o, s:o}", "event_id", id, "timestamp",
 			ts, "operation", operation, "actor", who, "target",
 			jvs_json_str_or_null(target), "details", details,

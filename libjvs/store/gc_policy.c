@@ -221,8 +221,9 @@ int jvs_gc_policy_load_named(const jvs_repo *repo, const char *name, jvs_gc_poli
 		if (used)
 			jvs_error_hint("saved policies: %s", names);
 		else
-			jvs_error_hint("save one in .jvs/config.json under \"gc_policies\" (see "
-			               "jvs-gc-plan(1))");
+			jvs_error_hint("save one with 'jvs config set gc.policy.%s \"--keep-daily "
+			               "7\"' (see jvs-config(1))",
+			               name);
 		goto done;
 	}
 	if (jvs_gc_policy_from_json(entry, &saved) < 0) {
