@@ -2,10 +2,10 @@
 #include "cli.h"
 
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/ignore.h"
-#include "jvs/path_history.h"
-#include "jvs/textesc.h"
+#include "fsutil.h"
+#include "ignore.h"
+#include "path_history.h"
+#include "textesc.h"
 
 #include <fcntl.h>
 #include <limits.h>

@@ -3,7 +3,7 @@
 
 #include "jvs/doctor.h"
 #include "jvs/error.h"
-#include "jvs/textesc.h"
+#include "textesc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

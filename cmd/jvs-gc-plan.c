@@ -3,7 +3,7 @@
 
 #include "jvs/error.h"
 #include "jvs/gc.h"
-#include "jvs/manifest.h"
+#include "manifest.h"
 
 #include <stdio.h>
 #include <stdlib.h>

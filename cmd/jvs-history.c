@@ -1,13 +1,13 @@
 /* jvs-history: list snapshots, newest first. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
+#include "catalog.h"
 #include "jvs/error.h"
 #include "jvs/history.h"
-#include "jvs/manifest.h"
-#include "jvs/path_history.h"
-#include "jvs/textesc.h"
-#include "jvs/tombstone.h"
+#include "manifest.h"
+#include "path_history.h"
+#include "textesc.h"
+#include "tombstone.h"
 
 #include <stdio.h>
 #include <stdlib.h>

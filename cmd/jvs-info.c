@@ -1,10 +1,10 @@
 /* jvs-info: describe the repository. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
-#include "jvs/engine.h"
+#include "catalog.h"
+#include "engine.h"
 #include "jvs/error.h"
-#include "jvs/textesc.h"
+#include "textesc.h"
 #include "jvs/worktree.h"
 
 #include <inttypes.h>

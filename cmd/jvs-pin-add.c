@@ -1,9 +1,9 @@
 /* jvs-pin-add: protect a snapshot from garbage collection. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
+#include "catalog.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
+#include "fsutil.h"
 #include "jvs/pin.h"
 
 #include <stdio.h>

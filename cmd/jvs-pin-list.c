@@ -2,8 +2,8 @@
 #include "cli.h"
 
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/manifest.h"
+#include "fsutil.h"
+#include "manifest.h"
 #include "jvs/pin.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* jvs-pin-remove: remove a pin, or every pin of a snapshot. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
+#include "catalog.h"
 #include "jvs/error.h"
 #include "jvs/pin.h"
 

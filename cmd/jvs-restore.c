@@ -1,15 +1,15 @@
 /* jvs-restore: bring the current worktree to a snapshot, in place. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
-#include "jvs/degraded.h"
-#include "jvs/changes.h"
+#include "catalog.h"
+#include "degraded.h"
+#include "changes.h"
 #include "jvs/error.h"
-#include "jvs/json.h"
-#include "jvs/manifest.h"
-#include "jvs/paths.h"
+#include "json.h"
+#include "manifest.h"
+#include "paths.h"
 #include "jvs/restore.h"
-#include "jvs/textesc.h"
+#include "textesc.h"
 #include "jvs/worktree.h"
 
 #include <ctype.h>

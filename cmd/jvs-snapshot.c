@@ -1,9 +1,9 @@
 /* jvs-snapshot: save the current worktree as a new immutable snapshot. */
 #include "cli.h"
 
-#include "jvs/descriptor.h"
+#include "descriptor.h"
 #include "jvs/error.h"
-#include "jvs/paths.h"
+#include "paths.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
 

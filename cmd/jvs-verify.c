@@ -1,9 +1,9 @@
 /* jvs-verify: check snapshots against their descriptors and manifests. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
+#include "catalog.h"
 #include "jvs/error.h"
-#include "jvs/textesc.h"
+#include "textesc.h"
 #include "jvs/verify.h"
 #include "jvs/worktree.h"
 

@@ -1,11 +1,11 @@
 /* jvs-worktree-fork: a new worktree holding a snapshot's files. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
-#include "jvs/degraded.h"
+#include "catalog.h"
+#include "degraded.h"
 #include "jvs/error.h"
 #include "jvs/worktree.h"
-#include "jvs/worktree_ops.h"
+#include "worktree_ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 
 #include "jvs/error.h"
 #include "jvs/worktree.h"
-#include "jvs/worktree_ops.h"
+#include "worktree_ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>

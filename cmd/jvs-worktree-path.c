@@ -2,7 +2,7 @@
 #include "cli.h"
 
 #include "jvs/error.h"
-#include "jvs/textesc.h"
+#include "textesc.h"
 #include "jvs/worktree.h"
 
 #include <stdio.h>

@@ -3,9 +3,9 @@
 #include "cli.h"
 
 #include "jvs/error.h"
-#include "jvs/name.h"
-#include "jvs/textesc.h"
-#include "jvs/worktree_ops.h"
+#include "name.h"
+#include "textesc.h"
+#include "worktree_ops.h"
 
 #include <limits.h>
 #include <stdio.h>

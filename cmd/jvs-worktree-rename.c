@@ -2,8 +2,8 @@
 #include "cli.h"
 
 #include "jvs/error.h"
-#include "jvs/worktree_ops.h"
-#include "jvs/textesc.h"
+#include "worktree_ops.h"
+#include "textesc.h"
 
 #include <limits.h>
 #include <stdio.h>

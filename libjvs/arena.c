@@ -1,4 +1,4 @@
-#include "jvs/arena.h"
+#include "arena.h"
 #include "jvs/error.h"
 
 #include <stdlib.h>

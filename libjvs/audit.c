@@ -1,10 +1,10 @@
-#include "jvs/audit.h"
+#include "audit.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/hash.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "json.h"
+#include "lock.h"
+#include "safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>

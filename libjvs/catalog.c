@@ -1,7 +1,7 @@
-#include "jvs/catalog.h"
+#include "catalog.h"
 #include "jvs/error.h"
-#include "jvs/json.h"
-#include "jvs/index.h"
+#include "json.h"
+#include "index.h"
 #include "jvs/worktree.h"
 #include "catalog_pack.h"
 

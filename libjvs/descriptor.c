@@ -1,7 +1,7 @@
-#include "jvs/descriptor.h"
+#include "descriptor.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
+#include "fsutil.h"
+#include "json.h"
 #include "jvs/worktree.h"
 
 #include <dirent.h>

@@ -2,7 +2,7 @@
 #ifndef JVS_DOCTOR_INT_H
 #define JVS_DOCTOR_INT_H
 
-#include "jvs/catalog.h"
+#include "catalog.h"
 #include "jvs/doctor.h"
 #include "jvs/worktree.h"
 

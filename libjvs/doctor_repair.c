@@ -1,21 +1,21 @@
 /* Doctor repairs: each acts only on the findings that name it. */
 #include "doctor_int.h"
 
-#include "jvs/audit.h"
-#include "jvs/descriptor.h"
+#include "audit.h"
+#include "descriptor.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
+#include "fsutil.h"
 #include "jvs/gc.h"
-#include "jvs/hash.h"
-#include "jvs/index.h"
-#include "jvs/intent.h"
-#include "jvs/worktree_ops.h"
-#include "jvs/json.h"
-#include "jvs/mounts.h"
+#include "hash.h"
+#include "index.h"
+#include "intent.h"
+#include "worktree_ops.h"
+#include "json.h"
+#include "mounts.h"
 #include "jvs/restore.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
-#include "jvs/safepath.h"
+#include "safepath.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,14 +1,14 @@
 /* Doctor checks of runtime state: intents and leftovers of crashed runs. */
 #include "doctor_int.h"
 
-#include "jvs/descriptor.h"
+#include "descriptor.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
-#include "jvs/mounts.h"
-#include "jvs/name.h"
-#include "jvs/tombstone.h"
+#include "fsutil.h"
+#include "intent.h"
+#include "json.h"
+#include "mounts.h"
+#include "name.h"
+#include "tombstone.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-#include "jvs/duration.h"
+#include "duration.h"
 #include "jvs/error.h"
 
 #include <ctype.h>

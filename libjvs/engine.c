@@ -1,9 +1,9 @@
-#include "jvs/engine.h"
+#include "engine.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/safepath.h"
-#include "jvs/juicefs_ctl.h"
-#include "jvs/mounts.h"
+#include "fsutil.h"
+#include "safepath.h"
+#include "juicefs_ctl.h"
+#include "mounts.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "jvs/catalog.h"
+#include "catalog.h"
 #include "jvs/gc.h"
 
 #define JVS_GC_RECENT_MS (24LL * 3600 * 1000)

@@ -1,9 +1,9 @@
 /* GC planning: what is kept and why, the candidates, the space freed. */
 #include "gc_internal.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/hash.h"
-#include "jvs/json.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "json.h"
 #include "jvs/pin.h"
 #include "jvs/worktree.h"
 

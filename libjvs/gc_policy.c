@@ -1,9 +1,9 @@
 /* Retention policies: parsing, saved policies, and the keep rules. */
 #include "gc_internal.h"
-#include "jvs/duration.h"
+#include "duration.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
+#include "fsutil.h"
+#include "json.h"
 #include "jvs/worktree.h"
 
 #include <stddef.h>

@@ -1,14 +1,14 @@
 /* GC execution: re-derive, mark tombstones (phase A), delete (phase B). */
 #include "gc_internal.h"
-#include "jvs/audit.h"
+#include "audit.h"
 #include "jvs/error.h"
-#include "jvs/fault.h"
-#include "jvs/fsutil.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
+#include "fault.h"
+#include "fsutil.h"
+#include "intent.h"
+#include "json.h"
+#include "lock.h"
 #include "jvs/worktree.h"
-#include "jvs/safepath.h"
+#include "safepath.h"
 
 #include <ctype.h>
 #include <errno.h>

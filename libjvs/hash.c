@@ -1,4 +1,4 @@
-#include "jvs/hash.h"
+#include "hash.h"
 #include "jvs/error.h"
 
 #include <blake2.h>

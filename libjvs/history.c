@@ -1,6 +1,6 @@
 #include "jvs/history.h"
 #include "jvs/error.h"
-#include "jvs/tombstone.h"
+#include "tombstone.h"
 #include "jvs/worktree.h"
 
 #include <fnmatch.h>

@@ -1,8 +1,8 @@
 /* Ignore rules (see jvs/ignore.h). Written from the gitignore grammar as
  * documented, not from any implementation. */
-#include "jvs/ignore.h"
+#include "ignore.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
+#include "fsutil.h"
 #include "jvs/repo.h"
 
 #include <ctype.h>

@@ -1,8 +1,8 @@
-#include "jvs/intent.h"
+#include "intent.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "json.h"
+#include "safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
-#include "jvs/lock.h"
-#include "jvs/audit.h"
+#include "lock.h"
+#include "audit.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
-#include "jvs/manifest.h"
+#include "manifest.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/xattr.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "xattr.h"
+#include "safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
-#include "jvs/name.h"
+#include "name.h"
 #include "jvs/error.h"
-#include "jvs/textesc.h"
+#include "textesc.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* Worktree paths named on the command line; see jvs/paths.h. */
-#include "jvs/paths.h"
+#include "paths.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
+#include "fsutil.h"
 #include "jvs/worktree.h"
 
 #include <errno.h>

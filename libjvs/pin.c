@@ -1,14 +1,14 @@
 #include "jvs/pin.h"
-#include "jvs/audit.h"
-#include "jvs/descriptor.h"
-#include "jvs/duration.h"
+#include "audit.h"
+#include "descriptor.h"
+#include "duration.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
-#include "jvs/textesc.h"
+#include "fsutil.h"
+#include "json.h"
+#include "lock.h"
+#include "textesc.h"
 #include "jvs/snapshot.h"
-#include "jvs/safepath.h"
+#include "safepath.h"
 
 #include <dirent.h>
 #include <errno.h>

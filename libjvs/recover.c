@@ -3,9 +3,9 @@
  * follow). */
 #include "jvs/snapshot.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
+#include "fsutil.h"
+#include "intent.h"
+#include "json.h"
 
 #include <dirent.h>
 #include <stdio.h>

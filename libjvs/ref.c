@@ -1,8 +1,8 @@
 /* Reference resolution: HEAD, full ids, tags, id prefixes and notes (SPEC §3). */
-#include "jvs/catalog.h"
-#include "jvs/descriptor.h"
+#include "catalog.h"
+#include "descriptor.h"
 #include "jvs/error.h"
-#include "jvs/name.h"
+#include "name.h"
 #include "jvs/worktree.h"
 
 #include <stdio.h>

@@ -1,13 +1,13 @@
 #include "jvs/repo.h"
-#include "jvs/audit.h"
-#include "jvs/engine.h"
+#include "audit.h"
+#include "engine.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
-#include "jvs/name.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "json.h"
+#include "name.h"
+#include "safepath.h"
 #include "jvs/worktree.h"
-#include "jvs/textesc.h"
+#include "textesc.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
 /* Terminal-safe text and exact JSON for user-controlled bytes; the rules
- * are in include/jvs/textesc.h and jvs(1) ESCAPING. */
-#include "jvs/textesc.h"
+ * are in libjvs/textesc.h and jvs(1) ESCAPING. */
+#include "textesc.h"
 #include "jvs/error.h"
 
 #include <stdint.h>

@@ -1,7 +1,7 @@
-#include "jvs/tombstone.h"
+#include "tombstone.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
+#include "fsutil.h"
+#include "json.h"
 #include "jvs/worktree.h"
 
 #include <stdio.h>

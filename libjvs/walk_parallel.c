@@ -5,9 +5,9 @@
  * (sorted by the caller). */
 #include "scan_int.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/hash.h"
-#include "jvs/ignore.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "ignore.h"
 
 #include <dirent.h>
 #include <errno.h>

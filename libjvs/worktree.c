@@ -1,7 +1,7 @@
 #include "jvs/worktree.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
+#include "fsutil.h"
+#include "json.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -6,9 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jvs/name.h"
+#include "name.h"
 #include "jvs/repo.h"
-#include "jvs/tombstone.h"
+#include "tombstone.h"
 
 /* Why a snapshot is kept: a bit set. */
 enum {

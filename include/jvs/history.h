@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "jvs/catalog.h"
+#include "catalog.h"
 
 typedef struct {
 	int all;	  /* every snapshot instead of the lineage */

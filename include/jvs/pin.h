@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jvs/name.h"
+#include "name.h"
 #include "jvs/repo.h"
 
 #define JVS_PIN_ID_BUF 40

@@ -2,8 +2,8 @@
 #ifndef JVS_RESTORE_H
 #define JVS_RESTORE_H
 
-#include "jvs/checkout.h"
-#include "jvs/name.h"
+#include "checkout.h"
+#include "name.h"
 #include "jvs/repo.h"
 
 typedef struct {

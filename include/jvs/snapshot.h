@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "jvs/descriptor.h"
+#include "descriptor.h"
 #include "jvs/repo.h"
 
 /* Called after each file or symlink is put in the snapshot; the totals

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "jvs/error.h"
-#include "jvs/name.h"
+#include "name.h"
 #include "jvs/repo.h"
 
 typedef struct jvs_verifier jvs_verifier;

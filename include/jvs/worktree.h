@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "jvs/name.h"
+#include "name.h"
 #include "jvs/repo.h"
 
 typedef struct {

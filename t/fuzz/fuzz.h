@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
+#include "fsutil.h"
 #include "jvs/repo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jvs/audit.h"
+#include "audit.h"
 #include "jvs/error.h"
 
 /* A log of a short first record, then a last record of `size` bytes

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "jvs/error.h"
-#include "jvs/name.h"
+#include "name.h"
 
 static void assert_invalid_class(void)
 {

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/path_history.h"
+#include "fsutil.h"
+#include "path_history.h"
 #include "jvs/repo.h"
 
 static void expect_rel(const char *root, const char *cwd, const char *arg, const char *want)

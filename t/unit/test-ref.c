@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jvs/catalog.h"
+#include "catalog.h"
 #include "jvs/error.h"
 #include "jvs/history.h"
 

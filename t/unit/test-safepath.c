@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "safepath.h"
 
 static char top[] = "/tmp/jvs-test-safepath.XXXXXX";
 static char root[4096], outside[4096];

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "jvs/error.h"
-#include "jvs/json.h"
-#include "jvs/textesc.h"
+#include "json.h"
+#include "textesc.h"
 
 static void check_escape(const char *in, const char *want)
 {

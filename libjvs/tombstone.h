@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "jvs/descriptor.h"
-#include "jvs/name.h"
+#include "descriptor.h"
+#include "name.h"
 #include "jvs/repo.h"
 
 #define JVS_GC_PLAN_ID_LEN 16

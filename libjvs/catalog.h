@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "jvs/descriptor.h"
+#include "descriptor.h"
 #include "jvs/repo.h"
 
 typedef struct {

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jvs/arena.h"
-#include "jvs/hash.h"
+#include "arena.h"
+#include "hash.h"
 #include "jvs/repo.h"
 
 typedef enum { JVS_ENT_FILE, JVS_ENT_DIR, JVS_ENT_SYMLINK } jvs_entry_type;

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "jvs/manifest.h"
+#include "manifest.h"
 #include "jvs/repo.h"
 
 typedef enum {

@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 
-#include "jvs/hash.h"
+#include "hash.h"
 #include "jvs/repo.h"
-#include "jvs/scan.h"
+#include "scan.h"
 
 typedef struct jvs_index jvs_index;
 

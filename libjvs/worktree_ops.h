@@ -31,7 +31,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "jvs/checkout.h"
+#include "checkout.h"
 #include "jvs/repo.h"
 #include "jvs/worktree.h"
 

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jvs/hash.h"
-#include "jvs/name.h"
+#include "hash.h"
+#include "name.h"
 #include "jvs/repo.h"
 
 typedef struct {

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "jvs/arena.h"
-#include "jvs/manifest.h"
+#include "arena.h"
+#include "manifest.h"
 
 typedef struct {
 	int64_t mtime_ns, ctime_ns, size;
