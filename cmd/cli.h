@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 enum {
 	CLI_OPT_VERSION = 0x1000,

@@ -2,7 +2,7 @@
 #include "cli.h"
 
 #include "jvs/error.h"
-#include "jvs/gc.h"
+#include "gc_internal.h"
 #include "manifest.h"
 
 #include <stdio.h>

@@ -3,7 +3,7 @@
 
 #include "catalog.h"
 #include "jvs/error.h"
-#include "jvs/history.h"
+#include "catalog.h"
 #include "manifest.h"
 #include "path_history.h"
 #include "textesc.h"

@@ -3,7 +3,7 @@
 
 #include "engine.h"
 #include "jvs/error.h"
-#include "jvs/repo.h"
+#include "repo_int.h"
 #include "textesc.h"
 
 #include <stdio.h>

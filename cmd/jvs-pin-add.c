@@ -4,7 +4,7 @@
 #include "catalog.h"
 #include "jvs/error.h"
 #include "fsutil.h"
-#include "jvs/pin.h"
+#include "pin_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 #include "catalog.h"
 #include "jvs/error.h"
 #include "textesc.h"
-#include "jvs/verify.h"
+#include "verify_int.h"
 #include "jvs/worktree.h"
 
 #include <stdio.h>
@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 					       "payload_hash_valid", r.payload_hash_valid,
 					       "tamper_detected", r.tamper_detected, "severity",
 					       r.first_class == JVS_OK ? "ok" : "error", "errors",
-					       r.errors));
+					       jvs_verify_result_errors(&r)));
 		} else if (r.first_class == JVS_OK) {
 			if (!c.quiet)
 				printf("OK %s\n", r.snapshot_id);
@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 			if (r.tamper_detected)
 				printf(" (%sTAMPERED%s)", cli_color(CLI_RED), cli_color(CLI_RESET));
 			printf("\n");
-			json_array_foreach(r.errors, k, e)
+			json_array_foreach(jvs_verify_result_errors(&r), k, e)
 			{
 				if (k == 0)
 					continue;

@@ -2,7 +2,7 @@
 #include "jvs/error.h"
 #include "json.h"
 #include "index.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 #include "catalog_pack.h"
 
 #include <fcntl.h>

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #include "manifest.h"
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 typedef enum {
 	JVS_CHANGE_ADDED = 'A',

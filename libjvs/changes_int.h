@@ -5,7 +5,7 @@
 #include "hash.h"
 #include "index.h"
 #include "manifest.h"
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 /* Hashes the regular file `path` below dir_fd (no symlink at the last
  * component is followed) and records the result in the cache when the

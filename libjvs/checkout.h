@@ -5,16 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jvs/repo.h"
+#include "repo_int.h"
+#include "jvs/types.h"
 
-typedef struct {
-	size_t written;   /* entries created or replaced */
-	size_t removed;   /* extra entries deleted */
-	size_t unchanged; /* entries left as they were */
-	uint64_t bytes_written;
-	int touched; /* dest_dir may have been modified (0: failed before) */
-	int meta_cached; /* the snapshot's owners, modes, mtimes came from the index */
-} jvs_checkout_stats;
 
 /* Verifies the snapshot's descriptor checksum and manifest hash, then
  * brings dest_dir (which must exist; it is never replaced) to the
@@ -29,8 +22,7 @@ int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
                  const char *cache_worktree, jvs_checkout_stats *stats);
 
 /* Called while entries are copied and put in place (done <= total). */
-typedef void (*jvs_checkout_progress)(void *arg, uint64_t bytes_done, uint64_t bytes_total,
-                                      size_t entries_done, size_t entries_total);
+typedef jvs_progress_fn jvs_checkout_progress;
 /* jvs_checkout with a progress callback (fn may be NULL). */
 int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *dest_dir,
                               const char *cache_worktree, jvs_checkout_stats *stats,

@@ -2,7 +2,7 @@
 #include "jvs/error.h"
 #include "fsutil.h"
 #include "json.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 
 #include <dirent.h>
 #include <fcntl.h>

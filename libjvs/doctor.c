@@ -11,7 +11,7 @@
 #include "json.h"
 #include "manifest.h"
 #include "jvs/verify.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 #include "doctor_int.h"
 
 #include <dirent.h>

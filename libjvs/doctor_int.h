@@ -4,7 +4,7 @@
 
 #include "catalog.h"
 #include "jvs/doctor.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 
 void doctor_add(jvs_findings *fs, jvs_severity sev, const char *code, const char *repair,
 		const char *target, const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -13,8 +13,8 @@
 #include "json.h"
 #include "mounts.h"
 #include "jvs/restore.h"
-#include "jvs/snapshot.h"
-#include "jvs/worktree.h"
+#include "snapshot_int.h"
+#include "worktree_int.h"
 #include "safepath.h"
 
 #include <stdio.h>

@@ -1,4 +1,4 @@
-#include "jvs/error.h"
+#include "error_int.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -5,7 +5,7 @@
 #include "hash.h"
 #include "json.h"
 #include "jvs/pin.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
 #include "jvs/error.h"
 #include "fsutil.h"
 #include "json.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 
 #include <stddef.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
 #include "intent.h"
 #include "json.h"
 #include "lock.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 #include "safepath.h"
 
 #include <ctype.h>

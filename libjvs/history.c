@@ -1,7 +1,7 @@
-#include "jvs/history.h"
+#include "catalog.h"
 #include "jvs/error.h"
 #include "tombstone.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 
 #include <fnmatch.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #include "ignore.h"
 #include "jvs/error.h"
 #include "fsutil.h"
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 #include <ctype.h>
 #include <errno.h>

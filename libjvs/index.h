@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "hash.h"
-#include "jvs/repo.h"
+#include "repo_int.h"
 #include "scan.h"
 
 typedef struct jvs_index jvs_index;

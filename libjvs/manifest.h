@@ -7,7 +7,7 @@
 
 #include "arena.h"
 #include "hash.h"
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 typedef enum { JVS_ENT_FILE, JVS_ENT_DIR, JVS_ENT_SYMLINK } jvs_entry_type;
 

@@ -2,7 +2,7 @@
 #include "paths.h"
 #include "jvs/error.h"
 #include "fsutil.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "manifest.h"
-#include "jvs/repo.h"
+#include "repo_int.h"
 #include "scan.h"
 
 /* The worktree-relative form of each args[i] (relative to cwd unless

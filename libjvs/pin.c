@@ -1,4 +1,4 @@
-#include "jvs/pin.h"
+#include "pin_int.h"
 #include "audit.h"
 #include "descriptor.h"
 #include "duration.h"
@@ -7,7 +7,7 @@
 #include "json.h"
 #include "lock.h"
 #include "textesc.h"
-#include "jvs/snapshot.h"
+#include "snapshot_int.h"
 #include "safepath.h"
 
 #include <dirent.h>

@@ -1,7 +1,7 @@
 /* The next command in a worktree finishes what an interrupted snapshot of
  * that worktree left (SPEC §5: published means kept, and the pointers
  * follow). */
-#include "jvs/snapshot.h"
+#include "snapshot_int.h"
 #include "jvs/error.h"
 #include "fsutil.h"
 #include "intent.h"

@@ -3,7 +3,7 @@
 #include "descriptor.h"
 #include "jvs/error.h"
 #include "name.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "jvs/repo.h"
+#include "repo_int.h"
 #include "audit.h"
 #include "engine.h"
 #include "jvs/error.h"
@@ -6,7 +6,7 @@
 #include "json.h"
 #include "name.h"
 #include "safepath.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 #include "textesc.h"
 
 #include <errno.h>

@@ -11,8 +11,8 @@
 #include "json.h"
 #include "lock.h"
 #include "mounts.h"
-#include "jvs/snapshot.h"
-#include "jvs/worktree.h"
+#include "snapshot_int.h"
+#include "worktree_int.h"
 
 #include <errno.h>
 #include <signal.h>

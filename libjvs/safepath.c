@@ -1,6 +1,6 @@
 /* Confined file operations below the repository root (see safepath.h). */
 #include "safepath.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 
 #include <errno.h>

@@ -7,10 +7,10 @@
 
 #include "descriptor.h"
 #include "name.h"
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 #define JVS_GC_PLAN_ID_LEN 16
-#define JVS_GC_PLAN_ID_BUF 24
+#include "jvs/types.h" /* JVS_GC_PLAN_ID_BUF */
 
 typedef struct {
 	char snapshot_id[JVS_ID_BUF];

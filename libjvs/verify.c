@@ -1,4 +1,4 @@
-#include "jvs/verify.h"
+#include "verify_int.h"
 #include "audit.h"
 #include "descriptor.h"
 #include "fsutil.h"
@@ -8,7 +8,7 @@
 #include "manifest.h"
 #include "scan.h"
 #include "textesc.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -175,7 +175,7 @@ static void add_error(jvs_verify_result *res, jvs_error_class cls, const char *p
 	json_t *e = json_pack("{s:s}", "class", jvs_error_class_name(cls));
 	if (e && jvs_json_set_text(e, "path", path && *path ? path : NULL) == 0 &&
 	    jvs_json_set_text(e, "detail", detail) == 0)
-		json_array_append(res->errors, e);
+		json_array_append(jvs_verify_result_errors(res), e);
 	json_decref(e);
 	if (res->first_class == JVS_OK) {
 		res->first_class = cls;
@@ -461,7 +461,7 @@ static void forget_if_deleted(const jvs_repo *repo, const char *id, jvs_verify_r
 {
 	if (res->first_class == JVS_OK || !deleted_by_gc(repo, id))
 		return;
-	json_array_clear(res->errors);
+	json_array_clear(jvs_verify_result_errors(res));
 	res->first_class = JVS_OK;
 	res->first_detail[0] = '\0';
 	res->checksum_valid = res->payload_hash_valid = 1;
@@ -476,7 +476,7 @@ int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
 	int rc = 0;
 	memset(res, 0, sizeof *res);
 	snprintf(res->snapshot_id, sizeof res->snapshot_id, "%s", id);
-	res->errors = json_array();
+	res->issues = (jvs_verify_issues *)json_array();
 	res->checksum_valid = res->payload_hash_valid = 1;
 	if (jvs_descriptor_load(v->repo, id, &d) < 0) {
 		res->checksum_valid = 0;
@@ -521,8 +521,42 @@ done:
 
 void jvs_verify_result_clear(jvs_verify_result *res)
 {
-	json_decref(res->errors);
-	res->errors = NULL;
+	json_decref(jvs_verify_result_errors(res));
+	res->issues = NULL;
+}
+
+/* The issues are a jansson array behind an opaque pointer. */
+json_t *jvs_verify_result_errors(const jvs_verify_result *res)
+{
+	return (json_t *)res->issues;
+}
+
+size_t jvs_verify_issue_count(const jvs_verify_result *res)
+{
+	return json_array_size(jvs_verify_result_errors(res));
+}
+
+int jvs_verify_issue_at(const jvs_verify_result *res, size_t i, jvs_error_class *cls,
+			const char **path, const char **detail)
+{
+	json_t *e = json_array_get(jvs_verify_result_errors(res), i);
+	const char *name, *p, *d;
+	if (!e)
+		return jvs_error_set(JVS_E_NOT_FOUND, "no verify issue %zu", i);
+	name = json_string_value(json_object_get(e, "class"));
+	p = json_string_value(json_object_get(e, "path"));
+	d = json_string_value(json_object_get(e, "detail"));
+	if (cls) {
+		*cls = JVS_E_INTERNAL;
+		for (int c = 0; c < JVS_E__COUNT; c++)
+			if (name && strcmp(name, jvs_error_class_name((jvs_error_class)c)) == 0)
+				*cls = (jvs_error_class)c;
+	}
+	if (path)
+		*path = p ? p : "";
+	if (detail)
+		*detail = d ? d : "";
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -1,4 +1,4 @@
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 #include "jvs/error.h"
 #include "fsutil.h"
 #include "json.h"

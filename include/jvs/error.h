@@ -41,10 +41,6 @@ int jvs_error_set(jvs_error_class cls, const char *fmt, ...)
 int jvs_error_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Adds a hint to the current last error. Returns -1. */
 int jvs_error_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The last error already explains a failure with errno err (a symlink on
- * the way, a FIFO where a file belongs): the next jvs_error_sys() for that
- * errno keeps it instead of replacing it with a generic E_IO. */
-void jvs_error_stick(int err);
 void jvs_error_clear(void);
 const jvs_error *jvs_error_last(void);
 

@@ -2,13 +2,10 @@
 #ifndef JVS_GC_H
 #define JVS_GC_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "name.h"
-#include "jvs/repo.h"
-#include "tombstone.h"
+#include "jvs/types.h"
 
 /* Why a snapshot is kept: a bit set. */
 enum {
@@ -51,9 +48,6 @@ int jvs_gc_policy_set_within(jvs_gc_policy *p, const char *duration);
 /* Fills the fields p leaves unset from "gc_policies": {NAME: {...}} in
  * .jvs/config.json (tags are merged). Unknown NAME: E_NOT_FOUND. */
 int jvs_gc_policy_load_named(const jvs_repo *repo, const char *name, jvs_gc_policy *p);
-/* {"keep_daily": 7, "keep_tagged": true, ...}: only the fields that are set. */
-json_t *jvs_gc_policy_to_json(const jvs_gc_policy *p);
-int jvs_gc_policy_from_json(const json_t *j, jvs_gc_policy *out);
 /* "--keep-daily 7 --keep-tagged", or "default". malloc'd. */
 char *jvs_gc_policy_describe(const jvs_gc_policy *p);
 
@@ -83,9 +77,6 @@ typedef struct {
 int jvs_gc_plan_make(const jvs_repo *repo, const jvs_gc_policy *policy, jvs_gc_plan *out);
 /* Loads a saved plan (candidates carry ids only). E_NOT_FOUND. */
 int jvs_gc_plan_load(const jvs_repo *repo, const char *plan_id, jvs_gc_plan *out);
-/* plan_id, created_at, policy, candidate_count, candidates, kept_count,
- * protected_by_*, deletable_bytes_estimate; with_kept adds "kept". */
-json_t *jvs_gc_plan_to_json(const jvs_gc_plan *plan, int with_kept);
 void jvs_gc_plan_clear(jvs_gc_plan *plan);
 
 typedef struct {

@@ -1,10 +1,30 @@
-/* Selecting and ordering snapshots for `jvs history` (SPEC §10). */
+/* The snapshot catalogue, reference resolution, and selecting and ordering
+ * snapshots for `jvs history` (SPEC §10). */
 #ifndef JVS_HISTORY_H
 #define JVS_HISTORY_H
 
 #include <stddef.h>
 
-#include "catalog.h"
+#include "jvs/snapshot.h"
+#include "jvs/types.h"
+
+/* The published snapshots of a repository, loaded once (opaque). Each
+ * descriptor is checked (SPEC §7: the cache in .jvs/index.sqlite is used
+ * only where it provably matches the files). */
+typedef struct jvs_catalog jvs_catalog;
+
+int jvs_catalog_open(const jvs_repo *repo, jvs_catalog **out);
+void jvs_catalog_free(jvs_catalog *cat);
+size_t jvs_catalog_count(const jvs_catalog *cat);
+/* The i-th snapshot, oldest first (i < jvs_catalog_count). */
+const jvs_descriptor *jvs_catalog_at(const jvs_catalog *cat, size_t i);
+/* The snapshot with this full id, or NULL. */
+const jvs_descriptor *jvs_catalog_get(const jvs_catalog *c, const char *id);
+
+/* Resolves REF (an id or unique id prefix, HEAD, HEAD~N, latest, a tag,
+ * SPEC §3) for `worktree` (may be NULL: HEAD then fails). */
+int jvs_ref_resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
+		    const char *ref, char out[JVS_ID_BUF]);
 
 typedef struct {
 	int all;	  /* every snapshot instead of the lineage */

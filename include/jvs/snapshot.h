@@ -1,19 +1,50 @@
-/* Creating snapshots: the publish protocol of SPEC §5. */
+/* Snapshots: their descriptors, and creating them (the publish protocol of
+ * SPEC §5). */
 #ifndef JVS_SNAPSHOT_H
 #define JVS_SNAPSHOT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
+#include "jvs/types.h"
 
-#include "descriptor.h"
-#include "jvs/repo.h"
+/* A snapshot's descriptor (.jvs/descriptors/<id>.json). */
+typedef struct {
+	char snapshot_id[JVS_ID_BUF];
+	char worktree_name[JVS_NAME_MAX + 1];
+	char parent_id[JVS_ID_BUF]; /* "" for null */
+	char created_at[32];
+	char *note;
+	char **tags;
+	size_t ntags;
+	char engine[32];
+	char hash_algorithm[32];
+	char payload_root_hash[JVS_HASH_HEX];
+	int64_t file_count;
+	int64_t total_bytes;
+	/* entries the ignore rules left out (an excluded directory counts 1);
+	 * in the JSON only when has_ignored_count: absent means none */
+	int64_t ignored_count;
+	int has_ignored_count;
+	char **degraded;
+	size_t ndegraded;
+	/* a partial snapshot: the worktree-relative paths it holds (sorted);
+	 * in the JSON only when npartial_paths > 0 */
+	char **partial_paths;
+	size_t npartial_paths;
+	char integrity_state[16];
+	char descriptor_checksum[JVS_HASH_HEX];
+} jvs_descriptor;
 
-/* Called after each file or symlink is put in the snapshot; the totals
- * come from the scan of the worktree (done <= total). */
-typedef void (*jvs_snapshot_progress)(void *arg, uint64_t bytes_done, uint64_t bytes_total,
-				      size_t files_done, size_t files_total);
+void jvs_descriptor_clear(jvs_descriptor *d);
+/* Loads and checks (checksum) the descriptor of snapshot id. */
+int jvs_descriptor_load(const jvs_repo *repo, const char *id, jvs_descriptor *out);
+int jvs_descriptor_has_tag(const jvs_descriptor *d, const char *tag);
+
+/* Ids of published snapshots (descriptor, .READY and payload present),
+ * sorted ascending. Free with jvs_strv_free. */
+int jvs_snapshot_ids(const jvs_repo *repo, char ***out, size_t *n);
+int jvs_snapshot_is_published(const jvs_repo *repo, const char *id);
 
 typedef struct {
 	const char *note;
@@ -26,7 +57,7 @@ typedef struct {
 	 * hash cache) and no restore of it is interrupted: create nothing, set
 	 * stats->unchanged and return the head's descriptor. Not audited. */
 	int skip_unchanged;
-	jvs_snapshot_progress progress; /* may be NULL */
+	jvs_progress_fn progress; /* may be NULL; items are files */
 	void *progress_arg;
 	/* npaths > 0: a partial snapshot holding only these worktree-relative
 	 * paths (sorted, none inside another: jvs_paths_resolve) and the
@@ -53,23 +84,10 @@ typedef struct {
 	int unchanged; /* skip_unchanged: nothing made, *out is the head's */
 } jvs_snapshot_stats;
 
+/* Snapshots worktree (NULL: the current one) into a new snapshot; *out
+ * gets its descriptor (jvs_descriptor_clear it), stats (may be NULL) what
+ * it took. */
 int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
 			jvs_descriptor *out, jvs_snapshot_stats *stats);
-
-/* Finishes every interrupted snapshot of worktree (its intents), as
- * doctor's clean_intents does: a published one gets the pointers and the
- * audit record it lacks, an unpublished one is removed. The caller holds
- * the worktree lock. recovered (may be NULL) gets the last id rolled
- * forward, or "". */
-int jvs_snapshot_recover(jvs_repo *repo, const char *worktree, char recovered[JVS_ID_BUF]);
-/* Finishes one interrupted snapshot from its intent (see above); 1 when it
- * was published and kept, 0 when it was removed, -1 on error. */
-int jvs_snapshot_finish_intent(jvs_repo *repo, const json_t *intent);
-
-/* Writes d (checksum computed here) to path and fsyncs it; the caller
- * renames it into place and syncs the directory. */
-int jvs_descriptor_write(const char *path, jvs_descriptor *d);
-/* The same, creating path with permission bits mode (umask applies). */
-int jvs_descriptor_write_mode(const char *path, jvs_descriptor *d, unsigned mode);
 
 #endif

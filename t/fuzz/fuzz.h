@@ -15,7 +15,7 @@
 
 #include "jvs/error.h"
 #include "fsutil.h"
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

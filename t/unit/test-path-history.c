@@ -14,7 +14,7 @@
 #include "jvs/error.h"
 #include "fsutil.h"
 #include "path_history.h"
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 static void expect_rel(const char *root, const char *cwd, const char *arg, const char *want)
 {

@@ -11,7 +11,7 @@
 
 #include "catalog.h"
 #include "jvs/error.h"
-#include "jvs/history.h"
+#include "catalog.h"
 
 #define D0 "1700000000000-aaaaaaaa"
 #define D1 "1700000001000-bbbbbbbb"
