@@ -36,6 +36,7 @@ int main(int argc, char **argv)
 	const char *plan_id = NULL;
 	int opt, rc = 0, r, no_hooks = 0;
 	cli_progress ps;
+	jvs_gc_run_opts go = JVS_GC_RUN_OPTS_INIT;
 
 	cli_init(&c, "jvs-gc-run", usage);
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
@@ -66,8 +67,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	cli_progress_start(&ps, &c, "deleting", "snapshots");
-	r = jvs_gc_run_progress(repo, plan_id, c.wait_seconds, &res,
-	                        ps.enabled ? cli_progress_cb : NULL, &ps);
+	go.wait_seconds = c.wait_seconds;
+	go.progress = ps.enabled ? cli_progress_cb : NULL;
+	go.progress_arg = &ps;
+	r = jvs_gc_run(repo, plan_id, &go, &res);
 	cli_progress_end(&ps);
 	if (r < 0) {
 		rc = cli_fail(&c);

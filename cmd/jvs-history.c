@@ -269,7 +269,7 @@ int main(int argc, char **argv)
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
 	jvs_history h = {0};
-	jvs_history_opts ho = {0};
+	jvs_history_opts ho = JVS_HISTORY_OPTS_INIT;
 	enum fmt fmt = FMT_TEXT;
 	static const char *const takes_arg[] = {"-C", "-w", "-n", "--limit", "--grep", "--tag",
 						"--format", NULL};

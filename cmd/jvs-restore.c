@@ -240,7 +240,7 @@ int main(int argc, char **argv)
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
-	jvs_restore_opts ro = {0};
+	jvs_restore_opts ro = JVS_RESTORE_OPTS_INIT;
 	jvs_restore_result res = {0};
 	cli_progress ps;
 	const char *worktree, *tag = NULL, *ref = NULL;

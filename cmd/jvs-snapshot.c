@@ -30,7 +30,7 @@ int main(int argc, char **argv)
 	};
 	cli c;
 	jvs_repo *repo = NULL;
-	jvs_snapshot_opts so = {0};
+	jvs_snapshot_opts so = JVS_SNAPSHOT_OPTS_INIT;
 	jvs_snapshot_stats stats;
 	cli_progress ps;
 	jvs_descriptor d;

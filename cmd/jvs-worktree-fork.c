@@ -53,6 +53,7 @@ int main(int argc, char **argv)
 	char id[JVS_ID_BUF], *path = NULL;
 	int opt, rc = 0, r;
 	cli_progress ps;
+	jvs_worktree_fork_opts fo = JVS_WORKTREE_FORK_OPTS_INIT;
 
 	cli_init(&c, "jvs-worktree-fork", usage);
 	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
@@ -82,8 +83,10 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 	cli_progress_start(&ps, &c, "forking", "entries");
-	r = jvs_worktree_fork_progress(repo, id, name, c.wait_seconds,
-	                               ps.enabled ? cli_progress_cb : NULL, &ps);
+	fo.wait_seconds = c.wait_seconds;
+	fo.progress = ps.enabled ? cli_progress_cb : NULL;
+	fo.progress_arg = &ps;
+	r = jvs_worktree_fork(repo, id, name, &fo);
 	cli_progress_end(&ps);
 	for (size_t i = 0; i < jvs_degraded_count(); i++) /* what the file system refused */
 		fprintf(stderr, "degraded: %s\n", jvs_degraded_get(i));

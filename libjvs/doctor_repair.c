@@ -90,7 +90,7 @@ static int rollback_restore(jvs_repo *repo, const char *wtname, const json_t *j)
 	const char *from = jvs_json_str(j, "from_snapshot_id");
 	const char *saved = jvs_json_str(j, "autosave_snapshot_id");
 	const char *back = NULL;
-	jvs_restore_opts o = {0};
+	jvs_restore_opts o = JVS_RESTORE_OPTS_INIT;
 	jvs_restore_result r;
 	jvs_worktree wt;
 	int rc;
@@ -136,7 +136,7 @@ static int rollback_restore_paths(jvs_repo *repo, const char *wtname, const json
 	const char *to = jvs_json_str(j, "target_id");
 	const char *from = jvs_json_str(j, "from_snapshot_id");
 	const char *saved = jvs_json_str(j, "autosave_snapshot_id");
-	jvs_restore_opts o = {0};
+	jvs_restore_opts o = JVS_RESTORE_OPTS_INIT;
 	jvs_restore_result r;
 	jvs_descriptor d;
 	int have_from = from && jvs_snapshot_is_published(repo, from);
@@ -179,7 +179,7 @@ static int rollback_restore_paths(jvs_repo *repo, const char *wtname, const json
 static int finish_restore_intent(jvs_repo *repo, const json_t *j)
 {
 	const char *wt = jvs_json_str(j, "worktree"), *to = jvs_json_str(j, "target_id");
-	jvs_restore_opts o = {0};
+	jvs_restore_opts o = JVS_RESTORE_OPTS_INIT;
 	jvs_restore_result r;
 	int rc;
 	if (!wt || !to || !jvs_worktree_exists(repo, wt))
@@ -427,7 +427,7 @@ int doctor_resume_gc(jvs_repo *repo, const char *target)
 	}
 	memset(&r, 0, sizeof r);
 	if (plan)
-		rc = jvs_gc_run(repo, plan, 0, &r);
+		rc = jvs_gc_run(repo, plan, NULL, &r);
 	else
 		rc = jvs_rm_rf(target);
 	jvs_gc_result_clear(&r);

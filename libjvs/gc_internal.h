@@ -17,6 +17,8 @@ int jvs_gc_policy_from_json(const json_t *j, jvs_gc_policy *out);
  * protected_by_*, deletable_bytes_estimate; with_kept adds "kept". */
 json_t *jvs_gc_plan_to_json(const jvs_gc_plan *plan, int with_kept);
 
+typedef jvs_progress_fn jvs_gc_progress;
+
 #define JVS_GC_RECENT_MS (24LL * 3600 * 1000)
 
 /* Sets why[i] for cat->d[i] from the policy's own rules (the default

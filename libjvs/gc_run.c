@@ -1,5 +1,6 @@
 /* GC execution: re-derive, mark tombstones (phase A), delete (phase B). */
 #include "gc_internal.h"
+#include "opts.h"
 #include "audit.h"
 #include "jvs/error.h"
 #include "fault.h"
@@ -297,13 +298,22 @@ static void abandon_plan(const jvs_repo *repo, const jvs_catalog *cat, const jvs
 		jvs_error_hint("%s", saved.hint);
 }
 
-int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds, jvs_gc_result *out)
+static int gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds,
+                  jvs_gc_result *out, jvs_gc_progress fn, void *arg);
+
+int jvs_gc_run(const jvs_repo *repo, const char *plan_id, const jvs_gc_run_opts *opts,
+	       jvs_gc_result *out)
 {
-	return jvs_gc_run_progress(repo, plan_id, wait_seconds, out, NULL, NULL);
+	jvs_gc_run_opts none = JVS_GC_RUN_OPTS_INIT;
+	if (!opts)
+		opts = &none;
+	if (jvs_opts_check(opts->version, JVS_GC_RUN_OPTS_VERSION, "jvs_gc_run_opts") < 0)
+		return -1;
+	return gc_run(repo, plan_id, opts->wait_seconds, out, opts->progress, opts->progress_arg);
 }
 
-int jvs_gc_run_progress(const jvs_repo *repo, const char *plan_id, int wait_seconds,
-                        jvs_gc_result *out, jvs_gc_progress fn, void *arg)
+static int gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds,
+                  jvs_gc_result *out, jvs_gc_progress fn, void *arg)
 {
 	char id[64], intent_name[64];
 	size_t len;

@@ -1,4 +1,5 @@
 #include "catalog.h"
+#include "opts.h"
 #include "jvs/error.h"
 #include "tombstone.h"
 #include "worktree_int.h"
@@ -98,6 +99,8 @@ static int lineage_contains(const jvs_catalog *cat, const char *start, const cha
 int jvs_history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
 		     const jvs_history_opts *opts, jvs_history *out)
 {
+	if (jvs_opts_check(opts->version, JVS_HISTORY_OPTS_VERSION, "jvs_history_opts") < 0)
+		return -1;
 	int filtered = opts->tag || opts->grep;
 	memset(out, 0, sizeof *out);
 	out->items = calloc(cat->n + 1, sizeof *out->items);

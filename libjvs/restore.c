@@ -1,5 +1,6 @@
 #include "jvs/restore.h"
 #include "changes_int.h"
+#include "opts.h"
 #include "restore_int.h"
 #include "audit.h"
 #include "changes.h"
@@ -97,7 +98,7 @@ static int autosave(jvs_repo *repo, const char *worktree, const char *target, jv
 {
 	static const char *const tags[] = {"autosave"};
 	jvs_changes ch;
-	jvs_snapshot_opts so = {0};
+	jvs_snapshot_opts so = JVS_SNAPSHOT_OPTS_INIT;
 	jvs_descriptor d;
 	char *note;
 	size_t n;
@@ -186,6 +187,8 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 
 	memset(out, 0, sizeof *out);
 	memset(&d, 0, sizeof d);
+	if (jvs_opts_check(opts->version, JVS_RESTORE_OPTS_VERSION, "jvs_restore_opts") < 0)
+		return -1;
 	snprintf(out->snapshot_id, sizeof out->snapshot_id, "%s", target_id);
 	intent_name(worktree, name);
 	if (jvs_lock_worktree(repo, worktree, opts->wait_seconds, &locks) < 0)

@@ -1,6 +1,7 @@
 /* Restoring some paths of a worktree to a snapshot (jvs restore REF -- PATH). */
 #include "jvs/restore.h"
 #include "restore_int.h"
+#include "opts.h"
 #include "audit.h"
 #include "changes.h"
 #include "descriptor.h"
@@ -73,7 +74,7 @@ static int autosave_paths(jvs_repo *repo, const char *worktree, const char *targ
 {
 	static const char *const tags[] = {"autosave"};
 	jvs_changes ch;
-	jvs_snapshot_opts so = {0};
+	jvs_snapshot_opts so = JVS_SNAPSHOT_OPTS_INIT;
 	jvs_descriptor d;
 	char **save = NULL, *root = NULL, *note = NULL;
 	size_t ns = 0;
@@ -163,6 +164,8 @@ int jvs_restore_paths(jvs_repo *repo, const char *worktree, const char *target_i
 
 	memset(out, 0, sizeof *out);
 	memset(&d, 0, sizeof d);
+	if (jvs_opts_check(opts->version, JVS_RESTORE_OPTS_VERSION, "jvs_restore_opts") < 0)
+		return -1;
 	snprintf(out->snapshot_id, sizeof out->snapshot_id, "%s", target_id);
 	snprintf(name, sizeof name, "restore-%s", worktree);
 	if (!npaths)

@@ -1,4 +1,5 @@
 #include "snapshot_int.h"
+#include "opts.h"
 #include "scan_int.h"
 #include "snapmeta.h"
 #include "audit.h"
@@ -1008,6 +1009,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 
 	memset(&c, 0, sizeof c);
 	memset(&d, 0, sizeof d);
+	if (jvs_opts_check(opts->version, JVS_SNAPSHOT_OPTS_VERSION, "jvs_snapshot_opts") < 0)
+		return -1;
 	c.wt_fd = c.tmp_fd = c.parent_fd = -1;
 	c.xc.dfd = c.pxc.dfd = -1;
 	if (!stats)

@@ -1,4 +1,5 @@
 #include "verify_int.h"
+#include "opts.h"
 #include "audit.h"
 #include "descriptor.h"
 #include "fsutil.h"
@@ -39,7 +40,7 @@ struct jvs_verifier {
 	int quick;
 	inode_slot *slots;
 	size_t nslots, used;
-	jvs_verify_progress progress;
+	jvs_progress_fn progress;
 	void *progress_arg;
 	uint64_t bytes_done, files_done;
 };
@@ -70,22 +71,22 @@ typedef struct {
 	pthread_mutex_t mu;
 } job_queue;
 
-jvs_verifier *jvs_verifier_new(const jvs_repo *repo, int quick)
+jvs_verifier *jvs_verifier_new(const jvs_repo *repo, const jvs_verify_opts *opts)
 {
+	if (opts && jvs_opts_check(opts->version, JVS_VERIFY_OPTS_VERSION, "jvs_verify_opts") < 0)
+		return NULL;
 	jvs_verifier *v = calloc(1, sizeof *v);
 	if (!v) {
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
 	v->repo = repo;
-	v->quick = quick;
+	if (opts) {
+		v->quick = opts->quick;
+		v->progress = opts->progress;
+		v->progress_arg = opts->progress_arg;
+	}
 	return v;
-}
-
-void jvs_verifier_set_progress(jvs_verifier *v, jvs_verify_progress fn, void *arg)
-{
-	v->progress = fn;
-	v->progress_arg = arg;
 }
 
 void jvs_verifier_free(jvs_verifier *v)
@@ -212,7 +213,7 @@ static void *hash_worker(void *arg)
 			pthread_mutex_lock(&q->mu);
 			q->v->bytes_done += (uint64_t)j->size;
 			q->v->files_done++;
-			q->v->progress(q->v->progress_arg, q->v->bytes_done, q->v->files_done);
+			q->v->progress(q->v->progress_arg, q->v->bytes_done, 0, q->v->files_done, 0);
 			pthread_mutex_unlock(&q->mu);
 		}
 	}
@@ -311,7 +312,7 @@ static int check_entry(jvs_verifier *v, int dirfd, const jvs_manifest_entry *me,
 		v->bytes_done += (uint64_t)se->key.size;
 		v->files_done++;
 		if (v->progress)
-			v->progress(v->progress_arg, v->bytes_done, v->files_done);
+			v->progress(v->progress_arg, v->bytes_done, 0, v->files_done, 0);
 		return 0;
 	}
 	if (b->n == JOB_BATCH)

@@ -1,4 +1,5 @@
 #include "worktree_ops.h"
+#include "opts.h"
 #include "audit.h"
 #include "changes.h"
 #include "checkout.h"
@@ -327,19 +328,19 @@ done:
 	return rc;
 }
 
-int jvs_worktree_fork(jvs_repo *repo, const char *id, const char *name, int wait_seconds)
+int jvs_worktree_fork(jvs_repo *repo, const char *id, const char *name,
+		      const jvs_worktree_fork_opts *opts)
 {
+	jvs_worktree_fork_opts none = JVS_WORKTREE_FORK_OPTS_INIT;
+	if (!opts)
+		opts = &none;
+	if (jvs_opts_check(opts->version, JVS_WORKTREE_FORK_OPTS_VERSION, "jvs_worktree_fork_opts") <
+	    0)
+		return -1;
 	if (!id || !*id)
 		return jvs_error_set(JVS_E_USAGE, "fork needs a snapshot");
-	return jvs_worktree_fork_progress(repo, id, name, wait_seconds, NULL, NULL);
-}
-
-int jvs_worktree_fork_progress(jvs_repo *repo, const char *id, const char *name, int wait_seconds,
-                               jvs_checkout_progress fn, void *arg)
-{
-	if (!id || !*id)
-		return jvs_error_set(JVS_E_USAGE, "fork needs a snapshot");
-	return make_worktree(repo, "fork", id, name, wait_seconds, fn, arg);
+	return make_worktree(repo, "fork", id, name, opts->wait_seconds, opts->progress,
+			     opts->progress_arg);
 }
 
 int jvs_worktree_create(jvs_repo *repo, const char *name, const char *from_id, int wait_seconds)

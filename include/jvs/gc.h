@@ -87,18 +87,25 @@ typedef struct {
 	uint64_t bytes_freed;   /* estimate computed before deleting */
 } jvs_gc_result;
 
+#define JVS_GC_RUN_OPTS_VERSION 1
+typedef struct {
+	unsigned version;	  /* JVS_GC_RUN_OPTS_VERSION */
+	int wait_seconds;	  /* lock wait: 0 none, <0 forever */
+	/* may be NULL; called as each snapshot is deleted (items are
+	 * snapshots, bytes from their descriptors) */
+	jvs_progress_fn progress;
+	void *progress_arg;
+} jvs_gc_run_opts;
+#define JVS_GC_RUN_OPTS_INIT { .version = JVS_GC_RUN_OPTS_VERSION }
+
 /* Runs a saved plan (blanks around plan_id ignored) under the exclusive
  * repo lock: re-derives the candidates (any difference: E_GC_PLAN_MISMATCH,
  * nothing deleted), marks a tombstone per candidate, then deletes each
  * (descriptor, READY, manifest, payload). A failure marks that tombstone
- * "failed" and stops; running the same plan again continues. */
-int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds, jvs_gc_result *out);
-/* Called as each snapshot is deleted (bytes from the descriptors). */
-typedef void (*jvs_gc_progress)(void *arg, uint64_t bytes_done, uint64_t bytes_total,
-                                size_t snapshots_done, size_t snapshots_total);
-/* jvs_gc_run reporting progress (fn may be NULL). */
-int jvs_gc_run_progress(const jvs_repo *repo, const char *plan_id, int wait_seconds,
-                        jvs_gc_result *out, jvs_gc_progress fn, void *arg);
+ * "failed" and stops; running the same plan again continues. opts may be
+ * NULL. */
+int jvs_gc_run(const jvs_repo *repo, const char *plan_id, const jvs_gc_run_opts *opts,
+	       jvs_gc_result *out);
 void jvs_gc_result_clear(jvs_gc_result *r);
 
 #endif

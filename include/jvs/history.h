@@ -26,12 +26,15 @@ const jvs_descriptor *jvs_catalog_get(const jvs_catalog *c, const char *id);
 int jvs_ref_resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
 		    const char *ref, char out[JVS_ID_BUF]);
 
+#define JVS_HISTORY_OPTS_VERSION 1
 typedef struct {
+	unsigned version; /* JVS_HISTORY_OPTS_VERSION */
 	int all;	  /* every snapshot instead of the lineage */
 	size_t limit;	  /* 0: no limit */
 	const char *grep; /* case-insensitive substring of the note */
 	const char *tag;  /* exact tag, glob with *?[, else prefix fallback */
 } jvs_history_opts;
+#define JVS_HISTORY_OPTS_INIT { .version = JVS_HISTORY_OPTS_VERSION }
 
 typedef struct {
 	const jvs_descriptor **items; /* newest first, pointers into the catalog */

@@ -6,13 +6,16 @@
 
 #include "jvs/types.h"
 
+#define JVS_RESTORE_OPTS_VERSION 1
 typedef struct {
+	unsigned version;               /* JVS_RESTORE_OPTS_VERSION */
 	int discard;                    /* drop unsnapshotted changes instead of autosaving them */
 	int wait_seconds;               /* lock wait: 0 none, <0 forever */
 	int delete_missing;             /* jvs_restore_paths: remove paths the target lacks */
 	jvs_progress_fn progress;       /* may be NULL; items are entries */
 	void *progress_arg;
 } jvs_restore_opts;
+#define JVS_RESTORE_OPTS_INIT { .version = JVS_RESTORE_OPTS_VERSION }
 
 typedef struct {
 	char snapshot_id[JVS_ID_BUF];

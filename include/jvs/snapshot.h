@@ -46,7 +46,9 @@ int jvs_descriptor_has_tag(const jvs_descriptor *d, const char *tag);
 int jvs_snapshot_ids(const jvs_repo *repo, char ***out, size_t *n);
 int jvs_snapshot_is_published(const jvs_repo *repo, const char *id);
 
+#define JVS_SNAPSHOT_OPTS_VERSION 1
 typedef struct {
+	unsigned version; /* JVS_SNAPSHOT_OPTS_VERSION */
 	const char *note;
 	const char *const *tags;
 	size_t ntags;
@@ -67,6 +69,7 @@ typedef struct {
 	char *const *paths;
 	size_t npaths;
 } jvs_snapshot_opts;
+#define JVS_SNAPSHOT_OPTS_INIT { .version = JVS_SNAPSHOT_OPTS_VERSION }
 
 typedef struct {
 	size_t files_hashed, files_linked, files_copied, cache_hits;

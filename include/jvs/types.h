@@ -14,6 +14,14 @@
 #define JVS_HASH_HEX 65	 /* BLAKE2b-256 as hex, with its NUL */
 #define JVS_GC_PLAN_ID_BUF 24
 
+/* Options structs: the first member is `unsigned version`; make every
+ * one with its macro, e.g.
+ *
+ *	jvs_snapshot_opts o = JVS_SNAPSHOT_OPTS_INIT;
+ *
+ * and then set the members wanted. A struct whose version the library does
+ * not know is refused (E_USAGE). */
+
 /* An open repository (opaque): jvs_repo_open, jvs_repo_free. */
 typedef struct jvs_repo jvs_repo;
 

@@ -22,13 +22,20 @@ typedef struct {
 	int vanished;	/* deleted by a gc run while being checked: nothing to report */
 } jvs_verify_result;
 
-/* bytes_done counts every file checked, also those whose inode was already
- * hashed in an earlier snapshot (checked by comparison, without reading). */
-typedef void (*jvs_verify_progress)(void *arg, uint64_t bytes_done, uint64_t files_done);
+#define JVS_VERIFY_OPTS_VERSION 1
+typedef struct {
+	unsigned version; /* JVS_VERIFY_OPTS_VERSION */
+	int quick; /* descriptor, READY, manifest hash and the entry list; no content */
+	/* may be NULL; items are files, totals unknown (0). bytes_done counts
+	 * every file checked, also those whose inode was already hashed in an
+	 * earlier snapshot (checked by comparison, without reading). */
+	jvs_progress_fn progress;
+	void *progress_arg;
+} jvs_verify_opts;
+#define JVS_VERIFY_OPTS_INIT { .version = JVS_VERIFY_OPTS_VERSION }
 
-/* quick: descriptor, READY, manifest hash and the entry list; no content. */
-jvs_verifier *jvs_verifier_new(const jvs_repo *repo, int quick);
-void jvs_verifier_set_progress(jvs_verifier *v, jvs_verify_progress fn, void *arg);
+/* A verifier for snapshots of repo (opts may be NULL); NULL on failure. */
+jvs_verifier *jvs_verifier_new(const jvs_repo *repo, const jvs_verify_opts *opts);
 void jvs_verifier_free(jvs_verifier *v);
 /* Returns 0 when the check ran (look at res->first_class), -1 on failure to
  * run at all. res must be released with jvs_verify_result_clear. */

@@ -22,13 +22,20 @@ int jvs_worktree_is_detached(const jvs_worktree *wt);
 /* Sorted names; free with jvs_strv_free. */
 int jvs_worktree_list(const jvs_repo *repo, char ***out, size_t *n);
 
+#define JVS_WORKTREE_FORK_OPTS_VERSION 1
+typedef struct {
+	unsigned version;	  /* JVS_WORKTREE_FORK_OPTS_VERSION */
+	int wait_seconds;	  /* lock wait: 0 none, <0 forever */
+	jvs_progress_fn progress; /* may be NULL; items are entries */
+	void *progress_arg;
+} jvs_worktree_fork_opts;
+#define JVS_WORKTREE_FORK_OPTS_INIT { .version = JVS_WORKTREE_FORK_OPTS_VERSION }
+
 /* New worktree `name` whose payload root holds snapshot `id`'s files
- * (copied, never hard-linked); base = head = latest = id.
+ * (copied, never hard-linked); base = head = latest = id. opts may be NULL.
  * E_NAME_INVALID, E_EXISTS, E_LOCKED, E_NOT_FOUND, E_IO. */
-int jvs_worktree_fork(jvs_repo *repo, const char *id, const char *name, int wait_seconds);
-/* jvs_worktree_fork reporting the copy's progress (fn may be NULL). */
-int jvs_worktree_fork_progress(jvs_repo *repo, const char *id, const char *name, int wait_seconds,
-                               jvs_progress_fn fn, void *arg);
+int jvs_worktree_fork(jvs_repo *repo, const char *id, const char *name,
+		      const jvs_worktree_fork_opts *opts);
 
 /* Empty worktree when from_id is NULL or "" (base, head, latest null),
  * else the same as a fork of from_id. */
