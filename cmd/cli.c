@@ -1,6 +1,6 @@
 #include "cli.h"
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "hook.h"
 #include "json.h"
 #include "lock.h"

@@ -1,7 +1,7 @@
 /* jvs-check-ignore: say which paths the ignore rules leave out of snapshots. */
 #include "cli.h"
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "ignore.h"
 #include "path_history.h"

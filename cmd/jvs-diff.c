@@ -5,7 +5,7 @@
 #include "catalog.h"
 #include "changes.h"
 #include "descriptor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "json.h"
 #include "manifest.h"

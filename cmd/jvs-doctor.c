@@ -2,7 +2,7 @@
 #include "cli.h"
 
 #include "jvs/doctor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "textesc.h"
 
 #include <stdio.h>

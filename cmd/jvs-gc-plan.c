@@ -1,7 +1,7 @@
 /* jvs-gc-plan: decide which snapshots a retention policy would delete. */
 #include "cli.h"
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "gc_internal.h"
 #include "manifest.h"
 

@@ -1,7 +1,7 @@
 /* jvs-gc-run: delete the candidates of a reviewed gc plan. */
 #include "cli.h"
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "jvs/gc.h"
 
 #include <stdio.h>

@@ -2,7 +2,7 @@
 #include "cli.h"
 
 #include "catalog.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "catalog.h"
 #include "manifest.h"
 #include "path_history.h"

@@ -3,7 +3,7 @@
 
 #include "catalog.h"
 #include "engine.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "textesc.h"
 #include "jvs/worktree.h"
 

@@ -2,7 +2,7 @@
 #include "cli.h"
 
 #include "engine.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "repo_int.h"
 #include "textesc.h"
 

@@ -1,7 +1,7 @@
 /* jvs-pin-list: show the pins that protect snapshots from gc. */
 #include "cli.h"
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "manifest.h"
 #include "pin_int.h"

@@ -4,7 +4,7 @@
 #include "catalog.h"
 #include "degraded.h"
 #include "changes.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "json.h"
 #include "manifest.h"
 #include "paths.h"

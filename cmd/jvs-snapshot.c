@@ -2,7 +2,7 @@
 #include "cli.h"
 
 #include "descriptor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "paths.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"

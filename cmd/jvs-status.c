@@ -3,7 +3,7 @@
 
 #include "changes.h"
 #include "descriptor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "intent.h"
 #include "json.h"
 #include "manifest.h"

@@ -2,7 +2,7 @@
 #include "cli.h"
 
 #include "catalog.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "textesc.h"
 #include "verify_int.h"
 #include "jvs/worktree.h"

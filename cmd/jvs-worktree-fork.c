@@ -3,7 +3,7 @@
 
 #include "catalog.h"
 #include "degraded.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "jvs/worktree.h"
 #include "worktree_ops.h"
 

@@ -1,7 +1,7 @@
 /* jvs-worktree-list: the worktrees with their head and state. */
 #include "cli.h"
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "jvs/worktree.h"
 #include "worktree_ops.h"
 

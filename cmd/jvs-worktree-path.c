@@ -1,7 +1,7 @@
 /* jvs-worktree-path: print the absolute payload root of a worktree. */
 #include "cli.h"
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "textesc.h"
 #include "jvs/worktree.h"
 

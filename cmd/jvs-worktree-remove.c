@@ -2,7 +2,7 @@
  * snapshots stay. */
 #include "cli.h"
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "name.h"
 #include "textesc.h"
 #include "worktree_ops.h"

@@ -1,7 +1,7 @@
 /* jvs-worktree-rename: give a worktree (payload root and metadata) a new name. */
 #include "cli.h"
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "worktree_ops.h"
 #include "textesc.h"
 

@@ -1,5 +1,5 @@
 #include "arena.h"
-#include "jvs/error.h"
+#include "error_int.h"
 
 #include <stdlib.h>
 #include <string.h>

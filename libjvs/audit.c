@@ -1,5 +1,5 @@
 #include "audit.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "json.h"

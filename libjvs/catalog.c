@@ -1,5 +1,5 @@
 #include "catalog.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "json.h"
 #include "index.h"
 #include "worktree_int.h"

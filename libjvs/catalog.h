@@ -31,4 +31,8 @@ void jvs_catalog_clear(jvs_catalog *c);
 /* Newest snapshot carrying tag; E_NOT_FOUND otherwise. */
 int jvs_ref_latest_tag(const jvs_catalog *cat, const char *tag, char out[JVS_ID_BUF]);
 
+/* Whether tag matches pattern: exactly, as a glob with *?[, or (prefix) as a
+ * prefix. */
+int jvs_tag_matches(const char *pattern, const char *tag, int prefix);
+
 #endif

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "jvs/error.h"
+#include "error_int.h"
 
 int jvs_catalog_open(const jvs_repo *repo, jvs_catalog **out)
 {
@@ -13,7 +13,7 @@ int jvs_catalog_open(const jvs_repo *repo, jvs_catalog **out)
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	if (jvs_catalog_load(repo, c) < 0) {
 		free(c);
-		return -1;
+		return jvs_error_code();
 	}
 	*out = c;
 	return 0;

@@ -1,7 +1,7 @@
 #include "changes.h"
 #include "changes_int.h"
 #include "descriptor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "index.h"
 #include "scan.h"

@@ -18,7 +18,7 @@
 #include "degraded.h"
 #include "descriptor.h"
 #include "engine.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "index.h"
 #include "juicefs_ctl.h"

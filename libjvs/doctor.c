@@ -1,9 +1,10 @@
 #include "hook.h"
+#include "api_int.h"
 #include "jvs/doctor.h"
 #include "audit.h"
 #include "catalog.h"
 #include "descriptor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "safepath.h"
 #include "hash.h"
@@ -329,7 +330,7 @@ static void add_hook_problem(void *arg, const char *hook, const char *problem)
 		   problem);
 }
 
-int jvs_doctor_check(const jvs_repo *repo, int strict, jvs_findings *out)
+int jvs__doctor_check(const jvs_repo *repo, int strict, jvs_findings *out)
 {
 	jvs_catalog cat;
 	memset(out, 0, sizeof *out);

@@ -1,9 +1,10 @@
 /* Doctor repairs: each acts only on the findings that name it. */
 #include "doctor_int.h"
+#include "api_int.h"
 
 #include "audit.h"
 #include "descriptor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "jvs/gc.h"
 #include "hash.h"
@@ -437,7 +438,7 @@ int doctor_resume_gc(jvs_repo *repo, const char *target)
 
 /* Every finding naming the action is tried, also after one fails; the
  * first failure is what is reported (with its cause, never bare). */
-int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *action)
+int jvs__doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *action)
 {
 	int repaired = 0, failed = 0;
 	jvs_error first = {0};

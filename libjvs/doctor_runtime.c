@@ -2,7 +2,7 @@
 #include "doctor_int.h"
 
 #include "descriptor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "intent.h"
 #include "json.h"

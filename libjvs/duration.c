@@ -1,5 +1,5 @@
 #include "duration.h"
-#include "jvs/error.h"
+#include "error_int.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 #include "engine.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "safepath.h"
 #include "juicefs_ctl.h"

@@ -151,6 +151,20 @@ int jvs_error_hint(const char *fmt, ...)
 	return -1;
 }
 
+int jvs_error_code(void)
+{
+	return last.cls > JVS_OK && last.cls < JVS_E__COUNT ? -(int)last.cls : -(int)JVS_E_INTERNAL;
+}
+
+int jvs_error_rc(int rc)
+{
+	if (rc >= 0)
+		return rc;
+	if (last.cls == JVS_OK)
+		jvs_error_set(JVS_E_INTERNAL, "failed without saying why");
+	return jvs_error_code();
+}
+
 void jvs_error_stick(int err)
 {
 	sticky_errno = err;

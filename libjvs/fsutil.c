@@ -1,5 +1,5 @@
 #include "fsutil.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fault.h"
 #include "sparse.h"
 #include "safepath.h"

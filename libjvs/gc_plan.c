@@ -1,6 +1,7 @@
 /* GC planning: what is kept and why, the candidates, the space freed. */
 #include "gc_internal.h"
-#include "jvs/error.h"
+#include "api_int.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "json.h"
@@ -434,7 +435,7 @@ json_t *jvs_gc_plan_to_json(const jvs_gc_plan *plan, int with_kept)
 	return j;
 }
 
-int jvs_gc_plan_make(const jvs_repo *repo, const jvs_gc_policy *policy, jvs_gc_plan *out)
+int jvs__gc_plan_make(const jvs_repo *repo, const jvs_gc_policy *policy, jvs_gc_plan *out)
 {
 	jvs_catalog cat;
 	char *dir = NULL, *path = NULL;
@@ -461,7 +462,7 @@ done:
 	return rc;
 }
 
-int jvs_gc_plan_load(const jvs_repo *repo, const char *plan_id, jvs_gc_plan *out)
+int jvs__gc_plan_load(const jvs_repo *repo, const char *plan_id, jvs_gc_plan *out)
 {
 	char *path;
 	json_t *j = NULL, *cands, *v;

@@ -1,7 +1,8 @@
 /* Retention policies: parsing, saved policies, and the keep rules. */
 #include "gc_internal.h"
+#include "api_int.h"
 #include "duration.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "json.h"
 #include "worktree_int.h"
@@ -38,7 +39,7 @@ int jvs_gc_policy_is_default(const jvs_gc_policy *p)
 	       !p->keep_tagged;
 }
 
-int jvs_gc_policy_add_tag(jvs_gc_policy *p, const char *tag)
+int jvs__gc_policy_add_tag(jvs_gc_policy *p, const char *tag)
 {
 	size_t at = 0;
 	char **nv;
@@ -61,7 +62,7 @@ int jvs_gc_policy_add_tag(jvs_gc_policy *p, const char *tag)
 	return 0;
 }
 
-int jvs_gc_policy_set_within(jvs_gc_policy *p, const char *duration)
+int jvs__gc_policy_set_within(jvs_gc_policy *p, const char *duration)
 {
 	jvs_duration d;
 	if (jvs_duration_parse(duration, &d) < 0)
@@ -192,7 +193,7 @@ int jvs_gc_policy_from_json(const json_t *j, jvs_gc_policy *out)
 	return 0;
 }
 
-int jvs_gc_policy_load_named(const jvs_repo *repo, const char *name, jvs_gc_policy *p)
+int jvs__gc_policy_load_named(const jvs_repo *repo, const char *name, jvs_gc_policy *p)
 {
 	char *path = jvs_repo_path(repo, "config.json");
 	json_t *cfg = NULL, *pols, *entry;

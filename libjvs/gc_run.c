@@ -2,7 +2,7 @@
 #include "gc_internal.h"
 #include "opts.h"
 #include "audit.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fault.h"
 #include "fsutil.h"
 #include "intent.h"
@@ -308,8 +308,9 @@ int jvs_gc_run(const jvs_repo *repo, const char *plan_id, const jvs_gc_run_opts 
 	if (!opts)
 		opts = &none;
 	if (jvs_opts_check(opts->version, JVS_GC_RUN_OPTS_VERSION, "jvs_gc_run_opts") < 0)
-		return -1;
-	return gc_run(repo, plan_id, opts->wait_seconds, out, opts->progress, opts->progress_arg);
+		return jvs_error_code();
+	return jvs_error_rc(
+		gc_run(repo, plan_id, opts->wait_seconds, out, opts->progress, opts->progress_arg));
 }
 
 static int gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds,

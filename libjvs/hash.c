@@ -1,5 +1,5 @@
 #include "hash.h"
-#include "jvs/error.h"
+#include "error_int.h"
 
 #include <blake2.h>
 #include <errno.h>

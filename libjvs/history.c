@@ -1,6 +1,7 @@
 #include "catalog.h"
+#include "api_int.h"
 #include "opts.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "tombstone.h"
 #include "worktree_int.h"
 
@@ -96,7 +97,7 @@ static int lineage_contains(const jvs_catalog *cat, const char *start, const cha
 	return 0;
 }
 
-int jvs_history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
+int jvs__history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
 		     const jvs_history_opts *opts, jvs_history *out)
 {
 	if (jvs_opts_check(opts->version, JVS_HISTORY_OPTS_VERSION, "jvs_history_opts") < 0)

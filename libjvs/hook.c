@@ -1,6 +1,6 @@
 #include "hook.h"
 #include "audit.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "safepath.h"
 
 #include <errno.h>

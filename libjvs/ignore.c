@@ -1,7 +1,7 @@
 /* Ignore rules (see jvs/ignore.h). Written from the gitignore grammar as
  * documented, not from any implementation. */
 #include "ignore.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "repo_int.h"
 

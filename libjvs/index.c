@@ -1,5 +1,5 @@
 #include "index.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsid.h"
 #include "fsutil.h"
 #include "safepath.h"

@@ -1,5 +1,5 @@
 #include "juicefs_ctl.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsid.h"
 
 #include <errno.h>

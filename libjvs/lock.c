@@ -1,6 +1,6 @@
 #include "lock.h"
 #include "audit.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "safepath.h"
 

@@ -1,5 +1,5 @@
 #include "manifest.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "xattr.h"
 #include "safepath.h"

@@ -1,5 +1,5 @@
 #include "name.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "textesc.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * rather than read as a struct of another shape. */
 #include "opts.h"
 
-#include "jvs/error.h"
+#include "error_int.h"
 
 int jvs_opts_check(unsigned version, unsigned want, const char *type)
 {

@@ -1,7 +1,7 @@
 /* `jvs history -- PATH...`: the snapshots whose manifest differs from their
  * parent's at the given paths, read with the streaming manifest reader. */
 #include "path_history.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "manifest.h"
 
 #include <stdio.h>

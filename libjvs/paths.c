@@ -1,6 +1,6 @@
 /* Worktree paths named on the command line; see jvs/paths.h. */
 #include "paths.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "worktree_int.h"
 

@@ -2,7 +2,7 @@
  * that worktree left (SPEC §5: published means kept, and the pointers
  * follow). */
 #include "snapshot_int.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "intent.h"
 #include "json.h"

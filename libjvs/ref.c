@@ -1,7 +1,8 @@
 /* Reference resolution: HEAD, full ids, tags, id prefixes and notes (SPEC §3). */
 #include "catalog.h"
+#include "api_int.h"
 #include "descriptor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "name.h"
 #include "worktree_int.h"
 
@@ -48,7 +49,7 @@ static int match_note_prefix(const jvs_descriptor *d, const char *ref)
 	return d->note && *ref && !strncmp(d->note, ref, strlen(ref));
 }
 
-int jvs_ref_resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
+int jvs__ref_resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
 		    const char *ref, char out[JVS_ID_BUF])
 {
 	size_t hits = 0, hit = 0;

@@ -1,7 +1,8 @@
 #include "repo_int.h"
+#include "api_int.h"
 #include "audit.h"
 #include "engine.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "json.h"
 #include "name.h"
@@ -89,7 +90,7 @@ static int make_control_plane(const char *dir, const char *repo_id, const char *
 	return jvs_fsync_dir(dir);
 }
 
-int jvs_repo_init(const char *dir, char **out_root)
+int jvs__repo_init(const char *dir, char **out_root)
 {
 	char real[PATH_MAX], created[32], repo_id[40];
 	char *jvs = NULL, *tmp = NULL, *p = NULL;
@@ -355,7 +356,7 @@ static int detect_worktree(jvs_repo *repo, const char *cwd)
 	return 0;
 }
 
-int jvs_repo_open(jvs_repo **out, const char *start_dir)
+int jvs__repo_open(jvs_repo **out, const char *start_dir)
 {
 	char cwd[PATH_MAX], dir[PATH_MAX], probe[PATH_MAX + 32];
 	jvs_repo *repo;
@@ -435,7 +436,7 @@ const char *jvs_repo_prefix(const jvs_repo *repo)
 	return repo->prefix ? repo->prefix : "";
 }
 
-int jvs_repo_select_worktree(jvs_repo *repo, const char *name)
+int jvs__repo_select_worktree(jvs_repo *repo, const char *name)
 {
 	char *dup;
 	if (jvs_name_validate(name, "worktree name") < 0)
@@ -454,7 +455,7 @@ int jvs_repo_select_worktree(jvs_repo *repo, const char *name)
 	return 0;
 }
 
-int jvs_repo_require_worktree(const jvs_repo *repo, const char **out_name)
+int jvs__repo_require_worktree(const jvs_repo *repo, const char **out_name)
 {
 	if (!repo->worktree) {
 		jvs_error_set(JVS_E_NO_WORKTREE, "not inside a worktree of %s", repo->root);

@@ -1,11 +1,12 @@
 #include "jvs/restore.h"
+#include "api_int.h"
 #include "changes_int.h"
 #include "opts.h"
 #include "restore_int.h"
 #include "audit.h"
 #include "changes.h"
 #include "descriptor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fault.h"
 #include "fsutil.h"
 #include "intent.h"
@@ -62,7 +63,7 @@ static int pending_restore(const jvs_repo *repo, const char *worktree, char targ
 	return 1;
 }
 
-int jvs_restore_interrupted(const jvs_repo *repo, const char *worktree, char target_out[JVS_ID_BUF])
+int jvs__restore_interrupted(const jvs_repo *repo, const char *worktree, char target_out[JVS_ID_BUF])
 {
 	json_t *j = NULL;
 	int rc = pending_restore(repo, worktree, target_out, &j);
@@ -172,7 +173,7 @@ int jvs_restore__write_intent(const jvs_repo *repo, const char *name, const char
 	return rc;
 }
 
-int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
+int jvs__restore(jvs_repo *repo, const char *worktree, const char *target_id,
                 const jvs_restore_opts *opts, jvs_restore_result *out)
 {
 	jvs_wt_locks locks = {0};

@@ -1,11 +1,12 @@
 /* Restoring some paths of a worktree to a snapshot (jvs restore REF -- PATH). */
 #include "jvs/restore.h"
+#include "api_int.h"
 #include "restore_int.h"
 #include "opts.h"
 #include "audit.h"
 #include "changes.h"
 #include "descriptor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fault.h"
 #include "fsutil.h"
 #include "intent.h"
@@ -149,7 +150,7 @@ done:
 	return rc;
 }
 
-int jvs_restore_paths(jvs_repo *repo, const char *worktree, const char *target_id,
+int jvs__restore_paths(jvs_repo *repo, const char *worktree, const char *target_id,
                       char *const *paths, size_t npaths, const jvs_restore_opts *opts,
                       jvs_restore_result *out)
 {

@@ -1,6 +1,6 @@
 #include "scan.h"
 #include "scan_int.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "safepath.h"
 #include "ignore.h"

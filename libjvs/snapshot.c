@@ -1,11 +1,12 @@
 #include "snapshot_int.h"
+#include "api_int.h"
 #include "opts.h"
 #include "scan_int.h"
 #include "snapmeta.h"
 #include "audit.h"
 #include "changes.h"
 #include "engine.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fault.h"
 #include "fsutil.h"
 #include "index.h"
@@ -988,7 +989,7 @@ static int unchanged_since_head(const jvs_repo *repo, const char *worktree, cons
 	return same;
 }
 
-int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
+int jvs__snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
 			jvs_descriptor *out, jvs_snapshot_stats *stats)
 {
 	jvs_snapshot_stats local_stats;

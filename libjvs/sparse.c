@@ -3,7 +3,7 @@
  * extended to the source's size. Readers (hashing, verify) see the same
  * logical bytes: holes read as zeros. */
 #include "sparse.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 #include "spill.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "safepath.h"
 

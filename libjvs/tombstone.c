@@ -1,5 +1,5 @@
 #include "tombstone.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "json.h"
 #include "worktree_int.h"

@@ -1,4 +1,5 @@
 #include "verify_int.h"
+#include "api_int.h"
 #include "opts.h"
 #include "audit.h"
 #include "descriptor.h"
@@ -470,7 +471,7 @@ static void forget_if_deleted(const jvs_repo *repo, const char *id, jvs_verify_r
 	res->vanished = 1;
 }
 
-int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
+int jvs__verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
 {
 	jvs_descriptor d;
 	char *dir = NULL;
@@ -610,7 +611,7 @@ static int in_flight(const jvs_repo *repo, const char *id)
 	return yes;
 }
 
-int jvs_verify_all_ids(const jvs_repo *repo, char ***out, size_t *n)
+int jvs__verify_all_ids(const jvs_repo *repo, char ***out, size_t *n)
 {
 	char *ddir = jvs_repo_path(repo, "descriptors"), *sdir = jvs_repo_path(repo, "snapshots");
 	char **v = NULL;
@@ -693,7 +694,7 @@ static int verify_audit(const jvs_repo *repo, int *ok, char *detail, size_t deta
  * hold it exclusively for one write), so a concurrent append is never seen
  * half-done (log read, head not yet or already updated). Where the lock
  * cannot be taken at all (a read-only repository) nothing can append. */
-int jvs_verify_audit(const jvs_repo *repo, int *ok, char *detail, size_t detail_len)
+int jvs__verify_audit(const jvs_repo *repo, int *ok, char *detail, size_t detail_len)
 {
 	jvs_lock *lock = NULL;
 	int rc;

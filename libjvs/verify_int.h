@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "error_int.h"
 #include "name.h"
 #include "repo_int.h"
 #include "jvs/verify.h"

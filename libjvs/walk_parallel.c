@@ -4,7 +4,7 @@
  * round trips overlap; the result is the same list jvs_scan_tree makes
  * (sorted by the caller). */
 #include "scan_int.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "ignore.h"

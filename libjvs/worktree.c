@@ -1,5 +1,6 @@
 #include "worktree_int.h"
-#include "jvs/error.h"
+#include "api_int.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "json.h"
 
@@ -29,7 +30,7 @@ static int copy_id(const json_t *cfg, const char *key, char out[JVS_ID_BUF], con
 	return 0;
 }
 
-int jvs_worktree_load(const jvs_repo *repo, const char *name, jvs_worktree *out)
+int jvs__worktree_load(const jvs_repo *repo, const char *name, jvs_worktree *out)
 {
 	char *p;
 	json_t *cfg = NULL;
@@ -105,7 +106,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int jvs_worktree_list(const jvs_repo *repo, char ***out, size_t *n)
+int jvs__worktree_list(const jvs_repo *repo, char ***out, size_t *n)
 {
 	char *dir = jvs_repo_path(repo, "worktrees");
 	DIR *d;

@@ -1,11 +1,12 @@
 #include "worktree_ops.h"
+#include "api_int.h"
 #include "opts.h"
 #include "audit.h"
 #include "changes.h"
 #include "checkout.h"
 #include "descriptor.h"
 #include "engine.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fault.h"
 #include "fsutil.h"
 #include "index.h"
@@ -336,14 +337,14 @@ int jvs_worktree_fork(jvs_repo *repo, const char *id, const char *name,
 		opts = &none;
 	if (jvs_opts_check(opts->version, JVS_WORKTREE_FORK_OPTS_VERSION, "jvs_worktree_fork_opts") <
 	    0)
-		return -1;
+		return jvs_error_code();
 	if (!id || !*id)
 		return jvs_error_set(JVS_E_USAGE, "fork needs a snapshot");
-	return make_worktree(repo, "fork", id, name, opts->wait_seconds, opts->progress,
-			     opts->progress_arg);
+	return jvs_error_rc(make_worktree(repo, "fork", id, name, opts->wait_seconds,
+					  opts->progress, opts->progress_arg));
 }
 
-int jvs_worktree_create(jvs_repo *repo, const char *name, const char *from_id, int wait_seconds)
+int jvs__worktree_create(jvs_repo *repo, const char *name, const char *from_id, int wait_seconds)
 {
 	return make_worktree(repo, "create", from_id, name, wait_seconds, NULL, NULL);
 }
@@ -388,7 +389,7 @@ static void unlock_pair(rename_locks *l)
 	memset(l, 0, sizeof *l);
 }
 
-int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_name, int force,
+int jvs__worktree_rename(jvs_repo *repo, const char *old_name, const char *new_name, int force,
                         int wait_seconds)
 {
 	rename_locks locks = {0};
@@ -514,7 +515,7 @@ int jvs_worktree_dirty_count(const jvs_repo *repo, const char *name, size_t *out
 	return 0;
 }
 
-int jvs_worktree_remove(jvs_repo *repo, const char *name, int force, int wait_seconds)
+int jvs__worktree_remove(jvs_repo *repo, const char *name, int force, int wait_seconds)
 {
 	jvs_wt_locks locks = {0};
 	jvs_worktree wt;

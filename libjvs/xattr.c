@@ -2,7 +2,7 @@
  * and applying it (see jvs/xattr.h). Entries are reached through a
  * directory fd and /proc/self/fd, so no symlink is followed anywhere. */
 #include "xattr.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 
 #include <errno.h>

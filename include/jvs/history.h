@@ -54,6 +54,5 @@ typedef struct {
 int jvs_history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
 		     const jvs_history_opts *opts, jvs_history *out);
 void jvs_history_clear(jvs_history *h);
-int jvs_tag_matches(const char *pattern, const char *tag, int prefix);
 
 #endif

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "repo_int.h"
 

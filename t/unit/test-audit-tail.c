@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "audit.h"
-#include "jvs/error.h"
+#include "error_int.h"
 
 /* A log of a short first record, then a last record of `size` bytes
  * (without its newline), then `trailing` newlines. */

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "ignore.h"
 
 /* 1 ignored, 0 re-included, -1 no rule, for rules written in dir base. */

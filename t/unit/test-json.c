@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "descriptor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "json.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "path_history.h"
 #include "repo_int.h"

@@ -11,7 +11,7 @@
 
 #include "catalog_pack.h"
 #include "descriptor.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "paths.h"
 #include "jvs/worktree.h"
 

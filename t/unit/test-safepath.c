@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "safepath.h"
 

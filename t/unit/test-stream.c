@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "arena.h"
-#include "jvs/error.h"
+#include "error_int.h"
 #include "fsutil.h"
 #include "hash.h"
 #include "manifest.h"

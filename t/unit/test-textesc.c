@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "json.h"
 #include "textesc.h"
 
