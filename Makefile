@@ -60,6 +60,8 @@ SHELL_TESTS := $(sort $(wildcard t/t[0-9]*.sh))
 T          ?= $(SHELL_TESTS)
 
 MANS       := $(sort $(wildcard man/*.1 man/*.5 man/*.7))
+# The public API (jvs/jvs.h and what it includes); every other header is
+# private, beside the code in libjvs/, and never installed.
 HEADERS    := $(sort $(wildcard include/jvs/*.h))
 PC         := $(BUILD)/jvs.pc
 LIBDIR     ?= $(PREFIX)/lib

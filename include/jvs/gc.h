@@ -72,7 +72,7 @@ typedef struct {
 } jvs_gc_plan;
 
 /* Computes the plan for policy over the current state ("now" is
- * jvs_now_ms(), which honours JVS_TEST_NOW_MS) and saves it as
+ * the clock, or JVS_TEST_NOW_MS in tests) and saves it as
  * .jvs/gc/plans/<plan_id>.json. Read-only otherwise; takes no lock. */
 int jvs_gc_plan_make(const jvs_repo *repo, const jvs_gc_policy *policy, jvs_gc_plan *out);
 /* Loads a saved plan (candidates carry ids only). E_NOT_FOUND. */

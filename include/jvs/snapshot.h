@@ -62,7 +62,7 @@ typedef struct {
 	jvs_progress_fn progress; /* may be NULL; items are files */
 	void *progress_arg;
 	/* npaths > 0: a partial snapshot holding only these worktree-relative
-	 * paths (sorted, none inside another: jvs_paths_resolve) and the
+	 * paths (sorted, none inside another) and the
 	 * directories above them; its descriptor lists them (partial_paths).
 	 * Like an autosave it keeps head and latest where they are. A path
 	 * missing from the worktree, or ignored, is E_NOT_FOUND. */
@@ -87,9 +87,9 @@ typedef struct {
 	int unchanged; /* skip_unchanged: nothing made, *out is the head's */
 } jvs_snapshot_stats;
 
-/* Snapshots worktree (NULL: the current one) into a new snapshot; *out
- * gets its descriptor (jvs_descriptor_clear it), stats (may be NULL) what
- * it took. */
+/* Snapshots worktree (a name: jvs_repo_worktree, jvs_repo_require_worktree)
+ * into a new snapshot; *out gets its descriptor (jvs_descriptor_clear it),
+ * stats (may be NULL) what it took. */
 int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
 			jvs_descriptor *out, jvs_snapshot_stats *stats);
 
