@@ -68,10 +68,9 @@ SHELL_TESTS := $(sort $(wildcard t/t[0-9]*.sh))
 T          ?= $(SHELL_TESTS)
 
 MANS       := $(sort $(wildcard man/*.1 man/*.5 man/*.7))
+# The public API (jvs/jvs.h and what it includes); every other header is
+# private, beside the code in libjvs/, and never installed.
 HEADERS    := $(sort $(wildcard include/jvs/*.h))
-# The util headers that installed headers include (fsutil.h, worktree.h,
-# scan.h, index.h), installed beside them.
-HEADERS_UTIL := libjvs/util/beneath.h libjvs/util/filekey.h libjvs/util/str.h
 PC         := $(BUILD)/jvs.pc
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
@@ -365,7 +364,6 @@ install: all $(PC) $(UNITS)
 	install -d "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(INCLUDEDIR)/jvs" "$(DESTDIR)$(PKGCONFIGDIR)"
 	install -m 644 $(LIB) "$(DESTDIR)$(LIBDIR)/libjvs.a"
 	install -m 644 $(HEADERS) "$(DESTDIR)$(INCLUDEDIR)/jvs/"
-	install -m 644 $(HEADERS_UTIL) "$(DESTDIR)$(INCLUDEDIR)/jvs/"
 	install -m 644 $(PC) "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
 	install -d "$(DESTDIR)$(SYSTEMDUNITDIR)"
 	install -m 644 $(UNITS) "$(DESTDIR)$(SYSTEMDUNITDIR)/"
@@ -381,7 +379,6 @@ uninstall:
 	    "$(DESTDIR)$(FISHCOMPDIR)/jvs.fish"
 	rm -f "$(DESTDIR)$(LIBDIR)/libjvs.a" "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
 	rm -f $(patsubst include/jvs/%,"$(DESTDIR)$(INCLUDEDIR)/jvs/%",$(HEADERS))
-	rm -f $(patsubst libjvs/util/%,"$(DESTDIR)$(INCLUDEDIR)/jvs/%",$(HEADERS_UTIL))
 	rm -f $(patsubst $(BUILD)/systemd/%,"$(DESTDIR)$(SYSTEMDUNITDIR)/%",$(UNITS))
 	-rmdir "$(DESTDIR)$(INCLUDEDIR)/jvs" 2>/dev/null
 

@@ -1,12 +1,13 @@
 #include "cli.h"
 
-#include "jvs/config.h"
+#include "config.h"
 #include "jvs/error.h"
-#include "jvs/hook.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
-#include "jvs/path_history.h"
-#include "jvs/textesc.h"
+#include "hook.h"
+#include "json.h"
+#include "lock.h"
+#include "path_history.h"
+#include "textesc.h"
+#include "error_int.h"
 
 #include <errno.h>
 #include <limits.h>

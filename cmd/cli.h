@@ -9,8 +9,9 @@
 #include <time.h>
 
 #include "commands.h"
-#include "jvs/catalog.h"
+#include "catalog.h"
 #include "jvs/repo.h"
+#include "repo_int.h"
 
 typedef struct {
 	const char *prog;

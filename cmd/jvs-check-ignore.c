@@ -1,11 +1,11 @@
 /* jvs-check-ignore: say which paths the ignore rules leave out of snapshots. */
 #include "cli.h"
 
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/ignore.h"
-#include "jvs/path_history.h"
-#include "jvs/textesc.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "ignore.h"
+#include "path_history.h"
+#include "textesc.h"
 
 #include <fcntl.h>
 #include <limits.h>

@@ -1,9 +1,9 @@
 /* jvs-config: list, get, set and unset the repository's settings. */
 #include "cli.h"
 
-#include "jvs/config.h"
+#include "config.h"
 #include "jvs/error.h"
-#include "jvs/json.h"
+#include "json.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,17 +2,18 @@
  * the worktree. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
-#include "jvs/changes.h"
-#include "jvs/compress.h"
-#include "jvs/descriptor.h"
+#include "catalog.h"
+#include "changes.h"
+#include "compress.h"
+#include "descriptor.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
-#include "jvs/manifest.h"
-#include "jvs/path_history.h"
-#include "jvs/safepath.h"
-#include "jvs/textesc.h"
+#include "fsutil.h"
+#include "json.h"
+#include "manifest.h"
+#include "path_history.h"
+#include "safepath.h"
+#include "textesc.h"
+#include "error_int.h"
 #include "jvs/worktree.h"
 
 #include <errno.h>

@@ -2,8 +2,8 @@
 #include "cli.h"
 
 #include "jvs/doctor.h"
-#include "jvs/error.h"
-#include "jvs/textesc.h"
+#include "error_int.h"
+#include "textesc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

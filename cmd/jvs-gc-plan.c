@@ -1,9 +1,9 @@
 /* jvs-gc-plan: decide which snapshots a retention policy would delete. */
 #include "cli.h"
 
-#include "jvs/error.h"
-#include "jvs/gc.h"
-#include "jvs/manifest.h"
+#include "error_int.h"
+#include "gc_internal.h"
+#include "manifest.h"
 
 #include <stdio.h>
 #include <stdlib.h>

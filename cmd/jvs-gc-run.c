@@ -1,7 +1,7 @@
 /* jvs-gc-run: delete the candidates of a reviewed gc plan. */
 #include "cli.h"
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "jvs/gc.h"
 
 #include <stdio.h>
@@ -27,6 +27,7 @@ int main(int argc, char **argv)
 	int rc = 0, r, no_hooks = 0;
 	cli_progress ps;
 	const cli_slot opts[] = {{"plan-id", &plan_id}, {"no-hooks", &no_hooks}, {NULL, NULL}};
+	jvs_gc_run_opts go = JVS_GC_RUN_OPTS_INIT;
 
 	rc = cli_start(&c, "jvs-gc-run", argc, argv, cli_store, (void *)opts);
 	if (rc)
@@ -45,8 +46,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	cli_progress_start(&ps, &c, "deleting", "snapshots");
-	r = jvs_gc_run_progress(repo, plan_id, c.wait_seconds, &res,
-	                        ps.enabled ? cli_progress_cb : NULL, &ps);
+	go.wait_seconds = c.wait_seconds;
+	go.progress = ps.enabled ? cli_progress_cb : NULL;
+	go.progress_arg = &ps;
+	r = jvs_gc_run(repo, plan_id, &go, &res);
 	cli_progress_end(&ps);
 	if (r < 0) {
 		rc = cli_fail(&c);

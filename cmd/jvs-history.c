@@ -1,13 +1,13 @@
 /* jvs-history: list snapshots, newest first. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
-#include "jvs/error.h"
-#include "jvs/history.h"
-#include "jvs/manifest.h"
-#include "jvs/path_history.h"
-#include "jvs/textesc.h"
-#include "jvs/tombstone.h"
+#include "catalog.h"
+#include "error_int.h"
+#include "catalog.h"
+#include "manifest.h"
+#include "path_history.h"
+#include "textesc.h"
+#include "tombstone.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,7 +289,7 @@ int main(int argc, char **argv)
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
 	jvs_history h = {0};
-	jvs_history_opts ho = {0};
+	jvs_history_opts ho = JVS_HISTORY_OPTS_INIT;
 	struct opts op = {&ho, FMT_TEXT, 0};
 	enum fmt fmt;
 	jvs_path_history ph = {0};

@@ -1,11 +1,12 @@
 /* jvs-info: describe the repository. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
-#include "jvs/compress.h"
-#include "jvs/engine.h"
+#include "catalog.h"
+#include "compress.h"
+#include "engine.h"
 #include "jvs/error.h"
-#include "jvs/textesc.h"
+#include "textesc.h"
+#include "error_int.h"
 #include "jvs/worktree.h"
 
 #include <inttypes.h>

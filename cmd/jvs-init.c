@@ -1,10 +1,10 @@
 /* jvs-init: create a repository. */
 #include "cli.h"
 
-#include "jvs/engine.h"
-#include "jvs/error.h"
-#include "jvs/repo.h"
-#include "jvs/textesc.h"
+#include "engine.h"
+#include "error_int.h"
+#include "repo_int.h"
+#include "textesc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* jvs-pin-add: protect a snapshot from garbage collection. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/pin.h"
+#include "catalog.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "pin_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* jvs-pin-list: show the pins that protect snapshots from gc. */
 #include "cli.h"
 
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/manifest.h"
-#include "jvs/pin.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "manifest.h"
+#include "pin_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* jvs-pin-remove: remove a pin, or every pin of a snapshot. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
-#include "jvs/error.h"
+#include "catalog.h"
+#include "error_int.h"
 #include "jvs/pin.h"
 
 #include <stdio.h>

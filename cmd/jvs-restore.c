@@ -1,15 +1,15 @@
 /* jvs-restore: bring the current worktree to a snapshot, in place. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
-#include "jvs/degraded.h"
-#include "jvs/changes.h"
-#include "jvs/error.h"
-#include "jvs/json.h"
-#include "jvs/manifest.h"
-#include "jvs/paths.h"
+#include "catalog.h"
+#include "degraded.h"
+#include "changes.h"
+#include "error_int.h"
+#include "json.h"
+#include "manifest.h"
+#include "paths.h"
 #include "jvs/restore.h"
-#include "jvs/textesc.h"
+#include "textesc.h"
 #include "jvs/worktree.h"
 
 #include <ctype.h>
@@ -227,7 +227,7 @@ int main(int argc, char **argv)
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
-	jvs_restore_opts ro = {0};
+	jvs_restore_opts ro = JVS_RESTORE_OPTS_INIT;
 	jvs_restore_result res = {0};
 	cli_progress ps;
 	const char *worktree, *tag = NULL, *ref = NULL;

@@ -1,11 +1,12 @@
 /* jvs-snapshot: save the current worktree as a new immutable snapshot. */
 #include "cli.h"
 
-#include "jvs/compress.h"
-#include "jvs/descriptor.h"
+#include "compress.h"
+#include "descriptor.h"
 #include "jvs/error.h"
-#include "jvs/notefile.h"
-#include "jvs/paths.h"
+#include "notefile.h"
+#include "paths.h"
+#include "error_int.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
 
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
 {
 	cli c;
 	jvs_repo *repo = NULL;
-	jvs_snapshot_opts so = {0};
+	jvs_snapshot_opts so = JVS_SNAPSHOT_OPTS_INIT;
 	jvs_snapshot_stats stats;
 	cli_progress ps;
 	jvs_descriptor d;

@@ -1,14 +1,14 @@
 /* jvs-status: the current worktree's position and what differs from its head. */
 #include "cli.h"
 
-#include "jvs/changes.h"
-#include "jvs/descriptor.h"
-#include "jvs/error.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
-#include "jvs/manifest.h"
+#include "changes.h"
+#include "descriptor.h"
+#include "error_int.h"
+#include "intent.h"
+#include "json.h"
+#include "manifest.h"
 #include "jvs/restore.h"
-#include "jvs/textesc.h"
+#include "textesc.h"
 #include "jvs/worktree.h"
 
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /* jvs-verify: check snapshots against their descriptors and manifests. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
-#include "jvs/error.h"
-#include "jvs/textesc.h"
-#include "jvs/verify.h"
+#include "catalog.h"
+#include "error_int.h"
+#include "textesc.h"
+#include "verify_int.h"
 #include "jvs/worktree.h"
 
 #include <stdio.h>
@@ -19,8 +19,10 @@ typedef struct {
 	uint64_t bytes_total;
 } verify_progress;
 
-static void show_progress(void *arg, uint64_t bytes, uint64_t files)
+static void show_progress(void *arg, uint64_t bytes, uint64_t bytes_total, size_t files,
+			  size_t files_total)
 {
+	(void)bytes_total, (void)files_total; /* unknown to verify */
 	verify_progress *vp = arg;
 	cli_progress_update(&vp->p, bytes, vp->bytes_total, files, 0);
 }
@@ -34,6 +36,7 @@ int main(int argc, char **argv)
 	verify_progress ps = {0};
 	char **ids = NULL;
 	size_t nids = 0;
+	jvs_verify_opts vo = JVS_VERIFY_OPTS_INIT;
 	int all = 0, quick = 0, rc = 0, failed = 0, audit_ok = 1;
 	char audit_detail[512] = "";
 	json_t *out = NULL;
@@ -75,16 +78,17 @@ int main(int argc, char **argv)
 			ids[nids++] = strdup(id);
 		}
 	}
-	v = jvs_verifier_new(repo, quick);
-	if (!v)
-		goto fail;
 	cli_progress_start(&ps.p, &c, "verifying", "files");
 	for (size_t i = 0; i < nids; i++) {
 		const jvs_descriptor *d = jvs_catalog_get(&cat, ids[i]);
 		ps.bytes_total += d ? (uint64_t)d->total_bytes : 0;
 	}
-	if (ps.p.enabled)
-		jvs_verifier_set_progress(v, show_progress, &ps);
+	vo.quick = quick;
+	vo.progress = ps.p.enabled ? show_progress : NULL;
+	vo.progress_arg = &ps;
+	v = jvs_verifier_new(repo, &vo);
+	if (!v)
+		goto fail;
 	if (c.json)
 		out = json_array();
 	for (size_t i = 0; i < nids; i++) {
@@ -108,7 +112,7 @@ int main(int argc, char **argv)
 					       "payload_hash_valid", r.payload_hash_valid,
 					       "tamper_detected", r.tamper_detected, "severity",
 					       r.first_class == JVS_OK ? "ok" : "error", "errors",
-					       r.errors));
+					       jvs_verify_result_errors(&r)));
 		} else if (r.first_class == JVS_OK) {
 			if (!c.quiet)
 				printf("OK %s\n", r.snapshot_id);
@@ -121,7 +125,7 @@ int main(int argc, char **argv)
 			if (r.tamper_detected)
 				printf(" (%sTAMPERED%s)", cli_color(CLI_RED), cli_color(CLI_RESET));
 			printf("\n");
-			json_array_foreach(r.errors, k, e)
+			json_array_foreach(jvs_verify_result_errors(&r), k, e)
 			{
 				if (k == 0)
 					continue;

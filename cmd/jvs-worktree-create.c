@@ -1,10 +1,10 @@
 /* jvs-worktree-create: a new empty worktree, or one holding a snapshot. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
-#include "jvs/error.h"
+#include "catalog.h"
+#include "error_int.h"
 #include "jvs/worktree.h"
-#include "jvs/worktree_ops.h"
+#include "worktree_ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>

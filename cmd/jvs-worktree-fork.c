@@ -1,11 +1,11 @@
 /* jvs-worktree-fork: a new worktree holding a snapshot's files. */
 #include "cli.h"
 
-#include "jvs/catalog.h"
-#include "jvs/degraded.h"
-#include "jvs/error.h"
+#include "catalog.h"
+#include "degraded.h"
+#include "error_int.h"
 #include "jvs/worktree.h"
-#include "jvs/worktree_ops.h"
+#include "worktree_ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +44,7 @@ int main(int argc, char **argv)
 	const cli_slot opts[] = {{"at", &ref}, {NULL, NULL}};
 	int r, rc = cli_start(&c, "jvs-worktree-fork", argc, argv, cli_store, (void *)opts);
 	cli_progress ps;
+	jvs_worktree_fork_opts fo = JVS_WORKTREE_FORK_OPTS_INIT;
 
 	if (rc)
 		return rc;
@@ -65,8 +66,10 @@ int main(int argc, char **argv)
 		goto fail;
 	}
 	cli_progress_start(&ps, &c, "forking", "entries");
-	r = jvs_worktree_fork_progress(repo, id, name, c.wait_seconds,
-	                               ps.enabled ? cli_progress_cb : NULL, &ps);
+	fo.wait_seconds = c.wait_seconds;
+	fo.progress = ps.enabled ? cli_progress_cb : NULL;
+	fo.progress_arg = &ps;
+	r = jvs_worktree_fork(repo, id, name, &fo);
 	cli_progress_end(&ps);
 	for (size_t i = 0; i < jvs_degraded_count(); i++) /* what the file system refused */
 		fprintf(stderr, "degraded: %s\n", jvs_degraded_get(i));

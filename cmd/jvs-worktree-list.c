@@ -1,9 +1,9 @@
 /* jvs-worktree-list: the worktrees with their head and state. */
 #include "cli.h"
 
-#include "jvs/error.h"
+#include "error_int.h"
 #include "jvs/worktree.h"
-#include "jvs/worktree_ops.h"
+#include "worktree_ops.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /* jvs-worktree-path: print the absolute payload root of a worktree. */
 #include "cli.h"
 
-#include "jvs/error.h"
-#include "jvs/textesc.h"
+#include "error_int.h"
+#include "textesc.h"
 #include "jvs/worktree.h"
 
 #include <stdio.h>

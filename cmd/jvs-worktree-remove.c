@@ -2,10 +2,10 @@
  * snapshots stay. */
 #include "cli.h"
 
-#include "jvs/error.h"
-#include "jvs/name.h"
-#include "jvs/textesc.h"
-#include "jvs/worktree_ops.h"
+#include "error_int.h"
+#include "name.h"
+#include "textesc.h"
+#include "worktree_ops.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* jvs-worktree-rename: give a worktree (payload root and metadata) a new name. */
 #include "cli.h"
 
-#include "jvs/error.h"
-#include "jvs/worktree_ops.h"
-#include "jvs/textesc.h"
+#include "error_int.h"
+#include "worktree_ops.h"
+#include "textesc.h"
 
 #include <limits.h>
 #include <stdio.h>

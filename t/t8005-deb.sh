@@ -79,7 +79,10 @@ test_expect_success 'jvs --version and a snapshot from the extracted root' '
 '
 
 test_expect_success 'jvs-dev: libjvs.a, headers and jvs.pc link a program' '
+	test -f "$R/usr/include/jvs/jvs.h" &&
 	test -f "$R/usr/include/jvs/repo.h" &&
+	test_path_is_missing "$R/usr/include/jvs/index.h" &&
+	! grep -n "sqlite3\|json_t\|jansson\.h" "$R/usr/include/jvs/"*.h &&
 	pc=$(echo "$R"/usr/lib/*/pkgconfig/jvs.pc) &&
 	test -f "$pc" &&
 	grep "^prefix=/usr\$" "$pc" &&

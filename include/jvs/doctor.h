@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "jvs/repo.h"
+#include "jvs/types.h"
 
 typedef enum { JVS_SEV_INFO, JVS_SEV_WARNING, JVS_SEV_ERROR } jvs_severity;
 

@@ -1,4 +1,19 @@
-/* Error classes (SPEC §12) and the per-thread last-error slot. */
+/* Error classes (SPEC §12) and the per-thread last-error slot.
+ *
+ * Return convention of the whole public API: a function returning int
+ * returns 0 (or a count, or a 0/1/2 answer where its header says so) on
+ * success and, on failure, a negative error code -JVS_E_..., the negated
+ * class of the last error, which also keeps the message and the hint:
+ *
+ *	int rc = jvs_repo_open(&repo, NULL);
+ *	if (rc == -JVS_E_NOT_A_REPO) ...
+ *	if (rc < 0)
+ *		fprintf(stderr, "%s: %s\n", jvs_error_class_name(-rc),
+ *			jvs_error_last()->message);
+ *
+ * A function returning a pointer returns NULL on failure and sets the last
+ * error the same way. The last error is per thread and stays until the
+ * next failure or jvs_error_clear. */
 #ifndef JVS_ERROR_H
 #define JVS_ERROR_H
 
@@ -34,18 +49,9 @@ typedef struct {
 	char hint[512];
 } jvs_error;
 
-/* Sets the last error and returns -1, so `return jvs_error_set(...)` works. */
-int jvs_error_set(jvs_error_class cls, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Like jvs_error_set with ": strerror(errno)" appended; class E_IO. */
-int jvs_error_sys(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Adds a hint to the current last error. Returns -1. */
-int jvs_error_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The last error already explains a failure with errno err (a symlink on
- * the way, a FIFO where a file belongs): the next jvs_error_sys() for that
- * errno keeps it instead of replacing it with a generic E_IO. */
-void jvs_error_stick(int err);
 void jvs_error_clear(void);
+/* -(int) the class of the last error; -JVS_E_INTERNAL when none is set. */
+int jvs_error_code(void);
 const jvs_error *jvs_error_last(void);
 /* A copy of the last error (class, message and hint), for cleanup that may
  * overwrite it or for handing it to another thread; jvs_error_restore puts
@@ -55,6 +61,7 @@ jvs_error jvs_error_save(void);
  * Returns -1, so `return jvs_error_restore(&saved)` works. */
 int jvs_error_restore(const jvs_error *saved);
 
+/* "E_NOT_A_REPO" for JVS_E_NOT_A_REPO (a code rc < 0 is the class -rc). */
 const char *jvs_error_class_name(jvs_error_class cls);
 int jvs_error_exit_code(jvs_error_class cls);
 

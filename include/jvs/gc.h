@@ -2,13 +2,10 @@
 #ifndef JVS_GC_H
 #define JVS_GC_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jvs/name.h"
-#include "jvs/repo.h"
-#include "jvs/tombstone.h"
+#include "jvs/types.h"
 
 /* Why a snapshot is kept: a bit set. */
 enum {
@@ -51,9 +48,6 @@ int jvs_gc_policy_set_within(jvs_gc_policy *p, const char *duration);
 /* Fills the fields p leaves unset from "gc_policies": {NAME: {...}} in
  * .jvs/config.json (tags are merged). Unknown NAME: E_NOT_FOUND. */
 int jvs_gc_policy_load_named(const jvs_repo *repo, const char *name, jvs_gc_policy *p);
-/* {"keep_daily": 7, "keep_tagged": true, ...}: only the fields that are set. */
-json_t *jvs_gc_policy_to_json(const jvs_gc_policy *p);
-int jvs_gc_policy_from_json(const json_t *j, jvs_gc_policy *out);
 /* "--keep-daily 7 --keep-tagged", or "default". malloc'd. */
 char *jvs_gc_policy_describe(const jvs_gc_policy *p);
 
@@ -78,14 +72,11 @@ typedef struct {
 } jvs_gc_plan;
 
 /* Computes the plan for policy over the current state ("now" is
- * jvs_now_ms(), which honours JVS_TEST_NOW_MS) and saves it as
+ * the clock, or JVS_TEST_NOW_MS in tests) and saves it as
  * .jvs/gc/plans/<plan_id>.json. Read-only otherwise; takes no lock. */
 int jvs_gc_plan_make(const jvs_repo *repo, const jvs_gc_policy *policy, jvs_gc_plan *out);
 /* Loads a saved plan (candidates carry ids only). E_NOT_FOUND. */
 int jvs_gc_plan_load(const jvs_repo *repo, const char *plan_id, jvs_gc_plan *out);
-/* plan_id, created_at, policy, candidate_count, candidates, kept_count,
- * protected_by_*, deletable_bytes_estimate; with_kept adds "kept". */
-json_t *jvs_gc_plan_to_json(const jvs_gc_plan *plan, int with_kept);
 void jvs_gc_plan_clear(jvs_gc_plan *plan);
 
 typedef struct {
@@ -96,18 +87,25 @@ typedef struct {
 	uint64_t bytes_freed;   /* estimate computed before deleting */
 } jvs_gc_result;
 
+#define JVS_GC_RUN_OPTS_VERSION 1
+typedef struct {
+	unsigned version;	  /* JVS_GC_RUN_OPTS_VERSION */
+	int wait_seconds;	  /* lock wait: 0 none, <0 forever */
+	/* may be NULL; called as each snapshot is deleted (items are
+	 * snapshots, bytes from their descriptors) */
+	jvs_progress_fn progress;
+	void *progress_arg;
+} jvs_gc_run_opts;
+#define JVS_GC_RUN_OPTS_INIT { .version = JVS_GC_RUN_OPTS_VERSION }
+
 /* Runs a saved plan (blanks around plan_id ignored) under the exclusive
  * repo lock: re-derives the candidates (any difference: E_GC_PLAN_MISMATCH,
  * nothing deleted), marks a tombstone per candidate, then deletes each
  * (descriptor, READY, manifest, payload). A failure marks that tombstone
- * "failed" and stops; running the same plan again continues. */
-int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds, jvs_gc_result *out);
-/* Called as each snapshot is deleted (bytes from the descriptors). */
-typedef void (*jvs_gc_progress)(void *arg, uint64_t bytes_done, uint64_t bytes_total,
-                                size_t snapshots_done, size_t snapshots_total);
-/* jvs_gc_run reporting progress (fn may be NULL). */
-int jvs_gc_run_progress(const jvs_repo *repo, const char *plan_id, int wait_seconds,
-                        jvs_gc_result *out, jvs_gc_progress fn, void *arg);
+ * "failed" and stops; running the same plan again continues. opts may be
+ * NULL. */
+int jvs_gc_run(const jvs_repo *repo, const char *plan_id, const jvs_gc_run_opts *opts,
+	       jvs_gc_result *out);
 void jvs_gc_result_clear(jvs_gc_result *r);
 
 #endif

@@ -2,12 +2,10 @@
 #ifndef JVS_PIN_H
 #define JVS_PIN_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jvs/name.h"
-#include "jvs/repo.h"
+#include "jvs/types.h"
 
 #define JVS_PIN_ID_BUF 40
 
@@ -35,8 +33,6 @@ int jvs_pin_is_expired(const jvs_pin *p, int64_t now_ms);
 int jvs_pin_find(const jvs_pin *pins, size_t n, const char *prefix, size_t *idx);
 /* Removes one pin by full id; appends an audit record "pin_remove". */
 int jvs_pin_remove(const jvs_repo *repo, const jvs_pin *pin, int wait_seconds);
-/* {pin_id, snapshot_id, reason, created_at, expires_at, expired}. */
-json_t *jvs_pin_to_json(const jvs_pin *p, int64_t now_ms);
 
 /* --expires: a duration from now (30d, 12h, 2w, 1y) or a date. */
 int jvs_pin_parse_expiry(const char *s, int64_t now_ms, int64_t *out_ms);

@@ -2,17 +2,20 @@
 #ifndef JVS_RESTORE_H
 #define JVS_RESTORE_H
 
-#include "jvs/checkout.h"
-#include "jvs/name.h"
-#include "jvs/repo.h"
+#include <stddef.h>
 
+#include "jvs/types.h"
+
+#define JVS_RESTORE_OPTS_VERSION 1
 typedef struct {
+	unsigned version;               /* JVS_RESTORE_OPTS_VERSION */
 	int discard;                    /* drop unsnapshotted changes instead of autosaving them */
 	int wait_seconds;               /* lock wait: 0 none, <0 forever */
 	int delete_missing;             /* jvs_restore_paths: remove paths the target lacks */
-	jvs_checkout_progress progress; /* may be NULL */
+	jvs_progress_fn progress;       /* may be NULL; items are entries */
 	void *progress_arg;
 } jvs_restore_opts;
+#define JVS_RESTORE_OPTS_INIT { .version = JVS_RESTORE_OPTS_VERSION }
 
 typedef struct {
 	char snapshot_id[JVS_ID_BUF];
@@ -36,8 +39,8 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
                 const jvs_restore_opts *opts, jvs_restore_result *out);
 void jvs_restore_result_clear(jvs_restore_result *r);
 
-/* Restores only paths (worktree-relative, from jvs_paths_resolve) to what
- * they are in target_id (jvs/checkout.h: jvs_checkout_paths_run); head and
+/* Restores only paths (worktree-relative, sorted, none inside another) to what
+ * they are in target_id ; head and
  * latest stay. Every path is checked first: one the target does not hold
  * (for a partial target: one outside its partial_paths; one holding more
  * than the partial snapshot has is always refused) is E_NOT_FOUND unless

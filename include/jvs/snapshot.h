@@ -1,21 +1,57 @@
-/* Creating snapshots: the publish protocol of SPEC §5. */
+/* Snapshots: their descriptors, and creating them (the publish protocol of
+ * SPEC §5). */
 #ifndef JVS_SNAPSHOT_H
 #define JVS_SNAPSHOT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include <jansson.h>
+#include "jvs/types.h"
 
-#include "jvs/descriptor.h"
-#include "jvs/repo.h"
-
-/* Called after each file or symlink is put in the snapshot; the totals
- * come from the scan of the worktree (done <= total). */
-typedef void (*jvs_snapshot_progress)(void *arg, uint64_t bytes_done, uint64_t bytes_total,
-				      size_t files_done, size_t files_total);
-
+/* A snapshot's descriptor (.jvs/descriptors/<id>.json). */
 typedef struct {
+	char snapshot_id[JVS_ID_BUF];
+	char worktree_name[JVS_NAME_MAX + 1];
+	char parent_id[JVS_ID_BUF]; /* "" for null */
+	char created_at[32];
+	char *note;
+	char **tags;
+	size_t ntags;
+	char engine[32];
+	/* "zstd-fast", ... for a compressed payload (jvs-format(5)); "" for
+	 * none, and then absent from the JSON */
+	char compression[16];
+	char hash_algorithm[32];
+	char payload_root_hash[JVS_HASH_HEX];
+	int64_t file_count;
+	int64_t total_bytes;
+	/* entries the ignore rules left out (an excluded directory counts 1);
+	 * in the JSON only when has_ignored_count: absent means none */
+	int64_t ignored_count;
+	int has_ignored_count;
+	char **degraded;
+	size_t ndegraded;
+	/* a partial snapshot: the worktree-relative paths it holds (sorted);
+	 * in the JSON only when npartial_paths > 0 */
+	char **partial_paths;
+	size_t npartial_paths;
+	char integrity_state[16];
+	char descriptor_checksum[JVS_HASH_HEX];
+} jvs_descriptor;
+
+void jvs_descriptor_clear(jvs_descriptor *d);
+/* Loads and checks (checksum) the descriptor of snapshot id. */
+int jvs_descriptor_load(const jvs_repo *repo, const char *id, jvs_descriptor *out);
+int jvs_descriptor_has_tag(const jvs_descriptor *d, const char *tag);
+
+/* Ids of published snapshots (descriptor, .READY and payload present),
+ * sorted ascending. Free with jvs_strv_free. */
+int jvs_snapshot_ids(const jvs_repo *repo, char ***out, size_t *n);
+int jvs_snapshot_is_published(const jvs_repo *repo, const char *id);
+
+#define JVS_SNAPSHOT_OPTS_VERSION 1
+typedef struct {
+	unsigned version; /* JVS_SNAPSHOT_OPTS_VERSION */
 	const char *note;
 	const char *const *tags;
 	size_t ntags;
@@ -26,10 +62,10 @@ typedef struct {
 	 * hash cache) and no restore of it is interrupted: create nothing, set
 	 * stats->unchanged and return the head's descriptor. Not audited. */
 	int skip_unchanged;
-	jvs_snapshot_progress progress; /* may be NULL */
+	jvs_progress_fn progress; /* may be NULL; items are files */
 	void *progress_arg;
 	/* npaths > 0: a partial snapshot holding only these worktree-relative
-	 * paths (sorted, none inside another: jvs_paths_resolve) and the
+	 * paths (sorted, none inside another) and the
 	 * directories above them; its descriptor lists them (partial_paths).
 	 * Like an autosave it keeps head and latest where they are. A path
 	 * missing from the worktree, or ignored, is E_NOT_FOUND. */
@@ -39,6 +75,7 @@ typedef struct {
 	 * repository default */
 	const char *compress;
 } jvs_snapshot_opts;
+#define JVS_SNAPSHOT_OPTS_INIT { .version = JVS_SNAPSHOT_OPTS_VERSION }
 
 typedef struct {
 	size_t files_hashed, files_linked, files_copied, cache_hits;
@@ -56,17 +93,10 @@ typedef struct {
 	int unchanged; /* skip_unchanged: nothing made, *out is the head's */
 } jvs_snapshot_stats;
 
+/* Snapshots worktree (a name: jvs_repo_worktree, jvs_repo_require_worktree)
+ * into a new snapshot; *out gets its descriptor (jvs_descriptor_clear it),
+ * stats (may be NULL) what it took. */
 int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
 			jvs_descriptor *out, jvs_snapshot_stats *stats);
-
-/* Finishes every interrupted snapshot of worktree (its intents), as
- * doctor's clean_intents does: a published one gets the pointers and the
- * audit record it lacks, an unpublished one is removed. The caller holds
- * the worktree lock. recovered (may be NULL) gets the last id rolled
- * forward, or "". */
-int jvs_snapshot_recover(jvs_repo *repo, const char *worktree, char recovered[JVS_ID_BUF]);
-/* Finishes one interrupted snapshot from its intent (see above); 1 when it
- * was published and kept, 0 when it was removed, -1 on error. */
-int jvs_snapshot_finish_intent(jvs_repo *repo, const json_t *intent);
 
 #endif

@@ -1,12 +1,14 @@
 /* Compressed snapshot payloads: zstd frames written and read back, the
  * level names, the repository default and the format version they need. */
-#include "jvs/compress.h"
-#include "jvs/config.h"
-#include "jvs/descriptor.h"
+#include "compress.h"
+#include "api_int.h"
+#include "error_int.h"
+#include "config.h"
+#include "descriptor.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/manifest.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "manifest.h"
+#include "safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +38,7 @@ int jvs_compress_of_snapshot(const jvs_repo *repo, const char *id, jvs_compress_
 {
 	jvs_descriptor d;
 	int rc;
-	if (jvs_descriptor_load(repo, id, &d) < 0)
+	if (jvs__descriptor_load(repo, id, &d) < 0)
 		return -1;
 	rc = jvs_compress_from_descriptor(d.compression, out);
 	jvs_descriptor_clear(&d);

@@ -1,10 +1,11 @@
-#include "jvs/engine.h"
-#include "jvs/config.h"
+#include "engine.h"
+#include "config.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/safepath.h"
-#include "jvs/juicefs_ctl.h"
-#include "jvs/mounts.h"
+#include "fsutil.h"
+#include "safepath.h"
+#include "juicefs_ctl.h"
+#include "mounts.h"
+#include "error_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,9 @@
 /* Ignore rules (see jvs/ignore.h). Written from the gitignore grammar as
  * documented, not from any implementation. */
-#include "jvs/ignore.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/repo.h"
+#include "ignore.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "repo_int.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
-#include "jvs/juicefs_ctl.h"
-#include "jvs/error.h"
-#include "jvs/fsid.h"
+#include "juicefs_ctl.h"
+#include "error_int.h"
+#include "fsid.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
 /* Worktree paths named on the command line; see jvs/paths.h. */
-#include "jvs/paths.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/worktree.h"
+#include "paths.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "worktree_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,10 +1,10 @@
-#include "jvs/scan.h"
+#include "scan.h"
 #include "scan_int.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/safepath.h"
-#include "jvs/ignore.h"
-#include "jvs/paths.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "safepath.h"
+#include "ignore.h"
+#include "paths.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -2,8 +2,8 @@
 #ifndef JVS_SCAN_INT_H
 #define JVS_SCAN_INT_H
 
-#include "jvs/hash.h"
-#include "jvs/scan.h"
+#include "hash.h"
+#include "scan.h"
 
 #include <dirent.h>
 #include <stdint.h>

@@ -4,10 +4,10 @@
  * round trips overlap; the result is the same list jvs_scan_tree makes
  * (sorted by the caller). */
 #include "scan_int.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/hash.h"
-#include "jvs/ignore.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "ignore.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 #include "snapmeta.h"
-#include "jvs/error.h"
+#include "error_int.h"
 
 #include <sqlite3.h>
 #include <stdint.h>

@@ -8,9 +8,9 @@
 
 #include <stddef.h>
 
-#include "jvs/index.h"
-#include "jvs/manifest.h"
-#include "jvs/scan.h"
+#include "index.h"
+#include "manifest.h"
+#include "scan.h"
 #include "scan_int.h"
 
 /* Records scan (the payload, in manifest order) for snapshot id. Errors

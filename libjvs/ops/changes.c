@@ -1,13 +1,14 @@
-#include "jvs/changes.h"
+#include "changes.h"
+#include "api_int.h"
 #include "layout.h"
 #include "changes_int.h"
-#include "jvs/descriptor.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/index.h"
-#include "jvs/scan.h"
-#include "jvs/xattr.h"
-#include "jvs/safepath.h"
+#include "descriptor.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "index.h"
+#include "scan.h"
+#include "xattr.h"
+#include "safepath.h"
 #include "scan_int.h"
 #include "snapmeta.h"
 
@@ -54,7 +55,7 @@ int jvs_changes__load_manifest(const jvs_repo *repo, const char *id, jvs_manifes
 	memset(out, 0, sizeof *out);
 	if (!id || !*id)
 		return 0;
-	if (jvs_descriptor_load(repo, id, &d) < 0)
+	if (jvs__descriptor_load(repo, id, &d) < 0)
 		return -1;
 	rc = jvs_manifest_load(repo, id, d.payload_root_hash, out);
 	jvs_descriptor_clear(&d);

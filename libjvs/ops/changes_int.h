@@ -2,10 +2,10 @@
 #ifndef JVS_CHANGES_INT_H
 #define JVS_CHANGES_INT_H
 
-#include "jvs/hash.h"
-#include "jvs/index.h"
-#include "jvs/manifest.h"
-#include "jvs/repo.h"
+#include "hash.h"
+#include "index.h"
+#include "manifest.h"
+#include "repo_int.h"
 
 /* Hashes the regular file `path` below dir_fd (no symlink at the last
  * component is followed) and records the result in the cache when the
@@ -25,15 +25,15 @@ int jvs_changes__load_manifest(const jvs_repo *repo, const char *id, jvs_manifes
 /* jvs_changes_worktree that also hands back its scan of the worktree (taken
  * with special files refused, so it is also what a checkout would scan);
  * keep may be NULL. On success the caller owns *keep. */
-#include "jvs/changes.h"
-#include "jvs/scan.h"
+#include "changes.h"
+#include "scan.h"
 int jvs_changes__worktree_scan(const jvs_repo *repo, const char *worktree, const char *id,
                                jvs_changes *out, jvs_scan *keep);
 
 /* jvs_checkout_progress_run over a scan of dest_dir already taken (by
  * restore's check for unsnapshotted changes), which it takes over and
  * clears; NULL scans afresh. One walk of the worktree per restore. */
-#include "jvs/checkout.h"
+#include "checkout.h"
 int jvs_checkout__run_scanned(const jvs_repo *repo, const char *id, const char *dest_dir,
                               const char *cache_worktree, jvs_checkout_stats *stats,
                               jvs_checkout_progress fn, void *arg, jvs_scan *prescan);

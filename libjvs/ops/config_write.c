@@ -1,12 +1,13 @@
 /* The audited writes of the repository settings (jvs-config(1) set and
  * unset); reading them is the store's (store/config.c). */
-#include "jvs/config.h"
+#include "config.h"
+#include "error_int.h"
 #include "config_int.h"
 
-#include "jvs/audit.h"
+#include "audit.h"
 #include "jvs/error.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
+#include "json.h"
+#include "lock.h"
 
 #include <stdlib.h>
 #include <string.h>

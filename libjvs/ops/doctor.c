@@ -1,18 +1,19 @@
-#include "jvs/hook.h"
+#include "hook.h"
 #include "layout.h"
+#include "api_int.h"
 #include "jvs/doctor.h"
-#include "jvs/audit.h"
-#include "jvs/catalog.h"
-#include "jvs/descriptor.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/safepath.h"
-#include "jvs/hash.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
-#include "jvs/manifest.h"
+#include "audit.h"
+#include "catalog.h"
+#include "descriptor.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "safepath.h"
+#include "hash.h"
+#include "intent.h"
+#include "json.h"
+#include "manifest.h"
 #include "jvs/verify.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 #include "doctor_int.h"
 
 #include <dirent.h>
@@ -162,7 +163,7 @@ static void check_worktrees(const jvs_repo *repo, const jvs_catalog *cat, jvs_fi
 		char *root;
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (jvs_worktree_load(repo, de->d_name, &wt) < 0) {
+		if (jvs__worktree_load(repo, de->d_name, &wt) < 0) {
 			doctor_add(fs, JVS_SEV_ERROR, "worktree_config_invalid", NULL, de->d_name,
 				   "worktree '%s': %s", de->d_name, jvs_error_last()->message);
 			jvs_error_clear();
@@ -238,7 +239,7 @@ static void check_strict(const jvs_repo *repo, const jvs_catalog *cat, jvs_findi
 {
 	char **ids = NULL;
 	size_t n = 0;
-	if (jvs_verify_all_ids(repo, &ids, &n) < 0) {
+	if (jvs__verify_all_ids(repo, &ids, &n) < 0) {
 		jvs_error_clear();
 		return;
 	}
@@ -281,7 +282,7 @@ static void check_audit(const jvs_repo *repo, jvs_findings *fs)
 {
 	int ok;
 	char detail[512];
-	if (jvs_verify_audit(repo, &ok, detail, sizeof detail) < 0) {
+	if (jvs__verify_audit(repo, &ok, detail, sizeof detail) < 0) {
 		jvs_error_clear();
 		return;
 	}
@@ -330,7 +331,7 @@ static void add_hook_problem(void *arg, const char *hook, const char *problem)
 		   problem);
 }
 
-int jvs_doctor_check(const jvs_repo *repo, int strict, jvs_findings *out)
+int jvs__doctor_check(const jvs_repo *repo, int strict, jvs_findings *out)
 {
 	jvs_catalog cat;
 	memset(out, 0, sizeof *out);

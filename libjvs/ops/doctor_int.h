@@ -2,9 +2,9 @@
 #ifndef JVS_DOCTOR_INT_H
 #define JVS_DOCTOR_INT_H
 
-#include "jvs/catalog.h"
+#include "catalog.h"
 #include "jvs/doctor.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 
 void doctor_add(jvs_findings *fs, jvs_severity sev, const char *code, const char *repair,
 		const char *target, const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -1,21 +1,22 @@
 /* Doctor repairs: each acts only on the findings that name it. */
 #include "doctor_int.h"
+#include "api_int.h"
 
-#include "jvs/audit.h"
-#include "jvs/descriptor.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
+#include "audit.h"
+#include "descriptor.h"
+#include "error_int.h"
+#include "fsutil.h"
 #include "jvs/gc.h"
-#include "jvs/hash.h"
-#include "jvs/index.h"
-#include "jvs/intent.h"
-#include "jvs/worktree_ops.h"
-#include "jvs/json.h"
-#include "jvs/mounts.h"
+#include "hash.h"
+#include "index.h"
+#include "intent.h"
+#include "worktree_ops.h"
+#include "json.h"
+#include "mounts.h"
 #include "jvs/restore.h"
-#include "jvs/snapshot.h"
-#include "jvs/worktree.h"
-#include "jvs/safepath.h"
+#include "snapshot_int.h"
+#include "worktree_int.h"
+#include "safepath.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,7 @@ static int rollback_restore(jvs_repo *repo, const char *wtname, const json_t *j)
 	const char *from = jvs_json_str(j, "from_snapshot_id");
 	const char *saved = jvs_json_str(j, "autosave_snapshot_id");
 	const char *back = NULL;
-	jvs_restore_opts o = {0};
+	jvs_restore_opts o = JVS_RESTORE_OPTS_INIT;
 	jvs_restore_result r;
 	jvs_worktree wt;
 	int rc;
@@ -53,12 +54,12 @@ static int rollback_restore(jvs_repo *repo, const char *wtname, const json_t *j)
 				      "REF'");
 	}
 	o.discard = 1;
-	rc = jvs_restore(repo, wtname, back, &o, &r);
+	rc = jvs__restore(repo, wtname, back, &o, &r);
 	jvs_restore_result_clear(&r);
 	if (rc < 0)
 		return -1;
 	if (back == saved) {
-		if (jvs_worktree_load(repo, wtname, &wt) < 0)
+		if (jvs__worktree_load(repo, wtname, &wt) < 0)
 			return -1;
 		snprintf(wt.head, sizeof wt.head, "%s", from ? from : "");
 		if (jvs_worktree_save(repo, &wt) < 0)
@@ -80,7 +81,7 @@ static int rollback_restore_paths(jvs_repo *repo, const char *wtname, const json
 	const char *to = jvs_json_str(j, "target_id");
 	const char *from = jvs_json_str(j, "from_snapshot_id");
 	const char *saved = jvs_json_str(j, "autosave_snapshot_id");
-	jvs_restore_opts o = {0};
+	jvs_restore_opts o = JVS_RESTORE_OPTS_INIT;
 	jvs_restore_result r;
 	jvs_descriptor d;
 	int have_from = from && jvs_snapshot_is_published(repo, from);
@@ -98,12 +99,12 @@ static int rollback_restore_paths(jvs_repo *repo, const char *wtname, const json
 	}
 	o.discard = 1;
 	o.delete_missing = 1;
-	rc = jvs_restore_paths(repo, wtname, from, paths, n, &o, &r);
+	rc = jvs__restore_paths(repo, wtname, from, paths, n, &o, &r);
 	jvs_restore_result_clear(&r);
 	if (rc == 0 && have_saved) {
-		if (jvs_descriptor_load(repo, saved, &d) < 0)
+		if (jvs__descriptor_load(repo, saved, &d) < 0)
 			return -1;
-		rc = d.npartial_paths ? jvs_restore_paths(repo, wtname, saved, d.partial_paths,
+		rc = d.npartial_paths ? jvs__restore_paths(repo, wtname, saved, d.partial_paths,
 							  d.npartial_paths, &o, &r)
 				      : 0;
 		if (d.npartial_paths)
@@ -123,7 +124,7 @@ static int rollback_restore_paths(jvs_repo *repo, const char *wtname, const json
 static int finish_restore_intent(jvs_repo *repo, const json_t *j)
 {
 	const char *wt = jvs_json_str(j, "worktree"), *to = jvs_json_str(j, "target_id");
-	jvs_restore_opts o = {0};
+	jvs_restore_opts o = JVS_RESTORE_OPTS_INIT;
 	jvs_restore_result r;
 	int rc;
 	if (!wt || !to || !jvs_worktree_exists(repo, wt))
@@ -149,14 +150,14 @@ static int finish_restore_intent(jvs_repo *repo, const json_t *j)
 			return rc;
 		}
 		o.delete_missing = 1; /* the first run checked the paths */
-		rc = jvs_restore_paths(repo, wt, to, v, n, &o, &r);
+		rc = jvs__restore_paths(repo, wt, to, v, n, &o, &r);
 		free(v);
 		jvs_restore_result_clear(&r);
 		return rc;
 	}
 	if (!jvs_id_is_valid(to) || !jvs_snapshot_is_published(repo, to))
 		return rollback_restore(repo, wt, j);
-	rc = jvs_restore(repo, wt, to, &o, &r);
+	rc = jvs__restore(repo, wt, to, &o, &r);
 	jvs_restore_result_clear(&r);
 	return rc;
 }
@@ -275,7 +276,7 @@ static int advance_head(const jvs_repo *repo, const char *name)
 	jvs_catalog cat;
 	jvs_worktree wt;
 	int rc = 0;
-	if (jvs_worktree_load(repo, name, &wt) < 0 || jvs_catalog_load(repo, &cat) < 0)
+	if (jvs__worktree_load(repo, name, &wt) < 0 || jvs_catalog_load(repo, &cat) < 0)
 		return -1;
 	{
 		const jvs_descriptor *tip = doctor_line_tip(&cat, &wt);
@@ -374,7 +375,7 @@ int doctor_resume_gc(jvs_repo *repo, const char *target)
 	}
 	memset(&r, 0, sizeof r);
 	if (plan)
-		rc = jvs_gc_run(repo, plan, 0, &r);
+		rc = jvs_gc_run(repo, plan, NULL, &r);
 	else
 		rc = jvs_rm_rf(target);
 	jvs_gc_result_clear(&r);
@@ -384,7 +385,7 @@ int doctor_resume_gc(jvs_repo *repo, const char *target)
 
 /* Every finding naming the action is tried, also after one fails; the
  * first failure is what is reported (with its cause, never bare). */
-int jvs_doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *action)
+int jvs__doctor_repair(jvs_repo *repo, const jvs_findings *found, const char *action)
 {
 	int repaired = 0, failed = 0;
 	jvs_error first = {0};

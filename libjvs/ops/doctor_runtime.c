@@ -2,14 +2,14 @@
 #include "doctor_int.h"
 #include "layout.h"
 
-#include "jvs/descriptor.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
-#include "jvs/mounts.h"
-#include "jvs/name.h"
-#include "jvs/tombstone.h"
+#include "descriptor.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "intent.h"
+#include "json.h"
+#include "mounts.h"
+#include "name.h"
+#include "tombstone.h"
 
 #include <dirent.h>
 #include <errno.h>

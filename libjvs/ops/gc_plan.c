@@ -2,11 +2,13 @@
 #include "gc_internal.h"
 #include "layout.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/hash.h"
-#include "jvs/json.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "json.h"
+#include "api_int.h"
+#include "error_int.h"
 #include "jvs/pin.h"
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -53,11 +55,11 @@ static int mark_worktrees(const jvs_repo *repo, const jvs_catalog *cat, unsigned
 	char **names = NULL;
 	size_t n = 0;
 	int rc = 0;
-	if (jvs_worktree_list(repo, &names, &n) < 0)
+	if (jvs__worktree_list(repo, &names, &n) < 0)
 		return -1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		jvs_worktree wt;
-		if (jvs_worktree_load(repo, names[i], &wt) < 0) {
+		if (jvs__worktree_load(repo, names[i], &wt) < 0) {
 			jvs_error_hint("gc cannot tell what worktree '%s' needs; run 'jvs doctor'",
 			               names[i]);
 			rc = -1;
@@ -74,7 +76,7 @@ static int mark_pins(const jvs_repo *repo, const jvs_catalog *cat, int64_t now, 
 {
 	jvs_pin *pins;
 	size_t n;
-	if (jvs_pin_list(repo, &pins, &n) < 0)
+	if (jvs__pin_list(repo, &pins, &n) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if (!jvs_pin_is_expired(&pins[i], now))
@@ -435,7 +437,7 @@ json_t *jvs_gc_plan_to_json(const jvs_gc_plan *plan, int with_kept)
 	return j;
 }
 
-int jvs_gc_plan_make(const jvs_repo *repo, const jvs_gc_policy *policy, jvs_gc_plan *out)
+int jvs__gc_plan_make(const jvs_repo *repo, const jvs_gc_policy *policy, jvs_gc_plan *out)
 {
 	jvs_catalog cat;
 	char *dir = NULL, *path = NULL;
@@ -462,7 +464,7 @@ done:
 	return rc;
 }
 
-int jvs_gc_plan_load(const jvs_repo *repo, const char *plan_id, jvs_gc_plan *out)
+int jvs__gc_plan_load(const jvs_repo *repo, const char *plan_id, jvs_gc_plan *out)
 {
 	char *path;
 	json_t *j = NULL, *cands, *v;

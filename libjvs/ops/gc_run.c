@@ -1,15 +1,19 @@
 /* GC execution: re-derive, mark tombstones (phase A), delete (phase B). */
 #include "gc_internal.h"
+#include "api_int.h"
 #include "layout.h"
-#include "jvs/audit.h"
+#include "audit.h"
 #include "jvs/error.h"
-#include "jvs/fault.h"
-#include "jvs/fsutil.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
+#include "fault.h"
+#include "fsutil.h"
+#include "intent.h"
+#include "json.h"
+#include "lock.h"
 #include "jvs/worktree.h"
-#include "jvs/safepath.h"
+#include "safepath.h"
+#include "opts.h"
+#include "error_int.h"
+#include "worktree_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -298,13 +302,23 @@ static void abandon_plan(const jvs_repo *repo, const jvs_catalog *cat, const jvs
 	}
 }
 
-int jvs_gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds, jvs_gc_result *out)
+static int gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds,
+                  jvs_gc_result *out, jvs_gc_progress fn, void *arg);
+
+int jvs_gc_run(const jvs_repo *repo, const char *plan_id, const jvs_gc_run_opts *opts,
+	       jvs_gc_result *out)
 {
-	return jvs_gc_run_progress(repo, plan_id, wait_seconds, out, NULL, NULL);
+	jvs_gc_run_opts none = JVS_GC_RUN_OPTS_INIT;
+	if (!opts)
+		opts = &none;
+	if (jvs_opts_check(opts->version, JVS_GC_RUN_OPTS_VERSION, "jvs_gc_run_opts") < 0)
+		return jvs_error_code();
+	return jvs_error_rc(
+		gc_run(repo, plan_id, opts->wait_seconds, out, opts->progress, opts->progress_arg));
 }
 
-int jvs_gc_run_progress(const jvs_repo *repo, const char *plan_id, int wait_seconds,
-                        jvs_gc_result *out, jvs_gc_progress fn, void *arg)
+static int gc_run(const jvs_repo *repo, const char *plan_id, int wait_seconds,
+                  jvs_gc_result *out, jvs_gc_progress fn, void *arg)
 {
 	char id[64], intent_name[64];
 	size_t len;
@@ -328,7 +342,7 @@ int jvs_gc_run_progress(const jvs_repo *repo, const char *plan_id, int wait_seco
 
 	if (jvs_lock_repo(repo, JVS_LOCK_EXCLUSIVE, wait_seconds, &lock) < 0)
 		return -1;
-	if (jvs_gc_plan_load(repo, id, &plan) < 0)
+	if (jvs__gc_plan_load(repo, id, &plan) < 0)
 		goto done;
 	if (plan.ncandidates) /* qsort(NULL, 0) is undefined */
 		qsort(plan.candidates, plan.ncandidates, sizeof *plan.candidates, cmp_entry);

@@ -1,7 +1,9 @@
-#include "jvs/history.h"
-#include "jvs/error.h"
-#include "jvs/tombstone.h"
-#include "jvs/worktree.h"
+#include "catalog.h"
+#include "api_int.h"
+#include "opts.h"
+#include "error_int.h"
+#include "tombstone.h"
+#include "worktree_int.h"
 
 #include <fnmatch.h>
 #include <stdio.h>
@@ -75,7 +77,7 @@ static int lost(const jvs_repo *repo, const jvs_catalog *cat, const char *id)
 		jvs_tombstone_clear(&t);
 		return 0;
 	}
-	if (jvs_descriptor_load(repo, id, &d) == 0) {
+	if (jvs__descriptor_load(repo, id, &d) == 0) {
 		jvs_descriptor_clear(&d);
 		return 0;
 	}
@@ -95,9 +97,11 @@ static int lineage_contains(const jvs_catalog *cat, const char *start, const cha
 	return 0;
 }
 
-int jvs_history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
+int jvs__history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
 		     const jvs_history_opts *opts, jvs_history *out)
 {
+	if (jvs_opts_check(opts->version, JVS_HISTORY_OPTS_VERSION, "jvs_history_opts") < 0)
+		return -1;
 	int filtered = opts->tag || opts->grep;
 	memset(out, 0, sizeof *out);
 	out->items = calloc(cat->n + 1, sizeof *out->items);
@@ -105,7 +109,7 @@ int jvs_history_list(const jvs_repo *repo, const jvs_catalog *cat, const char *w
 		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	if (worktree) {
 		jvs_worktree wt;
-		if (jvs_worktree_load(repo, worktree, &wt) < 0)
+		if (jvs__worktree_load(repo, worktree, &wt) < 0)
 			goto fail;
 		memcpy(out->head, wt.head, sizeof out->head);
 		memcpy(out->latest, wt.latest, sizeof out->latest);

@@ -1,7 +1,7 @@
-#include "jvs/hook.h"
-#include "jvs/audit.h"
-#include "jvs/error.h"
-#include "jvs/safepath.h"
+#include "hook.h"
+#include "audit.h"
+#include "error_int.h"
+#include "safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,8 @@
 /* jvs init: a new repository (the control plane, the main worktree, on
  * btrfs as a subvolume) and its first audit record. */
 #include "repo.h"
+#include "api_int.h"
+#include "error_int.h"
 #include "repo_int.h"
 #include "audit.h"
 #include "engine.h"
@@ -18,7 +20,7 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
-int jvs_repo_init(const char *dir, char **out_root)
+int jvs__repo_init(const char *dir, char **out_root)
 {
 	char real[PATH_MAX], created[32], repo_id[40];
 	char *jvs = NULL, *tmp = NULL, *p = NULL;
@@ -54,7 +56,7 @@ int jvs_repo_init(const char *dir, char **out_root)
 		 * by the outer one, control plane and all. */
 		char *parent = jvs_strf("%s/..", real);
 		jvs_repo *outer = NULL;
-		int nested = parent && jvs_repo_open(&outer, parent) == 0 && outer;
+		int nested = parent && jvs__repo_open(&outer, parent) == 0 && outer;
 		if (nested) {
 			jvs_error_set(JVS_E_EXISTS, "'%s' is inside the JVS repository %s", real,
 				      jvs_repo_root(outer));
@@ -116,7 +118,7 @@ int jvs_repo_init(const char *dir, char **out_root)
 	}
 	if (jvs_fsync_dir(real) < 0)
 		goto done;
-	if (jvs_repo_open(&repo, real) < 0)
+	if (jvs__repo_open(&repo, real) < 0)
 		goto done;
 	{
 		json_t *details = json_pack("{s:s}", "repo_id", repo_id);

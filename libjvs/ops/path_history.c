@@ -1,8 +1,8 @@
 /* `jvs history -- PATH...`: the snapshots whose manifest differs from their
  * parent's at the given paths, read with the streaming manifest reader. */
-#include "jvs/path_history.h"
-#include "jvs/error.h"
-#include "jvs/manifest.h"
+#include "path_history.h"
+#include "error_int.h"
+#include "manifest.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,12 +2,15 @@
  * that worktree left (SPEC §5: published means kept, and the pointers
  * follow). */
 #include "jvs/snapshot.h"
+#include "api_int.h"
+#include "worktree_int.h"
+#include "error_int.h"
 #include "layout.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
-#include "jvs/audit.h"
+#include "fsutil.h"
+#include "intent.h"
+#include "json.h"
+#include "audit.h"
 #include "jvs/worktree.h"
 
 #include <dirent.h>
@@ -37,7 +40,7 @@ int jvs_snapshot_finish_intent(jvs_repo *repo, const json_t *j)
 		return 0;
 	if (jvs_snapshot_is_published(repo, id)) {
 		/* An autosave never moves head or latest. */
-		if (!autosave && wtname && jvs_worktree_load(repo, wtname, &wt) == 0 &&
+		if (!autosave && wtname && jvs__worktree_load(repo, wtname, &wt) == 0 &&
 		    !strcmp(wt.head, parent ? parent : "")) {
 			snprintf(wt.head, sizeof wt.head, "%s", id);
 			snprintf(wt.latest, sizeof wt.latest, "%s", id);

@@ -1,6 +1,7 @@
 /* An interrupted restore of a worktree: its intent, found by the restore
  * that resumes it and by the snapshot and status that must see it first. */
 #include "restore.h"
+#include "api_int.h"
 #include "layout.h"
 #include "restore_int.h"
 #include "error.h"
@@ -49,7 +50,7 @@ int jvs_restore__pending(const jvs_repo *repo, const char *worktree, char target
 	return 1;
 }
 
-int jvs_restore_interrupted(const jvs_repo *repo, const char *worktree, char target_out[JVS_ID_BUF])
+int jvs__restore_interrupted(const jvs_repo *repo, const char *worktree, char target_out[JVS_ID_BUF])
 {
 	json_t *j = NULL;
 	int rc = jvs_restore__pending(repo, worktree, target_out, &j);

@@ -1,18 +1,20 @@
 #include "jvs/restore.h"
+#include "api_int.h"
 #include "changes_int.h"
+#include "opts.h"
 #include "restore_int.h"
-#include "jvs/audit.h"
-#include "jvs/changes.h"
-#include "jvs/descriptor.h"
-#include "jvs/error.h"
-#include "jvs/fault.h"
-#include "jvs/fsutil.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
-#include "jvs/mounts.h"
-#include "jvs/snapshot.h"
-#include "jvs/worktree.h"
+#include "audit.h"
+#include "changes.h"
+#include "descriptor.h"
+#include "error_int.h"
+#include "fault.h"
+#include "fsutil.h"
+#include "intent.h"
+#include "json.h"
+#include "lock.h"
+#include "mounts.h"
+#include "snapshot_int.h"
+#include "worktree_int.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -43,7 +45,7 @@ static int autosave(jvs_repo *repo, const char *worktree, const char *target, jv
 {
 	static const char *const tags[] = {"autosave"};
 	jvs_changes ch;
-	jvs_snapshot_opts so = {0};
+	jvs_snapshot_opts so = JVS_SNAPSHOT_OPTS_INIT;
 	jvs_descriptor d;
 	char *note;
 	size_t n;
@@ -66,7 +68,7 @@ static int autosave(jvs_repo *repo, const char *worktree, const char *target, jv
 	so.ntags = 1;
 	so.autosave = 1;
 	so.locked = 1;
-	if (jvs_snapshot_create(repo, worktree, &so, &d, NULL) < 0) {
+	if (jvs__snapshot_create(repo, worktree, &so, &d, NULL) < 0) {
 		free(note);
 		return jvs_restore__cannot_save();
 	}
@@ -117,7 +119,7 @@ int jvs_restore__write_intent(const jvs_repo *repo, const char *name, const char
 	return rc;
 }
 
-int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
+int jvs__restore(jvs_repo *repo, const char *worktree, const char *target_id,
                 const jvs_restore_opts *opts, jvs_restore_result *out)
 {
 	jvs_wt_locks locks = {0};
@@ -132,6 +134,8 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 
 	memset(out, 0, sizeof *out);
 	memset(&d, 0, sizeof d);
+	if (jvs_opts_check(opts->version, JVS_RESTORE_OPTS_VERSION, "jvs_restore_opts") < 0)
+		return -1;
 	snprintf(out->snapshot_id, sizeof out->snapshot_id, "%s", target_id);
 	jvs_restore__intent_name(worktree, name);
 	if (jvs_lock_worktree(repo, worktree, opts->wait_seconds, &locks) < 0)
@@ -140,7 +144,7 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	 * first, so that the autosave and the way back see the true head. */
 	if (jvs_snapshot_recover(repo, worktree, NULL) < 0)
 		goto done;
-	if (jvs_worktree_load(repo, worktree, &wt) < 0)
+	if (jvs__worktree_load(repo, worktree, &wt) < 0)
 		goto done;
 	/* A rename across a mount point fails half way (EXDEV): refuse first. */
 	root = jvs_repo_payload_root(repo, worktree);
@@ -150,7 +154,7 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	root = NULL;
 
 	/* Refuse a damaged target before anything is written. */
-	if (jvs_descriptor_load(repo, target_id, &d) < 0)
+	if (jvs__descriptor_load(repo, target_id, &d) < 0)
 		goto done;
 	if (jvs_manifest_load(repo, target_id, d.payload_root_hash, &m) < 0)
 		goto done;
@@ -242,7 +246,7 @@ int jvs_restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	}
 	jvs_fault_point("restore-after-checkout");
 
-	if (jvs_worktree_load(repo, worktree, &wt) < 0)
+	if (jvs__worktree_load(repo, worktree, &wt) < 0)
 		goto done;
 	snprintf(wt.head, sizeof wt.head, "%s", target_id);
 	if (!wt.latest[0])

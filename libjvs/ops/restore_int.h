@@ -3,8 +3,11 @@
 #ifndef JVS_RESTORE_INT_H
 #define JVS_RESTORE_INT_H
 
-#include "jvs/repo.h"
-#include "jvs/worktree.h"
+#include "checkout.h"
+#include "snapshot_int.h"
+#include "jvs/restore.h"
+#include "repo_int.h"
+#include "worktree_int.h"
 
 #include <jansson.h>
 #include <stddef.h>

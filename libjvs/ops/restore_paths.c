@@ -1,19 +1,21 @@
 /* Restoring some paths of a worktree to a snapshot (jvs restore REF -- PATH). */
 #include "jvs/restore.h"
+#include "api_int.h"
 #include "restore_int.h"
-#include "jvs/audit.h"
-#include "jvs/changes.h"
-#include "jvs/descriptor.h"
-#include "jvs/error.h"
-#include "jvs/fault.h"
-#include "jvs/fsutil.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
-#include "jvs/manifest.h"
-#include "jvs/mounts.h"
-#include "jvs/paths.h"
-#include "jvs/safepath.h"
+#include "opts.h"
+#include "audit.h"
+#include "changes.h"
+#include "descriptor.h"
+#include "error_int.h"
+#include "fault.h"
+#include "fsutil.h"
+#include "intent.h"
+#include "json.h"
+#include "lock.h"
+#include "manifest.h"
+#include "mounts.h"
+#include "paths.h"
+#include "safepath.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
 
@@ -73,7 +75,7 @@ static int autosave_paths(jvs_repo *repo, const char *worktree, const char *targ
 {
 	static const char *const tags[] = {"autosave"};
 	jvs_changes ch;
-	jvs_snapshot_opts so = {0};
+	jvs_snapshot_opts so = JVS_SNAPSHOT_OPTS_INIT;
 	jvs_descriptor d;
 	char **save = NULL, *root = NULL, *note = NULL;
 	size_t ns = 0;
@@ -131,7 +133,7 @@ static int autosave_paths(jvs_repo *repo, const char *worktree, const char *targ
 	so.locked = 1;
 	so.paths = save;
 	so.npaths = ns;
-	if (jvs_snapshot_create(repo, worktree, &so, &d, NULL) < 0)
+	if (jvs__snapshot_create(repo, worktree, &so, &d, NULL) < 0)
 		goto cannot;
 	snprintf(out->autosave_id, sizeof out->autosave_id, "%s", d.snapshot_id);
 	jvs_descriptor_clear(&d);
@@ -148,7 +150,7 @@ done:
 	return rc;
 }
 
-int jvs_restore_paths(jvs_repo *repo, const char *worktree, const char *target_id,
+int jvs__restore_paths(jvs_repo *repo, const char *worktree, const char *target_id,
                       char *const *paths, size_t npaths, const jvs_restore_opts *opts,
                       jvs_restore_result *out)
 {
@@ -163,6 +165,8 @@ int jvs_restore_paths(jvs_repo *repo, const char *worktree, const char *target_i
 
 	memset(out, 0, sizeof *out);
 	memset(&d, 0, sizeof d);
+	if (jvs_opts_check(opts->version, JVS_RESTORE_OPTS_VERSION, "jvs_restore_opts") < 0)
+		return -1;
 	snprintf(out->snapshot_id, sizeof out->snapshot_id, "%s", target_id);
 	snprintf(name, sizeof name, "restore-%s", worktree);
 	if (!npaths)
@@ -171,7 +175,7 @@ int jvs_restore_paths(jvs_repo *repo, const char *worktree, const char *target_i
 		return -1;
 	if (jvs_snapshot_recover(repo, worktree, NULL) < 0)
 		goto done;
-	if (jvs_worktree_load(repo, worktree, &wt) < 0)
+	if (jvs__worktree_load(repo, worktree, &wt) < 0)
 		goto done;
 	root = jvs_repo_payload_root(repo, worktree);
 	if (!root || jvs_mount_refuse(root, worktree, "restore") < 0)
@@ -181,7 +185,7 @@ int jvs_restore_paths(jvs_repo *repo, const char *worktree, const char *target_i
 	if (!jvs_path_exists(root) && jvs_mkdir_p(root, 0755) < 0)
 		goto done;
 
-	if (jvs_descriptor_load(repo, target_id, &d) < 0 ||
+	if (jvs__descriptor_load(repo, target_id, &d) < 0 ||
 	    jvs_manifest_load(repo, target_id, d.payload_root_hash, &m) < 0)
 		goto done;
 	out->note = strdup(d.note ? d.note : "");
@@ -241,7 +245,7 @@ int jvs_restore_paths(jvs_repo *repo, const char *worktree, const char *target_i
 	jvs_fault_point("restore-after-checkout");
 	if (jvs_intent_remove(repo, name) < 0)
 		goto done;
-	if (jvs_worktree_load(repo, worktree, &wt) < 0)
+	if (jvs__worktree_load(repo, worktree, &wt) < 0)
 		goto done;
 	snprintf(out->head, sizeof out->head, "%s", wt.head);
 	snprintf(out->latest, sizeof out->latest, "%s", wt.latest);

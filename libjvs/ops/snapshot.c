@@ -1,28 +1,32 @@
 #include "jvs/snapshot.h"
+#include "api_int.h"
+#include "opts.h"
+#include "worktree_int.h"
+#include "error_int.h"
 #include "layout.h"
-#include "snapshot_int.h"
+#include "snapshot_parts.h"
 #include "scan_int.h"
 #include "snapmeta.h"
-#include "jvs/audit.h"
-#include "jvs/changes.h"
-#include "jvs/compress.h"
-#include "jvs/engine.h"
+#include "audit.h"
+#include "changes.h"
+#include "compress.h"
+#include "engine.h"
 #include "jvs/error.h"
-#include "jvs/fault.h"
-#include "jvs/fsutil.h"
-#include "jvs/index.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
-#include "jvs/manifest.h"
-#include "jvs/paths.h"
-#include "jvs/mounts.h"
+#include "fault.h"
+#include "fsutil.h"
+#include "index.h"
+#include "intent.h"
+#include "json.h"
+#include "lock.h"
+#include "manifest.h"
+#include "paths.h"
+#include "mounts.h"
 #include "jvs/restore.h"
-#include "jvs/scan.h"
+#include "scan.h"
 #include "jvs/worktree.h"
-#include "jvs/textesc.h"
-#include "jvs/xattr.h"
-#include "jvs/safepath.h"
+#include "textesc.h"
+#include "xattr.h"
+#include "safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -163,7 +167,7 @@ static int unchanged_since_head(const jvs_repo *repo, const char *worktree, cons
 	char target[JVS_ID_BUF];
 	int same;
 
-	if (jvs_restore_interrupted(repo, worktree, target) != 0)
+	if (jvs__restore_interrupted(repo, worktree, target) != 0)
 		return 0;
 	if (jvs_changes_worktree(repo, worktree, head, &ch) < 0)
 		return -1;
@@ -172,7 +176,7 @@ static int unchanged_since_head(const jvs_repo *repo, const char *worktree, cons
 	return same;
 }
 
-int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
+int jvs__snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot_opts *opts,
 			jvs_descriptor *out, jvs_snapshot_stats *stats)
 {
 	jvs_snapshot_stats local_stats;
@@ -193,6 +197,8 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 
 	memset(&c, 0, sizeof c);
 	memset(&d, 0, sizeof d);
+	if (jvs_opts_check(opts->version, JVS_SNAPSHOT_OPTS_VERSION, "jvs_snapshot_opts") < 0)
+		return -1;
 	c.wt_fd = c.tmp_fd = c.parent_fd = -1;
 	c.xc.dfd = c.pxc.dfd = -1;
 	if (!stats)
@@ -217,14 +223,14 @@ int jvs_snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapshot
 	 * the head it left behind. Under restore (locked) restore did it. */
 	if (!opts->locked && jvs_snapshot_recover(repo, worktree, stats->recovered) < 0)
 		goto done;
-	if (jvs_worktree_load(repo, worktree, &wt) < 0)
+	if (jvs__worktree_load(repo, worktree, &wt) < 0)
 		goto done;
 	if (opts->skip_unchanged && wt.head[0]) {
 		int same = unchanged_since_head(repo, worktree, wt.head);
 		if (same < 0)
 			goto done;
 		if (same) {
-			if (jvs_descriptor_load(repo, wt.head, &d) < 0)
+			if (jvs__descriptor_load(repo, wt.head, &d) < 0)
 				goto done;
 			stats->unchanged = 1;
 			rc = 0;

@@ -1,7 +1,8 @@
 /* The whole-tree clone of a snapshot (juicefs-clone, btrfs-subvolume):
  * one clone of the worktree, checked against a scan, and its manifest. */
 #include "snapshot.h"
-#include "snapshot_int.h"
+#include "error_int.h"
+#include "snapshot_parts.h"
 #include "error.h"
 #include "fsutil.h"
 #include "safepath.h"

@@ -2,7 +2,8 @@
  * hard-links and hashes the worktree's files into the payload in manifest
  * order, then makes the payload durable. */
 #include "snapshot.h"
-#include "snapshot_int.h"
+#include "error_int.h"
+#include "snapshot_parts.h"
 #include "error.h"
 #include "fsutil.h"
 

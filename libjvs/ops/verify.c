@@ -1,16 +1,21 @@
 #include "jvs/verify.h"
+#include "error_int.h"
 #include "layout.h"
-#include "jvs/audit.h"
-#include "jvs/compress.h"
-#include "jvs/descriptor.h"
-#include "jvs/fsutil.h"
-#include "jvs/hash.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
-#include "jvs/manifest.h"
-#include "jvs/scan.h"
-#include "jvs/textesc.h"
+#include "audit.h"
+#include "compress.h"
+#include "descriptor.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "json.h"
+#include "lock.h"
+#include "manifest.h"
+#include "scan.h"
+#include "textesc.h"
 #include "jvs/worktree.h"
+#include "verify_int.h"
+#include "api_int.h"
+#include "opts.h"
+#include "worktree_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -41,7 +46,7 @@ struct jvs_verifier {
 	int quick;
 	inode_slot *slots;
 	size_t nslots, used;
-	jvs_verify_progress progress;
+	jvs_progress_fn progress;
 	void *progress_arg;
 	uint64_t bytes_done, files_done;
 	int compressed; /* the snapshot being compared has zstd frames */
@@ -75,22 +80,22 @@ typedef struct {
 	pthread_mutex_t mu;
 } job_queue;
 
-jvs_verifier *jvs_verifier_new(const jvs_repo *repo, int quick)
+jvs_verifier *jvs_verifier_new(const jvs_repo *repo, const jvs_verify_opts *opts)
 {
+	if (opts && jvs_opts_check(opts->version, JVS_VERIFY_OPTS_VERSION, "jvs_verify_opts") < 0)
+		return NULL;
 	jvs_verifier *v = calloc(1, sizeof *v);
 	if (!v) {
 		jvs_error_set(JVS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
 	v->repo = repo;
-	v->quick = quick;
+	if (opts) {
+		v->quick = opts->quick;
+		v->progress = opts->progress;
+		v->progress_arg = opts->progress_arg;
+	}
 	return v;
-}
-
-void jvs_verifier_set_progress(jvs_verifier *v, jvs_verify_progress fn, void *arg)
-{
-	v->progress = fn;
-	v->progress_arg = arg;
 }
 
 void jvs_verifier_free(jvs_verifier *v)
@@ -180,7 +185,7 @@ static void add_error(jvs_verify_result *res, jvs_error_class cls, const char *p
 	json_t *e = json_pack("{s:s}", "class", jvs_error_class_name(cls));
 	if (e && jvs_json_set_text(e, "path", path && *path ? path : NULL) == 0 &&
 	    jvs_json_set_text(e, "detail", detail) == 0)
-		json_array_append(res->errors, e);
+		json_array_append(jvs_verify_result_errors(res), e);
 	json_decref(e);
 	if (res->first_class == JVS_OK) {
 		res->first_class = cls;
@@ -225,7 +230,7 @@ static void *hash_worker(void *arg)
 			pthread_mutex_lock(&q->mu);
 			q->v->bytes_done += (uint64_t)j->size;
 			q->v->files_done++;
-			q->v->progress(q->v->progress_arg, q->v->bytes_done, q->v->files_done);
+			q->v->progress(q->v->progress_arg, q->v->bytes_done, 0, q->v->files_done, 0);
 			pthread_mutex_unlock(&q->mu);
 		}
 	}
@@ -338,7 +343,7 @@ static int check_entry(jvs_verifier *v, int dirfd, const jvs_manifest_entry *me,
 		v->bytes_done += (uint64_t)se->key.size;
 		v->files_done++;
 		if (v->progress)
-			v->progress(v->progress_arg, v->bytes_done, v->files_done);
+			v->progress(v->progress_arg, v->bytes_done, 0, v->files_done, 0);
 		return 0;
 	}
 	if (b->n == JOB_BATCH)
@@ -490,7 +495,7 @@ static void forget_if_deleted(const jvs_repo *repo, const char *id, jvs_verify_r
 {
 	if (res->first_class == JVS_OK || !deleted_by_gc(repo, id))
 		return;
-	json_array_clear(res->errors);
+	json_array_clear(jvs_verify_result_errors(res));
 	res->first_class = JVS_OK;
 	res->first_detail[0] = '\0';
 	res->checksum_valid = res->payload_hash_valid = 1;
@@ -498,16 +503,16 @@ static void forget_if_deleted(const jvs_repo *repo, const char *id, jvs_verify_r
 	res->vanished = 1;
 }
 
-int jvs_verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
+int jvs__verify_snapshot(jvs_verifier *v, const char *id, jvs_verify_result *res)
 {
 	jvs_descriptor d;
 	char *dir = NULL;
 	int rc = 0;
 	memset(res, 0, sizeof *res);
 	snprintf(res->snapshot_id, sizeof res->snapshot_id, "%s", id);
-	res->errors = json_array();
+	res->issues = (jvs_verify_issues *)json_array();
 	res->checksum_valid = res->payload_hash_valid = 1;
-	if (jvs_descriptor_load(v->repo, id, &d) < 0) {
+	if (jvs__descriptor_load(v->repo, id, &d) < 0) {
 		res->checksum_valid = 0;
 		res->payload_hash_valid = 0;
 		add_error(res, jvs_error_last()->cls == JVS_E_NOT_FOUND ? JVS_E_PARTIAL_SNAPSHOT
@@ -550,8 +555,42 @@ done:
 
 void jvs_verify_result_clear(jvs_verify_result *res)
 {
-	json_decref(res->errors);
-	res->errors = NULL;
+	json_decref(jvs_verify_result_errors(res));
+	res->issues = NULL;
+}
+
+/* The issues are a jansson array behind an opaque pointer. */
+json_t *jvs_verify_result_errors(const jvs_verify_result *res)
+{
+	return (json_t *)res->issues;
+}
+
+size_t jvs_verify_issue_count(const jvs_verify_result *res)
+{
+	return json_array_size(jvs_verify_result_errors(res));
+}
+
+int jvs_verify_issue_at(const jvs_verify_result *res, size_t i, jvs_error_class *cls,
+			const char **path, const char **detail)
+{
+	json_t *e = json_array_get(jvs_verify_result_errors(res), i);
+	const char *name, *p, *d;
+	if (!e)
+		return jvs_error_set(JVS_E_NOT_FOUND, "no verify issue %zu", i);
+	name = json_string_value(json_object_get(e, "class"));
+	p = json_string_value(json_object_get(e, "path"));
+	d = json_string_value(json_object_get(e, "detail"));
+	if (cls) {
+		*cls = JVS_E_INTERNAL;
+		for (int c = 0; c < JVS_E__COUNT; c++)
+			if (name && strcmp(name, jvs_error_class_name((jvs_error_class)c)) == 0)
+				*cls = (jvs_error_class)c;
+	}
+	if (path)
+		*path = p ? p : "";
+	if (detail)
+		*detail = d ? d : "";
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -604,7 +643,7 @@ static int in_flight(const jvs_repo *repo, const char *id)
 	return yes;
 }
 
-int jvs_verify_all_ids(const jvs_repo *repo, char ***out, size_t *n)
+int jvs__verify_all_ids(const jvs_repo *repo, char ***out, size_t *n)
 {
 	char *ddir = jvs_repo_path(repo, "descriptors"), *sdir = jvs_repo_path(repo, "snapshots");
 	char **v = NULL;
@@ -649,7 +688,7 @@ int jvs_verify_all_ids(const jvs_repo *repo, char ***out, size_t *n)
 }
 
 /* The audit chain is the store's (store/audit_chain.c). */
-int jvs_verify_audit(const jvs_repo *repo, int *ok, char *detail, size_t detail_len)
+int jvs__verify_audit(const jvs_repo *repo, int *ok, char *detail, size_t detail_len)
 {
 	return jvs_audit_verify(repo, ok, detail, detail_len);
 }

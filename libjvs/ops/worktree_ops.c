@@ -1,22 +1,25 @@
-#include "jvs/worktree_ops.h"
+#include "worktree_ops.h"
 #include "layout.h"
-#include "worktree_int.h"
-#include "jvs/audit.h"
-#include "jvs/compress.h"
-#include "jvs/changes.h"
-#include "jvs/checkout.h"
-#include "jvs/descriptor.h"
-#include "jvs/engine.h"
+#include "worktree_ops_int.h"
+#include "audit.h"
+#include "compress.h"
+#include "changes.h"
+#include "checkout.h"
+#include "descriptor.h"
+#include "engine.h"
 #include "jvs/error.h"
-#include "jvs/fault.h"
-#include "jvs/fsutil.h"
-#include "jvs/index.h"
-#include "jvs/intent.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
-#include "jvs/mounts.h"
-#include "jvs/textesc.h"
-#include "jvs/safepath.h"
+#include "fault.h"
+#include "fsutil.h"
+#include "index.h"
+#include "intent.h"
+#include "json.h"
+#include "lock.h"
+#include "mounts.h"
+#include "textesc.h"
+#include "safepath.h"
+#include "api_int.h"
+#include "opts.h"
+#include "error_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -326,15 +329,22 @@ done:
 	return rc;
 }
 
-int jvs_worktree_fork_progress(jvs_repo *repo, const char *id, const char *name, int wait_seconds,
-                               jvs_checkout_progress fn, void *arg)
+int jvs_worktree_fork(jvs_repo *repo, const char *id, const char *name,
+		      const jvs_worktree_fork_opts *opts)
 {
+	jvs_worktree_fork_opts none = JVS_WORKTREE_FORK_OPTS_INIT;
+	if (!opts)
+		opts = &none;
+	if (jvs_opts_check(opts->version, JVS_WORKTREE_FORK_OPTS_VERSION, "jvs_worktree_fork_opts") <
+	    0)
+		return jvs_error_code();
 	if (!id || !*id)
 		return jvs_error_set(JVS_E_USAGE, "fork needs a snapshot");
-	return make_worktree(repo, "fork", id, name, wait_seconds, fn, arg);
+	return jvs_error_rc(make_worktree(repo, "fork", id, name, opts->wait_seconds,
+					  opts->progress, opts->progress_arg));
 }
 
-int jvs_worktree_create(jvs_repo *repo, const char *name, const char *from_id, int wait_seconds)
+int jvs__worktree_create(jvs_repo *repo, const char *name, const char *from_id, int wait_seconds)
 {
 	return make_worktree(repo, "create", from_id, name, wait_seconds, NULL, NULL);
 }
@@ -373,7 +383,7 @@ void jvs_worktree__unlock_pair(jvs_rename_locks *l)
 	memset(l, 0, sizeof *l);
 }
 
-int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_name, int force,
+int jvs__worktree_rename(jvs_repo *repo, const char *old_name, const char *new_name, int force,
                         int wait_seconds)
 {
 	jvs_rename_locks locks = {0};
@@ -383,7 +393,7 @@ int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_na
 	char *from = NULL, *to = NULL, *old_cfg = NULL, *new_cfg = NULL;
 	int rc = -1, have_intent = 0, moved = 0, saved_cfg = 0;
 
-	if (jvs_worktree_load(repo, old_name, &wt) < 0)
+	if (jvs__worktree_load(repo, old_name, &wt) < 0)
 		return -1;
 	if (jvs_name_validate(new_name, "worktree name") < 0)
 		return -1;
@@ -394,7 +404,7 @@ int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_na
 	if (jvs_worktree__lock_pair(repo, old_name, new_name, wait_seconds, &locks) < 0)
 		return -1;
 	/* Re-read under the lock: a snapshot may have moved head meanwhile. */
-	if (jvs_worktree_load(repo, old_name, &wt) < 0 || check_free(repo, new_name) < 0)
+	if (jvs__worktree_load(repo, old_name, &wt) < 0 || check_free(repo, new_name) < 0)
 		goto done;
 
 	from = jvs_repo_payload_root(repo, old_name);
@@ -483,7 +493,7 @@ int jvs_worktree_dirty_count(const jvs_repo *repo, const char *name, size_t *out
 	char *payload;
 	int present;
 	*out = 0;
-	if (jvs_worktree_load(repo, name, &wt) < 0)
+	if (jvs__worktree_load(repo, name, &wt) < 0)
 		return -1;
 	payload = jvs_repo_payload_root(repo, name);
 	if (!payload)
@@ -499,7 +509,7 @@ int jvs_worktree_dirty_count(const jvs_repo *repo, const char *name, size_t *out
 	return 0;
 }
 
-int jvs_worktree_remove(jvs_repo *repo, const char *name, int force, int wait_seconds)
+int jvs__worktree_remove(jvs_repo *repo, const char *name, int force, int wait_seconds)
 {
 	jvs_wt_locks locks = {0};
 	jvs_worktree wt;
@@ -509,13 +519,13 @@ int jvs_worktree_remove(jvs_repo *repo, const char *name, int force, int wait_se
 	int rc = -1, have_intent = 0, moved = 0, committed = 0;
 	size_t dirty = 0;
 
-	if (jvs_worktree_load(repo, name, &wt) < 0)
+	if (jvs__worktree_load(repo, name, &wt) < 0)
 		return -1;
 	if (!strcmp(name, "main") && !force)
 		return refuse_main(name, "remove");
 	if (jvs_lock_worktree(repo, name, wait_seconds, &locks) < 0)
 		return -1;
-	if (jvs_worktree_load(repo, name, &wt) < 0)
+	if (jvs__worktree_load(repo, name, &wt) < 0)
 		goto done;
 	/* --force overrides unsnapshotted changes, never a path escape */
 	if (jvs_repo_payload_check(repo, name) < 0)

@@ -1,8 +1,10 @@
 /* Recovery of interrupted worktree operations (fork, create, rename,
  * remove) from their intents, for doctor: each is rolled forward or back. */
 #include "worktree_ops.h"
+#include "api_int.h"
+#include "error_int.h"
 #include "layout.h"
-#include "worktree_int.h"
+#include "worktree_ops_int.h"
 #include "error.h"
 #include "fsutil.h"
 #include "json.h"
@@ -80,7 +82,7 @@ static int recover_rename(jvs_repo *repo, const json_t *intent)
 		goto done;
 	}
 	if (!jvs_worktree_exists(repo, to)) {
-		if (jvs_worktree_load(repo, from, &wt) < 0)
+		if (jvs__worktree_load(repo, from, &wt) < 0)
 			goto done;
 		snprintf(wt.name, sizeof wt.name, "%s", to);
 		if (jvs_worktree_save(repo, &wt) < 0 || jvs_worktree__fsync_config_dir(repo) < 0)

@@ -1,5 +1,6 @@
 /* A worktree's state (empty, HEAD, DETACHED) and its JSON form. */
 #include "worktree_ops.h"
+#include "error_int.h"
 #include "error.h"
 #include "json.h"
 #include "textesc.h"

@@ -1,11 +1,12 @@
-#include "jvs/audit.h"
-#include "jvs/config.h"
+#include "audit.h"
+#include "config.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/hash.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "json.h"
+#include "lock.h"
+#include "safepath.h"
+#include "error_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

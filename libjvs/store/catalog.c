@@ -1,8 +1,9 @@
-#include "jvs/catalog.h"
-#include "jvs/error.h"
-#include "jvs/json.h"
-#include "jvs/index.h"
-#include "jvs/worktree.h"
+#include "catalog.h"
+#include "api_int.h"
+#include "error_int.h"
+#include "json.h"
+#include "index.h"
+#include "worktree_int.h"
 #include "catalog_pack.h"
 
 #include <fcntl.h>
@@ -277,7 +278,7 @@ static int load_rows(const jvs_repo *repo, sqlite3 *db, int dfd, size_t count, j
 			goto fail; /* gone although descriptors/ did not change */
 		if (row_use(rows, id, &keys[out->n], d) == 0) {
 			out->n++;
-		} else if (jvs_descriptor_load(repo, id, d) == 0) {
+		} else if (jvs__descriptor_load(repo, id, d) == 0) {
 			fresh[(*nfresh)++] = out->n++;
 		} else if (jvs_error_last()->cls == JVS_E_NOT_FOUND) {
 			goto fail;
@@ -449,7 +450,7 @@ int jvs_catalog_load_flags(const jvs_repo *repo, unsigned flags, jvs_catalog *ou
 	}
 	if (warm)
 		goto store;
-	if (jvs_snapshot_ids(repo, &ids, &n) < 0)
+	if (jvs__snapshot_ids(repo, &ids, &n) < 0)
 		goto out;
 	if (catalog_alloc(out, n, &keys, &fresh) < 0)
 		goto out;
@@ -485,7 +486,7 @@ int jvs_catalog_load_flags(const jvs_repo *repo, unsigned flags, jvs_catalog *ou
 				continue;
 			}
 		}
-		if (jvs_descriptor_load(repo, ids[i], d) == 0) {
+		if (jvs__descriptor_load(repo, ids[i], d) == 0) {
 			if (have_key)
 				fresh[nfresh++] = out->n;
 			out->n++;

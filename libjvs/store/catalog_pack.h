@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "jvs/descriptor.h"
+#include "descriptor.h"
 
 /* Packs d into a malloc'd blob of *len bytes; NULL when out of memory. */
 char *jvs_catalog__pack(const jvs_descriptor *d, size_t *len);

@@ -1,16 +1,19 @@
 /* Repository settings: the keys of .jvs/config.json, their environment
  * overrides and defaults, their reading and checking (the audited writes
  * are ops/config_write.c). */
-#include "jvs/config.h"
+#include "config.h"
+#include "gc_internal.h"
+#include "repo_int.h"
+#include "error_int.h"
 #include "config_int.h"
 
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
+#include "fsutil.h"
 #include "jvs/gc.h"
-#include "jvs/json.h"
-#include "jvs/name.h"
-#include "jvs/safepath.h"
-#include "jvs/textesc.h"
+#include "json.h"
+#include "name.h"
+#include "safepath.h"
+#include "textesc.h"
 
 #include <errno.h>
 #include <pwd.h>

@@ -1,10 +1,13 @@
-#include "jvs/descriptor.h"
+#include "descriptor.h"
 #include "compress_level.h"
 #include "layout.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
+#include "fsutil.h"
+#include "json.h"
 #include "jvs/worktree.h"
+#include "api_int.h"
+#include "error_int.h"
+#include "worktree_int.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -213,7 +216,7 @@ bad:
 	return -1;
 }
 
-int jvs_descriptor_load(const jvs_repo *repo, const char *id, jvs_descriptor *out)
+int jvs__descriptor_load(const jvs_repo *repo, const char *id, jvs_descriptor *out)
 {
 	char *p;
 	json_t *j = NULL;
@@ -307,7 +310,7 @@ static int strv_push(char ***v, size_t *cnt, size_t *cap, const char *s, size_t 
 
 /* One readdir of descriptors/ and one of snapshots/ (payload dirs and .READY
  * markers), instead of three stats per id; one sort. */
-int jvs_snapshot_ids(const jvs_repo *repo, char ***out, size_t *n)
+int jvs__snapshot_ids(const jvs_repo *repo, char ***out, size_t *n)
 {
 	char *sdir = jvs_repo_path(repo, "snapshots");
 	char *dir = jvs_repo_path(repo, "descriptors");

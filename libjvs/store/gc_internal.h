@@ -2,10 +2,22 @@
 #ifndef JVS_GC_INTERNAL_H
 #define JVS_GC_INTERNAL_H
 
+#include <jansson.h>
 #include <stdint.h>
 
-#include "jvs/catalog.h"
+#include "catalog.h"
 #include "jvs/gc.h"
+#include "tombstone.h"
+
+/* JSON forms, for plans on disk and --json. */
+/* {"keep_daily": 7, "keep_tagged": true, ...}: only the fields that are set. */
+json_t *jvs_gc_policy_to_json(const jvs_gc_policy *p);
+int jvs_gc_policy_from_json(const json_t *j, jvs_gc_policy *out);
+/* plan_id, created_at, policy, candidate_count, candidates, kept_count,
+ * protected_by_*, deletable_bytes_estimate; with_kept adds "kept". */
+json_t *jvs_gc_plan_to_json(const jvs_gc_plan *plan, int with_kept);
+
+typedef jvs_progress_fn jvs_gc_progress;
 
 #define JVS_GC_RECENT_MS (24LL * 3600 * 1000)
 

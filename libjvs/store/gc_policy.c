@@ -1,10 +1,11 @@
 /* Retention policies: parsing, saved policies, and the keep rules. */
 #include "gc_internal.h"
-#include "jvs/duration.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
-#include "jvs/worktree.h"
+#include "api_int.h"
+#include "duration.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "json.h"
+#include "worktree_int.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -38,7 +39,7 @@ int jvs_gc_policy_is_default(const jvs_gc_policy *p)
 	       !p->keep_tagged;
 }
 
-int jvs_gc_policy_add_tag(jvs_gc_policy *p, const char *tag)
+int jvs__gc_policy_add_tag(jvs_gc_policy *p, const char *tag)
 {
 	size_t at = 0;
 	char **nv;
@@ -61,7 +62,7 @@ int jvs_gc_policy_add_tag(jvs_gc_policy *p, const char *tag)
 	return 0;
 }
 
-int jvs_gc_policy_set_within(jvs_gc_policy *p, const char *duration)
+int jvs__gc_policy_set_within(jvs_gc_policy *p, const char *duration)
 {
 	jvs_duration d;
 	if (jvs_duration_parse(duration, &d) < 0)
@@ -78,7 +79,7 @@ int jvs_gc__policy_copy(jvs_gc_policy *dst, const jvs_gc_policy *src)
 	dst->keep_tags = NULL;
 	dst->nkeep_tags = 0;
 	for (size_t i = 0; i < src->nkeep_tags; i++)
-		if (jvs_gc_policy_add_tag(dst, src->keep_tags[i]) < 0) {
+		if (jvs__gc_policy_add_tag(dst, src->keep_tags[i]) < 0) {
 			jvs_gc_policy_clear(dst);
 			return -1;
 		}
@@ -134,14 +135,14 @@ static int add_tags_json(jvs_gc_policy *p, const json_t *v)
 	size_t i;
 	json_t *t;
 	if (json_is_string(v))
-		return jvs_gc_policy_add_tag(p, json_string_value(v));
+		return jvs__gc_policy_add_tag(p, json_string_value(v));
 	if (!json_is_array(v))
 		return jvs_error_set(JVS_E_USAGE, "keep_tags must be a list of tags");
 	json_array_foreach(v, i, t)
 	{
 		if (!json_is_string(t))
 			return jvs_error_set(JVS_E_USAGE, "keep_tags must be a list of tags");
-		if (jvs_gc_policy_add_tag(p, json_string_value(t)) < 0)
+		if (jvs__gc_policy_add_tag(p, json_string_value(t)) < 0)
 			return -1;
 	}
 	return 0;
@@ -167,7 +168,7 @@ int jvs_gc_policy_from_json(const json_t *j, jvs_gc_policy *out)
 			*count_field(out, i) = (int)json_integer_value(v);
 		} else if (!strcmp(key, "keep_within")) {
 			if (!json_is_string(v) ||
-			    jvs_gc_policy_set_within(out, json_string_value(v)) < 0)
+			    jvs__gc_policy_set_within(out, json_string_value(v)) < 0)
 				goto bad;
 		} else if (!strcmp(key, "keep_tags") || !strcmp(key, "keep_tag")) {
 			if (add_tags_json(out, v) < 0)
@@ -192,7 +193,7 @@ int jvs_gc_policy_from_json(const json_t *j, jvs_gc_policy *out)
 	return 0;
 }
 
-int jvs_gc_policy_load_named(const jvs_repo *repo, const char *name, jvs_gc_policy *p)
+int jvs__gc_policy_load_named(const jvs_repo *repo, const char *name, jvs_gc_policy *p)
 {
 	char *path = jvs_repo_path(repo, "config.json");
 	json_t *cfg = NULL, *pols, *entry;
@@ -238,7 +239,7 @@ int jvs_gc_policy_load_named(const jvs_repo *repo, const char *name, jvs_gc_poli
 		memcpy(p->keep_within, saved.keep_within, sizeof p->keep_within);
 	p->keep_tagged |= saved.keep_tagged;
 	for (size_t i = 0; i < saved.nkeep_tags; i++)
-		if (jvs_gc_policy_add_tag(p, saved.keep_tags[i]) < 0) {
+		if (jvs__gc_policy_add_tag(p, saved.keep_tags[i]) < 0) {
 			jvs_gc_policy_clear(&saved);
 			goto done;
 		}

@@ -1,9 +1,9 @@
-#include "jvs/index.h"
-#include "jvs/error.h"
-#include "jvs/fsid.h"
-#include "jvs/fsutil.h"
-#include "jvs/safepath.h"
-#include "jvs/spill.h"
+#include "index.h"
+#include "error_int.h"
+#include "fsid.h"
+#include "fsutil.h"
+#include "safepath.h"
+#include "spill.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>

@@ -1,9 +1,10 @@
-#include "jvs/intent.h"
+#include "intent.h"
 #include "layout.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "json.h"
+#include "safepath.h"
+#include "error_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,6 @@
 /* The repository layout below .jvs/ (see layout.h). */
 #include "layout.h"
+#include "repo_int.h"
 
 char *jvs_layout_payload(const jvs_repo *repo, const char *id)
 {

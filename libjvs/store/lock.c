@@ -1,8 +1,10 @@
-#include "jvs/lock.h"
+#include "lock.h"
 #include "layout.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "safepath.h"
+#include "audit.h"
+#include "error_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,10 @@
-#include "jvs/manifest.h"
+#include "manifest.h"
 #include "layout.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/xattr.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "xattr.h"
+#include "safepath.h"
+#include "error_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,14 +1,17 @@
 #include "jvs/pin.h"
 #include "layout.h"
-#include "jvs/audit.h"
-#include "jvs/descriptor.h"
-#include "jvs/duration.h"
+#include "audit.h"
+#include "descriptor.h"
+#include "duration.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
-#include "jvs/lock.h"
-#include "jvs/textesc.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "json.h"
+#include "lock.h"
+#include "textesc.h"
+#include "safepath.h"
+#include "pin_int.h"
+#include "api_int.h"
+#include "error_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -51,7 +54,7 @@ static json_t *pin_file_json(const jvs_pin *p)
 	                 jvs_json_str_or_null(p->expires_at));
 }
 
-int jvs_pin_parse_expiry(const char *s, int64_t now_ms, int64_t *out_ms)
+int jvs__pin_parse_expiry(const char *s, int64_t now_ms, int64_t *out_ms)
 {
 	jvs_duration d;
 	if (s && *s && s[strlen(s) - 1] >= 'a' && s[strlen(s) - 1] <= 'z' &&
@@ -123,7 +126,7 @@ void jvs_pin_list_free(jvs_pin *pins, size_t n)
 	free(pins);
 }
 
-int jvs_pin_list(const jvs_repo *repo, jvs_pin **out, size_t *n)
+int jvs__pin_list(const jvs_repo *repo, jvs_pin **out, size_t *n)
 {
 	char *dir = jvs_repo_path(repo, "gc/pins");
 	DIR *d;
@@ -184,7 +187,7 @@ done:
 	return 0;
 }
 
-int jvs_pin_find(const jvs_pin *pins, size_t n, const char *prefix, size_t *idx)
+int jvs__pin_find(const jvs_pin *pins, size_t n, const char *prefix, size_t *idx)
 {
 	size_t len = strlen(prefix), hits = 0;
 	for (size_t i = 0; i < n; i++)
@@ -206,7 +209,7 @@ int jvs_pin_find(const jvs_pin *pins, size_t n, const char *prefix, size_t *idx)
 	return jvs_error_set(JVS_E_NOT_FOUND, "no pin '%s'", prefix);
 }
 
-int jvs_pin_add(const jvs_repo *repo, const char *snapshot_id, const char *reason,
+int jvs__pin_add(const jvs_repo *repo, const char *snapshot_id, const char *reason,
                 int64_t expires_ms, int wait_seconds, jvs_pin *out)
 {
 	jvs_lock *lock = NULL;
@@ -259,7 +262,7 @@ done:
 	return rc;
 }
 
-int jvs_pin_remove(const jvs_repo *repo, const jvs_pin *pin, int wait_seconds)
+int jvs__pin_remove(const jvs_repo *repo, const jvs_pin *pin, int wait_seconds)
 {
 	jvs_lock *lock = NULL;
 	char *path;

@@ -1,9 +1,10 @@
 /* Reference resolution: HEAD, full ids, tags, id prefixes and notes (SPEC §3). */
-#include "jvs/catalog.h"
-#include "jvs/descriptor.h"
-#include "jvs/error.h"
-#include "jvs/name.h"
-#include "jvs/worktree.h"
+#include "catalog.h"
+#include "api_int.h"
+#include "descriptor.h"
+#include "error_int.h"
+#include "name.h"
+#include "worktree_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -48,7 +49,7 @@ static int match_note_prefix(const jvs_descriptor *d, const char *ref)
 	return d->note && *ref && !strncmp(d->note, ref, strlen(ref));
 }
 
-int jvs_ref_resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
+int jvs__ref_resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *worktree,
 		    const char *ref, char out[JVS_ID_BUF])
 {
 	size_t hits = 0, hit = 0;
@@ -60,7 +61,7 @@ int jvs_ref_resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *wo
 			jvs_error_set(JVS_E_NO_WORKTREE, "HEAD needs a current worktree");
 			return jvs_error_hint("cd into a worktree, or use -w NAME");
 		}
-		if (jvs_worktree_load(repo, worktree, &wt) < 0)
+		if (jvs__worktree_load(repo, worktree, &wt) < 0)
 			return -1;
 		if (!wt.latest[0])
 			return jvs_error_set(JVS_E_NOT_FOUND, "worktree '%s' has no snapshot yet",
@@ -78,7 +79,7 @@ int jvs_ref_resolve(const jvs_repo *repo, const jvs_catalog *cat, const char *wo
 		jvs_descriptor d;
 		if (strcmp(cat->bad[i], ref))
 			continue;
-		if (jvs_descriptor_load(repo, ref, &d) < 0)
+		if (jvs__descriptor_load(repo, ref, &d) < 0)
 			return -1;
 		jvs_descriptor_clear(&d);
 	}

@@ -1,11 +1,15 @@
 #include "jvs/repo.h"
 #include "repo_int.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
-#include "jvs/name.h"
-#include "jvs/safepath.h"
-#include "jvs/textesc.h"
+#include "fsutil.h"
+#include "json.h"
+#include "name.h"
+#include "safepath.h"
+#include "textesc.h"
+#include "api_int.h"
+#include "audit.h"
+#include "error_int.h"
+#include "worktree_int.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -215,7 +219,7 @@ static int detect_worktree(jvs_repo *repo, const char *cwd)
 	return 0;
 }
 
-int jvs_repo_open(jvs_repo **out, const char *start_dir)
+int jvs__repo_open(jvs_repo **out, const char *start_dir)
 {
 	char cwd[PATH_MAX], dir[PATH_MAX], probe[PATH_MAX + 32];
 	jvs_repo *repo;
@@ -299,7 +303,7 @@ int jvs_repo__set_worktree(jvs_repo *repo, const char *name)
 	return 0;
 }
 
-int jvs_repo_require_worktree(const jvs_repo *repo, const char **out_name)
+int jvs__repo_require_worktree(const jvs_repo *repo, const char **out_name)
 {
 	if (!repo->worktree) {
 		jvs_error_set(JVS_E_NO_WORKTREE, "not inside a worktree of %s", repo->root);

@@ -1,9 +1,11 @@
-#include "jvs/tombstone.h"
+#include "tombstone.h"
 #include "layout.h"
 #include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
+#include "fsutil.h"
+#include "json.h"
 #include "jvs/worktree.h"
+#include "error_int.h"
+#include "worktree_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,9 +2,12 @@
 #include "layout.h"
 #include "repo_int.h"
 #include "jvs/error.h"
-#include "jvs/fault.h"
-#include "jvs/fsutil.h"
-#include "jvs/json.h"
+#include "fault.h"
+#include "fsutil.h"
+#include "json.h"
+#include "worktree_int.h"
+#include "api_int.h"
+#include "error_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -33,7 +36,7 @@ static int copy_id(const json_t *cfg, const char *key, char out[JVS_ID_BUF], con
 	return 0;
 }
 
-int jvs_worktree_load(const jvs_repo *repo, const char *name, jvs_worktree *out)
+int jvs__worktree_load(const jvs_repo *repo, const char *name, jvs_worktree *out)
 {
 	char *p;
 	json_t *cfg = NULL;
@@ -109,7 +112,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int jvs_worktree_list(const jvs_repo *repo, char ***out, size_t *n)
+int jvs__worktree_list(const jvs_repo *repo, char ***out, size_t *n)
 {
 	char *dir = jvs_repo_path(repo, "worktrees");
 	DIR *d;
@@ -174,7 +177,7 @@ fail:
 	return -1;
 }
 
-int jvs_repo_select_worktree(jvs_repo *repo, const char *name)
+int jvs__repo_select_worktree(jvs_repo *repo, const char *name)
 {
 	if (jvs_name_validate(name, "worktree name") < 0)
 		return -1;

@@ -1,5 +1,5 @@
-#include "jvs/arena.h"
-#include "jvs/error.h"
+#include "arena.h"
+#include "error_int.h"
 
 #include <stdlib.h>
 #include <string.h>

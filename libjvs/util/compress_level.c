@@ -1,6 +1,7 @@
 /* The compression levels: their names, zstd levels and descriptor values
  * (jvs-format(5), Compression). */
 #include "compress_level.h"
+#include "error_int.h"
 #include "jvs/error.h"
 
 #include <string.h>

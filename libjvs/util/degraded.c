@@ -1,4 +1,4 @@
-#include "jvs/degraded.h"
+#include "degraded.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
-#include "jvs/duration.h"
-#include "jvs/error.h"
+#include "duration.h"
+#include "error_int.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-#include "jvs/error.h"
+#include "error_int.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -149,6 +149,20 @@ int jvs_error_hint(const char *fmt, ...)
 	va_end(ap);
 	memcpy(last.hint, buf, sizeof buf);
 	return -1;
+}
+
+int jvs_error_code(void)
+{
+	return last.cls > JVS_OK && last.cls < JVS_E__COUNT ? -(int)last.cls : -(int)JVS_E_INTERNAL;
+}
+
+int jvs_error_rc(int rc)
+{
+	if (rc >= 0)
+		return rc;
+	if (last.cls == JVS_OK)
+		jvs_error_set(JVS_E_INTERNAL, "failed without saying why");
+	return jvs_error_code();
 }
 
 void jvs_error_stick(int err)

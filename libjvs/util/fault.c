@@ -1,4 +1,4 @@
-#include "jvs/fault.h"
+#include "fault.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-#include "jvs/fsid.h"
-#include "jvs/mounts.h"
+#include "fsid.h"
+#include "mounts.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
-#include "jvs/fsutil.h"
-#include "jvs/error.h"
-#include "jvs/fault.h"
-#include "jvs/sparse.h"
-#include "jvs/safepath.h"
+#include "fsutil.h"
+#include "error_int.h"
+#include "fault.h"
+#include "sparse.h"
+#include "safepath.h"
 
 #include <dirent.h>
 #include <errno.h>

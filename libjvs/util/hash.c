@@ -1,5 +1,5 @@
-#include "jvs/hash.h"
-#include "jvs/error.h"
+#include "hash.h"
+#include "error_int.h"
 
 #include <blake2.h>
 #include <errno.h>

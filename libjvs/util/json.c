@@ -1,7 +1,7 @@
-#include "jvs/json.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/safepath.h"
+#include "json.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "safepath.h"
 
 #include <errno.h>
 #include <stdlib.h>

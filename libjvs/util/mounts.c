@@ -1,7 +1,7 @@
 /* Mount points inside a worktree: found from the kernel's mount table, so
  * no walk of the tree is needed (cost: one read of /proc/self/mountinfo). */
-#include "jvs/mounts.h"
-#include "jvs/error.h"
+#include "mounts.h"
+#include "error_int.h"
 
 #include <errno.h>
 #include <limits.h>

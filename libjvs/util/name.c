@@ -1,6 +1,6 @@
-#include "jvs/name.h"
-#include "jvs/error.h"
-#include "jvs/textesc.h"
+#include "name.h"
+#include "error_int.h"
+#include "textesc.h"
 
 #include <errno.h>
 #include <stdio.h>

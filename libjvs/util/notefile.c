@@ -1,8 +1,9 @@
 /* A note from a file or standard input (jvs snapshot -F). */
-#include "jvs/notefile.h"
+#include "notefile.h"
+#include "error_int.h"
 
 #include "jvs/error.h"
-#include "jvs/textesc.h"
+#include "textesc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* Confined file operations below the repository root (see safepath.h). */
-#include "jvs/safepath.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
+#include "safepath.h"
+#include "error_int.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,9 +2,9 @@
  * (SEEK_DATA/SEEK_HOLE), the holes stay holes in the copy, and the copy is
  * extended to the source's size. Readers (hashing, verify) see the same
  * logical bytes: holes read as zeros. */
-#include "jvs/sparse.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
+#include "sparse.h"
+#include "error_int.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* Strings: a malloc'd printf and the free of a string vector. */
 #include "str.h"
+#include "error_int.h"
 #include "error.h"
 
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* Terminal-safe text and exact JSON for user-controlled bytes; the rules
- * are in include/jvs/textesc.h and jvs(1) ESCAPING. */
-#include "jvs/textesc.h"
-#include "jvs/error.h"
+ * are in libjvs/textesc.h and jvs(1) ESCAPING. */
+#include "textesc.h"
+#include "error_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* Extended attributes: reading them into the manifest encoding, checking
  * and applying it (see jvs/xattr.h). Entries are reached through a
  * directory fd and /proc/self/fd, so no symlink is followed anywhere. */
-#include "jvs/xattr.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
+#include "xattr.h"
+#include "error_int.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>

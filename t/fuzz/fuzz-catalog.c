@@ -5,7 +5,7 @@
 #include "fuzz.h"
 
 #include "catalog_pack.h"
-#include "jvs/descriptor.h"
+#include "descriptor.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -2,8 +2,8 @@
  * accepted descriptor must survive to_json -> from_json unchanged. */
 #include "fuzz.h"
 
-#include "jvs/descriptor.h"
-#include "jvs/json.h"
+#include "descriptor.h"
+#include "json.h"
 
 /* The checksum would stop the fuzzer at the door: also try the input with
  * descriptor_checksum recomputed over its other fields (SPEC §5), so the

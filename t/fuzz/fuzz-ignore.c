@@ -5,7 +5,7 @@
  * without glob characters matches itself as a glob. */
 #include "fuzz.h"
 
-#include "jvs/ignore.h"
+#include "ignore.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

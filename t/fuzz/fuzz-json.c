@@ -1,7 +1,7 @@
 /* Canonical JSON: parse -> canonical -> parse -> canonical is a fixed point. */
 #include "fuzz.h"
 
-#include "jvs/json.h"
+#include "json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

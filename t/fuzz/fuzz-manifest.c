@@ -7,9 +7,9 @@
  * canonical too: they format back unchanged. */
 #include "fuzz.h"
 
-#include "jvs/hash.h"
-#include "jvs/manifest.h"
-#include "jvs/xattr.h"
+#include "hash.h"
+#include "manifest.h"
+#include "xattr.h"
 
 /* Reads .jvs/manifests/fuzz with the streaming reader and compares it with
  * the parse result m (accepted: ok). */

@@ -2,7 +2,7 @@
  * matches SPEC §3 exactly. */
 #include "fuzz.h"
 
-#include "jvs/name.h"
+#include "name.h"
 
 static int name_ok(const char *s, size_t len)
 {

@@ -2,7 +2,7 @@
  * are listed with jvs_pin_list; every listed pin names a valid snapshot. */
 #include "fuzz.h"
 
-#include "jvs/pin.h"
+#include "pin_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

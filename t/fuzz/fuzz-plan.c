@@ -2,7 +2,7 @@
  * with jvs_gc_plan_load; every accepted candidate is a valid snapshot id. */
 #include "fuzz.h"
 
-#include "jvs/gc.h"
+#include "gc_internal.h"
 
 #define PLAN_ID "0123456789abcdef0123456789abcdef"
 

@@ -2,7 +2,7 @@
  * the input as REF; a resolved id is always one of the catalogue's. */
 #include "fuzz.h"
 
-#include "jvs/catalog.h"
+#include "catalog.h"
 
 static jvs_descriptor descs[4];
 static char *bad[] = {"1708300900000-00000000"};

@@ -4,8 +4,8 @@
  * _b64 field appears exactly when the input is not UTF-8. */
 #include "fuzz.h"
 
-#include "jvs/json.h"
-#include "jvs/textesc.h"
+#include "json.h"
+#include "textesc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -2,7 +2,7 @@
  * loaded with jvs_tombstone_load. */
 #include "fuzz.h"
 
-#include "jvs/tombstone.h"
+#include "tombstone.h"
 
 #define ID "1708300800000-a3f7c1b2"
 

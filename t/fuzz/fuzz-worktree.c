@@ -2,7 +2,7 @@
  * of a scratch repository and is loaded with jvs_worktree_load. */
 #include "fuzz.h"
 
-#include "jvs/worktree.h"
+#include "worktree_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

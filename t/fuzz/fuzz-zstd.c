@@ -6,7 +6,7 @@
  * decoding the frame gives the payload back. */
 #include "fuzz.h"
 
-#include "jvs/compress.h"
+#include "compress.h"
 
 #include <sys/mman.h>
 #include <sys/stat.h>

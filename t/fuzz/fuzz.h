@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/repo.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "repo_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jvs/audit.h"
-#include "jvs/error.h"
+#include "audit.h"
+#include "error_int.h"
 
 /* A log of a short first record, then a last record of `size` bytes
  * (without its newline), then `trailing` newlines. */

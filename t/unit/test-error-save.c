@@ -2,6 +2,7 @@
  * overwrites it, class, message and hint alike, and can be handed from one
  * thread to another. */
 #include <setjmp.h>
+#include "error_int.h"
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

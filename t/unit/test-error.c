@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jvs/error.h"
+#include "error_int.h"
 
 static const struct {
 	jvs_error_class cls;

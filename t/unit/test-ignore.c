@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jvs/error.h"
-#include "jvs/ignore.h"
+#include "error_int.h"
+#include "ignore.h"
 
 /* 1 ignored, 0 re-included, -1 no rule, for rules written in dir base. */
 static int match_in(const char *rules, const char *base, const char *path, int is_dir)

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jvs/descriptor.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/hash.h"
-#include "jvs/json.h"
+#include "descriptor.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "json.h"
 
 #define ID1 "1708300800123-a3f7c1b2"
 #define ID0 "1708300800000-00c0ffee"

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jvs/error.h"
-#include "jvs/hash.h"
-#include "jvs/manifest.h"
-#include "jvs/xattr.h"
+#include "error_int.h"
+#include "hash.h"
+#include "manifest.h"
+#include "xattr.h"
 
 #define H1 "1111111111111111111111111111111111111111111111111111111111111111"
 #define H2 "2222222222222222222222222222222222222222222222222222222222222222"

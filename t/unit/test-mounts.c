@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "jvs/mounts.h"
+#include "mounts.h"
 
 typedef struct {
 	int seen, root, stop_at;

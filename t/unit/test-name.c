@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jvs/error.h"
-#include "jvs/name.h"
+#include "error_int.h"
+#include "name.h"
 
 static void assert_invalid_class(void)
 {

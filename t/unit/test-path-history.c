@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/path_history.h"
-#include "jvs/repo.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "path_history.h"
+#include "repo_int.h"
 
 static void expect_rel(const char *root, const char *cwd, const char *arg, const char *want)
 {

@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "catalog_pack.h"
-#include "jvs/descriptor.h"
-#include "jvs/error.h"
-#include "jvs/paths.h"
+#include "descriptor.h"
+#include "error_int.h"
+#include "paths.h"
 #include "jvs/worktree.h"
 
 static char *paths[] = {"a", "dir/sub", "x/y/z"};

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jvs/catalog.h"
-#include "jvs/error.h"
-#include "jvs/history.h"
+#include "catalog.h"
+#include "error_int.h"
+#include "catalog.h"
 
 #define D0 "1700000000000-aaaaaaaa"
 #define D1 "1700000001000-bbbbbbbb"
@@ -76,7 +76,7 @@ static void fails(const jvs_catalog *cat, const char *ref, jvs_error_class cls, 
 {
 	char out[JVS_ID_BUF] = "";
 	jvs_error_clear();
-	if (jvs_ref_resolve(NULL, cat, NULL, ref, out) != -1)
+	if (jvs_ref_resolve(NULL, cat, NULL, ref, out) != -(int)cls)
 		fail_msg("'%s' resolved to %s, want %s", ref, out, jvs_error_class_name(cls));
 	if (jvs_error_last()->cls != cls)
 		fail_msg("'%s': %s (%s), want %s", ref,

@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/safepath.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "safepath.h"
 
 static char top[] = "/tmp/jvs-test-safepath.XXXXXX";
 static char root[4096], outside[4096];

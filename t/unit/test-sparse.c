@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jvs/fsutil.h"
-#include "jvs/hash.h"
-#include "jvs/sparse.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "sparse.h"
 
 #define MIB (1024 * 1024)
 

@@ -11,12 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jvs/arena.h"
-#include "jvs/error.h"
-#include "jvs/fsutil.h"
-#include "jvs/hash.h"
-#include "jvs/manifest.h"
-#include "jvs/spill.h"
+#include "arena.h"
+#include "error_int.h"
+#include "fsutil.h"
+#include "hash.h"
+#include "manifest.h"
+#include "spill.h"
 
 #define H1 "1111111111111111111111111111111111111111111111111111111111111111"
 #define H2 "2222222222222222222222222222222222222222222222222222222222222222"

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jvs/error.h"
-#include "jvs/json.h"
-#include "jvs/textesc.h"
+#include "error_int.h"
+#include "json.h"
+#include "textesc.h"
 
 static void check_escape(const char *in, const char *want)
 {

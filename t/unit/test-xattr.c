@@ -16,8 +16,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "jvs/fsutil.h"
-#include "jvs/xattr.h"
+#include "fsutil.h"
+#include "xattr.h"
 
 static char dir[64];
 static int dfd = -1;

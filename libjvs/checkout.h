@@ -5,16 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jvs/repo.h"
+#include "repo_int.h"
+#include "jvs/types.h"
 
-typedef struct {
-	size_t written;   /* entries created or replaced */
-	size_t removed;   /* extra entries deleted */
-	size_t unchanged; /* entries left as they were */
-	uint64_t bytes_written;
-	int touched; /* dest_dir may have been modified (0: failed before) */
-	int meta_cached; /* the snapshot's owners, modes, mtimes came from the index */
-} jvs_checkout_stats;
 
 /* Verifies the snapshot's descriptor checksum and manifest hash, then
  * brings dest_dir (which must exist; it is never replaced) to the
@@ -24,10 +17,11 @@ typedef struct {
  * its manifest hash, so a damaged snapshot is refused (E_PAYLOAD_HASH_MISMATCH,
  * E_PARTIAL_SNAPSHOT) with dest_dir untouched (stats->touched == 0).
  * cache_worktree: worktree whose hash cache to use and refresh (NULL: none).
- * Idempotent, so an interrupted run is completed by running it again.
- * fn (may be NULL) is called with arg while entries are put in place. */
-typedef void (*jvs_checkout_progress)(void *arg, uint64_t bytes_done, uint64_t bytes_total,
-                                      size_t entries_done, size_t entries_total);
+ * Idempotent, so an interrupted run is completed by running it again. */
+
+/* Called while entries are copied and put in place (done <= total). */
+typedef jvs_progress_fn jvs_checkout_progress;
+/* jvs_checkout with a progress callback (fn may be NULL). */
 int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *dest_dir,
                               const char *cache_worktree, jvs_checkout_stats *stats,
                               jvs_checkout_progress fn, void *arg);

@@ -5,9 +5,9 @@
 
 #include <stddef.h>
 
-#include "jvs/manifest.h"
-#include "jvs/repo.h"
-#include "jvs/scan.h"
+#include "manifest.h"
+#include "repo_int.h"
+#include "scan.h"
 
 /* The worktree-relative form of each args[i] (relative to cwd unless
  * absolute; "." and ".." resolved lexically), checked to stay in the

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 typedef enum {
 	JVS_ENGINE_COPY,

@@ -31,44 +31,13 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "jvs/checkout.h"
-#include "jvs/repo.h"
-#include "jvs/worktree.h"
-
-/* New worktree `name` whose payload root holds snapshot `id`'s files
- * (copied, never hard-linked); base = head = latest = id.
- * E_NAME_INVALID, E_EXISTS, E_LOCKED, E_NOT_FOUND, E_IO. */
-/* Reports the copy's progress through fn (may be NULL). */
-int jvs_worktree_fork_progress(jvs_repo *repo, const char *id, const char *name, int wait_seconds,
-                               jvs_checkout_progress fn, void *arg);
-
-/* Empty worktree when from_id is NULL or "" (base, head, latest null),
- * else the same as a fork of from_id. */
-int jvs_worktree_create(jvs_repo *repo, const char *name, const char *from_id, int wait_seconds);
-
-/* Renames worktree old_name to new_name: payload root and metadata.
- * `main` needs force (E_DIRTY otherwise). Snapshots keep the worktree_name
- * they were made under. */
-int jvs_worktree_rename(jvs_repo *repo, const char *old_name, const char *new_name, int force,
-                        int wait_seconds);
-
-/* Deletes a worktree's payload root and metadata; its snapshots stay.
- * Without force: `main` is refused, and so is a worktree whose files differ
- * from its head snapshot (E_DIRTY, with the number of changes). */
-int jvs_worktree_remove(jvs_repo *repo, const char *name, int force, int wait_seconds);
+#include "checkout.h"
+#include "repo_int.h"
+#include "worktree_int.h"
 
 /* Counts entries of worktree `name` that differ from its head (for a
  * worktree without a head: every entry). A missing payload root counts 0. */
 int jvs_worktree_dirty_count(const jvs_repo *repo, const char *name, size_t *out);
-
-typedef enum {
-	JVS_WT_EMPTY,   /* no snapshot yet */
-	JVS_WT_HEAD,    /* head == latest */
-	JVS_WT_DETACHED /* head != latest */
-} jvs_wt_state;
-
-jvs_wt_state jvs_worktree_state(const jvs_worktree *wt);
-const char *jvs_worktree_state_name(jvs_wt_state s);
 
 /* Finishes (or finds nothing to do for) an interrupted fork, create,
  * rename or remove described by a stale intent body; 0 for other

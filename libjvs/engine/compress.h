@@ -11,8 +11,8 @@
 
 #include <stdint.h>
 
-#include "jvs/engine.h"
-#include "jvs/hash.h"
+#include "engine.h"
+#include "hash.h"
 #include "jvs/repo.h"
 
 #include "compress_level.h"

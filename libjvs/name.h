@@ -4,9 +4,7 @@
 
 #include <stdint.h>
 
-#define JVS_NAME_MAX 128
-#define JVS_ID_LEN 22 /* 13 digits, '-', 8 hex */
-#define JVS_ID_BUF 32
+#include "jvs/types.h" /* JVS_NAME_MAX, JVS_ID_LEN, JVS_ID_BUF */
 
 /* kind is "worktree name" or "tag", used in the message. */
 int jvs_name_validate(const char *name, const char *kind);

@@ -2,7 +2,7 @@
 #ifndef JVS_LOCK_H
 #define JVS_LOCK_H
 
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 typedef struct jvs_lock jvs_lock;
 

@@ -5,12 +5,12 @@
 
 #include <stddef.h>
 
-#include "jvs/descriptor.h"
-#include "jvs/name.h"
-#include "jvs/repo.h"
+#include "descriptor.h"
+#include "name.h"
+#include "repo_int.h"
 
 #define JVS_GC_PLAN_ID_LEN 16
-#define JVS_GC_PLAN_ID_BUF 24
+#include "jvs/types.h" /* JVS_GC_PLAN_ID_BUF */
 
 typedef struct {
 	char snapshot_id[JVS_ID_BUF];

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "jvs/arena.h"
-#include "jvs/manifest.h"
+#include "arena.h"
+#include "manifest.h"
 #include "filekey.h" /* jvs_filekey */
 
 typedef struct {

@@ -2,7 +2,7 @@
 #ifndef JVS_HOOK_H
 #define JVS_HOOK_H
 
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 /* Runs hook NAME (pre-snapshot, post-snapshot, pre-restore, post-restore,
  * pre-gc, post-gc) when .jvs/hooks/NAME is a regular file, reached through

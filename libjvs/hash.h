@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#define JVS_HASH_HEX 65
+#include "jvs/types.h" /* JVS_HASH_HEX */
 
 void jvs_hash_buf(const void *data, size_t len, char out[JVS_HASH_HEX]);
 int jvs_hash_fd(int fd, char out[JVS_HASH_HEX]);

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 /* Writes .jvs/intents/<name>.json durably (body is not stolen). */
 int jvs_intent_write(const jvs_repo *repo, const char *name, const json_t *body);

@@ -4,7 +4,7 @@
 
 #include <jansson.h>
 
-#include "jvs/repo.h"
+#include "repo_int.h"
 
 /* Appends one record; takes ownership of details (may be NULL). */
 int jvs_audit_append(const jvs_repo *repo, const char *operation, const char *target,

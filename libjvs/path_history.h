@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "jvs/catalog.h"
+#include "catalog.h"
 #include "jvs/history.h"
 
 /* The worktree-relative form of arg, resolved lexically ("." and ".."

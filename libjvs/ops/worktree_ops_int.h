@@ -1,10 +1,11 @@
 /* Library-internal: what the worktree operations (worktree_ops.c) and their
  * recovery (worktree_recover.c) share. */
-#ifndef JVS_WORKTREE_INT_H
-#define JVS_WORKTREE_INT_H
+#ifndef JVS_WORKTREE_OPS_INT_H
+#define JVS_WORKTREE_OPS_INT_H
 
 #include "lock.h"
 #include "repo.h"
+#include "worktree_int.h"
 
 /* The two worktree locks of a rename, taken in name order so that two
  * renames waiting for each other cannot deadlock. */

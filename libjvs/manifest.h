@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jvs/arena.h"
-#include "jvs/hash.h"
-#include "jvs/repo.h"
+#include "arena.h"
+#include "hash.h"
+#include "repo_int.h"
 
 typedef enum { JVS_ENT_FILE, JVS_ENT_DIR, JVS_ENT_SYMLINK } jvs_entry_type;
 

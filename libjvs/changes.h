@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-#include "jvs/manifest.h"
-#include "jvs/repo.h"
+#include "manifest.h"
+#include "repo_int.h"
 
 typedef enum {
 	JVS_CHANGE_ADDED = 'A',

@@ -5,9 +5,10 @@
 
 #include <stdint.h>
 
-#include "jvs/hash.h"
+#include "hash.h"
 #include "jvs/repo.h"
 #include "filekey.h" /* jvs_filekey */
+#include "repo_int.h"
 
 typedef struct jvs_index jvs_index;
 
