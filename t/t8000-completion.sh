@@ -292,6 +292,7 @@ test_expect_success FISH 'fish: every long option in every program usage is comp
 			grep -x -- "$o" fcands || { echo "missing $o for $prog"; return 1; }
 		done <want || return 1
 	done
+'
 
 test_expect_success ZSH 'zsh: jvs config subcommands, keys and values' '
 	zcomplete "jvs config " && grep -x unset zcands &&
