@@ -5,6 +5,7 @@
 #include "jvs/error.h"
 #include "jvs/history.h"
 #include "jvs/manifest.h"
+#include "jvs/name.h"
 #include "jvs/path_history.h"
 #include "jvs/textesc.h"
 #include "jvs/tombstone.h"
@@ -38,7 +39,7 @@ static void print_text(const jvs_history *h, int all, size_t i)
 	/* created_at is checked only by the checksum: a crafted one is escaped. */
 	const char *at = cli_esc(d->created_at);
 	size_t len = strlen(at);
-	fputs(d->snapshot_id, stdout);
+	fputs(jvs_id_short(d->snapshot_id), stdout);
 	fputs("  ", stdout);
 	fwrite(at, 1, len < 10 ? len : 10, stdout); /* date */
 	putchar(' ');
@@ -392,7 +393,8 @@ int main(int argc, char **argv)
 	if (fmt == FMT_TEXT && !h.whole_repository && h.head[0] &&
 	    strcmp(h.head, h.latest))
 		printf("%sDETACHED%s: files are at %s; the latest is %s (jvs restore HEAD)\n",
-		       cli_color(CLI_YELLOW), cli_color(CLI_RESET), h.head, h.latest);
+		       cli_color(CLI_YELLOW), cli_color(CLI_RESET), jvs_id_short(h.head),
+		       jvs_id_short(h.latest));
 	for (size_t i = 0; i < h.n; i++) {
 		if (fmt == FMT_ID)
 			puts(h.items[i]->snapshot_id);

@@ -4,6 +4,7 @@
 #include "jvs/catalog.h"
 #include "jvs/degraded.h"
 #include "jvs/error.h"
+#include "jvs/name.h"
 #include "jvs/worktree.h"
 #include "jvs/worktree_ops.h"
 
@@ -95,7 +96,8 @@ int main(int argc, char **argv)
 	else if (c.quiet)
 		printf("%s\n", cli_esc(path));
 	else
-		printf("Created worktree %s at %s\nPath: %s\n", cli_esc(name), id, cli_esc(path));
+		printf("Created worktree %s at %s\nPath: %s\n", cli_esc(name), jvs_id_short(id),
+		       cli_esc(path));
 	goto out;
 fail:
 	rc = cli_fail(&c);
