@@ -16,11 +16,11 @@
 
 static const char usage[] =
 	"jvs-history [--all] [--limit N] [--grep TEXT] [--tag PATTERN]\n"
-	"            [--json | --format text|json|tsv|id] [-- PATH...]\n"
+	"            [--json | --format text|json|tsv|id|short] [-- PATH...]\n"
 	"jvs-history --tags [--json]";
 
 enum { OPT_ALL = CLI_OPT_FIRST_PRIVATE, OPT_LIMIT, OPT_GREP, OPT_TAG, OPT_FORMAT, OPT_TAGS };
-enum fmt { FMT_TEXT, FMT_JSON, FMT_TSV, FMT_ID };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_TSV, FMT_ID, FMT_SHORT };
 
 static void print_tags(const jvs_descriptor *d, const char *sep)
 {
@@ -65,6 +65,16 @@ static void print_text(const jvs_history *h, int all, size_t i)
 	if (h->head[0] && strcmp(h->head, h->latest) && !strcmp(d->snapshot_id, h->head))
 		printf("  <- current position (%sDETACHED%s)", cli_color(CLI_YELLOW),
 		       cli_color(CLI_RESET));
+	putchar('\n');
+}
+
+/* --format short: the short id, a tab, the note (what shell completion
+ * offers, with the note as its description). */
+static void print_short(const jvs_descriptor *d)
+{
+	fputs(jvs_id_short(d->snapshot_id), stdout);
+	putchar('\t');
+	cli_fputs_esc(d->note && *d->note ? d->note : "(no note)", stdout);
 	putchar('\n');
 }
 
@@ -311,8 +321,10 @@ int main(int argc, char **argv)
 				fmt = FMT_ID;
 			else if (!strcmp(optarg, "text"))
 				fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "short"))
+				fmt = FMT_SHORT;
 			else
-				return cli_usage_error(&c, "unknown format '%s' (json, tsv, id, text)",
+				return cli_usage_error(&c, "unknown format '%s' (json, tsv, id, short, text)",
 						       optarg);
 			break;
 		default:
@@ -398,6 +410,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < h.n; i++) {
 		if (fmt == FMT_ID)
 			puts(h.items[i]->snapshot_id);
+		else if (fmt == FMT_SHORT)
+			print_short(h.items[i]);
 		else if (fmt == FMT_TSV)
 			print_tsv(h.items[i], paths && ph.letters ? ph.letters[i] : NULL);
 		else {

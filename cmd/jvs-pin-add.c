@@ -4,7 +4,6 @@
 #include "jvs/catalog.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
-#include "jvs/name.h"
 #include "jvs/pin.h"
 
 #include <stdio.h>
@@ -60,7 +59,7 @@ int main(int argc, char **argv)
 	else if (c.quiet)
 		printf("%s\n", cli_esc(pin.pin_id));
 	else
-		printf("Pinned snapshot %s (pin %s, expires %s)\n", jvs_id_short(pin.snapshot_id), cli_esc(pin.pin_id),
+		printf("Pinned snapshot %s (pin %s, expires %s)\n", pin.snapshot_id, cli_esc(pin.pin_id),
 		       pin.expires_at[0] ? pin.expires_at : "never");
 out:
 	free(pin.reason);

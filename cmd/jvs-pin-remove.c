@@ -3,7 +3,6 @@
 
 #include "jvs/catalog.h"
 #include "jvs/error.h"
-#include "jvs/name.h"
 #include "jvs/pin.h"
 
 #include <stdio.h>
@@ -89,7 +88,7 @@ int main(int argc, char **argv)
 		json_array_append_new(removed, json_string(pins[i].pin_id));
 		if (!c.json && !c.quiet)
 			printf("Removed pin %s (snapshot %s)\n", cli_esc(pins[i].pin_id),
-			       cli_esc(jvs_id_short(pins[i].snapshot_id)));
+			       cli_esc(pins[i].snapshot_id));
 	}
 	if (c.json) {
 		rc = cli_print_json(&c, json_pack("{s:O}", "removed", removed));

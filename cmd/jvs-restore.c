@@ -7,7 +7,6 @@
 #include "jvs/error.h"
 #include "jvs/json.h"
 #include "jvs/manifest.h"
-#include "jvs/name.h"
 #include "jvs/paths.h"
 #include "jvs/restore.h"
 #include "jvs/textesc.h"
@@ -50,7 +49,7 @@ static int confirm(const jvs_repo *repo, const char *worktree, const jvs_descrip
 	char line[64], pending[JVS_ID_BUF], *s;
 	const char *in = n ? " in these paths" : "";
 	size_t nt = 0, nd = 0;
-	fprintf(stderr, "Target: %s  %s  (%s)\n", jvs_id_short(d->snapshot_id), cli_esc(d->created_at),
+	fprintf(stderr, "Target: %s  %s  (%s)\n", d->snapshot_id, cli_esc(d->created_at),
 	        note_of(d->note));
 	if (d->ntags) {
 		fprintf(stderr, "Tags:");
@@ -169,10 +168,10 @@ static int print_paths_result(cli *c, const jvs_repo *repo, const char *worktree
 	}
 	if (r->resumed)
 		fprintf(stderr, "note: finished the interrupted restore of paths of %s to %s\n",
-		        cli_esc(worktree), jvs_id_short(r->snapshot_id));
+		        cli_esc(worktree), r->snapshot_id);
 	if (r->autosave_id[0])
 		printf("Saved unsnapshotted changes of these paths as %s (tag autosave)\n",
-		       jvs_id_short(r->autosave_id));
+		       r->autosave_id);
 	if ((root = jvs_repo_payload_root(repo, worktree))) {
 		root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		free(root);
@@ -180,16 +179,14 @@ static int print_paths_result(cli *c, const jvs_repo *repo, const char *worktree
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		if (root_fd >= 0 && fstatat(root_fd, paths[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
-			printf("Removed %s (not in %s)\n", cli_esc(paths[i]),
-			       jvs_id_short(r->snapshot_id));
+			printf("Removed %s (not in %s)\n", cli_esc(paths[i]), r->snapshot_id);
 		else
-			printf("Restored %s from %s\n", cli_esc(paths[i]),
-			       jvs_id_short(r->snapshot_id));
+			printf("Restored %s from %s\n", cli_esc(paths[i]), r->snapshot_id);
 	}
 	if (root_fd >= 0)
 		close(root_fd);
 	printf("%s is now modified relative to its head %s (see jvs status)\n", cli_esc(worktree),
-	       r->head[0] ? jvs_id_short(r->head) : "(none)");
+	       r->head[0] ? r->head : "(none)");
 	return 0;
 }
 
@@ -212,18 +209,16 @@ static int print_result(cli *c, const char *worktree, const jvs_restore_result *
 	}
 	if (r->resumed)
 		fprintf(stderr, "note: finished the interrupted restore of %s to %s\n", cli_esc(worktree),
-		        jvs_id_short(r->snapshot_id));
+		        r->snapshot_id);
 	if (r->autosave_id[0])
-		printf("Saved unsnapshotted changes as %s (tag autosave)\n",
-		       jvs_id_short(r->autosave_id));
-	printf("Restored %s to %s (%s)\n", cli_esc(worktree), jvs_id_short(r->snapshot_id),
-	       note_of(r->note));
+		printf("Saved unsnapshotted changes as %s (tag autosave)\n", r->autosave_id);
+	printf("Restored %s to %s (%s)\n", cli_esc(worktree), r->snapshot_id, note_of(r->note));
 	if (r->detached) {
 		printf("%sDETACHED%s: %s is at %s, %s %s.\n", cli_color(CLI_YELLOW),
-		       cli_color(CLI_RESET), cli_esc(worktree), jvs_id_short(r->snapshot_id),
+		       cli_color(CLI_RESET), cli_esc(worktree), r->snapshot_id,
 		       strcmp(r->snapshot_id, r->latest) < 0 ? "an older snapshot than its latest"
 		                                             : "not at its latest snapshot",
-		       jvs_id_short(r->latest));
+		       r->latest);
 		printf("  back: jvs restore HEAD    forward from here: jvs worktree fork NAME\n");
 	} else {
 		printf("%s is at its latest snapshot (HEAD state)\n", cli_esc(worktree));

@@ -3,7 +3,6 @@
 
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
-#include "jvs/name.h"
 #include "jvs/paths.h"
 #include "jvs/snapshot.h"
 #include "jvs/worktree.h"
@@ -122,7 +121,7 @@ int main(int argc, char **argv)
 			stats.recovered);
 	if (stats.unchanged) {
 		/* nothing was made: the head holds the state */
-		fprintf(stderr, "No changes since %s\n", jvs_id_short(d.snapshot_id));
+		fprintf(stderr, "No changes since %s\n", d.snapshot_id);
 		rc = 0;
 		if (c.json) {
 			json_t *j = jvs_descriptor_to_json(&d);
@@ -145,8 +144,7 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"note: %s was detached; a new line of history starts at %s\n"
 			"note: the previous latest %s is still listed by 'jvs history --all'\n",
-			cli_esc(worktree), jvs_id_short(d.snapshot_id),
-			cli_esc(jvs_id_short(stats.old_latest)));
+			cli_esc(worktree), d.snapshot_id, cli_esc(stats.old_latest));
 	if (getenv("JVS_DEBUG_STATS"))
 		fprintf(stderr, "stats: hashed=%zu linked=%zu copied=%zu cache_hits=%zu bytes=%llu\n",
 			stats.files_hashed, stats.files_linked, stats.files_copied,
@@ -158,7 +156,7 @@ int main(int argc, char **argv)
 		printf("%s\n", d.snapshot_id);
 	else if (npaths)
 		printf("Created partial snapshot %s of %zu path(s) (head stays at %s)\n",
-		       d.snapshot_id, npaths, d.parent_id[0] ? jvs_id_short(d.parent_id) : "(none)");
+		       d.snapshot_id, npaths, d.parent_id[0] ? d.parent_id : "(none)");
 	else
 		printf("Created snapshot %s\n", d.snapshot_id);
 	jvs_descriptor_clear(&d);

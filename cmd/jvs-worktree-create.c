@@ -3,7 +3,6 @@
 
 #include "jvs/catalog.h"
 #include "jvs/error.h"
-#include "jvs/name.h"
 #include "jvs/worktree.h"
 #include "jvs/worktree_ops.h"
 
@@ -58,7 +57,7 @@ int main(int argc, char **argv)
 	else if (c.quiet)
 		printf("%s\n", cli_esc(path));
 	else
-		printf("Created worktree %s%s%s\nPath: %s\n", cli_esc(name), *id ? " at " : "", jvs_id_short(id),
+		printf("Created worktree %s%s%s\nPath: %s\n", cli_esc(name), *id ? " at " : "", id,
 		       cli_esc(path));
 	goto out;
 fail:

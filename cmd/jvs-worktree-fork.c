@@ -4,7 +4,6 @@
 #include "jvs/catalog.h"
 #include "jvs/degraded.h"
 #include "jvs/error.h"
-#include "jvs/name.h"
 #include "jvs/worktree.h"
 #include "jvs/worktree_ops.h"
 
@@ -96,8 +95,7 @@ int main(int argc, char **argv)
 	else if (c.quiet)
 		printf("%s\n", cli_esc(path));
 	else
-		printf("Created worktree %s at %s\nPath: %s\n", cli_esc(name), jvs_id_short(id),
-		       cli_esc(path));
+		printf("Created worktree %s at %s\nPath: %s\n", cli_esc(name), id, cli_esc(path));
 	goto out;
 fail:
 	rc = cli_fail(&c);

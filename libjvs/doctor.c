@@ -8,7 +8,6 @@
 #include "jvs/safepath.h"
 #include "jvs/hash.h"
 #include "jvs/intent.h"
-#include "jvs/name.h"
 #include "jvs/json.h"
 #include "jvs/manifest.h"
 #include "jvs/verify.h"
@@ -196,7 +195,7 @@ static void check_worktrees(const jvs_repo *repo, const jvs_catalog *cat, jvs_fi
 			if (tip)
 				doctor_add(fs, JVS_SEV_WARNING, "head_behind", "advance_head", wt.name,
 					   "worktree '%s': latest %s has a newer snapshot %s on its line",
-					   wt.name, jvs_id_short(wt.latest), jvs_id_short(tip->snapshot_id));
+					   wt.name, wt.latest, tip->snapshot_id);
 		}
 	}
 	if (d)

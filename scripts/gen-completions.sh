@@ -73,13 +73,42 @@ _jvs_dyn()
 	refs)
 		echo HEAD
 		command jvs "\${pre[@]}" history --tags 2>/dev/null
-		command jvs "\${pre[@]}" history --all --format id 2>/dev/null
+		command jvs "\${pre[@]}" history --all --format short 2>/dev/null
 		;;
 	pins)
 		command jvs "\${pre[@]}" pin list --format id 2>/dev/null
 		command jvs "\${pre[@]}" history --tags 2>/dev/null
 		;;
 	esac
+}
+
+# _jvs_described KIND: COMPREPLY from the lines of _jvs_dyn KIND that start
+# with \$cur; a line "WORD<TAB>TEXT" (a short id and its note) shows TEXT
+# beside WORD when there is more than one candidate to list.
+_jvs_described()
+{
+	local line w k tab=\$'\\t' seen=\$'\\n'
+	local -a ws=() ds=()
+	while IFS= read -r line; do
+		w=\${line%%"\$tab"*}
+		case \$w in "\$cur"*) ;; *) continue ;; esac
+		case \$seen in *"\$tab\$w\$tab"*) continue ;; esac
+		seen=\$seen\$tab\$w\$tab
+		ws+=("\$w")
+		case \$line in *"\$tab"*) ds+=("\${line#*"\$tab"}") ;; *) ds+=("") ;; esac
+	done < <(_jvs_dyn "\$1")
+	COMPREPLY=()
+	if [ \${#ws[@]} -eq 1 ]; then
+		COMPREPLY=("\${ws[0]}")
+		return
+	fi
+	for k in "\${!ws[@]}"; do
+		if [ -n "\${ds[k]}" ]; then
+			COMPREPLY+=("\${ws[k]}  (\${ds[k]:0:60})")
+		else
+			COMPREPLY+=("\${ws[k]}")
+		fi
+	done
 }
 
 _jvs()
@@ -170,7 +199,7 @@ EOF
 		return
 		;;
 	--from | --at)
-		COMPREPLY=(\$(compgen -W "\$(_jvs_dyn refs)" -- "\$cur"))
+		_jvs_described refs
 		return
 		;;
 	--format)
@@ -216,6 +245,7 @@ EOF
 		dirs) COMPREPLY=(\$(compgen -d -- "\$cur")) ;;
 		files) COMPREPLY=(\$(compgen -f -- "\$cur")) ;;
 		none) COMPREPLY=() ;;
+		refs) _jvs_described refs ;;
 		*) COMPREPLY=(\$(compgen -W "\$(_jvs_dyn \$kind)" -- "\$cur")) ;;
 		esac
 		;;
@@ -243,13 +273,28 @@ _jvs_dyn() {
 	refs)
 		print HEAD
 		command jvs "${pre[@]}" history --tags 2>/dev/null
-		command jvs "${pre[@]}" history --all --format id 2>/dev/null
+		command jvs "${pre[@]}" history --all --format short 2>/dev/null
 		;;
 	pins)
 		command jvs "${pre[@]}" pin list --format id 2>/dev/null
 		command jvs "${pre[@]}" history --tags 2>/dev/null
 		;;
 	esac
+}
+
+# _jvs_described KIND: the lines of _jvs_dyn KIND as candidates; a line
+# "WORD<TAB>TEXT" (a short id and its note) is WORD described by TEXT.
+_jvs_described() {
+	local -a descr
+	local line
+	for line in ${(f)"$(_jvs_dyn $1)"}; do
+		if [[ $line == *$'\t'* ]]; then
+			descr+=("${line%%$'\t'*}:${line#*$'\t'}")
+		else
+			descr+=("$line")
+		fi
+	done
+	_describe -t snapshots 'snapshot' descr
 }
 
 _jvs() {
@@ -322,7 +367,7 @@ EOF
 	prog=jvs-\$cmd\${sub:+-\$sub}
 	case \$words[CURRENT-1] in
 	--latest-tag|--keep-tag|--tag|-t) cands=(\${(f)"\$(_jvs_dyn tags)"}); compadd -a cands; return ;;
-	--from|--at) cands=(\${(f)"\$(_jvs_dyn refs)"}); compadd -a cands; return ;;
+	--from|--at) _jvs_described refs; return ;;
 	--format) compadd -- text json tsv id; return ;;
 	--repair) compadd -- clean_tmp clean_intents rebuild_index advance_head audit_repair resume_gc; return ;;
 	--plan-id|--limit|-n|--grep|--reason|--expires|--keep-last|--keep-hourly|--keep-daily|--keep-weekly|--keep-monthly|--keep-yearly|--keep-within|--policy|--message|-m) return ;;
@@ -350,6 +395,7 @@ EOF
 	dirs) _files -/ ;;
 	files) _files ;;
 	none) ;;
+	refs) _jvs_described refs ;;
 	*) cands=(\${(f)"\$(_jvs_dyn \$kind)"}); compadd -a cands ;;
 	esac
 }
