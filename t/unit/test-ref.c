@@ -274,8 +274,8 @@ static void fill_cafe(jvs_catalog *c, jvs_descriptor *d, size_t n, int dup)
 {
 	memset(d, 0, n * sizeof *d);
 	for (size_t i = 0; i < n; i++) {
-		snprintf(d[i].snapshot_id, sizeof d[i].snapshot_id, "17400000%05zu-cafe%04zx", i,
-			 dup ? i / 2 : i);
+		snprintf(d[i].snapshot_id, sizeof d[i].snapshot_id, "17400000%05u-cafe%04x",
+			 (unsigned)(i % 100000), (unsigned)((dup ? i / 2 : i) % 0x10000));
 		d[i].note = NULL;
 	}
 	c->d = d;
