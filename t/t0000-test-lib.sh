@@ -147,6 +147,23 @@ test_expect_success 'a passing script exits 0 and removes its trash' '
 	test_path_is_missing "$dir"
 '
 
+test_expect_success "a 'return 1' in a test body fails that test, after a passing one" '
+	cp "$jvs_root/t/test-lib.sh" nested/ &&
+	cat >nested/tr.sh <<-\EOF &&
+	. "$(dirname "$0")/test-lib.sh"
+	test_expect_success "passes" "true"
+	test_expect_success "loop fails" "for i in 1 2; do false || return 1; done"
+	test_expect_success "loop passes" "for i in 1 2; do true || return 1; done"
+	test_done
+	EOF
+	test_must_fail --exit=1 env JVS_TEST_VERBOSE= JVS_TEST_KEEP= sh nested/tr.sh >tap &&
+	grep "^ok 1 - passes\$" tap &&
+	grep "^not ok 2 - loop fails\$" tap &&
+	grep "^ok 3 - loop passes\$" tap &&
+	kept=$(sed -n "s/^# trash directory kept: //p" tap) &&
+	rm -rf "${kept%/trash}"
+'
+
 test_expect_success 'test_skip_all prints a skip plan' '
 	cat >nested/tz.sh <<-\EOF &&
 	. "$(dirname "$0")/test-lib.sh"

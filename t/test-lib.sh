@@ -151,19 +151,27 @@ test_when_finished () {
 } && $test_cleanup_"
 }
 
+# test_eval_ COMMANDS: eval COMMANDS in a function of their own, so that a
+# 'return 1' in a test body (a failing step in a loop) ends only the body,
+# with that status, instead of returning from test_run_ and leaving the
+# previous test's status in test_eval_ret_.
+test_eval_ () {
+	eval "$1"
+}
+
 # test_run_ COMMANDS: eval COMMANDS in this shell; status in test_eval_ret_.
 test_run_ () {
 	test_cleanup_=:
 	cd "$TRASH_DIRECTORY" 2>/dev/null || true
 	if [ -n "$test_verbose_" ]; then
-		eval "$1" </dev/null >&2 4>&2
+		test_eval_ "$1" </dev/null >&2 4>&2
 		test_eval_ret_=$?
-		eval "$test_cleanup_" </dev/null >&2 4>&2
+		test_eval_ "$test_cleanup_" </dev/null >&2 4>&2
 		test_cleanup_ret_=$?
 	else
-		eval "$1" </dev/null >"$test_log_" 2>&1 4>&2
+		test_eval_ "$1" </dev/null >"$test_log_" 2>&1 4>&2
 		test_eval_ret_=$?
-		eval "$test_cleanup_" </dev/null >>"$test_log_" 2>&1 4>&2
+		test_eval_ "$test_cleanup_" </dev/null >>"$test_log_" 2>&1 4>&2
 		test_cleanup_ret_=$?
 	fi
 	if [ "$test_eval_ret_" -eq 0 ] && [ "$test_cleanup_ret_" -ne 0 ]; then
