@@ -21,6 +21,9 @@ cow_extra_tests () {
 		test "$(stat -c %i "$R/worktrees/exp")" = 256 &&
 		for d in "$R"/.jvs/snapshots/*; do
 			case $d in *.READY) continue ;; esac
+			# snapshots a fallback engine made (partial, ignored paths) are plain trees
+			grep -q "\"engine\": *\"btrfs-subvolume\"" "$R/.jvs/descriptors/${d##*/}.json" ||
+				continue
 			test "$(stat -c %i "$d")" = 256 &&
 			test "$(subvol_ro "$d")" = ro=true || return 1
 		done &&
@@ -47,7 +50,7 @@ cow_extra_tests () {
 		jvs worktree remove exp --force &&
 		test_path_is_missing "$R/worktrees/exp" &&
 		jvs gc plan --keep-last 1 >"$T/plan" &&
-		grep "$(cat "$T/one")" "$T/plan" &&
+		grep "$(cut -c15- "$T/one")" "$T/plan" &&
 		jvs gc run --plan-id "$(sed -n "s/^Plan ID: //p" "$T/plan")" &&
 		test_path_is_missing "$R/.jvs/snapshots/$(cat "$T/one")" &&
 		btrfs subvolume list "$M" >"$T/subvols" &&
