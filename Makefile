@@ -1,7 +1,8 @@
 # JVS — GNU make build.
 #
 #   make                 build bin/jvs and every bin/jvs-*
-#   make check [T=...]   install deps, build, unit tests, shell tests
+#   make check [T=...]   install deps, build, check-layers, unit tests, shell tests
+#   make check-layers    libjvs keeps its layers: no upward call or include, no cycle
 #   make check-asan      the same under AddressSanitizer/UBSan (build-asan/, bin-asan/)
 #   make check-valgrind  the shell tests with every program under valgrind (T= subsets)
 #   make lint            cppcheck and clang-tidy (.clang-tidy), zero findings
@@ -9,6 +10,7 @@
 #   make fuzz            libFuzzer on each target [FUZZ_SECONDS=60 FUZZ_TARGETS=...]
 #   make stress          t/t9003-stress.sh for STRESS_SECONDS (default 300)
 #   make unit            cmocka unit tests only
+#   make chainlint       t/chainlint.py over t/t*.sh: no test loses a status (in check)
 #   make deb             Debian packages jvs and jvs-dev in $(BUILD)/deb (debian/)
 #   make demo | bench | install | uninstall | lint-man | clean
 #
@@ -27,7 +29,7 @@ DESTDIR    ?=
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := sqlite3 libb2 jansson uuid
+PKGS       := sqlite3 libb2 jansson uuid libzstd
 PROVE      ?= prove
 PROVE_JOBS ?= 2
 
@@ -39,16 +41,22 @@ CFLAGS     ?= -O2 -g
 EXTRA_CFLAGS ?=
 CPPFLAGS   ?=
 ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror \
-              -Iinclude -Ilibjvs -Icmd $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+              $(INC_FLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 DEPFLAGS    = -MMD -MP
 LDFLAGS    ?=
 LDLIBS      = $(PKG_LIBS) -lpthread
 
-LIB_SRCS   := $(sort $(wildcard libjvs/*.c))
+# libjvs is in layers, lowest first (doc/ARCHITECTURE.md, make check-layers);
+# each folder is on the include path, so "X.h" finds a header in any of them.
+LAYERS     := util store engine ops
+INC_FLAGS  := -Iinclude -Iinclude/jvs -Ilibjvs $(LAYERS:%=-Ilibjvs/%) -Icmd
+
+LIB_SRCS   := $(sort $(wildcard $(LAYERS:%=libjvs/%/*.c)))
 LIB_OBJS   := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB        := $(BUILD)/libjvs.a
 
-CLI_OBJ    := $(if $(wildcard cmd/cli.c),$(BUILD)/cmd/cli.o)
+CLI_OBJ    := $(BUILD)/cmd/cli.o $(BUILD)/cmd/commands.o
+GEN_CMDS   := $(BUILD)/cmd/gen-commands
 
 PROG_SRCS  := $(sort $(wildcard cmd/jvs-*.c))
 PROGS      := $(PROG_SRCS:cmd/%.c=$(BIN)/%)
@@ -61,22 +69,27 @@ T          ?= $(SHELL_TESTS)
 
 MANS       := $(sort $(wildcard man/*.1 man/*.5 man/*.7))
 HEADERS    := $(sort $(wildcard include/jvs/*.h))
+# The util headers that installed headers include (fsutil.h, worktree.h,
+# scan.h, index.h), installed beside them.
+HEADERS_UTIL := libjvs/util/beneath.h libjvs/util/filekey.h libjvs/util/str.h
 PC         := $(BUILD)/jvs.pc
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 UNIT_INS   := $(sort $(wildcard systemd/*.in))
 UNITS      := $(UNIT_INS:systemd/%.in=$(BUILD)/systemd/%)
 
-DEPS       := $(LIB_OBJS:.o=.d) $(CLI_OBJ:.o=.d) $(PROG_SRCS:cmd/%.c=$(BUILD)/cmd/%.d) \
+DEPS       := $(LIB_OBJS:.o=.d) $(CLI_OBJ:.o=.d) $(GEN_CMDS).d $(PROG_SRCS:cmd/%.c=$(BUILD)/cmd/%.d) \
               $(UNIT_SRCS:t/unit/%.c=$(BUILD)/t/%.d)
 
-.PHONY: all unit check check-shell check-asan demo bench install uninstall lint-man FORCE \
-        clean deps completions check-valgrind lint fuzz fuzz-build fuzz-replay stress deb units
+.PHONY: all unit check check-layers check-shell check-asan demo bench install uninstall lint-man FORCE \
+        clean deps completions check-valgrind lint fuzz fuzz-build fuzz-replay stress deb units \
+        chainlint
 
 all: $(BIN)/jvs $(PROGS) completions
 
@@ -100,6 +113,10 @@ $(BUILD)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
+# The version every program prints is the VERSION file's.
+$(BUILD)/cmd/cli.o: ALL_CFLAGS += -DJVS_VERSION='"$(VERSION)"'
+$(BUILD)/cmd/cli.o: VERSION
+
 $(BIN)/jvs-%: $(BUILD)/cmd/jvs-%.o $(CLI_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -111,10 +128,25 @@ $(BIN)/jvs: cmd/jvs.sh cmd/command-list.txt VERSION
 	chmod +x $@.tmp
 	mv $@.tmp $@
 
-completions: completions/jvs.bash completions/_jvs
+# The command table (cmd/commands.c) is the source of the command and option
+# lists, and they of the completions: all generated here, in the source tree
+# (checked in, so that a tree that was never built has them; t8000 checks
+# that they are up to date).
+$(GEN_CMDS): cmd/gen-commands.c $(BUILD)/cmd/commands.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^)
 
-completions/jvs.bash completions/_jvs &: cmd/command-list.txt scripts/gen-completions.sh \
-    $(PROG_SRCS)
+cmd/command-list.txt cmd/command-options.txt &: $(GEN_CMDS)
+	$(GEN_CMDS) list >cmd/command-list.txt.tmp
+	$(GEN_CMDS) options >cmd/command-options.txt.tmp
+	@for f in cmd/command-list.txt cmd/command-options.txt; do \
+		if cmp -s $$f.tmp $$f; then rm -f $$f.tmp; touch $$f; else mv $$f.tmp $$f; fi; \
+	done
+
+completions: completions/jvs.bash completions/_jvs completions/jvs.fish
+
+completions/jvs.bash completions/_jvs completions/jvs.fish &: cmd/command-list.txt \
+    cmd/command-options.txt scripts/gen-completions.sh
 	sh scripts/gen-completions.sh cmd/command-list.txt completions
 
 # ---- unit tests ----------------------------------------------------------
@@ -136,12 +168,24 @@ unit: $(UNIT_BINS)
 check-shell: all
 	JVS_BIN="$(abspath $(BIN))" $(PROVE) -j$(PROVE_JOBS) $(T)
 
+# Every test body chains its commands with && (t/chainlint.py, t0010).
+chainlint:
+	@echo "python3 t/chainlint.py t/t*.sh"
+	@python3 t/chainlint.py $(SHELL_TESTS)
+
+# The layer rules of doc/ARCHITECTURE.md over the library's objects (nm)
+# and its #include lines.
+check-layers: $(LIB)
+	python3 scripts/check-layers.py --src libjvs --include include --objs $(BUILD)/libjvs
+
 # `make check T=t/t0001-init.sh` runs just that script (and the unit tests).
 check: deps
 	$(MAKE) all
+	$(MAKE) check-layers
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	$(MAKE) lint-man
+	$(MAKE) chainlint
 	$(MAKE) check-shell
 
 # Sanitizers make GCC's flow-based warnings (array-bounds, stringop-*) report
@@ -179,11 +223,11 @@ LINT_JOBS  ?= 2
 
 lint:
 	cppcheck --enable=warning,performance,portability --error-exitcode=1 \
-	    --inline-suppr --quiet -D_GNU_SOURCE \
+	    --inline-suppr --quiet -D_GNU_SOURCE -DJVS_VERSION='"$(VERSION)"' \
 	    --include=$(shell $(PKG_CONFIG) --variable=includedir jansson)/jansson.h \
-	    -I include -I libjvs -I cmd libjvs cmd
+	    $(INC_FLAGS) libjvs cmd
 	printf '%s\n' $(LINT_SRCS) | xargs -P$(LINT_JOBS) -n4 sh -c \
-	    'clang-tidy --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -Iinclude -Ilibjvs -Icmd \
+	    'clang-tidy --quiet "$$@" -- -std=c11 -D_GNU_SOURCE -DJVS_VERSION=\"$(VERSION)\" $(INC_FLAGS) \
 	    $(PKG_CFLAGS)' clang-tidy
 
 # ---- fuzzing (t/fuzz/) ---------------------------------------------------
@@ -257,6 +301,12 @@ bench: all
 	@if [ -f doc/BENCHMARKS.md ]; then \
 		printf '\n## Snapshot engines (bench/engines.sh)\n\n' >>doc/BENCHMARKS.md; \
 		cat $(BUILD)/engines.md >>doc/BENCHMARKS.md; fi
+	@# Issue 16: compressed snapshots against uncompressed ones and tar | zstd.
+	JVS_BIN="$(abspath $(BIN))" bash bench/compress.sh >$(BUILD)/compress.md
+	@cat $(BUILD)/compress.md
+	@if [ -f doc/BENCHMARKS.md ]; then \
+		printf '\n## Compressed snapshots (bench/compress.sh)\n\n' >>doc/BENCHMARKS.md; \
+		cat $(BUILD)/compress.md >>doc/BENCHMARKS.md; fi
 	@# JuiceFS volumes against the file system's floors (skipped, saying why, without JuiceFS).
 	JVS_BIN="$(abspath $(BIN))" bash bench/juicefs.sh >$(BUILD)/juicefs.md
 	@cat $(BUILD)/juicefs.md
@@ -310,9 +360,12 @@ install: all $(PC) $(UNITS)
 	install -m 644 completions/jvs.bash "$(DESTDIR)$(BASHCOMPDIR)/jvs"
 	install -d "$(DESTDIR)$(ZSHCOMPDIR)"
 	install -m 644 completions/_jvs "$(DESTDIR)$(ZSHCOMPDIR)/_jvs"
+	install -d "$(DESTDIR)$(FISHCOMPDIR)"
+	install -m 644 completions/jvs.fish "$(DESTDIR)$(FISHCOMPDIR)/jvs.fish"
 	install -d "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(INCLUDEDIR)/jvs" "$(DESTDIR)$(PKGCONFIGDIR)"
 	install -m 644 $(LIB) "$(DESTDIR)$(LIBDIR)/libjvs.a"
 	install -m 644 $(HEADERS) "$(DESTDIR)$(INCLUDEDIR)/jvs/"
+	install -m 644 $(HEADERS_UTIL) "$(DESTDIR)$(INCLUDEDIR)/jvs/"
 	install -m 644 $(PC) "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
 	install -d "$(DESTDIR)$(SYSTEMDUNITDIR)"
 	install -m 644 $(UNITS) "$(DESTDIR)$(SYSTEMDUNITDIR)/"
@@ -324,9 +377,11 @@ uninstall:
 		f="$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}"; \
 		echo rm -f "$$f"; rm -f "$$f"; \
 	done
-	rm -f "$(DESTDIR)$(BASHCOMPDIR)/jvs" "$(DESTDIR)$(ZSHCOMPDIR)/_jvs"
+	rm -f "$(DESTDIR)$(BASHCOMPDIR)/jvs" "$(DESTDIR)$(ZSHCOMPDIR)/_jvs" \
+	    "$(DESTDIR)$(FISHCOMPDIR)/jvs.fish"
 	rm -f "$(DESTDIR)$(LIBDIR)/libjvs.a" "$(DESTDIR)$(PKGCONFIGDIR)/jvs.pc"
 	rm -f $(patsubst include/jvs/%,"$(DESTDIR)$(INCLUDEDIR)/jvs/%",$(HEADERS))
+	rm -f $(patsubst libjvs/util/%,"$(DESTDIR)$(INCLUDEDIR)/jvs/%",$(HEADERS_UTIL))
 	rm -f $(patsubst $(BUILD)/systemd/%,"$(DESTDIR)$(SYSTEMDUNITDIR)/%",$(UNITS))
 	-rmdir "$(DESTDIR)$(INCLUDEDIR)/jvs" 2>/dev/null
 

@@ -17,29 +17,11 @@
 #include <unistd.h>
 
 #ifndef JVS_VERSION
-#define JVS_VERSION "0.1.0"
+#error "JVS_VERSION is the VERSION file's, given by the Makefile"
 #endif
 
-/* glibc hands argc/argv to ELF constructors: this lets cli_bad_option name
- * the offending word without every main() passing argv along. getopt_long
- * permutes this same array, so argv[optind - 1] stays right. */
-static char **saved_argv;
-static int saved_argc;
-
-__attribute__((constructor)) static void save_args(int argc, char **argv)
-{
-	saved_argc = argc;
-	saved_argv = argv;
-}
-
-void cli_init(cli *c, const char *prog, const char *usage)
-{
-	memset(c, 0, sizeof *c);
-	c->prog = prog;
-	c->usage = usage;
-	jvs_lock_set_command(prog);
-	opterr = 0;
-}
+static int no_color; /* --no-color, read by cli_color */
+static const char *exit_prog = "jvs";
 
 static void print_usage(cli *c, FILE *f)
 {
@@ -53,36 +35,75 @@ static void print_usage(cli *c, FILE *f)
 		u += n + (nl ? 1 : 0);
 	}
 	fprintf(f, "common options: -C DIR, -w NAME, -q, --json, --wait[=SECONDS], "
-		   "--no-progress, --progress=auto|never|json, -h, --version\n");
+		   "--no-progress, --progress=auto|never|json, --no-color, -h, --version\n");
 }
 
-int cli_common_option(cli *c, int opt, const char *arg)
+/* The one exit path (atexit): whatever main returned, output that cannot
+ * be written is a failure, E_IO with its exit code, never a silent 0. */
+static void close_stdout(void)
 {
-	switch (opt) {
-	case 'h':
+	int bad = fflush(stdout) != 0 || ferror(stdout);
+	int err = bad ? errno : 0;
+	if (fclose(stdout) != 0 && !bad) {
+		bad = 1;
+		err = errno;
+	}
+	if (!bad)
+		return;
+	errno = err ? err : EIO;
+	jvs_error_sys("cannot write output");
+	fprintf(stderr, "%s: %s: %s\n", exit_prog, jvs_error_class_name(JVS_E_IO),
+		cli_esc(jvs_error_last()->message));
+	fflush(stderr);
+	_exit(jvs_error_exit_code(JVS_E_IO));
+}
+
+int cli_opt_is(const cli_option *o, const char *name)
+{
+	return o->name && !strcmp(o->name, name);
+}
+
+int cli_store(cli *c, const cli_option *o, const char *arg, void *slots)
+{
+	for (const cli_slot *k = slots; k->name; k++) {
+		if (!cli_opt_is(o, k->name))
+			continue;
+		if (o->arg == CLI_ARG_NONE)
+			*(int *)k->var = 1;
+		else
+			*(const char **)k->var = arg;
+		return 0;
+	}
+	jvs_error_set(JVS_E_INTERNAL, "option --%s has no variable", o->name ? o->name : "?");
+	return cli_fail(c);
+}
+
+/* The common options; returns 0 or an exit code. */
+static int common_option(cli *c, const cli_option *o, const char *arg)
+{
+	if (o->letter == 'h') {
 		print_usage(c, stdout);
 		printf("See 'man %s' for details.\n", c->prog);
 		exit(0);
-	case CLI_OPT_VERSION:
+	}
+	if (cli_opt_is(o, "version")) {
 		printf("%s (jvs) %s\n", c->prog, JVS_VERSION);
 		exit(0);
-	case CLI_OPT_JSON:
+	}
+	if (cli_opt_is(o, "json"))
 		c->json = 1;
-		return 1;
-	case 'q':
+	else if (o->letter == 'q')
 		c->quiet = 1;
-		return 1;
-	case 'C':
+	else if (o->letter == 'C')
 		c->chdir = arg;
-		return 1;
-	case 'w':
+	else if (o->letter == 'w')
 		c->worktree = arg;
-		return 1;
-	case CLI_OPT_NO_PROGRESS:
+	else if (cli_opt_is(o, "no-color"))
+		no_color = 1;
+	else if (cli_opt_is(o, "no-progress")) {
 		c->no_progress = 1;
 		c->progress_mode = CLI_PROGRESS_NEVER;
-		return 1;
-	case CLI_OPT_PROGRESS:
+	} else if (cli_opt_is(o, "progress")) {
 		if (!strcmp(arg, "auto"))
 			c->progress_mode = CLI_PROGRESS_AUTO;
 		else if (!strcmp(arg, "never"))
@@ -90,23 +111,20 @@ int cli_common_option(cli *c, int opt, const char *arg)
 		else if (!strcmp(arg, "json"))
 			c->progress_mode = CLI_PROGRESS_JSON;
 		else
-			exit(cli_usage_error(c, "--progress takes auto, never or json"));
+			return cli_usage_error(c, "--progress takes auto, never or json");
 		c->no_progress = c->progress_mode == CLI_PROGRESS_NEVER;
-		return 1;
-	case CLI_OPT_WAIT:
+	} else if (cli_opt_is(o, "wait")) {
 		if (!arg) {
 			c->wait_seconds = -1;
 		} else {
 			char *end;
 			long v = strtol(arg, &end, 10);
 			if (*end || v < 0 || v > 86400L * 365)
-				exit(cli_usage_error(c, "--wait takes a number of seconds"));
+				return cli_usage_error(c, "--wait takes a number of seconds");
 			c->wait_seconds = (int)v;
 		}
-		return 1;
-	default:
-		return 0;
 	}
+	return 0;
 }
 
 int cli_usage_error(cli *c, const char *fmt, ...)
@@ -122,11 +140,10 @@ int cli_usage_error(cli *c, const char *fmt, ...)
 	return 2;
 }
 
-int cli_bad_option(cli *c)
+/* Unknown option, or one that lacks its value (getopt's '?'). */
+static int bad_option(cli *c)
 {
-	const char *word = saved_argv && optind > 0 && optind <= saved_argc
-				   ? saved_argv[optind - 1]
-				   : NULL;
+	const char *word = optind > 0 && optind <= c->argc ? c->argv[optind - 1] : NULL;
 	if (optopt && optopt < 0x100 && optopt > ' ')
 		return cli_usage_error(c, "unknown option '-%c', or it lacks its value", optopt);
 	if (word && word[0] == '-' && word[1] == '-') {
@@ -136,6 +153,131 @@ int cli_bad_option(cli *c)
 				       word);
 	}
 	return cli_usage_error(c, "unknown or incomplete option");
+}
+
+/* Whether word is an option of the table that takes its value as the next
+ * word (so that the value is never taken for the `--` ending options). */
+static int takes_next(const cli_option *opts, const char *word)
+{
+	for (const cli_option *o = opts; o->name || o->letter; o++) {
+		if (o->arg != CLI_ARG_REQUIRED)
+			continue;
+		if (word[0] == '-' && o->letter && word[1] == o->letter && !word[2])
+			return 1;
+		if (word[0] == '-' && word[1] == '-' && o->name && !strcmp(word + 2, o->name))
+			return 1;
+	}
+	return 0;
+}
+
+/* For CLI_TAKES_PATHS: the words after the `--` that ends the options go
+ * to c->paths and argv is cut there (options are parsed before it). */
+static void cut_paths(cli *c, const cli_option *own, int *argc, char **argv)
+{
+	for (int i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			c->dashdash = 1;
+			c->paths = argv + i + 1;
+			c->npaths = (size_t)(*argc - i - 1);
+			argv[i] = NULL;
+			*argc = i;
+			return;
+		}
+		if (takes_next(cli_common_options, argv[i]) || takes_next(own, argv[i]))
+			i++; /* the option's value, whatever it is */
+	}
+}
+
+enum { CLI_LONG_CODE = 0x1000, CLI_MAX_OPTS = 64 };
+
+static const cli_option *option_of(const cli_option *own, int code)
+{
+	const cli_option *tables[] = {cli_common_options, own};
+	for (int t = 0; t < 2; t++)
+		for (const cli_option *o = tables[t]; o->name || o->letter; o++)
+			if ((o->letter && o->letter == code) ||
+			    (!o->letter && CLI_LONG_CODE + (t << 8) + (int)(o - tables[t]) == code))
+				return o;
+	return NULL;
+}
+
+static int is_common(const cli_option *o)
+{
+	for (const cli_option *k = cli_common_options; k->name || k->letter; k++)
+		if (k == o)
+			return 1;
+	return 0;
+}
+
+/* getopt_long's tables for the common options and the program's own. */
+static void getopt_tables(const cli_option *own, char *shortopts, size_t nshort,
+			  struct option *longopts)
+{
+	static const char *const colons[] = {"", ":", "::"};
+	const cli_option *tables[] = {cli_common_options, own};
+	size_t ns = 0, nl = 0;
+	shortopts[0] = '\0';
+	for (int t = 0; t < 2; t++)
+		for (const cli_option *o = tables[t]; o->name || o->letter; o++) {
+			int code = o->letter ? o->letter
+					     : CLI_LONG_CODE + (t << 8) + (int)(o - tables[t]);
+			if (o->letter)
+				ns += (size_t)snprintf(shortopts + ns, nshort - ns, "%c%s", o->letter,
+						       colons[o->arg]);
+			if (o->name && nl < CLI_MAX_OPTS - 1)
+				longopts[nl++] = (struct option){
+					o->name,
+					o->arg == CLI_ARG_NONE ? no_argument
+					: o->arg == CLI_ARG_REQUIRED ? required_argument
+								     : optional_argument,
+					NULL, code};
+		}
+	longopts[nl] = (struct option){NULL, 0, NULL, 0};
+}
+
+int cli_start(cli *c, const char *prog, int argc, char **argv, cli_option_fn fn, void *ctx)
+{
+	static const cli_option no_options[] = {{NULL, 0, CLI_ARG_NONE, NULL}};
+	struct option longopts[CLI_MAX_OPTS];
+	char shortopts[3 * CLI_MAX_OPTS + 1];
+	const cli_option *own;
+	int opt, rc;
+
+	memset(c, 0, sizeof *c);
+	c->prog = exit_prog = prog;
+	c->cmd = cli_command_find(prog);
+	c->usage = c->cmd ? c->cmd->usage : prog;
+	c->argc = argc;
+	c->argv = argv;
+	own = c->cmd ? c->cmd->options : no_options;
+	jvs_lock_set_command(prog);
+	atexit(close_stdout);
+	if (!c->cmd)
+		return jvs_error_set(JVS_E_INTERNAL, "%s is not in the command table", prog),
+		       cli_fail(c);
+	if (c->cmd->flags & CLI_TAKES_PATHS)
+		cut_paths(c, own, &argc, argv);
+	c->argc = argc;
+	getopt_tables(own, shortopts, sizeof shortopts, longopts);
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const cli_option *o = opt == '?' || opt == ':' ? NULL : option_of(own, opt);
+		if (!o)
+			return bad_option(c);
+		if (is_common(o))
+			rc = common_option(c, o, optarg);
+		else if (fn)
+			rc = fn(c, o, optarg, ctx);
+		else
+			rc = bad_option(c);
+		if (rc)
+			return rc;
+	}
+	c->args = argv + optind;
+	c->nargs = argc - optind;
+	if ((c->cmd->flags & CLI_NO_OPERANDS) && c->nargs)
+		return cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
+	return 0;
 }
 
 /* The working directory was deleted (a restore removes directories the
@@ -190,12 +332,28 @@ int cli_open_repo(cli *c, jvs_repo **out)
 			hint_vanished_cwd();
 		return -1;
 	}
-	if (c->worktree && jvs_repo_select_worktree(*out, c->worktree) < 0) {
+	if ((c->worktree && jvs_repo_select_worktree(*out, c->worktree) < 0) ||
+	    (c->cmd && (c->cmd->flags & CLI_NEEDS_WORKTREE) &&
+	     jvs_repo_require_worktree(*out, &c->wt) < 0)) {
 		jvs_repo_free(*out);
 		*out = NULL;
 		return -1;
 	}
 	return 0;
+}
+
+int cli_resolve_ref(cli *c, const jvs_repo *repo, jvs_catalog *cat, const char *ref,
+		    char id[JVS_ID_BUF])
+{
+	if (!cat->d && !cat->n && !cat->bad && jvs_catalog_load(repo, cat) < 0)
+		return -1;
+	return jvs_ref_resolve(repo, cat, c->wt ? c->wt : jvs_repo_worktree(repo), ref, id);
+}
+
+int cli_oom(cli *c)
+{
+	jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	return cli_fail(c);
 }
 
 int cli_fail(cli *c)
@@ -261,16 +419,8 @@ int cli_print_json(cli *c, json_t *v)
 		return cli_fail(c);
 	fputs(s, stdout);
 	free(s);
-	if (fflush(stdout) != 0) {
-		jvs_error_sys("cannot write output");
-		return cli_fail(c);
-	}
-	return 0;
-}
-
-int cli_stderr_is_tty(void)
-{
-	return isatty(2);
+	/* a failed write is reported once, as E_IO, by the exit path */
+	return fflush(stdout) != 0 ? jvs_error_exit_code(JVS_E_IO) : 0;
 }
 
 /* The "operation" of the JSON events, from the label the mains give. */
@@ -435,11 +585,6 @@ void cli_progress_cb(void *arg, uint64_t bytes, uint64_t bytes_total, size_t don
 	cli_progress_update(arg, bytes, bytes_total, done, total);
 }
 
-void cli_progress_cb_nototal(void *arg, uint64_t bytes, uint64_t done)
-{
-	cli_progress_update(arg, bytes, 0, done, 0);
-}
-
 void cli_progress_end(cli_progress *p)
 {
 	if (p->json) {
@@ -470,7 +615,7 @@ const char *cli_color(enum cli_colour k)
 	if (on < 0) {
 		const char *term = getenv("TERM");
 		const char *nc = getenv("NO_COLOR");
-		on = isatty(1) && !(nc && *nc) && term && *term && strcmp(term, "dumb") != 0;
+		on = isatty(1) && !no_color && !(nc && *nc) && term && *term && strcmp(term, "dumb") != 0;
 	}
 	return on && k <= CLI_BOLD ? sgr[k] : "";
 }
@@ -486,6 +631,12 @@ int cli_parse_format(cli *c, const char *arg, int *out)
 			return 0;
 		}
 	return cli_usage_error(c, "unknown format '%s' (text, json, tsv, id)", arg);
+}
+
+int cli_format_option(cli *c, const cli_option *o, const char *arg, void *fmt)
+{
+	(void)o;
+	return cli_parse_format(c, arg, fmt);
 }
 
 int cli_cwd_is_in(const char *dir)
@@ -553,37 +704,4 @@ void cli_paths_free(char **v, size_t n)
 	for (size_t i = 0; v && i < n; i++)
 		free(v[i]);
 	free(v);
-}
-
-int cli_split_paths(int argc, char **argv, const char *const *takes_arg)
-{
-	static const char *const common[] = {"-C", "-w", "--progress", NULL};
-	for (int i = 1; i < argc; i++) {
-		int skip = 0;
-		if (!strcmp(argv[i], "--"))
-			return i;
-		for (size_t k = 0; common[k]; k++)
-			if (!strcmp(argv[i], common[k]))
-				skip = 1;
-		for (size_t k = 0; takes_arg && takes_arg[k]; k++)
-			if (!strcmp(argv[i], takes_arg[k]))
-				skip = 1;
-		i += skip; /* the option's value, whatever it is */
-	}
-	return argc;
-}
-
-int cli_cut_paths(int *argc, char **argv, const char *const *takes_arg, char ***paths,
-		  size_t *npaths)
-{
-	int i = cli_split_paths(*argc, argv, takes_arg);
-	*paths = NULL;
-	*npaths = 0;
-	if (i >= *argc)
-		return 0;
-	*paths = argv + i + 1;
-	*npaths = (size_t)(*argc - i - 1);
-	argv[i] = NULL;
-	*argc = i;
-	return 1;
 }

@@ -8,28 +8,14 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "commands.h"
+#include "jvs/catalog.h"
 #include "jvs/repo.h"
-
-enum {
-	CLI_OPT_VERSION = 0x1000,
-	CLI_OPT_JSON,
-	CLI_OPT_WAIT,
-	CLI_OPT_NO_PROGRESS,
-	CLI_OPT_PROGRESS,
-	CLI_OPT_FIRST_PRIVATE = 0x1100
-};
-
-#define CLI_SHORTOPTS "hqC:w:"
-#define CLI_LONGOPTS                                                                           \
-	{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, CLI_OPT_VERSION},     \
-		{"json", no_argument, NULL, CLI_OPT_JSON}, {"quiet", no_argument, NULL, 'q'},  \
-		{"wait", optional_argument, NULL, CLI_OPT_WAIT},                               \
-		{"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},                       \
-		{"progress", required_argument, NULL, CLI_OPT_PROGRESS}
 
 typedef struct {
 	const char *prog;
 	const char *usage; /* the SYNOPSIS lines, without "usage: " */
+	const cli_command *cmd; /* the program's row of the command table */
 	const char *chdir;
 	const char *worktree;
 	int json, quiet, no_progress;
@@ -37,29 +23,67 @@ typedef struct {
 	 * was given, JVS_PROGRESS decides (cli_progress_start). */
 	int progress_mode;
 	int wait_seconds; /* 0 fail at once, <0 forever */
+	/* after cli_start: the operands, and for CLI_TAKES_PATHS programs the
+	 * words after the `--` that ends the options (dashdash: there was one) */
+	int nargs;
+	char **args;
+	char **paths;
+	size_t npaths;
+	int dashdash;
+	/* after cli_open_repo of a CLI_NEEDS_WORKTREE program: its worktree */
+	const char *wt;
+	int argc; /* the whole command line, for naming a bad option */
+	char **argv;
 } cli;
 
-void cli_init(cli *c, const char *prog, const char *usage);
-/* Handles the common options; returns 1 if `opt` was one, else 0.
- * -h and --version print and exit 0; a bad value exits 2. */
-int cli_common_option(cli *c, int opt, const char *arg);
+/* A program's own option o (a row of its options in cmd/commands.c) with
+ * its value (NULL when it takes none): returns 0, or the exit code to stop
+ * with (cli_usage_error's 2 after a bad value). */
+typedef int (*cli_option_fn)(cli *c, const cli_option *o, const char *arg, void *ctx);
+
+/* The start of every main: finds prog in the command table, parses argv by
+ * its row (the common options into c, the program's own through fn with
+ * ctx, which may be NULL when it has none), leaves the operands in
+ * c->args/c->nargs and, when the row takes paths, the words after `--` in
+ * c->paths. -h/--help and --version print and exit 0. Registers the one
+ * exit path: at exit stdout is flushed and closed, and a failure there is
+ * E_IO, reported as such, exit 1. Returns 0, or the exit code to return. */
+int cli_start(cli *c, const char *prog, int argc, char **argv, cli_option_fn fn, void *ctx);
+/* An option function for programs whose options only set variables: ctx
+ * is an array of {long name, variable} ended by {NULL}; an option taking no
+ * value sets its int to 1, one taking a value points its const char * at it. */
+typedef struct {
+	const char *name;
+	void *var;
+} cli_slot;
+int cli_store(cli *c, const cli_option *o, const char *arg, void *slots);
+/* Whether o is the option of that long name. */
+int cli_opt_is(const cli_option *o, const char *name);
 /* Prints "prog: E_USAGE: msg" and the usage; returns 2. */
 int cli_usage_error(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Opens the repository honouring -C and -w. */
+/* Opens the repository honouring -C and -w; a CLI_NEEDS_WORKTREE program's
+ * worktree (-w or where the current directory is) is then c->wt, and its
+ * absence E_NO_WORKTREE. */
 int cli_open_repo(cli *c, jvs_repo **out);
+/* Resolves ref (jvs(1) REFERENCES) relative to c->wt, else the current
+ * worktree, into id; loads *cat first unless it is loaded already. */
+int cli_resolve_ref(cli *c, const jvs_repo *repo, jvs_catalog *cat, const char *ref,
+		    char id[JVS_ID_BUF]);
 /* Prints the last error per SPEC §12 and returns its exit code. */
 int cli_fail(cli *c);
 /* Pretty JSON to stdout; steals v. Returns 0 or an exit code. */
 int cli_print_json(cli *c, json_t *v);
-/* Unknown option from getopt ('?'): prints usage, returns 2. */
-int cli_bad_option(cli *c);
-int cli_stderr_is_tty(void);
+/* An allocation failed: E_INTERNAL "out of memory", reported; its exit code. */
+int cli_oom(cli *c);
 
 /* --format for listing programs: text (aligned columns for people), json,
  * tsv (stable tab-separated lines), id (one bare id or name a line). */
 enum cli_format { CLI_FMT_TEXT, CLI_FMT_JSON, CLI_FMT_TSV, CLI_FMT_ID };
 /* Sets *out from arg; on a bad value prints the usage error and returns 2. */
 int cli_parse_format(cli *c, const char *arg, int *out);
+/* The option function of programs whose one option is --format: ctx is
+ * the int that cli_parse_format sets. */
+int cli_format_option(cli *c, const cli_option *o, const char *arg, void *fmt);
 
 enum { CLI_PROGRESS_UNSET, CLI_PROGRESS_AUTO, CLI_PROGRESS_NEVER, CLI_PROGRESS_JSON };
 
@@ -85,9 +109,8 @@ void cli_progress_start(cli_progress *p, const cli *c, const char *label, const 
 /* Totals of 0 are unknown. Matches the libjvs progress callbacks' shape. */
 void cli_progress_update(cli_progress *p, uint64_t bytes, uint64_t bytes_total, uint64_t done,
 			 uint64_t total);
-/* Callback adapters: arg is a cli_progress. */
+/* Callback adapter: arg is a cli_progress. */
 void cli_progress_cb(void *arg, uint64_t bytes, uint64_t bytes_total, size_t done, size_t total);
-void cli_progress_cb_nototal(void *arg, uint64_t bytes, uint64_t done);
 /* Erases the progress line if one was shown; with JSON events, prints the
  * "done" event (once). */
 void cli_progress_end(cli_progress *p);
@@ -96,7 +119,7 @@ void cli_progress_end(cli_progress *p);
 void cli_progress_clear(cli_progress *p);
 
 /* Colour for stdout: the SGR sequence, or "" unless stdout is a TTY,
- * NO_COLOR is unset and TERM is set and not "dumb". */
+ * neither NO_COLOR nor --no-color is set and TERM is set and not "dumb". */
 enum cli_colour { CLI_RESET, CLI_RED, CLI_GREEN, CLI_YELLOW, CLI_BOLD };
 const char *cli_color(enum cli_colour k);
 
@@ -119,15 +142,6 @@ void cli_fputs_esc(const char *s, FILE *f);
 int cli_worktree_paths(const jvs_repo *repo, const char *worktree, int argc, char **argv,
 		       char ***out, size_t *nout);
 void cli_paths_free(char **v, size_t n);
-/* The index of the `--` that ends the options in argv (argc when there is
- * none); takes_arg (NULL-terminated): the program's own options whose value
- * is the next word (the common -C, -w and --progress are known), which is
- * never taken for `--`. Options are parsed in argv[0..i). */
-int cli_split_paths(int argc, char **argv, const char *const *takes_arg);
-/* cli_split_paths, then argv cut there: the words after `--` in *paths
- * (*npaths of them) and *argc the options' count. 1 when there was a `--`. */
-int cli_cut_paths(int *argc, char **argv, const char *const *takes_arg, char ***paths,
-		  size_t *npaths);
 
 /* Whether the working directory is dir or below it. */
 int cli_cwd_is_in(const char *dir);

@@ -15,12 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char usage[] = "jvs-check-ignore [-v] PATH...";
-
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"verbose", no_argument, NULL, 'v'}, CLI_LONGOPTS, {NULL, 0, NULL, 0}};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_ignore *ig = NULL;
@@ -28,17 +24,14 @@ int main(int argc, char **argv)
 	char *root = NULL, real[PATH_MAX], cwd[PATH_MAX];
 	char **rels = NULL;
 	json_t *arr = NULL;
-	int opt, verbose = 0, rc = 1, any = 0, root_fd = -1;
+	int verbose = 0, rc, any = 0, root_fd = -1;
+	const cli_slot opts[] = {{"verbose", &verbose}, {NULL, NULL}};
 
-	cli_init(&c, "jvs-check-ignore", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "v", longopts, NULL)) != -1) {
-		if (opt == 'v')
-			verbose = 1;
-		else if (!cli_common_option(&c, opt, optarg))
-			return cli_bad_option(&c);
-	}
-	argc -= optind;
-	argv += optind;
+	rc = cli_start(&c, "jvs-check-ignore", argc, argv, cli_store, (void *)opts);
+	if (rc)
+		return rc;
+	argc = c.nargs;
+	argv = c.args;
 	if (argc < 1)
 		return cli_usage_error(&c, "give at least one PATH");
 

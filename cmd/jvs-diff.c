@@ -4,6 +4,7 @@
 
 #include "jvs/catalog.h"
 #include "jvs/changes.h"
+#include "jvs/compress.h"
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
@@ -22,10 +23,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static const char usage[] = "jvs-diff [FROM [TO]] [--stat | -p] [--json] [-- PATH...]";
-
-enum { OPT_STAT = CLI_OPT_FIRST_PRIVATE };
 
 /* -- PATH...: keeps the changes at or below one of the paths ("." only for
  * the root, ""). */
@@ -162,7 +159,13 @@ static int print_patch(const jvs_repo *repo, const char *worktree, const char *f
 			continue;
 		fa = c->kind == JVS_CHANGE_ADDED ? -1 : open_regular(afd, c->path);
 		fb = c->kind == JVS_CHANGE_DELETED ? -1 : open_regular(bfd, c->path);
-		r = fa < 0 && fb < 0 ? 0 : run_diff(c->path, fa, fb);
+		/* a compressed snapshot's zstd frames are shown decoded */
+		if (fa >= 0 && (fa = jvs_compress_plain_fd(repo, from, c->path, fa)) < 0)
+			r = -1;
+		else if (fb >= 0 && to && (fb = jvs_compress_plain_fd(repo, to, c->path, fb)) < 0)
+			r = -1;
+		else
+			r = fa < 0 && fb < 0 ? 0 : run_diff(c->path, fa, fb);
 		if (fa >= 0)
 			close(fa);
 		if (fb >= 0)
@@ -253,43 +256,27 @@ static int default_range(const jvs_repo *repo, const char *worktree, char from[J
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS,
-	    {"stat", no_argument, NULL, OPT_STAT},
-	    {"patch", no_argument, NULL, 'p'},
-	    {NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
 	jvs_changes ch = {0};
 	const char *worktree = NULL;
 	char from[JVS_ID_BUF] = "", to[JVS_ID_BUF] = "";
-	static const char *const takes_arg[] = {"-C", "-w", NULL};
 	char **paths = NULL;
 	size_t npaths = 0;
-	int opt, rc, stat = 0, patch = 0, r, nopt = cli_split_paths(argc, argv, takes_arg);
-	int dashdash = nopt < argc, npath_args = dashdash ? argc - nopt - 1 : 0;
-	char **path_args = argv + nopt + 1;
+	int rc, stat = 0, patch = 0, r;
+	const cli_slot opts[] = {{"stat", &stat}, {"patch", &patch}, {NULL, NULL}};
 
-	cli_init(&c, "jvs-diff", usage);
-	while ((opt = getopt_long(nopt, argv, CLI_SHORTOPTS "p", longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == OPT_STAT)
-			stat = 1;
-		else if (opt == 'p')
-			patch = 1;
-		else
-			return cli_bad_option(&c);
-	}
-	argc = nopt - optind;
-	argv += optind;
+	rc = cli_start(&c, "jvs-diff", argc, argv, cli_store, (void *)opts);
+	if (rc)
+		return rc;
+	argc = c.nargs;
+	argv = c.args;
 	if (argc > 2)
 		return cli_usage_error(&c, "give at most two snapshots");
 	if (patch && (stat || c.json))
 		return cli_usage_error(&c, "-p does not combine with --stat or --json");
-	if (dashdash && !npath_args)
+	if (c.dashdash && !c.npaths)
 		return cli_usage_error(&c, "give at least one PATH after '--'");
 
 	if (patch && !c.quiet && have_diff() < 0)
@@ -297,8 +284,8 @@ int main(int argc, char **argv)
 	if (cli_open_repo(&c, &repo) < 0)
 		goto fail;
 	worktree = jvs_repo_worktree(repo);
-	if (npath_args &&
-	    cli_worktree_paths(repo, worktree, npath_args, path_args, &paths, &npaths) < 0)
+	if (c.npaths && cli_worktree_paths(repo, worktree, (int)c.npaths, c.paths, &paths,
+					   &npaths) < 0)
 		goto fail;
 	if (argc < 2 && jvs_repo_require_worktree(repo, &worktree) < 0)
 		goto fail;
@@ -306,9 +293,8 @@ int main(int argc, char **argv)
 		if (default_range(repo, worktree, from, to) < 0)
 			goto fail;
 	} else {
-		if (jvs_catalog_load(repo, &cat) < 0 ||
-		    jvs_ref_resolve(repo, &cat, worktree, argv[0], from) < 0 ||
-		    (argc == 2 && jvs_ref_resolve(repo, &cat, worktree, argv[1], to) < 0))
+		if (cli_resolve_ref(&c, repo, &cat, argv[0], from) < 0 ||
+		    (argc == 2 && cli_resolve_ref(&c, repo, &cat, argv[1], to) < 0))
 			goto fail;
 	}
 	r = argc == 1 ? jvs_changes_worktree(repo, worktree, from, &ch)
@@ -320,7 +306,7 @@ int main(int argc, char **argv)
 	if (patch && !c.quiet) {
 		if (print_patch(repo, worktree, from, argc == 1 ? NULL : to, &ch) < 0)
 			goto fail;
-		rc = fflush(stdout) != 0;
+		rc = 0; /* a failed write of the patch is E_IO at exit (cli_start) */
 	} else if (c.json)
 		rc = print_json(&c, from, argc == 1 ? NULL : to, &ch);
 	else if (!c.quiet)

@@ -9,12 +9,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-doctor [--strict] [--repair-runtime] [--repair ACTION]... [--json]";
-
-enum { OPT_STRICT = CLI_OPT_FIRST_PRIVATE, OPT_REPAIR_RUNTIME, OPT_REPAIR };
-
 static const char *const order[] = {"clean_intents", "resume_gc",    "clean_tmp",
 				    "rebuild_index", "advance_head", "audit_repair"};
+
+struct opts {
+	const char **wanted;
+	size_t nwanted;
+	int strict, runtime;
+};
+
+static int on_option(cli *c, const cli_option *o, const char *arg, void *ctx)
+{
+	struct opts *op = ctx;
+	if (cli_opt_is(o, "strict"))
+		op->strict = 1;
+	else if (cli_opt_is(o, "repair-runtime"))
+		op->runtime = 1;
+	else if (!op->wanted)
+		return cli_oom(c);
+	else if (!jvs_doctor_is_repair(arg))
+		return cli_usage_error(c,
+				       "unknown repair '%s' (clean_tmp, clean_intents, "
+				       "rebuild_index, advance_head, audit_repair, resume_gc)",
+				       arg);
+	else
+		op->wanted[op->nwanted++] = arg;
+	return 0;
+}
 
 static json_t *findings_json(const jvs_findings *fs)
 {
@@ -30,61 +51,29 @@ static json_t *findings_json(const jvs_findings *fs)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"strict", no_argument, NULL, OPT_STRICT},
-		{"repair-runtime", no_argument, NULL, OPT_REPAIR_RUNTIME},
-		{"repair", required_argument, NULL, OPT_REPAIR},
-		{NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_findings before = {0}, after = {0};
-	const char **wanted;
-	size_t nwanted = 0, repaired = 0;
-	int opt, strict = 0, runtime = 0, rc = 0, errors = 0;
+	struct opts op = {0};
+	size_t repaired = 0;
+	int rc = 0, errors = 0;
 	json_t *done = json_array();
 
-	cli_init(&c, "jvs-doctor", usage);
-	wanted = calloc((size_t)argc + 1, sizeof *wanted);
-	if (!wanted || !done) {
-		free(wanted);
-		json_decref(done);
-		return 1;
-	}
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == OPT_STRICT) {
-			strict = 1;
-		} else if (opt == OPT_REPAIR_RUNTIME) {
-			runtime = 1;
-		} else if (opt == OPT_REPAIR) {
-			if (!jvs_doctor_is_repair(optarg)) {
-				rc = cli_usage_error(&c,
-						       "unknown repair '%s' (clean_tmp, clean_intents, "
-						       "rebuild_index, advance_head, audit_repair, "
-						       "resume_gc)",
-						       optarg);
-				goto out;
-			}
-			wanted[nwanted++] = optarg;
-		} else {
-			rc = cli_bad_option(&c);
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		rc = cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+	op.wanted = calloc((size_t)argc + 1, sizeof *op.wanted);
+	rc = cli_start(&c, "jvs-doctor", argc, argv, on_option, &op);
+	if (rc)
+		goto out;
+	if (!op.wanted || !done) {
+		rc = cli_oom(&c);
 		goto out;
 	}
 
-	if (cli_open_repo(&c, &repo) < 0 || jvs_doctor_check(repo, strict, &before) < 0)
+	if (cli_open_repo(&c, &repo) < 0 || jvs_doctor_check(repo, op.strict, &before) < 0)
 		goto fail;
 	for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
-		int want = runtime && jvs_doctor_is_runtime_repair(order[k]);
-		for (size_t i = 0; i < nwanted; i++)
-			want |= !strcmp(wanted[i], order[k]);
+		int want = op.runtime && jvs_doctor_is_runtime_repair(order[k]);
+		for (size_t i = 0; i < op.nwanted; i++)
+			want |= !strcmp(op.wanted[i], order[k]);
 		if (!want)
 			continue;
 		{
@@ -105,7 +94,7 @@ int main(int argc, char **argv)
 				       cli_esc(json_string_value(json_array_get(done, i))));
 		/* Repairs may have uncovered or cleared other findings. */
 		jvs_findings_clear(&before);
-		if (jvs_doctor_check(repo, strict, &before) < 0)
+		if (jvs_doctor_check(repo, op.strict, &before) < 0)
 			goto fail;
 	}
 	for (size_t i = 0; i < before.n; i++)
@@ -132,7 +121,7 @@ out:
 	json_decref(done);
 	jvs_findings_clear(&before);
 	jvs_findings_clear(&after);
-	free(wanted);
+	free(op.wanted);
 	jvs_repo_free(repo);
 	return rc;
 }

@@ -10,26 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "jvs-gc-plan [--keep-last N] [--keep-hourly N] [--keep-daily N]\n"
-    "            [--keep-weekly N] [--keep-monthly N] [--keep-yearly N]\n"
-    "            [--keep-within DURATION] [--keep-tag TAG]... [--keep-tagged]\n"
-    "            [--policy NAME] [--json | -q | --format text|json|tsv|id]";
-
-enum {
-	OPT_LAST = CLI_OPT_FIRST_PRIVATE,
-	OPT_HOURLY,
-	OPT_DAILY,
-	OPT_WEEKLY,
-	OPT_MONTHLY,
-	OPT_YEARLY,
-	OPT_WITHIN,
-	OPT_TAG,
-	OPT_TAGGED,
-	OPT_POLICY,
-	OPT_FORMAT
-};
-
 static const char *const count_names[] = {"keep-last",   "keep-hourly",  "keep-daily",
                                           "keep-weekly", "keep-monthly", "keep-yearly"};
 
@@ -85,61 +65,48 @@ static int count_arg(cli *c, const char *name, const char *arg, int *out)
 	return 0;
 }
 
+struct opts {
+	jvs_gc_policy *pol;
+	const char *policy_name;
+	int fmt;
+};
+
+static int on_option(cli *c, const cli_option *o, const char *arg, void *ctx)
+{
+	struct opts *op = ctx;
+	int *counts[] = {&op->pol->keep_last,   &op->pol->keep_hourly,  &op->pol->keep_daily,
+			 &op->pol->keep_weekly, &op->pol->keep_monthly, &op->pol->keep_yearly};
+	for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+		if (cli_opt_is(o, count_names[i]))
+			return count_arg(c, count_names[i], arg, counts[i]);
+	if (cli_opt_is(o, "keep-within"))
+		return jvs_gc_policy_set_within(op->pol, arg) < 0 ? cli_fail(c) : 0;
+	if (cli_opt_is(o, "keep-tag"))
+		return jvs_gc_policy_add_tag(op->pol, arg) < 0 ? cli_fail(c) : 0;
+	if (cli_opt_is(o, "keep-tagged"))
+		op->pol->keep_tagged = 1;
+	else if (cli_opt_is(o, "policy"))
+		op->policy_name = arg;
+	else
+		return cli_parse_format(c, arg, &op->fmt);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS,
-	    {"keep-last", required_argument, NULL, OPT_LAST},
-	    {"keep-hourly", required_argument, NULL, OPT_HOURLY},
-	    {"keep-daily", required_argument, NULL, OPT_DAILY},
-	    {"keep-weekly", required_argument, NULL, OPT_WEEKLY},
-	    {"keep-monthly", required_argument, NULL, OPT_MONTHLY},
-	    {"keep-yearly", required_argument, NULL, OPT_YEARLY},
-	    {"keep-within", required_argument, NULL, OPT_WITHIN},
-	    {"keep-tag", required_argument, NULL, OPT_TAG},
-	    {"keep-tagged", no_argument, NULL, OPT_TAGGED},
-	    {"policy", required_argument, NULL, OPT_POLICY},
-	    {"format", required_argument, NULL, OPT_FORMAT},
-	    {NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_gc_policy pol = {0};
 	jvs_gc_plan plan = {0};
-	const char *policy_name = NULL;
-	int opt, rc = 0, fmt = CLI_FMT_TEXT;
+	struct opts op = {&pol, NULL, CLI_FMT_TEXT};
+	const char *policy_name;
+	int rc, fmt;
 
-	cli_init(&c, "jvs-gc-plan", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt >= OPT_LAST && opt <= OPT_YEARLY) {
-			int *counts[] = {&pol.keep_last,   &pol.keep_hourly,  &pol.keep_daily,
-			                 &pol.keep_weekly, &pol.keep_monthly, &pol.keep_yearly};
-			rc = count_arg(&c, count_names[opt - OPT_LAST], optarg,
-			               counts[opt - OPT_LAST]);
-		} else if (opt == OPT_WITHIN) {
-			if (jvs_gc_policy_set_within(&pol, optarg) < 0)
-				rc = cli_fail(&c);
-		} else if (opt == OPT_TAG) {
-			if (jvs_gc_policy_add_tag(&pol, optarg) < 0)
-				rc = cli_fail(&c);
-		} else if (opt == OPT_TAGGED) {
-			pol.keep_tagged = 1;
-		} else if (opt == OPT_POLICY) {
-			policy_name = optarg;
-		} else if (opt == OPT_FORMAT) {
-			rc = cli_parse_format(&c, optarg, &fmt);
-		} else {
-			rc = cli_bad_option(&c);
-		}
-		if (rc)
-			goto out;
-	}
-	if (optind < argc) {
-		rc = cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+	rc = cli_start(&c, "jvs-gc-plan", argc, argv, on_option, &op);
+	if (rc)
 		goto out;
-	}
+	policy_name = op.policy_name;
+	fmt = op.fmt;
 	if (cli_open_repo(&c, &repo) < 0 ||
 	    (policy_name && jvs_gc_policy_load_named(repo, policy_name, &pol) < 0) ||
 	    jvs_gc_plan_make(repo, &pol, &plan) < 0) {
@@ -161,8 +128,6 @@ int main(int argc, char **argv)
 		printf("%s\n", plan.plan_id);
 	else
 		print_plan(&plan);
-	if (fflush(stdout) != 0)
-		rc = 1;
 out:
 	jvs_gc_plan_clear(&plan);
 	jvs_gc_policy_clear(&pol);

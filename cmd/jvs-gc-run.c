@@ -8,10 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-gc-run --plan-id ID [--json] [--no-hooks]";
-
-enum { OPT_PLAN_ID = CLI_OPT_FIRST_PRIVATE, OPT_NO_HOOKS };
-
 static json_t *result_json(const jvs_gc_result *r)
 {
 	json_t *ids = json_array();
@@ -24,34 +20,17 @@ static json_t *result_json(const jvs_gc_result *r)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS,
-	    {"plan-id", required_argument, NULL, OPT_PLAN_ID},
-	    {"no-hooks", no_argument, NULL, OPT_NO_HOOKS},
-	    {NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_gc_result res = {0};
 	const char *plan_id = NULL;
-	int opt, rc = 0, r, no_hooks = 0;
+	int rc = 0, r, no_hooks = 0;
 	cli_progress ps;
+	const cli_slot opts[] = {{"plan-id", &plan_id}, {"no-hooks", &no_hooks}, {NULL, NULL}};
 
-	cli_init(&c, "jvs-gc-run", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == OPT_PLAN_ID)
-			plan_id = optarg;
-		else if (opt == OPT_NO_HOOKS)
-			no_hooks = 1;
-		else
-			return cli_bad_option(&c);
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 0)
-		return cli_usage_error(&c, "unexpected argument '%s'", argv[0]);
+	rc = cli_start(&c, "jvs-gc-run", argc, argv, cli_store, (void *)opts);
+	if (rc)
+		return rc;
 	if (!plan_id)
 		return cli_usage_error(&c, "give the plan to run with --plan-id");
 
@@ -88,8 +67,6 @@ int main(int argc, char **argv)
 			printf(" (%zu deleted by an earlier run)", res.already_deleted);
 		printf("\n");
 	}
-	if (fflush(stdout) != 0)
-		rc = 1;
 out:
 	jvs_gc_result_clear(&res);
 	jvs_repo_free(repo);

@@ -14,12 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-	"jvs-history [--all] [--limit N] [--grep TEXT] [--tag PATTERN]\n"
-	"            [--json | --format text|json|tsv|id|short] [-- PATH...]\n"
-	"jvs-history --tags [--json]";
-
-enum { OPT_ALL = CLI_OPT_FIRST_PRIVATE, OPT_LIMIT, OPT_GREP, OPT_TAG, OPT_FORMAT, OPT_TAGS };
 enum fmt { FMT_TEXT, FMT_JSON, FMT_TSV, FMT_ID, FMT_SHORT };
 
 static void print_tags(const jvs_descriptor *d, const char *sep)
@@ -264,76 +258,64 @@ static int load_catalog(const jvs_repo *repo, jvs_catalog *cat)
 	return jvs_catalog_load_flags(repo, JVS_CATALOG_TRUST_DIRS, cat);
 }
 
+struct opts {
+	jvs_history_opts *ho;
+	enum fmt fmt;
+	int tags;
+};
+
+static int on_option(cli *c, const cli_option *o, const char *arg, void *ctx)
+{
+	struct opts *op = ctx;
+	char *end;
+	if (cli_opt_is(o, "all")) {
+		op->ho->all = 1;
+	} else if (cli_opt_is(o, "limit")) {
+		op->ho->limit = strtoul(arg, &end, 10);
+		if (*end || !*arg || arg[0] == '-' || op->ho->limit == 0)
+			return cli_usage_error(c, "--limit takes a positive number");
+	} else if (cli_opt_is(o, "grep")) {
+		op->ho->grep = arg;
+	} else if (cli_opt_is(o, "tag")) {
+		op->ho->tag = arg;
+	} else if (cli_opt_is(o, "tags")) {
+		op->tags = 1;
+	} else if (!strcmp(arg, "json")) {
+		op->fmt = FMT_JSON;
+	} else if (!strcmp(arg, "tsv")) {
+		op->fmt = FMT_TSV;
+	} else if (!strcmp(arg, "id")) {
+		op->fmt = FMT_ID;
+	} else if (!strcmp(arg, "short")) {
+		op->fmt = FMT_SHORT;
+	} else if (!strcmp(arg, "text")) {
+		op->fmt = FMT_TEXT;
+	} else {
+		return cli_usage_error(c, "unknown format '%s' (json, tsv, id, short, text)", arg);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"all", no_argument, NULL, OPT_ALL},
-		{"limit", required_argument, NULL, 'n'},
-		{"grep", required_argument, NULL, OPT_GREP},
-		{"tag", required_argument, NULL, OPT_TAG},
-		{"format", required_argument, NULL, OPT_FORMAT},
-		{"tags", no_argument, NULL, OPT_TAGS},
-		{NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
 	jvs_history h = {0};
 	jvs_history_opts ho = {0};
-	enum fmt fmt = FMT_TEXT;
-	static const char *const takes_arg[] = {"-C", "-w", "-n", "--limit", "--grep", "--tag",
-						"--format", NULL};
+	struct opts op = {&ho, FMT_TEXT, 0};
+	enum fmt fmt;
 	jvs_path_history ph = {0};
-	int opt, rc = 0, tags = 0, nopt = cli_split_paths(argc, argv, takes_arg);
+	int rc, tags;
 	size_t limit = 0;
 	char pruned_parent[JVS_ID_BUF] = "";
 
-	cli_init(&c, "jvs-history", usage);
-	while ((opt = getopt_long(nopt, argv, CLI_SHORTOPTS "n:", longopts, NULL)) != -1) {
-		char *end;
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		switch (opt) {
-		case OPT_ALL:
-			ho.all = 1;
-			break;
-		case 'n':
-			ho.limit = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || optarg[0] == '-' || ho.limit == 0)
-				return cli_usage_error(&c, "--limit takes a positive number");
-			break;
-		case OPT_GREP:
-			ho.grep = optarg;
-			break;
-		case OPT_TAG:
-			ho.tag = optarg;
-			break;
-		case OPT_TAGS:
-			tags = 1;
-			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "json"))
-				fmt = FMT_JSON;
-			else if (!strcmp(optarg, "tsv"))
-				fmt = FMT_TSV;
-			else if (!strcmp(optarg, "id"))
-				fmt = FMT_ID;
-			else if (!strcmp(optarg, "text"))
-				fmt = FMT_TEXT;
-			else if (!strcmp(optarg, "short"))
-				fmt = FMT_SHORT;
-			else
-				return cli_usage_error(&c, "unknown format '%s' (json, tsv, id, short, text)",
-						       optarg);
-			break;
-		default:
-			return cli_bad_option(&c);
-		}
-	}
-	if (optind < nopt)
-		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
-	if (nopt < argc && nopt + 1 == argc)
+	rc = cli_start(&c, "jvs-history", argc, argv, on_option, &op);
+	if (rc)
+		return rc;
+	fmt = op.fmt;
+	tags = op.tags;
+	if (c.dashdash && !c.npaths)
 		return cli_usage_error(&c, "give at least one PATH after '--'");
 	if (c.json)
 		fmt = FMT_JSON;
@@ -346,11 +328,11 @@ int main(int argc, char **argv)
 	}
 
 	limit = ho.limit;
-	if (nopt < argc)
+	if (c.dashdash)
 		ho.limit = 0; /* counts the snapshots that changed a path */
 	if (cli_open_repo(&c, &repo) < 0 ||
-	    (nopt < argc && cli_worktree_paths(repo, jvs_repo_worktree(repo), argc - nopt - 1,
-					       argv + nopt + 1, &paths, &npaths) < 0) ||
+	    (c.dashdash && cli_worktree_paths(repo, jvs_repo_worktree(repo), (int)c.npaths,
+					      c.paths, &paths, &npaths) < 0) ||
 	    load_catalog(repo, &cat) < 0 ||
 	    jvs_history_list(repo, &cat, jvs_repo_worktree(repo), &ho, &h) < 0 ||
 	    (paths && jvs_path_history_compute(repo, &cat, &h, paths, npaths, limit, &ph) < 0)) {
@@ -422,8 +404,7 @@ int main(int argc, char **argv)
 	}
 	if (fmt == FMT_TEXT && h.ends_pruned && h.n == h.total)
 		print_pruned(repo, pruned_parent);
-	if (fflush(stdout) != 0)
-		rc = 1;
+	fflush(stdout); /* before the errors; a failed write is E_IO at exit */
 	if (h.damaged[0] || (h.whole_repository && cat.nbad)) {
 		int r = report_all_damage(&c, repo, &cat, &h);
 		rc = r > rc ? r : rc;
@@ -433,8 +414,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", paths ? "no snapshot changes these paths"
 				       : ho.tag || ho.grep ? "no snapshot matches"
 							   : "no snapshots yet (jvs snapshot NOTE)");
-	if (fflush(stdout) != 0)
-		rc = 1;
 out:
 	jvs_path_history_clear(&ph);
 	cli_paths_free(paths, npaths);

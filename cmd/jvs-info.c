@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "jvs/catalog.h"
+#include "jvs/compress.h"
 #include "jvs/engine.h"
 #include "jvs/error.h"
 #include "jvs/textesc.h"
@@ -12,26 +13,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char usage[] = "jvs-info [--json]";
-
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {CLI_LONGOPTS, {NULL, 0, NULL, 0}};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
 	jvs_engine engine;
 	char **wts = NULL;
-	size_t nwt = 0;
+	size_t nwt = 0, ncompressed = 0;
+	jvs_compress_level zdefault = JVS_COMPRESS_NONE;
+	const char *zorigin = "";
 	int64_t logical = 0, files = 0;
-	int opt, rc = 0, overflow = 0;
+	int overflow = 0, rc = cli_start(&c, "jvs-info", argc, argv, NULL, NULL);
 
-	cli_init(&c, "jvs-info", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
-		if (!cli_common_option(&c, opt, optarg))
-			return cli_bad_option(&c);
-	if (optind < argc)
-		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+	if (rc)
+		return rc;
 
 	if (cli_open_repo(&c, &repo) < 0 || jvs_catalog_load(repo, &cat) < 0 ||
 	    jvs_worktree_list(repo, &wts, &nwt) < 0 || jvs_engine_detect(repo, &engine) < 0) {
@@ -41,7 +37,12 @@ int main(int argc, char **argv)
 	/* Counts come from descriptors (checked non-negative when loaded); a
 	 * sum past INT64_MAX is damage, not a negative size: it stays at the
 	 * maximum and is reported below. */
+	if (jvs_compress_default(repo, &zdefault, &zorigin) < 0) {
+		rc = cli_fail(&c);
+		goto out;
+	}
 	for (size_t i = 0; i < cat.n; i++) {
+		ncompressed += cat.d[i].compression[0] != '\0';
 		if (__builtin_add_overflow(logical, cat.d[i].total_bytes, &logical))
 			logical = INT64_MAX, overflow = 1;
 		if (__builtin_add_overflow(files, cat.d[i].file_count, &files))
@@ -52,11 +53,14 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nwt; i++)
 			json_array_append_new(names, json_string(wts[i]));
 		rc = cli_print_json(
-			&c, jvs_json_add_b64(json_pack("{s:o, s:s, s:i, s:s, s:o, s:s, s:I, s:I, s:o, s:o, s:I, s:I}",
+			&c, jvs_json_add_b64(json_pack("{s:o, s:s, s:i, s:s, s:o, s:s, s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:I, s:I}",
 				      "repo_root", jvs_json_text(jvs_repo_root(repo)), "repo_id", jvs_repo_id(repo),
-				      "format_version", JVS_FORMAT_VERSION, "snapshot_engine",
+				      "format_version", jvs_format_version_read(repo), "snapshot_engine",
 				      jvs_engine_name(engine.kind), "engine_reason",
 				      jvs_json_text(engine.why),
+				      "snapshot_compress", jvs_compress_name(zdefault),
+				      "snapshot_compress_origin", zorigin,
+				      "compressed_snapshots", (json_int_t)ncompressed,
 				      "hash_algorithm", "blake2b-256", "total_snapshots",
 				      (json_int_t)cat.n, "total_worktrees", (json_int_t)nwt,
 				      "worktrees", names, "current_worktree",
@@ -68,8 +72,9 @@ int main(int argc, char **argv)
 	}
 	printf("Repository: %s\n", cli_esc(jvs_repo_root(repo)));
 	printf("Repository id: %s\n", cli_esc(jvs_repo_id(repo)));
-	printf("Format version: %d\n", JVS_FORMAT_VERSION);
+	printf("Format version: %d\n", jvs_format_version_read(repo));
 	printf("Snapshot engine: %s (%s)\n", jvs_engine_name(engine.kind), cli_esc(engine.why));
+	printf("Snapshot compression: %s (%s)\n", jvs_compress_name(zdefault), zorigin);
 	printf("Hash algorithm: blake2b-256\n");
 	printf("Worktrees: %zu", nwt);
 	for (size_t i = 0; i < nwt; i++)
@@ -77,7 +82,10 @@ int main(int argc, char **argv)
 	printf("%s\n", nwt ? ")" : "");
 	if (jvs_repo_worktree(repo))
 		printf("Current worktree: %s\n", cli_esc(jvs_repo_worktree(repo)));
-	printf("Snapshots: %zu\n", cat.n);
+	printf("Snapshots: %zu", cat.n);
+	if (ncompressed)
+		printf(" (%zu compressed)", ncompressed);
+	printf("\n");
 	printf("Logical size: %" PRId64 " bytes in %" PRId64 " files (summed over snapshots)\n",
 	       logical, files);
 	if (cat.nbad)

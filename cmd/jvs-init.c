@@ -10,23 +10,18 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static const char usage[] = "jvs-init [DIR]";
-
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {CLI_LONGOPTS, {NULL, 0, NULL, 0}};
 	cli c;
 	char *root = NULL;
 	jvs_repo *repo = NULL;
 	jvs_engine engine;
-	int opt;
+	int rc = cli_start(&c, "jvs-init", argc, argv, NULL, NULL);
 
-	cli_init(&c, "jvs-init", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
-		if (!cli_common_option(&c, opt, optarg))
-			return cli_bad_option(&c);
-	argc -= optind;
-	argv += optind;
+	if (rc)
+		return rc;
+	argc = c.nargs;
+	argv = c.args;
 	if (argc > 1)
 		return cli_usage_error(&c, "too many arguments");
 	if (argc == 1 && !*argv[0])

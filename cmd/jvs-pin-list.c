@@ -10,37 +10,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char usage[] = "jvs-pin-list [--json | -q | --format text|json|tsv|id]";
-
-enum { OPT_FORMAT = CLI_OPT_FIRST_PRIVATE };
-
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS,
-	    {"format", required_argument, NULL, OPT_FORMAT},
-	    {NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_pin *pins = NULL;
 	size_t n = 0;
 	int64_t now = jvs_now_ms();
-	int opt, rc = 0, fmt = CLI_FMT_TEXT;
+	int rc = 0, fmt = CLI_FMT_TEXT;
 
-	cli_init(&c, "jvs-pin-list", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt != OPT_FORMAT)
-			return cli_bad_option(&c);
-		if (cli_parse_format(&c, optarg, &fmt))
-			return 2;
-	}
+	rc = cli_start(&c, "jvs-pin-list", argc, argv, cli_format_option, &fmt);
+	if (rc)
+		return rc;
 	if (c.quiet && fmt == CLI_FMT_TEXT)
 		fmt = CLI_FMT_ID;
-	if (optind < argc)
-		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
 
 	if (cli_open_repo(&c, &repo) < 0 || jvs_pin_list(repo, &pins, &n) < 0) {
 		rc = cli_fail(&c);
@@ -74,8 +57,6 @@ int main(int argc, char **argv)
 	}
 	if (!n && !c.quiet && fmt == CLI_FMT_TEXT)
 		fprintf(stderr, "no pins (jvs pin add REF)\n");
-	if (fflush(stdout) != 0)
-		rc = 1;
 out:
 	jvs_pin_list_free(pins, n);
 	jvs_repo_free(repo);

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-pin-remove PIN|REF";
-
 /* Pins named by arg: a pin id (or unique prefix of >= 4), else a snapshot. */
 static int select_pins(const jvs_repo *repo, const jvs_pin *pins, size_t n, const char *arg,
                        char *chosen)
@@ -51,24 +49,19 @@ static int select_pins(const jvs_repo *repo, const jvs_pin *pins, size_t n, cons
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_pin *pins = NULL;
 	size_t n = 0;
 	char *chosen = NULL;
 	json_t *removed = NULL;
-	int opt, rc = 0;
+	int rc = 0;
 
-	cli_init(&c, "jvs-pin-remove", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
-		if (!cli_common_option(&c, opt, optarg))
-			return cli_bad_option(&c);
-	argc -= optind;
-	argv += optind;
+	rc = cli_start(&c, "jvs-pin-remove", argc, argv, NULL, NULL);
+	if (rc)
+		return rc;
+	argc = c.nargs;
+	argv = c.args;
 	if (argc != 1)
 		return cli_usage_error(&c, "give one pin id or snapshot");
 
@@ -94,8 +87,6 @@ int main(int argc, char **argv)
 		rc = cli_print_json(&c, json_pack("{s:O}", "removed", removed));
 		goto out;
 	}
-	if (fflush(stdout) != 0)
-		rc = 1;
 out:
 	json_decref(removed);
 	free(chosen);

@@ -24,10 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char usage[] = "jvs-restore REF | HEAD | --latest-tag TAG [--discard] [-i] [--no-hooks] [--delete] [-- PATH ...]";
-
-enum { OPT_LATEST_TAG = CLI_OPT_FIRST_PRIVATE, OPT_DISCARD, OPT_NO_HOOKS, OPT_DELETE };
-
 static const char *note_of(const char *note)
 {
 	return cli_esc(note && *note ? note : "no note");
@@ -228,15 +224,6 @@ static int print_result(cli *c, const char *worktree, const jvs_restore_result *
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS,
-	    {"latest-tag", required_argument, NULL, OPT_LATEST_TAG},
-	    {"discard", no_argument, NULL, OPT_DISCARD},
-	    {"no-hooks", no_argument, NULL, OPT_NO_HOOKS},
-	    {"delete", no_argument, NULL, OPT_DELETE},
-	    {"interactive", no_argument, NULL, 'i'},
-	    {NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
@@ -248,31 +235,20 @@ int main(int argc, char **argv)
 	char **paths = NULL, **pargs = NULL;
 	json_t *changes = NULL;
 	size_t npaths = 0, npargs = 0;
-	int opt, rc, r, interactive = 0, no_hooks = 0, dashdash = 0;
+	int rc, r, interactive = 0, no_hooks = 0, dashdash = 0;
 
-	cli_init(&c, "jvs-restore", usage);
-	{ /* everything after the "--" ending the options is a PATH */
-		static const char *const takes_arg[] = {"--latest-tag", NULL};
-		dashdash = cli_cut_paths(&argc, argv, takes_arg, &pargs, &npargs);
-	}
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "i", longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == OPT_LATEST_TAG)
-			tag = optarg;
-		else if (opt == OPT_DISCARD)
-			ro.discard = 1;
-		else if (opt == OPT_NO_HOOKS)
-			no_hooks = 1;
-		else if (opt == OPT_DELETE)
-			ro.delete_missing = 1;
-		else if (opt == 'i')
-			interactive = 1;
-		else
-			return cli_bad_option(&c);
-	}
-	argc -= optind;
-	argv += optind;
+	const cli_slot opts[] = {{"latest-tag", &tag},	  {"discard", &ro.discard},
+				 {"no-hooks", &no_hooks}, {"delete", &ro.delete_missing},
+				 {"interactive", &interactive}, {NULL, NULL}};
+
+	rc = cli_start(&c, "jvs-restore", argc, argv, cli_store, (void *)opts);
+	if (rc)
+		return rc;
+	argc = c.nargs;
+	argv = c.args;
+	dashdash = c.dashdash;
+	pargs = c.paths;
+	npargs = c.npaths;
 	if (argc > 1 || (argc == 1 && tag) || (argc == 0 && !tag))
 		return cli_usage_error(&c, "give one snapshot: REF, HEAD or --latest-tag TAG");
 	if (dashdash && !npargs)
@@ -282,10 +258,10 @@ int main(int argc, char **argv)
 	ref = argc ? argv[0] : NULL;
 	ro.wait_seconds = c.wait_seconds;
 
-	if (cli_open_repo(&c, &repo) < 0 || jvs_repo_require_worktree(repo, &worktree) < 0 ||
-	    jvs_catalog_load(repo, &cat) < 0)
+	if (cli_open_repo(&c, &repo) < 0 || jvs_catalog_load(repo, &cat) < 0)
 		goto fail;
-	if ((tag ? jvs_ref_latest_tag(&cat, tag, id) : jvs_ref_resolve(repo, &cat, worktree, ref, id)) < 0)
+	worktree = c.wt;
+	if ((tag ? jvs_ref_latest_tag(&cat, tag, id) : cli_resolve_ref(&c, repo, &cat, ref, id)) < 0)
 		goto fail;
 	{
 		const jvs_descriptor *d = jvs_catalog_get(&cat, id);

@@ -1,6 +1,7 @@
 /* jvs-snapshot: save the current worktree as a new immutable snapshot. */
 #include "cli.h"
 
+#include "jvs/compress.h"
 #include "jvs/descriptor.h"
 #include "jvs/error.h"
 #include "jvs/paths.h"
@@ -14,58 +15,64 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-snapshot [NOTE] [-m NOTE] [--tag TAG]... [--skip-unchanged] [--no-hooks] [-- PATH ...]";
+struct opts {
+	jvs_snapshot_opts *so;
+	const char **tags;
+	const char *note;
+	int no_hooks;
+};
 
-enum { OPT_TAG = CLI_OPT_FIRST_PRIVATE, OPT_SKIP_UNCHANGED, OPT_NO_HOOKS };
+static int on_option(cli *c, const cli_option *o, const char *arg, void *ctx)
+{
+	struct opts *op = ctx;
+	if (cli_opt_is(o, "tag") && !op->tags)
+		return cli_oom(c);
+	if (cli_opt_is(o, "tag"))
+		op->tags[op->so->ntags++] = arg;
+	else if (cli_opt_is(o, "message"))
+		op->note = arg;
+	else if (cli_opt_is(o, "skip-unchanged"))
+		op->so->skip_unchanged = 1;
+	else if (cli_opt_is(o, "compress")) {
+		jvs_compress_level lv;
+		if (jvs_compress_parse(arg, "--compress", &lv) < 0)
+			return cli_fail(c);
+		op->so->compress = arg;
+	}
+	else
+		op->no_hooks = 1;
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"tag", required_argument, NULL, 't'},
-		{"message", required_argument, NULL, 'm'},
-		{"skip-unchanged", no_argument, NULL, OPT_SKIP_UNCHANGED},
-		{"no-hooks", no_argument, NULL, OPT_NO_HOOKS},
-		{NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_snapshot_opts so = {0};
 	jvs_snapshot_stats stats;
 	cli_progress ps;
 	jvs_descriptor d;
-	const char *worktree, *note = NULL;
+	struct opts op = {&so, NULL, NULL, 0};
+	const char *worktree, *note;
 	const char **tags;
-	char **pargs = NULL, **paths = NULL;
+	char **pargs, **paths = NULL;
 	size_t npargs = 0, npaths = 0;
-	int opt, rc, no_hooks = 0, dashdash = 0;
+	int rc, no_hooks, dashdash;
 
-	cli_init(&c, "jvs-snapshot", usage);
-	{ /* everything after the "--" ending the options is a PATH */
-		static const char *const takes_arg[] = {"-m", "--message", "-t", "--tag", NULL};
-		dashdash = cli_cut_paths(&argc, argv, takes_arg, &pargs, &npargs);
+	op.tags = calloc((size_t)argc + 1, sizeof *op.tags);
+	rc = cli_start(&c, "jvs-snapshot", argc, argv, on_option, &op);
+	tags = op.tags;
+	note = op.note;
+	no_hooks = op.no_hooks;
+	if (rc || !tags) {
+		free(tags);
+		return rc ? rc : cli_oom(&c);
 	}
-	tags = calloc((size_t)argc + 1, sizeof *tags);
-	if (!tags)
-		return 1;
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "t:m:", longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == 't')
-			tags[so.ntags++] = optarg;
-		else if (opt == 'm')
-			note = optarg;
-		else if (opt == OPT_SKIP_UNCHANGED)
-			so.skip_unchanged = 1;
-		else if (opt == OPT_NO_HOOKS)
-			no_hooks = 1;
-		else {
-			free(tags);
-			return cli_bad_option(&c);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	argc = c.nargs;
+	argv = c.args;
+	pargs = c.paths;
+	npargs = c.npaths;
+	dashdash = c.dashdash;
 	if (argc > 1 || (argc == 1 && note)) {
 		free(tags);
 		return cli_usage_error(&c, "give one note (quote it if it has spaces)");
@@ -77,10 +84,11 @@ int main(int argc, char **argv)
 		return cli_usage_error(&c, "give at least one PATH after '--'");
 	}
 
-	if (cli_open_repo(&c, &repo) < 0 || jvs_repo_require_worktree(repo, &worktree) < 0) {
+	if (cli_open_repo(&c, &repo) < 0) {
 		rc = cli_fail(&c);
 		goto out;
 	}
+	worktree = c.wt;
 	if (dashdash) {
 		char cwd[PATH_MAX];
 		if (!getcwd(cwd, sizeof cwd)) {

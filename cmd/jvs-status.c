@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-status [--json] [-q]";
-
 static void count(const jvs_changes *ch, size_t n[3])
 {
 	n[0] = n[1] = n[2] = 0;
@@ -133,26 +131,17 @@ done:
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_changes ch = {0};
 	jvs_worktree wt;
 	const char *worktree;
 	char target[JVS_ID_BUF];
-	int opt, rc, interrupted;
+	int rc, interrupted;
 
-	cli_init(&c, "jvs-status", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		return cli_bad_option(&c);
-	}
-	if (argc > optind)
-		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
+	rc = cli_start(&c, "jvs-status", argc, argv, NULL, NULL);
+	if (rc)
+		return rc;
 
 	if (cli_open_repo(&c, &repo) < 0 || jvs_repo_require_worktree(repo, &worktree) < 0 ||
 	    jvs_worktree_load(repo, worktree, &wt) < 0 ||

@@ -12,10 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char usage[] = "jvs-verify [REF... | --all] [--quick] [--json]";
-
-enum { OPT_ALL = CLI_OPT_FIRST_PRIVATE, OPT_QUICK };
-
 /* The total is the snapshots' logical bytes: files whose inode was hashed
  * in an earlier snapshot count as checked at once, so the ETA holds. */
 typedef struct {
@@ -31,12 +27,6 @@ static void show_progress(void *arg, uint64_t bytes, uint64_t files)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"all", no_argument, NULL, OPT_ALL},
-		{"quick", no_argument, NULL, OPT_QUICK},
-		{NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
@@ -44,23 +34,16 @@ int main(int argc, char **argv)
 	verify_progress ps = {0};
 	char **ids = NULL;
 	size_t nids = 0;
-	int opt, all = 0, quick = 0, rc = 0, failed = 0, audit_ok = 1;
+	int all = 0, quick = 0, rc = 0, failed = 0, audit_ok = 1;
 	char audit_detail[512] = "";
 	json_t *out = NULL;
+	const cli_slot opts[] = {{"all", &all}, {"quick", &quick}, {NULL, NULL}};
 
-	cli_init(&c, "jvs-verify", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == OPT_ALL)
-			all = 1;
-		else if (opt == OPT_QUICK)
-			quick = 1;
-		else
-			return cli_bad_option(&c);
-	}
-	argc -= optind;
-	argv += optind;
+	rc = cli_start(&c, "jvs-verify", argc, argv, cli_store, (void *)opts);
+	if (rc)
+		return rc;
+	argc = c.nargs;
+	argv = c.args;
 	if (all && argc)
 		return cli_usage_error(&c, "give REFs or --all, not both");
 

@@ -9,36 +9,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char usage[] = "jvs-worktree-create NAME [--from REF]";
-
-enum { OPT_FROM = CLI_OPT_FIRST_PRIVATE };
-
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS,
-	    {"from", required_argument, NULL, OPT_FROM},
-	    {NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
 	jvs_worktree wt;
 	const char *ref = NULL, *name;
 	char id[JVS_ID_BUF] = "", *path = NULL;
-	int opt, rc = 0;
+	const cli_slot opts[] = {{"from", &ref}, {NULL, NULL}};
+	int rc = cli_start(&c, "jvs-worktree-create", argc, argv, cli_store, (void *)opts);
 
-	cli_init(&c, "jvs-worktree-create", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == OPT_FROM)
-			ref = optarg;
-		else
-			return cli_bad_option(&c);
-	}
-	argc -= optind;
-	argv += optind;
+	if (rc)
+		return rc;
+	argc = c.nargs;
+	argv = c.args;
 	if (argc != 1)
 		return cli_usage_error(&c,
 		                       argc ? "give one worktree NAME" : "missing worktree NAME");
@@ -46,8 +31,7 @@ int main(int argc, char **argv)
 
 	if (cli_open_repo(&c, &repo) < 0)
 		goto fail;
-	if (ref && (jvs_catalog_load(repo, &cat) < 0 ||
-	            jvs_ref_resolve(repo, &cat, jvs_repo_worktree(repo), ref, id) < 0))
+	if (ref && cli_resolve_ref(&c, repo, &cat, ref, id) < 0)
 		goto fail;
 	if (jvs_worktree_create(repo, name, id, c.wait_seconds) < 0 ||
 	    jvs_worktree_load(repo, name, &wt) < 0 || !(path = jvs_repo_payload_root(repo, name)))

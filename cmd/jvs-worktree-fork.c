@@ -10,11 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char usage[] = "jvs-worktree-fork [REF] NAME\n"
-                            "jvs-worktree-fork --at REF NAME";
-
-enum { OPT_AT = CLI_OPT_FIRST_PRIVATE };
-
 /* The current worktree's position: the files it was last restored to or
  * snapshotted as, so a detached worktree forks from where it is. */
 static int current_head(jvs_repo *repo, char id[JVS_ID_BUF])
@@ -40,31 +35,20 @@ static int current_head(jvs_repo *repo, char id[JVS_ID_BUF])
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS,
-	    {"at", required_argument, NULL, OPT_AT},
-	    {NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
 	jvs_worktree wt;
 	const char *ref = NULL, *name;
 	char id[JVS_ID_BUF], *path = NULL;
-	int opt, rc = 0, r;
+	const cli_slot opts[] = {{"at", &ref}, {NULL, NULL}};
+	int r, rc = cli_start(&c, "jvs-worktree-fork", argc, argv, cli_store, (void *)opts);
 	cli_progress ps;
 
-	cli_init(&c, "jvs-worktree-fork", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == OPT_AT)
-			ref = optarg;
-		else
-			return cli_bad_option(&c);
-	}
-	argc -= optind;
-	argv += optind;
+	if (rc)
+		return rc;
+	argc = c.nargs;
+	argv = c.args;
 	if (argc == 2 && !ref)
 		ref = argv[0];
 	else if (argc != 1)
@@ -75,8 +59,7 @@ int main(int argc, char **argv)
 	if (cli_open_repo(&c, &repo) < 0)
 		goto fail;
 	if (ref) {
-		if (jvs_catalog_load(repo, &cat) < 0 ||
-		    jvs_ref_resolve(repo, &cat, jvs_repo_worktree(repo), ref, id) < 0)
+		if (cli_resolve_ref(&c, repo, &cat, ref, id) < 0)
 			goto fail;
 	} else if (current_head(repo, id) < 0) {
 		goto fail;

@@ -10,37 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-worktree-list [--json | -q | --format text|json|tsv|id]";
-
-enum { OPT_FORMAT = CLI_OPT_FIRST_PRIVATE };
-
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS, {"format", required_argument, NULL, OPT_FORMAT}, {NULL, 0, NULL, 0}};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_worktree *wts = NULL;
 	char **names = NULL;
 	size_t n = 0;
-	int opt, rc = 0, width = 4, fmt = CLI_FMT_TEXT;
+	int rc = 0, width = 4, fmt = CLI_FMT_TEXT;
 	json_t *arr = NULL;
 
-	cli_init(&c, "jvs-worktree-list", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt != OPT_FORMAT)
-			return cli_bad_option(&c);
-		if (cli_parse_format(&c, optarg, &fmt))
-			return 2;
-	}
+	rc = cli_start(&c, "jvs-worktree-list", argc, argv, cli_format_option, &fmt);
+	if (rc)
+		return rc;
 	if (c.json)
 		fmt = CLI_FMT_JSON;
 	else if (c.quiet && fmt == CLI_FMT_TEXT)
 		fmt = CLI_FMT_ID;
-	if (optind < argc)
-		return cli_usage_error(&c, "unexpected argument '%s'", argv[optind]);
 
 	if (cli_open_repo(&c, &repo) < 0 || jvs_worktree_list(repo, &names, &n) < 0) {
 		rc = cli_fail(&c);

@@ -8,26 +8,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char usage[] = "jvs-worktree-path [NAME]";
-
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {CLI_LONGOPTS, {NULL, 0, NULL, 0}};
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_worktree wt;
 	const char *name = NULL;
 	char *path = NULL;
-	int opt, rc = 0;
+	int rc = cli_start(&c, "jvs-worktree-path", argc, argv, NULL, NULL);
 
-	cli_init(&c, "jvs-worktree-path", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1)
-		if (!cli_common_option(&c, opt, optarg))
-			return cli_bad_option(&c);
-	if (argc - optind > 1)
+	if (rc)
+		return rc;
+	if (c.nargs > 1)
 		return cli_usage_error(&c, "give at most one worktree NAME");
-	if (optind < argc)
-		name = argv[optind];
+	if (c.nargs)
+		name = c.args[0];
 
 	if (cli_open_repo(&c, &repo) < 0 || (!name && jvs_repo_require_worktree(repo, &name) < 0) ||
 	    jvs_worktree_load(repo, name, &wt) < 0 || !(path = jvs_repo_payload_root(repo, name))) {

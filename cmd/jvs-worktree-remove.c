@@ -12,31 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "jvs-worktree-remove [--force] NAME";
-
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS,
-	    {"force", no_argument, NULL, 'f'},
-	    {NULL, 0, NULL, 0},
-	};
 	cli c;
 	jvs_repo *repo = NULL;
 	char *path = NULL;
-	int opt, rc = 0, force = 0, inside;
+	int force = 0, inside;
+	const cli_slot opts[] = {{"force", &force}, {NULL, NULL}};
+	int rc = cli_start(&c, "jvs-worktree-remove", argc, argv, cli_store, (void *)opts);
 
-	cli_init(&c, "jvs-worktree-remove", usage);
-	while ((opt = getopt_long(argc, argv, CLI_SHORTOPTS "f", longopts, NULL)) != -1) {
-		if (cli_common_option(&c, opt, optarg))
-			continue;
-		if (opt == 'f')
-			force = 1;
-		else
-			return cli_bad_option(&c);
-	}
-	argc -= optind;
-	argv += optind;
+	if (rc)
+		return rc;
+	argc = c.nargs;
+	argv = c.args;
 	if (argc != 1)
 		return cli_usage_error(&c,
 		                       argc ? "give one worktree NAME" : "missing worktree NAME");

@@ -39,9 +39,20 @@ commands () {
 	command_list
 }
 
-# "jvs-worktree-fork" -> "worktree fork"
+# The name people type: "jvs-worktree-fork" -> "worktree fork" where the
+# first word is a group of several commands, "jvs-check-ignore" ->
+# "check-ignore" where it is not. Prints NAME<TAB>KIND<TAB>SUMMARY lines.
+named_commands () {
+	commands | awk -F '\t' '
+		/^jvs-/ { n = substr($1, 5); k[++c] = n; kind[c] = $2; sum[c] = $3
+			split(n, w, "-"); members[w[1]]++ }
+		END { for (i = 1; i <= c; i++) { n = k[i]; split(n, w, "-")
+			if (members[w[1]] > 1) sub("-", " ", n)
+			printf "%s\t%s\t%s\n", n, kind[i], sum[i] } }'
+}
+
 display_names () {
-	commands | awk -F '\t' '/^jvs-/ { n = substr($1, 5); gsub("-", " ", n); print n }'
+	named_commands | cut -f1
 }
 
 usage () {
@@ -51,9 +62,9 @@ usage: jvs [-C DIR] [-w NAME] <command> [<args>]
        jvs help <command>
 
 EOF
-	commands | awk -F '\t' '
-		/^jvs-/ {
-			n = substr($1, 5); gsub("-", " ", n)
+	named_commands | awk -F '\t' '
+		{
+			n = $1
 			if ($2 == "plumbing") { pl[++np] = n; ps[np] = $3 }
 			else { po[++npo] = n; pos[npo] = $3 }
 		}

@@ -14,7 +14,7 @@ need () {	# need DEBIAN-PACKAGE
 
 if command -v pkg-config >/dev/null 2>&1; then
 	for lib in sqlite3:libsqlite3-dev libb2:libb2-dev jansson:libjansson-dev \
-		uuid:uuid-dev cmocka:libcmocka-dev; do
+		uuid:uuid-dev libzstd:libzstd-dev cmocka:libcmocka-dev; do
 		pkg-config --exists "${lib%%:*}" || need "${lib#*:}"
 	done
 else
@@ -23,23 +23,25 @@ else
 	need libb2-dev
 	need libjansson-dev
 	need uuid-dev
+	need libzstd-dev
 	need libcmocka-dev
 fi
 
-# jq, script and zsh: the output-contract, progress and completion tests
+# python3 and nm: make check-layers (scripts/check-layers.py). jq, script and zsh: the output-contract, progress and completion tests
 # (t8000-t8002); setfattr/getfattr, setfacl: the extended-attribute and ACL
-# tests (t9007).
+# tests (t9007); python3: t/chainlint.py (make check) and several tests.
 for cmd in prove:perl mandoc:mandoc b2sum:coreutils cc:gcc pkg-config:pkg-config make:make \
-	jq:jq script:bsdutils zsh:zsh setfattr:attr getfattr:attr setfacl:acl; do
+	python3:python3 nm:binutils jq:jq script:bsdutils zsh:zsh setfattr:attr getfattr:attr setfacl:acl; do
 	command -v "${cmd%%:*}" >/dev/null 2>&1 || need "${cmd#*:}"
 done
 
-# Optional, for the engine tests on real file systems (t7000-t7003) and the
-# Debian package test (t8005: dpkg-buildpackage, dh, lintian); they skip with
-# the reason when these are missing, so only root installs them.
+# Optional, for the engine tests on real file systems (t7000-t7003), the
+# Debian package test (t8005: dpkg-buildpackage, dh, lintian) and the fish
+# completion tests (t8000); they skip with the reason when these are
+# missing, so only root installs them.
 optional=
 for cmd in mkfs.xfs:xfsprogs xfs_io:xfsprogs mkfs.btrfs:btrfs-progs \
-	filefrag:e2fsprogs fusermount3:fuse3 redis-server:redis-server \
+	filefrag:e2fsprogs fusermount3:fuse3 redis-server:redis-server fish:fish \
 	dpkg-buildpackage:dpkg-dev dh:debhelper lintian:lintian debuild:devscripts; do
 	command -v "${cmd%%:*}" >/dev/null 2>&1 && continue
 	case " $optional " in

@@ -119,6 +119,39 @@ test_expect_success 'JVS_SNAPSHOT_ENGINE=juicefs-clone here falls back, and says
 	grep "^Snapshot engine: $COW_FALLBACK (juicefs-clone requested but unavailable" "$T/info"
 '
 
+test_expect_success "--compress on $COW_ENGINE: E_USAGE, nothing made" '
+	cd "$R/main" &&
+	echo compress-me >>train.py &&
+	ls "$R/.jvs/descriptors" >"$T/before" &&
+	test_must_fail --exit=2 jvs snapshot --compress fast 2>"$T/err" &&
+	grep "E_USAGE: --compress fast: the $COW_ENGINE engine shares data blocks" "$T/err" &&
+	grep "JVS_SNAPSHOT_ENGINE=copy" "$T/err" &&
+	ls "$R/.jvs/descriptors" >"$T/after" &&
+	test_cmp "$T/before" "$T/after"
+'
+
+test_expect_success "JVS_SNAPSHOT_COMPRESS on $COW_ENGINE: not applied, named in degraded" '
+	cd "$R/main" &&
+	JVS_SNAPSHOT_COMPRESS=fast jvs snapshot "default compression" --json >"$T/out" &&
+	grep "\"engine\": *\"$COW_ENGINE\"" "$T/out" &&
+	grep "compression: JVS_SNAPSHOT_COMPRESS=fast not applied, the $COW_ENGINE engine shares data blocks" "$T/out" &&
+	! grep "\"compression\": *\"zstd" "$T/out"
+'
+
+test_expect_success "JVS_SNAPSHOT_ENGINE=copy --compress here; restore and fork decode" '
+	cd "$R/main" &&
+	seq 1 50000 >numbers &&
+	z=$(JVS_SNAPSHOT_ENGINE=copy jvs snapshot -q --compress default) &&
+	test "$(od -An -tx1 -N4 "$R/.jvs/snapshots/$z/numbers" | tr -d " ")" = 28b52ffd &&
+	echo other >numbers &&
+	jvs restore --discard $z >/dev/null &&
+	seq 1 50000 >"$T/expect" &&
+	test_cmp "$T/expect" numbers &&
+	jvs worktree fork $z zfork >/dev/null &&
+	test_cmp "$T/expect" "$R/worktrees/zfork/numbers" &&
+	jvs verify $z
+'
+
 test_expect_success 'verify --all and doctor --strict' '
 	cd "$R/main" &&
 	jvs verify --all >"$T/out" &&

@@ -192,9 +192,9 @@ test_expect_success '-w with an unknown or invalid worktree name' '
 	grep E_NAME_INVALID err
 '
 
-test_expect_success 'format_version 2: every command fails E_FORMAT_UNSUPPORTED, touches nothing' '
+test_expect_success 'format_version 3: every command fails E_FORMAT_UNSUPPORTED, touches nothing' '
 	cp -a repo future &&
-	echo 2 >future/.jvs/format_version &&
+	echo 3 >future/.jvs/format_version &&
 	echo change >future/main/new-file &&
 	tree_state future >before &&
 	: >failures &&
@@ -209,11 +209,11 @@ test_expect_success 'format_version 2: every command fails E_FORMAT_UNSUPPORTED,
 		jvs-worktree-create|jvs-worktree-fork|jvs-worktree-remove) args=other ;;
 		jvs-worktree-rename) args="main other" ;;
 		*) args= ;;
-		esac
-		echo $name >>ran
+		esac &&
+		echo $name >>ran &&
 		(cd future/main && test_must_fail --exit=4 $name $args) 2>err &&
 		grep E_FORMAT_UNSUPPORTED err >/dev/null ||
-		{ echo "$name: want E_FORMAT_UNSUPPORTED, exit 4"; cat err; } >>failures
+		{ echo "$name: want E_FORMAT_UNSUPPORTED, exit 4"; cat err; } >>failures &&
 		(cd future && test_must_fail --exit=4 $name -w main $args) 2>err &&
 		grep E_FORMAT_UNSUPPORTED err >/dev/null ||
 		{ echo "$name -w main: want E_FORMAT_UNSUPPORTED, exit 4"; cat err; } >>failures
@@ -225,7 +225,7 @@ test_expect_success 'format_version 2: every command fails E_FORMAT_UNSUPPORTED,
 	test_cmp before after
 '
 
-test_expect_success 'format_version 2: init into it still refuses' '
+test_expect_success 'format_version 3: init into it still refuses' '
 	test_must_fail --exit=1 jvs-init future 2>err &&
 	grep E_EXISTS err
 '

@@ -31,6 +31,14 @@ test_expect_success DISPATCHER 'jvs --help lists the commands' '
 	test ! -e missing
 '
 
+test_expect_success DISPATCHER 'jvs --help names each command as it is typed' '
+	jvs --help >out &&
+	grep "^   gc plan  " out &&
+	grep "^   worktree fork  " out &&
+	grep "^   check-ignore  " out &&
+	! grep "^   check ignore" out
+'
+
 test_expect_success DISPATCHER 'jvs init and jvs snapshot dispatch to the programs' '
 	jvs init repo >out &&
 	grep "Initialized JVS repository in" out &&
@@ -95,7 +103,7 @@ test_expect_success DISPATCHER 'jvs help with no man program falls back to --hel
 	mkdir noman &&
 	for t in sh cat sed grep ls dirname basename head tr awk expr
 	do
-		p=$(command -v $t) && ln -s "$p" noman/$t || :
+		if p=$(command -v $t); then ln -s "$p" noman/$t || return 1; fi
 	done &&
 	PATH=$(pwd)/noman:$JVS_BIN MANPAGER=cat PAGER=cat "$JVS_BIN/jvs" help init >out 2>err &&
 	grep "jvs-init" out

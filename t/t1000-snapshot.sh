@@ -380,7 +380,7 @@ test_expect_success 'snapshot files are never hard links to worktree files' '
 	S=dedup/.jvs/snapshots &&
 	for f in same changed d/same2
 	do
-		test "$(stat -c %h dedup/main/$f)" -eq 1 || echo "$f: link count" >>bad
+		test "$(stat -c %h dedup/main/$f)" -eq 1 || echo "$f: link count" >>bad &&
 		for s in $(ls $S | grep -v READY)
 		do
 			test "$(stat -c %i dedup/main/$f)" != "$(stat -c %i $S/$s/$f)" ||

@@ -318,6 +318,20 @@ test_expect_success 'restoring a partial snapshot restores exactly its paths' '
 	grep E_NOT_FOUND err
 '
 
+test_expect_success 'a worktree forked or created from a partial snapshot holds only its paths' '
+	idP=$(cat idP) &&
+	jvs-worktree-fork -C repo -q P fromp >/dev/null &&
+	(cd repo/worktrees/fromp && find . -mindepth 1 | LC_ALL=C sort) >listed &&
+	printf "./a\n./dir\n./dir/sub\n./dir/sub/s\n" >expect &&
+	test_cmp expect listed &&
+	grep three repo/worktrees/fromp/a &&
+	jvs-worktree-create -C repo -q fromp2 --from P >/dev/null &&
+	(cd repo/worktrees/fromp2 && find . -mindepth 1 | LC_ALL=C sort) >listed &&
+	test_cmp expect listed &&
+	jvs-worktree-remove -C repo -q --force fromp &&
+	jvs-worktree-remove -C repo -q --force fromp2
+'
+
 test_expect_success 'verify, doctor and gc handle partial snapshots' '
 	idP=$(cat idP) &&
 	jvs-verify -C repo --all >out &&
@@ -385,7 +399,8 @@ test_expect_success 'a path restore whose target is gone: doctor rolls the paths
 	rm rb/.jvs/descriptors/$gone.json &&
 	(cd rb && test_must_fail --exit=4 jvs-doctor) >out &&
 	grep "^error	restore_blocked	.*some paths of worktree .main. to $gone.*rolls those paths back" out &&
-	(cd rb && jvs-doctor --repair-runtime) >out 2>&1 || true &&
+	(cd rb && test_must_fail --exit=4 jvs-doctor --repair-runtime) >out 2>&1 &&
+	grep "^error	orphan_published	" out &&
 	grep "^repaired	restore of some paths" out &&
 	test ! -f rb/.jvs/intents/restore-main.json &&
 	grep "dirty a" rb/main/a &&

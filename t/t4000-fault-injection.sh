@@ -14,7 +14,7 @@ healthy, verify --all passes and no snapshot reported created is lost.'
 
 # ---- the fault points ------------------------------------------------------
 #
-# Every jvs_fault_point("...") in libjvs/*.c, plus the points that the
+# Every jvs_fault_point("...") in libjvs/*/*.c, plus the points that the
 # fault(op, step) helper of worktree_ops.c builds as "<op>-after-<step>" for
 # the two make_worktree() operations.  A new point must be added here
 # consciously: the first test fails when the sources hold one this list lacks.
@@ -36,11 +36,11 @@ ALL_POINTS="$SNAPSHOT_POINTS $RESTORE_POINTS $MAKE_POINTS $RENAME_POINTS
 src=$jvs_root/libjvs
 
 discover_points () {
-	grep -ho 'jvs_fault_point("[a-z-]*")' "$src"/*.c |
+	grep -ho 'jvs_fault_point("[a-z-]*")' "$src"/*/*.c |
 		sed -e 's/^jvs_fault_point("//' -e 's/")$//' &&
-	ops=$(grep -ho 'make_worktree(repo, "[a-z]*"' "$src"/worktree_ops.c |
+	ops=$(grep -ho 'make_worktree(repo, "[a-z]*"' "$src"/ops/worktree_ops.c |
 		sed -e 's/^make_worktree(repo, "//' -e 's/"$//') &&
-	steps=$(grep -ho 'fault(op, "[a-z]*")' "$src"/worktree_ops.c |
+	steps=$(grep -ho 'fault(op, "[a-z]*")' "$src"/ops/worktree_ops.c |
 		sed -e 's/^fault(op, "//' -e 's/")$//') &&
 	for o in $ops
 	do
@@ -58,11 +58,11 @@ test_expect_success 'the list of fault points matches the sources' '
 	test_cmp listed found &&
 	# the only call with a computed name is the helper, and it builds
 	# exactly <op>-after-<step>
-	grep -h "jvs_fault_point(" "$src"/*.c | grep -v "jvs_fault_point(\"" |
+	grep -h "jvs_fault_point(" "$src"/*/*.c | grep -v "jvs_fault_point(\"" |
 		grep -v "^void jvs_fault_point" >computed &&
 	echo "	jvs_fault_point(point);" >expect &&
 	test_cmp expect computed &&
-	grep -q "\"%s-after-%s\", op, step" "$src"/worktree_ops.c
+	grep -q "\"%s-after-%s\", op, step" "$src"/ops/worktree_ops.c
 '
 
 # ---- helpers ---------------------------------------------------------------

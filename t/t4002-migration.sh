@@ -266,7 +266,7 @@ test_expect_success MANDOC 'man pages: SYNOPSIS is the usage string, lint clean'
 '
 
 test_expect_success 'man page: every doctor code and repair is documented' '
-	grep -ho "JVS_SEV_[A-Z]*, \"[a-z_]*\"" "$jvs_root"/libjvs/doctor*.c |
+	grep -ho "JVS_SEV_[A-Z]*, \"[a-z_]*\"" "$jvs_root"/libjvs/ops/doctor*.c |
 		sed "s/.*\"\(.*\)\"/\1/" | sort -u >codes &&
 	test -s codes &&
 	for code in $(cat codes) clean_tmp clean_intents rebuild_index advance_head \

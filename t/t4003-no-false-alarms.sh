@@ -409,7 +409,8 @@ test_expect_success 'an operation still running is not a finding' '
 	test_cmp expect out &&
 	jvs-verify -C live --all >out &&
 	! grep -v "^OK " out &&
-	kill $pid && wait $pid;
+	kill $pid &&
+	_rc=0 && { wait $pid || _rc=$?; } && test $_rc = 143 &&
 	jvs-doctor -C live >out &&
 	grep "^warning	stale_intent	" out &&
 	jvs-doctor -C live --repair-runtime >out &&
@@ -642,7 +643,7 @@ done
 test_expect_success 'at the end: verify --all passes, nothing lost, no leftovers' '
 	verify_all &&
 	nothing_lost &&
-	{ find "$R" -name "*.tmp" -o -name "*.tmp.*" -o -name ".jvs-tmp-*"
+	{ find "$R" -name "*.tmp" -o -name "*.tmp.*" -o -name ".jvs-tmp-*" &&
 	  find "$R/.jvs/intents" "$R/.jvs/tmp" -mindepth 1; } >leftovers &&
 	test_must_fail test -s leftovers &&
 	jvs-history -C "$R" --all --format id >ids &&

@@ -36,7 +36,7 @@ test_expect_success 'setup: two weeks of cron backups and a few manual snapshots
 	for day in 01 02 03 04 05 06 07 08 09 10 11 12 13 14
 	do
 		cron_daily $day >/dev/null || return 1
-		case $day in 03|10) cron_weekly $day >/dev/null || return 1 ;; esac
+		case $day in 03|10) cron_weekly $day >/dev/null || return 1 ;; esac &&
 		case $day in 02|05|12|13) manual $day || return 1 ;; esac
 	done &&
 	(cd production/workspace/critical-app && jvs history --all --format id) >all &&
@@ -70,7 +70,7 @@ test_expect_success 'PLAN_ID=$(... | grep | cut) and gc run, as written' '
 	(
 		cd production/workspace/critical-app/main &&
 		# Execute when ready
-		PLAN_ID=$(jvs gc plan --keep-daily 7 --keep-tagged | grep "Plan ID:" | cut -d: -f2)
+		PLAN_ID=$(jvs gc plan --keep-daily 7 --keep-tagged | grep "Plan ID:" | cut -d: -f2) &&
 		jvs gc run --plan-id "$PLAN_ID"
 	) >run.out &&
 	grep "deleted 2 snapshots" run.out

@@ -19,14 +19,17 @@ cow_extra_tests () {
 	test_expect_success 'main, snapshots and forks are subvolumes; snapshots read-only' '
 		test "$(stat -c %i "$R/main")" = 256 &&
 		test "$(stat -c %i "$R/worktrees/exp")" = 256 &&
+		# each snapshot taken with the btrfs engine (the one asked to use
+		# juicefs-clone fell back to reflink-copy: a plain directory)
 		for d in "$R"/.jvs/snapshots/*; do
-			case $d in *.READY) continue ;; esac
-			# snapshots a fallback engine made (partial, ignored paths) are plain trees
-			grep -q "\"engine\": *\"btrfs-subvolume\"" "$R/.jvs/descriptors/${d##*/}.json" ||
-				continue
+			case $d in *.READY) continue ;; esac &&
+			grep -q "\"engine\": *\"btrfs-subvolume\"" \
+				"$R/.jvs/descriptors/${d##*/}.json" || continue
+			echo "$d" >>"$T/subvol-snapshots" &&
 			test "$(stat -c %i "$d")" = 256 &&
 			test "$(subvol_ro "$d")" = ro=true || return 1
 		done &&
+		test_line_count -ge 3 "$T/subvol-snapshots" &&
 		test "$(subvol_ro "$R/worktrees/exp")" = ro=false &&
 		grep "\"engine\": *\"btrfs-subvolume\"" "$R/.jvs/descriptors/$(cat "$T/one").json"
 	'

@@ -144,7 +144,7 @@ test_expect_success 'a tree clone is one request to the mount: no juicefs proces
 	jvs init wr >/dev/null && cd wr/main &&
 	for d in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19; do
 		mkdir d$d && ( cd d$d && seq 1 100 | sed "s/^/f/" | xargs touch &&
-			for f in f1 f2 f3; do seq 1 $d >$f; done ) || return 1
+			for f in f1 f2 f3; do seq 1 $d >$f || exit 1; done ) || return 1
 	done &&
 	rm -f "$T/client.log" &&
 	JVS_JUICEFS="$T/juicefs-logged" JVS_DEBUG_STATS=1 jvs snapshot "wide" -q >"$T/w1.id" 2>"$T/stats" &&

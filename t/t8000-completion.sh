@@ -11,6 +11,11 @@ fi
 if command -v zsh >/dev/null 2>&1; then
 	test_set_prereq ZSH
 fi
+if command -v fish >/dev/null 2>&1; then
+	test_set_prereq FISH
+else
+	echo "# fish is not installed: the fish completion tests are skipped" >&2
+fi
 
 # bcomplete WORDS...: the bash candidates for the command line WORDS, whose
 # last word is the one being completed (give '' for an empty one), sorted,
@@ -37,7 +42,8 @@ test_expect_success BASH 'the generated bash completion is valid and up to date'
 	bash -n "$comp/jvs.bash" &&
 	sh "$jvs_root/scripts/gen-completions.sh" "$jvs_root/cmd/command-list.txt" gen &&
 	test_cmp "$comp/jvs.bash" gen/jvs.bash &&
-	test_cmp "$comp/_jvs" gen/_jvs
+	test_cmp "$comp/_jvs" gen/_jvs &&
+	test_cmp "$comp/jvs.fish" gen/jvs.fish
 '
 
 test_expect_success BASH 'jvs sn<TAB> completes to snapshot' '
@@ -107,6 +113,13 @@ test_expect_success BASH 'jvs snapshot --<TAB> offers --tag and the common optio
 	grep -x -- --json cands &&
 	grep -x -- --no-progress cands &&
 	! grep -x -- --discard cands
+'
+
+test_expect_success BASH 'jvs snapshot --compress <TAB> offers the levels' '
+	bcomplete jvs snapshot --compress "" &&
+	printf "%s\\n" default fast max none >expect &&
+	sort cands >sorted &&
+	test_cmp expect sorted
 '
 
 test_expect_success BASH 'jvs verify --prog<TAB> offers the --progress values' '
@@ -210,6 +223,51 @@ test_expect_success ZSH 'zsh: commands, subcommands, options, tags, worktrees' '
 test_expect_success ZSH 'zsh: after -- restore and snapshot complete files' '
 	zcomplete "jvs -C repo restore baseline -- " && ! grep -x baseline zcands &&
 	zcomplete "jvs snapshot -- " && ! grep -x -- --tag zcands
+'
+
+# fcomplete LINE: the fish candidates for LINE (without descriptions),
+# sorted, one a line, in ./fcands.
+fcomplete () {
+	HOME=$PWD XDG_CONFIG_HOME=$PWD/.config fish --no-config -c \
+		"source $comp/jvs.fish; complete -C \"$1\"" | cut -f1 | LC_ALL=C sort -u >fcands
+}
+
+test_expect_success FISH 'fish: the completion loads and completes commands and subcommands' '
+	fish --no-config -n "$comp/jvs.fish" &&
+	fcomplete "jvs sn" && echo snapshot >expect && test_cmp expect fcands &&
+	fcomplete "jvs worktree " &&
+	printf "%s\n" create fork list path remove rename >expect && test_cmp expect fcands &&
+	fcomplete "jvs help worktree fo" && echo fork >expect && test_cmp expect fcands
+'
+
+test_expect_success FISH 'fish: options of the program and the common ones, option values' '
+	fcomplete "jvs snapshot --" &&
+	grep -x -- --tag fcands && grep -x -- --message fcands &&
+	grep -x -- --json fcands && grep -x -- --no-color fcands &&
+	! grep -x -- --discard fcands &&
+	fcomplete "jvs doctor --repair " && grep -x clean_tmp fcands &&
+	fcomplete "jvs gc plan --format " && printf "%s\n" id json text tsv >expect &&
+	test_cmp expect fcands
+'
+
+test_expect_success FISH 'fish: tags, refs and worktree names asked of jvs' '
+	(cd repo/main && fcomplete "jvs restore --latest-tag " && mv fcands ../../fcands) &&
+	printf "%s\n" baseline experiment v2 >expect && test_cmp expect fcands &&
+	(cd repo/main && fcomplete "jvs restore " && mv fcands ../../fcands) &&
+	grep -x HEAD fcands && grep -x baseline fcands &&
+	fcomplete "jvs -C repo worktree remove " && grep -x scratch fcands &&
+	fcomplete "jvs -C repo restore base" && echo baseline >expect && test_cmp expect fcands
+'
+
+test_expect_success FISH 'fish: every long option in every program usage is completed' '
+	for prog in $(cut -f1 "$jvs_root/cmd/command-list.txt"); do
+		words=$(echo "${prog#jvs-}" | tr - " ") &&
+		fcomplete "jvs $words --" &&
+		"$prog" -h | grep -o -- "--[a-z][a-z-]*" | sort -u >want &&
+		while read -r o; do
+			grep -x -- "$o" fcands || { echo "missing $o for $prog"; return 1; }
+		done <want || return 1
+	done
 '
 
 test_done

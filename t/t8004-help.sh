@@ -19,7 +19,7 @@ test_expect_success 'jvs alone prints a short overview of the common commands' '
 
 test_expect_success 'jvs --help lists every command of the command list' '
 	jvs --help >out &&
-	cut -f1 "$jvs_root/cmd/command-list.txt" | sed "s/^jvs-//; s/-/ /g" >names &&
+	cut -f1 "$jvs_root/cmd/command-list.txt" | sed "s/^jvs-//; s/^\(gc\|pin\|worktree\)-/\1 /" >names &&
 	while read -r n; do grep "^   $n " out || { echo "missing $n"; return 1; }; done <names
 '
 
@@ -65,6 +65,33 @@ test_expect_success 'an unknown option prints the program usage line' '
 	test_must_fail --exit=2 jvs restore --bogus 2>err &&
 	grep "E_USAGE: unknown option .--bogus." err &&
 	grep "^usage: jvs-restore " err
+'
+
+if command -v mandoc >/dev/null 2>&1; then
+	test_set_prereq MANDOC
+fi
+
+# usage_forms FILE: the usage forms of a -h output, or of a SYNOPSIS, one a
+# line: continuation lines joined to their form, white space squeezed.
+usage_forms () {
+	sed -e "s/^usage: //" -e "s/^ *//" "$1" |
+	awk '/^jvs-/ { if (l != "") print l; l = $0; next } { l = l " " $0 } END { if (l != "") print l }' |
+	tr -s " \t" "  " | sed "s/ *$//"
+}
+
+test_expect_success MANDOC 'every program: its usage is its man page SYNOPSIS' '
+	: >failures &&
+	for p in $(cut -f1 "$jvs_root/cmd/command-list.txt"); do
+		"$p" -h | grep -v "^common options: " | grep -v "^See " >help.$p &&
+		usage_forms help.$p >usage.$p &&
+		mandoc -T ascii "$jvs_root/man/$p.1" | col -b |
+			sed -n "/^SYNOPSIS/,/^[A-Z]/p" | sed "1d;\$d" | grep -v "^ *\$" >syn.$p &&
+		usage_forms syn.$p >synopsis.$p &&
+		test -s usage.$p &&
+		test_cmp usage.$p synopsis.$p >>failures 2>&1 || echo "--- $p" >>failures
+	done &&
+	cat failures &&
+	test ! -s failures
 '
 
 test_done

@@ -33,9 +33,10 @@ reseal () {
 	if len(sys.argv) > 3:
 	    d["payload_root_hash"] = hashlib.blake2b(open(sys.argv[3], "rb").read(),
 	                                             digest_size=32).hexdigest()
-	body = {k: v for k, v in d.items() if k not in ("descriptor_checksum", "integrity_state")}
-	canon = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-	d["descriptor_checksum"] = hashlib.blake2b(canon.encode(), digest_size=32).hexdigest()
+	if isinstance(d, dict):  # an edit may replace the object ("d = []"): no checksum
+	    body = {k: v for k, v in d.items() if k not in ("descriptor_checksum", "integrity_state")}
+	    canon = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+	    d["descriptor_checksum"] = hashlib.blake2b(canon.encode(), digest_size=32).hexdigest()
 	open(path, "w").write(json.dumps(d, indent=2) + "\n")
 	EOF
 }

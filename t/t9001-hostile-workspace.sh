@@ -109,7 +109,7 @@ test_expect_success 'a file growing during snapshots never publishes a wrong has
 	echo start >r/main/grow &&
 	echo still >r/main/still &&
 	{ (i=0; while [ ! -f stop ] && [ $i -lt 200000 ]; do
-		echo "line $i" >>r/main/grow; i=$((i + 1)); done) & } &&
+		echo "line $i" >>r/main/grow || break; i=$((i + 1)); done) & } &&
 	writer=$! &&
 	ok=0 fail=0 i=0 &&
 	while [ $i -lt 8 ]; do
@@ -117,8 +117,8 @@ test_expect_success 'a file growing during snapshots never publishes a wrong has
 			ok=$((ok + 1))
 		else
 			fail=$((fail + 1))
-		fi
-		i=$((i + 1))
+		fi &&
+		i=$((i + 1)) || return 1
 	done &&
 	touch stop && wait $writer &&
 	echo "# $ok snapshots published, $fail refused" >&4 &&

@@ -41,7 +41,7 @@ test_expect_success 'setup: a template repository with every layout path' '
 	(cd tpl/worktrees/lost && jvs snapshot -q lost) >id3 &&
 	jvs -C tpl worktree remove -q lost &&
 	rm tpl/.jvs/descriptors/"$(cat id3)".json &&
-	(cd tpl && jvs doctor --repair-runtime) >/dev/null 2>&1;
+	(cd tpl && jvs doctor --repair-runtime) >/dev/null 2>&1 &&
 	test -d tpl/.jvs/quarantine &&
 	(cd tpl && jvs doctor) >/dev/null &&
 	jvs -C tpl history >/dev/null &&

@@ -106,11 +106,11 @@ done
 
 # Every snapshot fault point (as found in the sources), the disk full from
 # there on: before the
-# descriptor is in place the snapshot fails (exit 1, E_IO, nothing visible,
-# nothing left over); after it, it succeeds with the warning and is
+# descriptor is in place the snapshot fails (exit 1, E_IO with its hint
+# kept through the cleanup, nothing visible, nothing left over); after it, it succeeds with the warning and is
 # completed by the next snapshot. Never a failure for something visible.
 test_expect_success 'a full disk at every snapshot step: a clean failure, or success that completes' '
-	grep -ho "jvs_fault_point(\"snapshot-[a-z-]*\")" "$jvs_root"/libjvs/snapshot.c |
+	grep -ho "jvs_fault_point(\"snapshot-[a-z-]*\")" "$jvs_root"/libjvs/ops/snapshot*.c |
 		sed -e "s/^jvs_fault_point(\"//" -e "s/\")\$//" >points &&
 	test_line_count -ge 8 points &&
 	for p in $(cat points)
@@ -118,11 +118,12 @@ test_expect_success 'a full disk at every snapshot step: a clean failure, or suc
 		rm -rf e && cp -a tpl e &&
 		echo "$p" >e/main/a &&
 		_rc=0 &&
-		(cd e/main && JVS_FAULT=enospc:$p jvs snapshot full) >out 2>err || _rc=$?
+		{ (cd e/main && JVS_FAULT=enospc:$p jvs snapshot full) >out 2>err || _rc=$?; } &&
 		(cd e && jvs history --all --format id) >hist &&
 		case $_rc in
 		1)
 			grep "E_IO: .*No space left on device" err &&
+			grep "^hint: free some space on the file system and retry" err &&
 			test_line_count = 1 hist &&
 			fine e ;;
 		0)

@@ -70,7 +70,7 @@ test_expect_success 'a snapshot whose record is 128 KB (1000 tags) is followed b
 	while [ $i -lt 1000 ]
 	do
 		tags="$tags --tag t$i-$(note 120)" &&
-		i=$((i + 1))
+		i=$((i + 1)) || return 1
 	done &&
 	echo e >r/main/a &&
 	(cd r/main && jvs snapshot -q many $tags) >id4 &&
@@ -92,7 +92,7 @@ test_expect_success 'a gc run record listing the snapshots it deleted is followe
 	do
 		echo $i >g/main/f &&
 		(cd g/main && jvs snapshot -q "s$i") >/dev/null &&
-		i=$((i + 1))
+		i=$((i + 1)) || return 1
 	done &&
 	(cd g && jvs gc plan --keep-last 1 --json) >plan.json &&
 	plan=$(sed -n "s/.*\"plan_id\": *\"\([^\"]*\)\".*/\1/p" plan.json | head -n 1) &&

@@ -152,9 +152,9 @@ test_when_finished () {
 }
 
 # test_eval_ COMMANDS: eval COMMANDS in a function of their own, so that a
-# 'return 1' in a test body (a failing step in a loop) ends only the body,
-# with that status, instead of returning from test_run_ and leaving the
-# previous test's status in test_eval_ret_.
+# `return 1` in a test body (the way a loop stops at a failure) is the
+# body's status instead of returning from test_run_ and leaving the
+# previous test's status behind.
 test_eval_ () {
 	eval "$1"
 }

@@ -24,4 +24,9 @@ int jvs_audit_record_hash(const json_t *record, char out[65]);
 /* Rewrites audit/audit.head (after a repair). */
 int jvs_audit_reset_head(const jvs_repo *repo, long long records, const char *hash);
 
+/* audit_chain.c: the chain from the first record, then audit.head, read
+ * under the audit lock, then jvs_audit_precheck. 0 with *ok = 1 when
+ * sound; *ok = 0 and detail saying where when not; -1 on error. */
+int jvs_audit_verify(const jvs_repo *repo, int *ok, char *detail, size_t detail_len);
+
 #endif

@@ -31,8 +31,6 @@ int jvs_changes_worktree(const jvs_repo *repo, const char *worktree, const char 
 /* Snapshot vs snapshot, by manifests. */
 int jvs_changes_snapshots(const jvs_repo *repo, const char *from, const char *to,
 			  jvs_changes *out);
-/* Manifest vs manifest (the shared core of both). */
-int jvs_changes_manifests(const jvs_manifest *from, const jvs_manifest *to, jvs_changes *out);
 void jvs_changes_clear(jvs_changes *ch);
 
 #endif

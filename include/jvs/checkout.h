@@ -24,14 +24,10 @@ typedef struct {
  * its manifest hash, so a damaged snapshot is refused (E_PAYLOAD_HASH_MISMATCH,
  * E_PARTIAL_SNAPSHOT) with dest_dir untouched (stats->touched == 0).
  * cache_worktree: worktree whose hash cache to use and refresh (NULL: none).
- * Idempotent, so an interrupted run is completed by running it again. */
-int jvs_checkout(const jvs_repo *repo, const char *id, const char *dest_dir,
-                 const char *cache_worktree, jvs_checkout_stats *stats);
-
-/* Called while entries are copied and put in place (done <= total). */
+ * Idempotent, so an interrupted run is completed by running it again.
+ * fn (may be NULL) is called with arg while entries are put in place. */
 typedef void (*jvs_checkout_progress)(void *arg, uint64_t bytes_done, uint64_t bytes_total,
                                       size_t entries_done, size_t entries_total);
-/* jvs_checkout with a progress callback (fn may be NULL). */
 int jvs_checkout_progress_run(const jvs_repo *repo, const char *id, const char *dest_dir,
                               const char *cache_worktree, jvs_checkout_stats *stats,
                               jvs_checkout_progress fn, void *arg);

@@ -19,6 +19,9 @@ typedef struct {
 	char **tags;
 	size_t ntags;
 	char engine[32];
+	/* "zstd-fast", ... for a compressed payload (jvs/compress.h); "" for
+	 * none, and then absent from the JSON */
+	char compression[16];
 	char hash_algorithm[32];
 	char payload_root_hash[JVS_HASH_HEX];
 	int64_t file_count;
@@ -46,6 +49,11 @@ int jvs_descriptor_checksum(const jvs_descriptor *d, char out[JVS_HASH_HEX]);
 int jvs_descriptor_load(const jvs_repo *repo, const char *id, jvs_descriptor *out);
 int jvs_descriptor_has_tag(const jvs_descriptor *d, const char *tag);
 int jvs_descriptor_add_tag(jvs_descriptor *d, const char *tag);
+
+/* Writes d (checksum computed here) to path, created with permission bits
+ * mode (umask applies), and fsyncs it (descriptor_write.c); the caller
+ * renames it into place and syncs the directory. */
+int jvs_descriptor_write_mode(const char *path, jvs_descriptor *d, unsigned mode);
 
 /* Ids of published snapshots (descriptor, .READY and payload present),
  * sorted ascending. Free with jvs_strv_free. */

@@ -36,6 +36,15 @@ int jvs_btrfs_is_subvolume(const char *path);
 int jvs_btrfs_snapshot_writable(const char *src, const char *dst);
 /* Creates path as a btrfs subvolume (E_IO when that cannot be done). */
 int jvs_btrfs_subvolume_create(const char *path);
+/* engine_policy.c: the JVS_SNAPSHOT_ENGINE asked for (NULL when unset), the
+ * only reader of that variable; the engine a snapshot of payload uses (a
+ * btrfs payload root that is no subvolume, or some_paths, copies per file,
+ * noting a requested btrfs-subvolume's fallback in e->degraded); and the
+ * per-file engine a tree-clone engine falls back to. */
+const char *jvs_engine_requested(void);
+void jvs_engine_for_snapshot(jvs_engine *e, const char *payload, const char *worktree,
+			     int some_paths);
+jvs_engine_kind jvs_engine_per_file(jvs_engine_kind kind);
 /* 1 when the engine clones data without copying it (reflink, juicefs, btrfs). */
 int jvs_engine_is_clone(const jvs_engine *e);
 

@@ -47,6 +47,13 @@ int jvs_error_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void jvs_error_stick(int err);
 void jvs_error_clear(void);
 const jvs_error *jvs_error_last(void);
+/* A copy of the last error (class, message and hint), for cleanup that may
+ * overwrite it or for handing it to another thread; jvs_error_restore puts
+ * it back. */
+jvs_error jvs_error_save(void);
+/* Makes *saved the last error of this thread again, hint and all.
+ * Returns -1, so `return jvs_error_restore(&saved)` works. */
+int jvs_error_restore(const jvs_error *saved);
 
 const char *jvs_error_class_name(jvs_error_class cls);
 int jvs_error_exit_code(jvs_error_class cls);

@@ -6,8 +6,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* malloc'd printf; aborts never: returns NULL and sets E_INTERNAL on OOM. */
-char *jvs_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include "beneath.h" /* jvs_openat_beneath */
+#include "str.h"     /* jvs_strf */
+
 char *jvs_path_join(const char *a, const char *b);
 
 int jvs_fsync_dir(const char *dir);
@@ -39,11 +40,6 @@ int jvs_dir_is_empty(const char *path);
  * a sparse source is copied extent by extent, keeping its holes.
  * dst is created with O_EXCL. Does not set metadata. */
 int jvs_copy_file_data(int src_fd, int dst_fd, uint64_t size);
-/* openat() of a relative path that follows no symlink in any component and
- * cannot leave dirfd (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, or a
- * component walk where that is missing). Sets errno (ELOOP, EXDEV) like
- * openat; does not set the JVS error. */
-int jvs_openat_beneath(int dirfd, const char *path, int flags);
 
 int64_t jvs_now_ms(void);
 int64_t jvs_now_ns(void);

@@ -8,7 +8,6 @@
 
 void jvs_hash_buf(const void *data, size_t len, char out[JVS_HASH_HEX]);
 int jvs_hash_fd(int fd, char out[JVS_HASH_HEX]);
-int jvs_hash_file(const char *path, char out[JVS_HASH_HEX]);
 int jvs_hash_is_hex(const char *s);
 
 /* Incremental hashing of a byte stream. */

@@ -7,7 +7,7 @@
 
 #include "jvs/hash.h"
 #include "jvs/repo.h"
-#include "jvs/scan.h"
+#include "filekey.h" /* jvs_filekey */
 
 typedef struct jvs_index jvs_index;
 

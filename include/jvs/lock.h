@@ -14,6 +14,11 @@ int jvs_lock_acquire(const jvs_repo *repo, const char *name, jvs_lock_mode mode,
 		     int wait_seconds, jvs_lock **out);
 void jvs_lock_release(jvs_lock *lock);
 
+/* The "repo" lock of a mutating command (guard.c): acquired as above, then
+ * the audit log's precheck (jvs_audit_precheck), the lock released when it
+ * fails. Every taker of the repo lock goes through here. */
+int jvs_lock_repo(const jvs_repo *repo, jvs_lock_mode mode, int wait_seconds, jvs_lock **out);
+
 /* The command name recorded as holder; set once by main(). */
 void jvs_lock_set_command(const char *command);
 

@@ -22,9 +22,8 @@ int jvs_paths_resolve(const jvs_repo *repo, const char *worktree, const char *cw
  * one (a parent the path needs), else 0. paths sorted (jvs_paths_resolve). */
 int jvs_paths_covers(char *const *paths, size_t n, const char *p);
 
-/* Keeps the entries of s (sorted) for which jvs_paths_covers is 2, and with
+/* Keeps the entries of m (sorted) for which jvs_paths_covers is 2, and with
  * parents the directories above them too. */
-void jvs_scan_keep_paths(jvs_scan *s, char *const *paths, size_t n, int parents);
 void jvs_manifest_keep_paths(jvs_manifest *m, char *const *paths, size_t n, int parents);
 
 #endif

@@ -3,6 +3,8 @@
 #define JVS_REPO_H
 
 #define JVS_FORMAT_VERSION 1
+/* the newest format read: 2 once a compressed snapshot was made (jvs/compress.h) */
+#define JVS_FORMAT_VERSION_READ 2
 
 typedef struct jvs_repo jvs_repo;
 
@@ -36,7 +38,5 @@ char *jvs_repo_payload_root(const jvs_repo *repo, const char *worktree);
 int jvs_repo_payload_check(const jvs_repo *repo, const char *worktree);
 /* Creates ROOT/worktrees/worktrees -> . (idempotent). */
 int jvs_repo_link_worktrees(const char *root);
-/* Path of a worktree-relative location the user is in ("" at the root). */
-const char *jvs_repo_prefix(const jvs_repo *repo);
 
 #endif

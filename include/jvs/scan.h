@@ -9,13 +9,7 @@
 
 #include "jvs/arena.h"
 #include "jvs/manifest.h"
-
-typedef struct {
-	int64_t mtime_ns, ctime_ns, size;
-	uint64_t dev, ino;
-	uint32_t mode; /* full st_mode */
-	uint32_t uid, gid;
-} jvs_filekey;
+#include "filekey.h" /* jvs_filekey */
 
 typedef struct {
 	jvs_entry_type type;
@@ -52,12 +46,10 @@ struct jvs_repo;
 int jvs_scan_worktree(const struct jvs_repo *repo, const char *root, int flags, jvs_scan *out);
 /* jvs_scan_worktree walking only paths (sorted, none inside another; see
  * jvs/paths.h) and the directories above them: the same entries as
- * jvs_scan_worktree then jvs_scan_keep_paths(..., 1), the rest of the
+ * jvs_scan_worktree keeping only those (jvs_paths_covers), the rest of the
  * worktree never visited (out->ignored counts what was walked). */
 int jvs_scan_worktree_paths(const struct jvs_repo *repo, const char *root, int flags,
 			    char *const *paths, size_t npaths, jvs_scan *out);
 void jvs_scan_clear(jvs_scan *s);
-void jvs_filekey_from_stat(const struct stat *st, jvs_filekey *k);
-int jvs_filekey_equal(const jvs_filekey *a, const jvs_filekey *b);
 
 #endif

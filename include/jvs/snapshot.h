@@ -35,6 +35,9 @@ typedef struct {
 	 * missing from the worktree, or ignored, is E_NOT_FOUND. */
 	char *const *paths;
 	size_t npaths;
+	/* "none", "fast", "default" or "max" (jvs/compress.h); NULL: the
+	 * repository default */
+	const char *compress;
 } jvs_snapshot_opts;
 
 typedef struct {
@@ -65,11 +68,5 @@ int jvs_snapshot_recover(jvs_repo *repo, const char *worktree, char recovered[JV
 /* Finishes one interrupted snapshot from its intent (see above); 1 when it
  * was published and kept, 0 when it was removed, -1 on error. */
 int jvs_snapshot_finish_intent(jvs_repo *repo, const json_t *intent);
-
-/* Writes d (checksum computed here) to path and fsyncs it; the caller
- * renames it into place and syncs the directory. */
-int jvs_descriptor_write(const char *path, jvs_descriptor *d);
-/* The same, creating path with permission bits mode (umask applies). */
-int jvs_descriptor_write_mode(const char *path, jvs_descriptor *d, unsigned mode);
 
 #endif

@@ -38,8 +38,7 @@
 /* New worktree `name` whose payload root holds snapshot `id`'s files
  * (copied, never hard-linked); base = head = latest = id.
  * E_NAME_INVALID, E_EXISTS, E_LOCKED, E_NOT_FOUND, E_IO. */
-int jvs_worktree_fork(jvs_repo *repo, const char *id, const char *name, int wait_seconds);
-/* jvs_worktree_fork reporting the copy's progress (fn may be NULL). */
+/* Reports the copy's progress through fn (may be NULL). */
 int jvs_worktree_fork_progress(jvs_repo *repo, const char *id, const char *name, int wait_seconds,
                                jvs_checkout_progress fn, void *arg);
 

@@ -1,5 +1,5 @@
 /* jvs history -- PATH: path arguments, matching, and the letters computed
- * from manifests (libjvs/path_history.c). */
+ * from manifests (libjvs/ops/path_history.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,0 +1,6 @@
+test_expect_success 'a dangling && before ;;' '
+	case $rc in
+	1) echo one &&
+	   ;; # BAD
+	esac
+'
