@@ -4,6 +4,7 @@
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/manifest.h"
+#include "jvs/name.h"
 #include "jvs/pin.h"
 
 #include <stdio.h>
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
 			       cli_esc(p->created_at), cli_esc(p->expires_at[0] ? p->expires_at : "-"),
 			       jvs_pin_is_expired(p, now) ? "expired" : "active", cli_esc(p->reason));
 		} else
-			printf("%s  %s  %-32s  %s\n", cli_esc(p->pin_id), p->snapshot_id, exp,
+			printf("%s  %s  %-32s  %s\n", cli_esc(p->pin_id), jvs_id_short(p->snapshot_id), exp,
 			       cli_esc(p->reason));
 	}
 	if (!n && !c.quiet && fmt == CLI_FMT_TEXT)

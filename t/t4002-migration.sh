@@ -145,7 +145,7 @@ test_expect_success 'disaster: a wiped worktree comes back by a short unique id 
 	(cd dr && jvs doctor --strict) >out &&
 	healthy_out out &&
 	(cd dr/main && jvs history) >hist &&
-	grep "^$w1 .*Weekly backup 2024-01-07" hist &&
+	grep "^${w1#*-} .*Weekly backup 2024-01-07" hist &&
 	prefix=$(shortest_prefix $w1) &&
 	test ${#prefix} -lt ${#w1} &&
 	(cd dr/main && jvs restore $prefix) >out &&

@@ -3,6 +3,7 @@
 #include "snapshot_int.h"
 #include "scan_int.h"
 #include "snapmeta.h"
+#include "shortid_use.h"
 #include "jvs/audit.h"
 #include "jvs/changes.h"
 #include "jvs/compress.h"
@@ -119,6 +120,9 @@ static int new_id(const jvs_repo *repo, const char *parent, char out[JVS_ID_BUF]
 		taken = !a || !b || jvs_path_exists(a) || jvs_path_exists(b);
 		free(a);
 		free(b);
+		/* the short form (the random part) must name one snapshot */
+		if (!taken && jvs_id_random_in_use(repo, out, &taken) < 0)
+			return -1;
 		if (!taken)
 			return 0;
 	}
