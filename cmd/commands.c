@@ -169,7 +169,7 @@ const cli_command cli_commands[] = {
 	{"jvs-history", "porcelain", REPO | PATHS | NOARGS, "none",
 	 "list the snapshots of a worktree, newest first",
 	 "jvs-history [--all] [--limit N] [--grep TEXT] [--tag PATTERN]\n"
-	 "            [--json | --format text|json|tsv|id] [-- PATH ...]\n"
+	 "            [--json | --format text|json|tsv|id|short] [-- PATH ...]\n"
 	 "jvs-history --tags [--json]",
 	 history_opts},
 	{"jvs-info", "porcelain", REPO | NOARGS, "none", "describe the repository", "jvs-info [--json]",

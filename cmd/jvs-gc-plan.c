@@ -4,6 +4,9 @@
 #include "error_int.h"
 #include "gc_internal.h"
 #include "manifest.h"
+#include "jvs/error.h"
+#include "jvs/gc.h"
+#include "name.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +48,7 @@ static void print_plan(const jvs_gc_plan *p)
 	for (size_t i = 0; i < p->ncandidates; i++) {
 		const jvs_gc_entry *e = &p->candidates[i];
 		const char *at = cli_esc(e->created_at);
-		printf("  %s  %.10s %.8s  %s  %s\n", e->snapshot_id, at,
+		printf("  %s  %.10s %.8s  %s  %s\n", jvs_id_short(e->snapshot_id), at,
 		       strlen(at) > 11 ? at + 11 : "", cli_esc(e->worktree_name),
 		       cli_esc(e->note && *e->note ? e->note : "(no note)"));
 	}

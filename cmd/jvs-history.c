@@ -3,17 +3,19 @@
 
 #include "catalog.h"
 #include "error_int.h"
-#include "catalog.h"
 #include "manifest.h"
 #include "path_history.h"
 #include "textesc.h"
 #include "tombstone.h"
+#include "jvs/error.h"
+#include "jvs/history.h"
+#include "name.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_TSV, FMT_ID };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_TSV, FMT_ID, FMT_SHORT };
 
 static void print_tags(const jvs_descriptor *d, const char *sep)
 {
@@ -32,7 +34,7 @@ static void print_text(const jvs_history *h, int all, size_t i)
 	/* created_at is checked only by the checksum: a crafted one is escaped. */
 	const char *at = cli_esc(d->created_at);
 	size_t len = strlen(at);
-	fputs(d->snapshot_id, stdout);
+	fputs(jvs_id_short(d->snapshot_id), stdout);
 	fputs("  ", stdout);
 	fwrite(at, 1, len < 10 ? len : 10, stdout); /* date */
 	putchar(' ');
@@ -58,6 +60,16 @@ static void print_text(const jvs_history *h, int all, size_t i)
 	if (h->head[0] && strcmp(h->head, h->latest) && !strcmp(d->snapshot_id, h->head))
 		printf("  <- current position (%sDETACHED%s)", cli_color(CLI_YELLOW),
 		       cli_color(CLI_RESET));
+	putchar('\n');
+}
+
+/* --format short: the short id, a tab, the note (what shell completion
+ * offers, with the note as its description). */
+static void print_short(const jvs_descriptor *d)
+{
+	fputs(jvs_id_short(d->snapshot_id), stdout);
+	putchar('\t');
+	cli_fputs_esc(d->note && *d->note ? d->note : "(no note)", stdout);
 	putchar('\n');
 }
 
@@ -275,10 +287,12 @@ static int on_option(cli *c, const cli_option *o, const char *arg, void *ctx)
 		op->fmt = FMT_TSV;
 	} else if (!strcmp(arg, "id")) {
 		op->fmt = FMT_ID;
+	} else if (!strcmp(arg, "short")) {
+		op->fmt = FMT_SHORT;
 	} else if (!strcmp(arg, "text")) {
 		op->fmt = FMT_TEXT;
 	} else {
-		return cli_usage_error(c, "unknown format '%s' (json, tsv, id, text)", arg);
+		return cli_usage_error(c, "unknown format '%s' (json, tsv, id, short, text)", arg);
 	}
 	return 0;
 }
@@ -374,10 +388,13 @@ int main(int argc, char **argv)
 	if (fmt == FMT_TEXT && !h.whole_repository && h.head[0] &&
 	    strcmp(h.head, h.latest))
 		printf("%sDETACHED%s: files are at %s; the latest is %s (jvs restore HEAD)\n",
-		       cli_color(CLI_YELLOW), cli_color(CLI_RESET), h.head, h.latest);
+		       cli_color(CLI_YELLOW), cli_color(CLI_RESET), jvs_id_short(h.head),
+		       jvs_id_short(h.latest));
 	for (size_t i = 0; i < h.n; i++) {
 		if (fmt == FMT_ID)
 			puts(h.items[i]->snapshot_id);
+		else if (fmt == FMT_SHORT)
+			print_short(h.items[i]);
 		else if (fmt == FMT_TSV)
 			print_tsv(h.items[i], paths && ph.letters ? ph.letters[i] : NULL);
 		else {

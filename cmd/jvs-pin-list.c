@@ -5,6 +5,9 @@
 #include "fsutil.h"
 #include "manifest.h"
 #include "pin_int.h"
+#include "jvs/error.h"
+#include "name.h"
+#include "jvs/pin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +54,7 @@ int main(int argc, char **argv)
 			       cli_esc(p->created_at), cli_esc(p->expires_at[0] ? p->expires_at : "-"),
 			       jvs_pin_is_expired(p, now) ? "expired" : "active", cli_esc(p->reason));
 		} else
-			printf("%s  %s  %-32s  %s\n", cli_esc(p->pin_id), p->snapshot_id, exp,
+			printf("%s  %s  %-32s  %s\n", cli_esc(p->pin_id), jvs_id_short(p->snapshot_id), exp,
 			       cli_esc(p->reason));
 	}
 	if (!n && !c.quiet && fmt == CLI_FMT_TEXT)

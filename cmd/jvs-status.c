@@ -7,6 +7,8 @@
 #include "intent.h"
 #include "json.h"
 #include "manifest.h"
+#include "jvs/error.h"
+#include "name.h"
 #include "jvs/restore.h"
 #include "textesc.h"
 #include "jvs/worktree.h"
@@ -76,7 +78,7 @@ static int print_text(cli *c, const jvs_repo *repo, const jvs_worktree *wt, cons
 	if (!wt->head[0]) {
 		printf("Head: (none: no snapshot yet)\n");
 	} else if (jvs_descriptor_load(repo, wt->head, &d) == 0) {
-		printf("Head: %s (%s)\n", wt->head, cli_esc(d.note && *d.note ? d.note : "no note"));
+		printf("Head: %s (%s)\n", jvs_id_short(wt->head), cli_esc(d.note && *d.note ? d.note : "no note"));
 		jvs_descriptor_clear(&d);
 	} else {
 		printf("Head: %s (unreadable descriptor)\n", wt->head);
@@ -87,11 +89,11 @@ static int print_text(cli *c, const jvs_repo *repo, const jvs_worktree *wt, cons
 			snprintf(bad.hint, sizeof bad.hint,
 				 "run 'jvs verify' and 'jvs doctor --strict'");
 	}
-	printf("Latest: %s\n", wt->latest[0] ? wt->latest : "(none)");
+	printf("Latest: %s\n", wt->latest[0] ? jvs_id_short(wt->latest) : "(none)");
 	if (jvs_worktree_is_detached(wt))
 		printf("State: %sDETACHED%s (head is not the latest %s; back: jvs restore HEAD, "
 		       "forward from here: jvs worktree fork NAME)\n",
-		       cli_color(CLI_YELLOW), cli_color(CLI_RESET), wt->latest);
+		       cli_color(CLI_YELLOW), cli_color(CLI_RESET), jvs_id_short(wt->latest));
 	else
 		printf("State: HEAD state\n");
 	if (interrupted && running)
@@ -107,13 +109,13 @@ static int print_text(cli *c, const jvs_repo *repo, const jvs_worktree *wt, cons
 		       cli_esc(*interrupted ? interrupted : "REF --discard"));
 	if (ch->n == 0) {
 		if (wt->head[0])
-			printf("Clean: matches %s\n", wt->head);
+			printf("Clean: matches %s\n", jvs_id_short(wt->head));
 		else
 			printf("Clean: empty, no snapshot yet\n");
 		goto done;
 	}
 	if (wt->head[0])
-		printf("Changes since %s:\n", wt->head);
+		printf("Changes since %s:\n", jvs_id_short(wt->head));
 	else
 		printf("Changes (no snapshot yet):\n");
 	for (size_t i = 0; i < ch->n; i++)

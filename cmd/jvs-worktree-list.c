@@ -2,6 +2,8 @@
 #include "cli.h"
 
 #include "error_int.h"
+#include "jvs/error.h"
+#include "name.h"
 #include "jvs/worktree.h"
 #include "worktree_ops.h"
 
@@ -72,8 +74,8 @@ int main(int argc, char **argv)
 			       w->head[0] ? w->head : "-", w->latest[0] ? w->latest : "-",
 			       cur && !strcmp(cur, w->name) ? "*" : "-");
 		else
-			printf("%c %-*s  %-22s  %s%s%s\n", cur && !strcmp(cur, w->name) ? '*' : ' ',
-			       width, cli_esc(w->name), w->head[0] ? w->head : "-",
+			printf("%c %-*s  %-8s  %s%s%s\n", cur && !strcmp(cur, w->name) ? '*' : ' ',
+			       width, cli_esc(w->name), w->head[0] ? jvs_id_short(w->head) : "-",
 			       jvs_worktree_is_detached(w) ? cli_color(CLI_YELLOW) : "",
 			       jvs_worktree_state_name(jvs_worktree_state(w)),
 			       jvs_worktree_is_detached(w) ? cli_color(CLI_RESET) : "");

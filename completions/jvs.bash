@@ -13,7 +13,7 @@ _jvs_dyn()
 	refs)
 		echo HEAD
 		command jvs "${pre[@]}" history --tags 2>/dev/null
-		command jvs "${pre[@]}" history --all --format id 2>/dev/null
+		command jvs "${pre[@]}" history --all --format short 2>/dev/null
 		;;
 	pins)
 		command jvs "${pre[@]}" pin list --format id 2>/dev/null
@@ -31,6 +31,35 @@ _jvs_dyn()
 		esac
 		;;
 	esac
+}
+
+# _jvs_described KIND: COMPREPLY from the lines of _jvs_dyn KIND that start
+# with $cur; a line "WORD<TAB>TEXT" (a short id and its note) shows TEXT
+# beside WORD when there is more than one candidate to list.
+_jvs_described()
+{
+	local line w k tab=$'\t' seen=$'\n'
+	local -a ws=() ds=()
+	while IFS= read -r line; do
+		w=${line%%"$tab"*}
+		case $w in "$cur"*) ;; *) continue ;; esac
+		case $seen in *"$tab$w$tab"*) continue ;; esac
+		seen=$seen$tab$w$tab
+		ws+=("$w")
+		case $line in *"$tab"*) ds+=("${line#*"$tab"}") ;; *) ds+=("") ;; esac
+	done < <(_jvs_dyn "$1")
+	COMPREPLY=()
+	if [ ${#ws[@]} -eq 1 ]; then
+		COMPREPLY=("${ws[0]}")
+		return
+	fi
+	for k in "${!ws[@]}"; do
+		if [ -n "${ds[k]}" ]; then
+			COMPREPLY+=("${ws[k]}  (${ds[k]:0:60})")
+		else
+			COMPREPLY+=("${ws[k]}")
+		fi
+	done
 }
 
 _jvs()
@@ -136,7 +165,7 @@ _jvs()
 		return
 		;;
 	--from | --at)
-		COMPREPLY=($(compgen -W "$(_jvs_dyn refs)" -- "$cur"))
+		_jvs_described refs
 		return
 		;;
 	--compress)
@@ -227,6 +256,7 @@ _jvs()
 			esac
 			;;
 		none) COMPREPLY=() ;;
+		refs) _jvs_described refs ;;
 		*) COMPREPLY=($(compgen -W "$(_jvs_dyn $kind)" -- "$cur")) ;;
 		esac
 		;;

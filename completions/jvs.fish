@@ -40,7 +40,7 @@ function __jvs_dyn
 		case refs
 			echo HEAD
 			command jvs $pre history --tags 2>/dev/null
-			command jvs $pre history --all --format id 2>/dev/null
+			command jvs $pre history --all --format short 2>/dev/null
 		case pins
 			command jvs $pre pin list --format id 2>/dev/null
 			command jvs $pre history --tags 2>/dev/null

@@ -10,7 +10,8 @@
 # Dynamic candidates come from jvs itself, through plumbing that is fast:
 #   worktree names   jvs worktree list --format id
 #   tags             jvs history --tags
-#   snapshot ids     jvs history --all --format id
+#   snapshot ids     jvs history --all --format short (short id, a tab, the
+#                    note: bash, zsh and fish show the note as the description)
 #   pin ids          jvs pin list --format id
 #   config keys      jvs config list --name-only
 set -eu
@@ -73,7 +74,7 @@ _jvs_dyn()
 	refs)
 		echo HEAD
 		command jvs "\${pre[@]}" history --tags 2>/dev/null
-		command jvs "\${pre[@]}" history --all --format id 2>/dev/null
+		command jvs "\${pre[@]}" history --all --format short 2>/dev/null
 		;;
 	pins)
 		command jvs "\${pre[@]}" pin list --format id 2>/dev/null
@@ -91,6 +92,35 @@ _jvs_dyn()
 		esac
 		;;
 	esac
+}
+
+# _jvs_described KIND: COMPREPLY from the lines of _jvs_dyn KIND that start
+# with \$cur; a line "WORD<TAB>TEXT" (a short id and its note) shows TEXT
+# beside WORD when there is more than one candidate to list.
+_jvs_described()
+{
+	local line w k tab=\$'\\t' seen=\$'\\n'
+	local -a ws=() ds=()
+	while IFS= read -r line; do
+		w=\${line%%"\$tab"*}
+		case \$w in "\$cur"*) ;; *) continue ;; esac
+		case \$seen in *"\$tab\$w\$tab"*) continue ;; esac
+		seen=\$seen\$tab\$w\$tab
+		ws+=("\$w")
+		case \$line in *"\$tab"*) ds+=("\${line#*"\$tab"}") ;; *) ds+=("") ;; esac
+	done < <(_jvs_dyn "\$1")
+	COMPREPLY=()
+	if [ \${#ws[@]} -eq 1 ]; then
+		COMPREPLY=("\${ws[0]}")
+		return
+	fi
+	for k in "\${!ws[@]}"; do
+		if [ -n "\${ds[k]}" ]; then
+			COMPREPLY+=("\${ws[k]}  (\${ds[k]:0:60})")
+		else
+			COMPREPLY+=("\${ws[k]}")
+		fi
+	done
 }
 
 _jvs()
@@ -181,7 +211,7 @@ EOF
 		return
 		;;
 	$(values_of @refs))
-		COMPREPLY=(\$(compgen -W "\$(_jvs_dyn refs)" -- "\$cur"))
+		_jvs_described refs
 		return
 		;;
 EOF
@@ -249,6 +279,7 @@ EOF
 			esac
 			;;
 		none) COMPREPLY=() ;;
+		refs) _jvs_described refs ;;
 		*) COMPREPLY=(\$(compgen -W "\$(_jvs_dyn \$kind)" -- "\$cur")) ;;
 		esac
 		;;
@@ -276,7 +307,7 @@ _jvs_dyn() {
 	refs)
 		print HEAD
 		command jvs "${pre[@]}" history --tags 2>/dev/null
-		command jvs "${pre[@]}" history --all --format id 2>/dev/null
+		command jvs "${pre[@]}" history --all --format short 2>/dev/null
 		;;
 	pins)
 		command jvs "${pre[@]}" pin list --format id 2>/dev/null
@@ -294,6 +325,21 @@ _jvs_dyn() {
 		esac
 		;;
 	esac
+}
+
+# _jvs_described KIND: the lines of _jvs_dyn KIND as candidates; a line
+# "WORD<TAB>TEXT" (a short id and its note) is WORD described by TEXT.
+_jvs_described() {
+	local -a descr
+	local line
+	for line in ${(f)"$(_jvs_dyn $1)"}; do
+		if [[ $line == *$'\t'* ]]; then
+			descr+=("${line%%$'\t'*}:${line#*$'\t'}")
+		else
+			descr+=("$line")
+		fi
+	done
+	_describe -t snapshots 'snapshot' descr
 }
 
 _jvs() {
@@ -366,7 +412,7 @@ EOF
 	prog=jvs-\$cmd\${sub:+-\$sub}
 	case \$words[CURRENT-1] in
 	$(values_of @tags "|")) cands=(\${(f)"\$(_jvs_dyn tags)"}); compadd -a cands; return ;;
-	$(values_of @refs "|")) cands=(\${(f)"\$(_jvs_dyn refs)"}); compadd -a cands; return ;;
+	$(values_of @refs "|")) _jvs_described refs; return ;;
 EOF
 	word_kinds | while IFS= read -r w; do
 		printf '\t%s) compadd -- %s; return ;;\n' "$(values_of "$w" "|")" "$w"
@@ -408,6 +454,7 @@ EOF
 		esac
 		;;
 	none) ;;
+	refs) _jvs_described refs ;;
 	*) cands=(\${(f)"\$(_jvs_dyn \$kind)"}); compadd -a cands ;;
 	esac
 }
@@ -481,7 +528,7 @@ function __jvs_dyn
 		case refs
 			echo HEAD
 			command jvs \$pre history --tags 2>/dev/null
-			command jvs \$pre history --all --format id 2>/dev/null
+			command jvs \$pre history --all --format short 2>/dev/null
 		case pins
 			command jvs \$pre pin list --format id 2>/dev/null
 			command jvs \$pre history --tags 2>/dev/null

@@ -74,7 +74,7 @@ test_expect_success 'set and get every key; config.json keeps the repository id'
 	test "$(jvs -C repo config get snapshot.compress)" = fast &&
 	test "$(jvs -C repo config get audit.actor)" = "ci bot" &&
 	test "$(jvs -C repo config get progress)" = never &&
-	python3 - repo/.jvs/config.json config.orig <<-\EOF
+	python3 - repo/.jvs/config.json config.orig <<-\EOF &&
 	import json, sys
 	c = json.load(open(sys.argv[1]))
 	o = json.load(open(sys.argv[2]))
@@ -359,7 +359,7 @@ test_expect_success 'a config.json that is not JSON is E_DESCRIPTOR_CORRUPT; not
 	grep "E_DESCRIPTOR_CORRUPT" err &&
 	ls bad/.jvs/snapshots >snaps.after &&
 	test_cmp snaps.before snaps.after &&
-	jvs -C bad doctor >out;
+	test_must_fail --exit=4 jvs -C bad doctor >out &&
 	grep "config_invalid" out &&
 	echo "[1, 2]" >bad/.jvs/config.json &&
 	test_must_fail --exit=4 jvs -C bad config list 2>err &&

@@ -84,7 +84,7 @@ test_expect_success 'restore an older snapshot by tag: Restored, DETACHED, ways 
 test_expect_success 'status says DETACHED after restoring an older snapshot' '
 	in_main jvs-status >out &&
 	grep "DETACHED" out &&
-	grep "^Clean: matches $(cat id1)\$" out
+	grep "^Clean: matches $(cut -c15- id1)\$" out
 '
 
 test_expect_success 'restore HEAD returns to the latest: HEAD state' '
@@ -246,7 +246,7 @@ test_expect_success 'an ambiguous id prefix: E_AMBIGUOUS, exit 3, listing candid
 	prefix=$(cut -c 1-4 id1) &&
 	test_must_fail --exit=3 in_main jvs-restore $prefix 2>err &&
 	grep E_AMBIGUOUS err &&
-	grep $(cat id1) err
+	grep "$(cut -c15- id1) (first state)" err
 '
 
 test_expect_success 'a worktree without snapshots adopts the restored snapshot as latest' '

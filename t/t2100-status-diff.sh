@@ -42,10 +42,10 @@ test_expect_success 'after a snapshot: Clean, matches the head; -q exits 0' '
 	id1=$(cat id1) &&
 	in_main jvs-status >out &&
 	grep "^Worktree: main\$" out &&
-	grep "^Head: $id1 (first)\$" out &&
-	grep "^Latest: $id1\$" out &&
+	grep "^Head: ${id1#*-} (first)\$" out &&
+	grep "^Latest: ${id1#*-}\$" out &&
 	grep "^State: HEAD state\$" out &&
-	grep "^Clean: matches $id1\$" out &&
+	grep "^Clean: matches ${id1#*-}\$" out &&
 	! changes out &&
 	in_main jvs-status -q >out &&
 	test ! -s out
@@ -57,7 +57,7 @@ test_expect_success 'added, modified and deleted entries' '
 	rm repo/main/dir/b &&
 	mkdir -p repo/main/new/sub && echo n >repo/main/new/sub/n &&
 	in_main jvs-status >out &&
-	grep "^Changes since $id1:\$" out &&
+	grep "^Changes since ${id1#*-}:\$" out &&
 	printf "M\ta\nD\tdir/b\nA\tnew\nA\tnew/sub\nA\tnew/sub/n\n" >expect &&
 	changes out >actual &&
 	test_cmp expect actual &&
@@ -160,8 +160,8 @@ test_expect_success 'status --json has the documented keys' '
 test_expect_success 'status shows DETACHED after restoring an older snapshot' '
 	in_main jvs-restore --discard $(cat id1) >/dev/null &&
 	in_main jvs-status >out &&
-	grep "^Head: $(cat id1) (first)\$" out &&
-	grep "^Latest: $(cat id4)\$" out &&
+	grep "^Head: $(cut -c15- id1) (first)\$" out &&
+	grep "^Latest: $(cut -c15- id4)\$" out &&
 	grep "^State: DETACHED" out &&
 	in_main jvs-status --json >out &&
 	test "$(json_field detached <out)" = true &&

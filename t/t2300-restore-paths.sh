@@ -282,7 +282,7 @@ test_expect_success 'only the named paths are walked: a FIFO elsewhere is no obs
 test_expect_success 'history marks a partial snapshot (text and --json)' '
 	idP=$(cat idP) &&
 	in_main jvs-history --all >out &&
-	grep "^$idP .*part  tags: P  \[partial\]" out &&
+	grep "^${idP#*-} .*part  tags: P  \[partial\]" out &&
 	in_main jvs-history --all --json >out &&
 	python3 -c "
 import json, sys

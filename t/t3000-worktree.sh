@@ -232,10 +232,10 @@ test_expect_success 'list: name, head and state; current marked; no notes' '
 	jvs-worktree-create -C repo blank >/dev/null &&
 	(cd repo/main && jvs-restore t1 >/dev/null) &&
 	(cd repo/main && jvs-worktree-list) >out &&
-	grep "^\* main  *$(cat id1)  *DETACHED\$" out &&
+	grep "^\* main  *$(cut -c15- id1)  *DETACHED\$" out &&
 	grep "^  blank  *-  *empty\$" out &&
-	grep "^  here  *$(cat id2)  *HEAD\$" out &&
-	grep "^  from-tag  *$(cat id3)  *HEAD\$" out &&
+	grep "^  here  *$(cut -c15- id2)  *HEAD\$" out &&
+	grep "^  from-tag  *$(cut -c15- id3)  *HEAD\$" out &&
 	! grep "state" out &&
 	test $(grep -c "^\*" out) = 1 &&
 	(cd repo/main && jvs-restore HEAD >/dev/null)
@@ -357,8 +357,8 @@ test_expect_success 'remove a clean worktree; its snapshots stay' '
 	(cd repo && jvs-worktree-list) >list &&
 	! grep renamed list &&
 	(cd repo && jvs-history --all) >hist &&
-	grep "$id4" hist &&
-	grep "$(cat id3)" hist &&
+	grep "${id4#*-}" hist &&
+	grep "$(cut -c15- id3)" hist &&
 	test -f repo/.jvs/descriptors/$id4.json &&
 	no_leftovers
 '

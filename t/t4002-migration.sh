@@ -145,7 +145,7 @@ test_expect_success 'disaster: a wiped worktree comes back by a short unique id 
 	(cd dr && jvs doctor --strict) >out &&
 	healthy_out out &&
 	(cd dr/main && jvs history) >hist &&
-	grep "^$w1 .*Weekly backup 2024-01-07" hist &&
+	grep "^${w1#*-} .*Weekly backup 2024-01-07" hist &&
 	prefix=$(shortest_prefix $w1) &&
 	test ${#prefix} -lt ${#w1} &&
 	(cd dr/main && jvs restore $prefix) >out &&
@@ -252,15 +252,9 @@ then
 	test_set_prereq MANDOC
 fi
 
-test_expect_success MANDOC 'man pages: SYNOPSIS is the usage string, lint clean' '
+test_expect_success 'man pages of verify and doctor: lint clean (t8004 checks every SYNOPSIS)' '
 	for p in verify doctor
 	do
-		sed -n "s/^static const char usage\[\] = \"\(.*\)\";\$/\1/p" \
-			"$jvs_root/cmd/jvs-$p.c" >usage.$p &&
-		test_line_count = 1 usage.$p &&
-		mandoc -T ascii "$jvs_root/man/jvs-$p.1" | col -b |
-			sed -n "/^SYNOPSIS/{n;p;}" | sed "s/^ *//" >synopsis.$p &&
-		test_cmp usage.$p synopsis.$p &&
 		mandoc -T lint -W warning "$jvs_root/man/jvs-$p.1" || return 1
 	done
 '

@@ -107,7 +107,7 @@ test_expect_success 'a live intent of another tool is left alone' '
 	sleep 30 &
 	pid=$! &&
 	echo "{\"operation\":\"frobnicate\",\"pid\":$pid,\"host\":\"$(hostname)\"}" >repo/.jvs/intents/live.json &&
-	jvs -C repo doctor --repair-runtime >out;
+	{ jvs -C repo doctor --repair-runtime >out || :; } &&
 	kill $pid &&
 	test_path_is_file repo/.jvs/intents/live.json &&
 	jvs -C repo doctor --repair-runtime >out &&

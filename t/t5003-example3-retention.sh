@@ -61,7 +61,7 @@ test_expect_success 'gc plan --keep-daily 7 --keep-tagged, twice, gives the same
 	head -n 2 manual.ids >expect_deleted &&
 	for id in $(cat expect_deleted)
 	do
-		grep "^  $id " plan1 || return 1
+		grep "^  ${id#*-} " plan1 || return 1
 	done &&
 	grep "^Snapshots: 20 total, 18 kept, 2 to delete$" plan1
 '

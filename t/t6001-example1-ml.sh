@@ -39,7 +39,7 @@ test_expect_success 'Setup: dataset, environment, snapshot --tag baseline, histo
 	# Verify
 	jvs history >"$T/hist" &&
 	test_line_count = 1 "$T/hist" &&
-	grep "^$base .*Initial setup with dataset  tags: baseline  \[HEAD\]\$" "$T/hist" &&
+	grep "^${base#*-} .*Initial setup with dataset  tags: baseline  \[HEAD\]\$" "$T/hist" &&
 	same_as . $base &&
 	test "$(desc $base parent_id)" = None &&
 	test "$(desc $base tags)" = baseline
@@ -116,11 +116,11 @@ test_expect_success 'Compare experiments: jvs history --tag exp (tag prefix)' '
 	grep "tags starting with" "$T/err" &&
 	test_line_count = 3 "$T/hist" &&
 	cut -d" " -f1 "$T/hist" >"$T/ids" &&
-	printf "%s\n" $exp2 $exp1b $exp1a >"$T/expect" &&
+	printf "%s\n" ${exp2#*-} ${exp1b#*-} ${exp1a#*-} >"$T/expect" &&
 	test_cmp "$T/expect" "$T/ids" &&
-	grep "^$exp2 .*Exp2: LR 0.001  tags: exp2, hyperparam  \[HEAD\]\$" "$T/hist" &&
-	grep "^$exp1b .*Exp1: ResNet50 with fix  tags: exp1, model\$" "$T/hist" &&
-	grep "^$exp1a .*Exp1: ResNet50 architecture  tags: exp1, model\$" "$T/hist" &&
+	grep "^${exp2#*-} .*Exp2: LR 0.001  tags: exp2, hyperparam  \[HEAD\]\$" "$T/hist" &&
+	grep "^${exp1b#*-} .*Exp1: ResNet50 with fix  tags: exp1, model\$" "$T/hist" &&
+	grep "^${exp1a#*-} .*Exp1: ResNet50 architecture  tags: exp1, model\$" "$T/hist" &&
 	! grep -i "autosave\|baseline" "$T/hist" &&
 	# the full lineage: newest first, autosave not in it
 	jvs history --format id >"$T/ids" &&
@@ -165,10 +165,10 @@ test_expect_success 'status and history say DETACHED and mark the position' '
 	jvs status >"$T/st" &&
 	grep DETACHED "$T/st" &&
 	jvs history >"$T/hist" &&
-	sed -n 1p "$T/hist" | grep "^DETACHED.*$exp1b.*$exp2" &&
-	grep "^$exp2 .*\[HEAD\]\$" "$T/hist" &&
-	grep "^$exp1b .*current position (DETACHED)" "$T/hist" &&
-	test "$(grep -c "^$ID_RE " "$T/hist")" = 4
+	sed -n 1p "$T/hist" | grep "^DETACHED.*${exp1b#*-}.*${exp2#*-}" &&
+	grep "^${exp2#*-} .*\[HEAD\]\$" "$T/hist" &&
+	grep "^${exp1b#*-} .*current position (DETACHED)" "$T/hist" &&
+	test "$(grep -c "^[0-9a-f]\{8\} " "$T/hist")" = 4
 '
 
 test_expect_success 'Option 2: jvs worktree fork investigation; cd ../worktrees/investigation' '
@@ -207,7 +207,7 @@ test_expect_success 'Tagging strategy: snapshot "v1.0 candidate" --tag stable --
 	# Find all stable experiments
 	jvs history --tag stable >"$T/hist" 2>"$T/err" &&
 	test_line_count = 1 "$T/hist" &&
-	grep "^$stable .*investigation.*v1.0 candidate  tags: stable, v1.0  \[HEAD\]\$" "$T/hist" &&
+	grep "^${stable#*-} .*investigation.*v1.0 candidate  tags: stable, v1.0  \[HEAD\]\$" "$T/hist" &&
 	! grep "starting with" "$T/err"
 '
 

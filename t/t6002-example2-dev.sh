@@ -144,14 +144,14 @@ test_expect_success 'each worktree has its own lineage; tags search the reposito
 	fa2=$(cat "$T/fa2.id") && fb1=$(cat "$T/fb1.id") &&
 	(cd myservice/main && jvs history) >"$T/hist" &&
 	cut -d" " -f1 "$T/hist" >"$T/ids" &&
-	printf "%s\n" $fa2 $fa1 $v10 >"$T/expect" &&
+	printf "%s\n" ${fa2#*-} ${fa1#*-} ${v10#*-} >"$T/expect" &&
 	test_cmp "$T/expect" "$T/ids" &&
-	grep "^$fa2 .*Feature A: Add auth tests  tags: feature-a  \[HEAD\]\$" "$T/hist" &&
+	grep "^${fa2#*-} .*Feature A: Add auth tests  tags: feature-a  \[HEAD\]\$" "$T/hist" &&
 	(cd myservice/worktrees/feature-b && jvs history) >"$T/hist" &&
 	cut -d" " -f1 "$T/hist" >"$T/ids" &&
-	printf "%s\n" $fb1 $fa1 $v10 >"$T/expect" &&
+	printf "%s\n" ${fb1#*-} ${fa1#*-} ${v10#*-} >"$T/expect" &&
 	test_cmp "$T/expect" "$T/ids" &&
-	grep "^$fb1 .*\[HEAD\]\$" "$T/hist" &&
+	grep "^${fb1#*-} .*\[HEAD\]\$" "$T/hist" &&
 	(cd myservice/main && jvs history --tag wip --format id) >"$T/ids" &&
 	printf "%s\n" $fb1 $fa1 >"$T/expect" &&
 	test_cmp "$T/expect" "$T/ids" &&

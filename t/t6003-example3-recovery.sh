@@ -239,8 +239,8 @@ test_expect_success 'Disaster recovery 1: doctor --strict at the root is healthy
 test_expect_success 'Disaster recovery 2: jvs history at the repository root, as written' '
 	cd production/workspace/critical-app &&
 	jvs history >"$T/out" &&
-	grep "^$(cat "$T/05.id") .*Daily backup 2024-03-05" "$T/out" &&
-	grep "^$(cat "$T/06.id") .*Daily backup 2024-03-06" "$T/out"
+	grep "^$(cut -c15- "$T/05.id") .*Daily backup 2024-03-05" "$T/out" &&
+	grep "^$(cut -c15- "$T/06.id") .*Daily backup 2024-03-06" "$T/out"
 '
 
 # uniq_prefix ID: the shortest prefix (at least 4 characters) of ID that no
@@ -263,8 +263,8 @@ uniq_prefix () {
 test_expect_success 'Disaster recovery 2: identify the last good snapshot (history of main)' '
 	cd production/workspace/critical-app &&
 	jvs history -w main >"$T/hist" &&
-	sed -n 1p "$T/hist" | grep "^$(cat "$T/06.id") .*Daily backup 2024-03-06.*\[HEAD\]\$" &&
-	sed -n 2p "$T/hist" | grep "^$(cat "$T/05.id") .*Daily backup 2024-03-05" &&
+	sed -n 1p "$T/hist" | grep "^$(cut -c15- "$T/06.id") .*Daily backup 2024-03-06.*\[HEAD\]\$" &&
+	sed -n 2p "$T/hist" | grep "^$(cut -c15- "$T/05.id") .*Daily backup 2024-03-05" &&
 	uniq_prefix $(cat "$T/05.id") >"$T/05.prefix" &&
 	p=$(cat "$T/05.prefix") &&
 	test ${#p} -ge 4 && test ${#p} -lt 23 &&
@@ -278,7 +278,8 @@ test_expect_success 'a too short or shared prefix is ambiguous (exit 3, candidat
 	test "$(echo $w03 | cut -c1-8)" = $short &&
 	test_must_fail --exit=3 jvs restore $short >"$T/out" 2>"$T/err" &&
 	grep E_AMBIGUOUS "$T/err" &&
-	grep $d03 "$T/err" && grep $w03 "$T/err" &&
+	grep "${d03#*-} (Daily backup 2024-03-03)" "$T/err" &&
+	grep "${w03#*-} (Weekly backup 2024-03-03)" "$T/err" &&
 	test_must_fail --exit=3 jvs verify $short 2>"$T/err" &&
 	grep E_AMBIGUOUS "$T/err" &&
 	same_as "$R" . $(cat "$T/06.id")

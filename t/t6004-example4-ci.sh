@@ -136,11 +136,11 @@ test_expect_success 'Audit trail: history --tag ci, --tag passed, --tag failed' 
 	jvs history --tag ci >"$T/hist" &&
 	test_line_count = 3 "$T/hist" &&
 	cut -d" " -f1 "$T/hist" >"$T/ids" &&
-	printf "%s\n" $pass3 $fail2 $pass1 >"$T/expect" &&
+	printf "%s\n" ${pass3#*-} ${fail2#*-} ${pass1#*-} >"$T/expect" &&
 	test_cmp "$T/expect" "$T/ids" &&
-	grep "^$pass3 .*Tests passed - ccc333  tags: ci, passed  \[HEAD\]\$" "$T/hist" &&
-	grep "^$fail2 .*Tests failed - bbb222  tags: ci, failed\$" "$T/hist" &&
-	grep "^$pass1 .*Tests passed - aaa111  tags: ci, passed\$" "$T/hist" &&
+	grep "^${pass3#*-} .*Tests passed - ccc333  tags: ci, passed  \[HEAD\]\$" "$T/hist" &&
+	grep "^${fail2#*-} .*Tests failed - bbb222  tags: ci, failed\$" "$T/hist" &&
+	grep "^${pass1#*-} .*Tests passed - aaa111  tags: ci, passed\$" "$T/hist" &&
 	jvs history --tag passed --format id >"$T/ids" &&
 	printf "%s\n" $pass3 $pass1 >"$T/expect" &&
 	test_cmp "$T/expect" "$T/ids" &&

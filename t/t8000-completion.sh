@@ -65,12 +65,15 @@ test_expect_success BASH 'jvs worktree <TAB> offers the subcommands' '
 	test_cmp expect cands
 '
 
-test_expect_success BASH 'jvs restore <TAB> offers tags, HEAD and snapshot ids' '
+test_expect_success BASH 'jvs restore <TAB> offers tags, HEAD and short ids with their notes' '
 	(cd repo/main && bcomplete jvs restore "" && mv cands ../../cands) &&
 	grep -x baseline cands && grep -x v2 cands && grep -x experiment cands &&
 	grep -x HEAD cands &&
-	jvs -C repo history --all --format id >ids &&
-	while read -r id; do grep -x "$id" cands || return 1; done <ids
+	jvs -C repo history --all --format short >refs &&
+	test_line_count = 2 refs &&
+	sed "s/	\(.*\)/  (\1)/" refs | LC_ALL=C sort >expect &&
+	comm -23 expect cands >missing &&
+	test ! -s missing
 '
 
 test_expect_success BASH 'jvs restore ex<TAB> narrows to the matching tag' '
@@ -292,6 +295,7 @@ test_expect_success FISH 'fish: every long option in every program usage is comp
 			grep -x -- "$o" fcands || { echo "missing $o for $prog"; return 1; }
 		done <want || return 1
 	done
+'
 
 test_expect_success ZSH 'zsh: jvs config subcommands, keys and values' '
 	zcomplete "jvs config " && grep -x unset zcands &&

@@ -27,6 +27,9 @@ reseal () {
 	d = json.load(open(path))
 	if len(sys.argv) > 2:
 	    exec(sys.argv[2])
+	if not isinstance(d, dict):  # not a descriptor at all: nothing to seal
+	    open(path, "w").write(json.dumps(d) + "\n")
+	    sys.exit(0)
 	if len(sys.argv) > 3:
 	    d["payload_root_hash"] = hashlib.blake2b(open(sys.argv[3], "rb").read(),
 	                                             digest_size=32).hexdigest()
@@ -86,7 +89,7 @@ test_expect_success 'a descriptor larger than 16 MiB is corrupt, not loaded' '
 	expect_class 4 E_DESCRIPTOR_CORRUPT jvs -C c verify $id1 &&
 	jvs -C c verify $id2 &&
 	test_must_fail --exit=4 jvs -C c history --all >out 2>err &&
-	grep $id2 out && grep "E_DESCRIPTOR_CORRUPT.*too large" err
+	grep "${id2#*-}" out && grep "E_DESCRIPTOR_CORRUPT.*too large" err
 '
 
 test_expect_success 'a deeply nested descriptor is corrupt' '

@@ -69,7 +69,7 @@ test_expect_success 'read-only: writes fail clearly, reads work' '
 	mount -o remount,ro "$mnt" &&
 	test_when_finished "mount -o remount,rw \"$mnt\"" &&
 	(cd "$mnt/r/main" && jvs history --all) >out &&
-	grep "$(cat id3)" out &&
+	grep "$(cut -c15- id3)" out &&
 	jvs -C "$mnt/r" info >out &&
 	jvs -C "$mnt/r" verify --all >out &&
 	(cd "$mnt/r/main" && jvs status) >out &&

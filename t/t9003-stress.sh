@@ -156,7 +156,7 @@ test_expect_success 'every snapshot reported created is still in history' '
 	touch "$logs/gc-deleted" &&
 	sort -u "$logs/gc-deleted" >deleted &&
 	comm -23 created.sorted deleted >must-exist &&
-	jvs -C r history --all >hist &&
+	jvs -C r history --all --format id >hist &&
 	missing=0 &&
 	while read id; do
 		grep "$id" hist >/dev/null || { echo "missing: $id"; missing=1; }

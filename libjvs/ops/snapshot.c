@@ -11,6 +11,7 @@
 #include "changes.h"
 #include "compress.h"
 #include "engine.h"
+#include "shortid_use.h"
 #include "jvs/error.h"
 #include "fault.h"
 #include "fsutil.h"
@@ -123,6 +124,9 @@ static int new_id(const jvs_repo *repo, const char *parent, char out[JVS_ID_BUF]
 		taken = !a || !b || jvs_path_exists(a) || jvs_path_exists(b);
 		free(a);
 		free(b);
+		/* the short form (the random part) must name one snapshot */
+		if (!taken && jvs_id_random_in_use(repo, out, &taken) < 0)
+			return -1;
 		if (!taken)
 			return 0;
 	}

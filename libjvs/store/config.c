@@ -445,7 +445,7 @@ int jvs_config_snapshot_compress(const jvs_repo *repo, const char **out, jvs_con
 			*out = compressions[i];
 			return 0;
 		}
-	jvs_error_set(JVS_E_USAGE, "unknown JVS_SNAPSHOT_COMPRESS '%s'", *out);
+	jvs_error_set(JVS_E_USAGE, "JVS_SNAPSHOT_COMPRESS: unknown compression '%s'", *out);
 	return jvs_error_hint("use none, fast, default or max");
 }
 

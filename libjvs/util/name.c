@@ -1,6 +1,8 @@
 #include "name.h"
 #include "error_int.h"
 #include "textesc.h"
+#include "jvs/error.h"
+#include "shortid_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -87,13 +89,17 @@ int jvs_id_generate(int64_t ms, char out[JVS_ID_BUF])
 {
 	unsigned char rnd[4];
 	ssize_t n;
-	do
-		n = getrandom(rnd, sizeof rnd, 0);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof rnd)
-		return jvs_error_sys("cannot read random bytes");
-	snprintf(out, JVS_ID_BUF, "%013lld-%02x%02x%02x%02x", (long long)ms, rnd[0], rnd[1],
-		 rnd[2], rnd[3]);
+	/* A random part of decimal digits only would read as a timestamp
+	 * prefix, so its short form could not be typed back: draw again. */
+	do {
+		do
+			n = getrandom(rnd, sizeof rnd, 0);
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)sizeof rnd)
+			return jvs_error_sys("cannot read random bytes");
+		snprintf(out, JVS_ID_BUF, "%013lld-%02x%02x%02x%02x", (long long)ms, rnd[0],
+			 rnd[1], rnd[2], rnd[3]);
+	} while (jvs_id_random_all_decimal(out));
 	return 0;
 }
 

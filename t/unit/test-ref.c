@@ -1,4 +1,5 @@
-/* Reference resolution order (SPEC §3) and --tag matching (SPEC §10). */
+/* Reference resolution order (SPEC §3), short ids, and --tag matching
+ * (SPEC §10). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +12,9 @@
 
 #include "catalog.h"
 #include "error_int.h"
-#include "catalog.h"
+#include "jvs/error.h"
+#include "jvs/history.h"
+#include "name.h"
 
 #define D0 "1700000000000-aaaaaaaa"
 #define D1 "1700000001000-bbbbbbbb"
@@ -19,6 +22,13 @@
 #define D3 "1710000000000-dddddddd"
 #define D4 "1710000000000-eeeeeeee"
 #define D5 "1720000000000-ffffffff"
+/* short ids: two sharing a 4-digit prefix, one whose random part starts
+ * like D5's timestamp, one a note prefix also names, one an exact note names */
+#define D6 "1730000000000-a3f7c1b2"
+#define D7 "1730000001000-a3f70e99"
+#define D8 "1730000002000-17200abc"
+#define D9 "1730000003000-beef0001"
+#define D10 "1730000004000-dead0042"
 
 static const struct {
 	const char *id, *note, *tags[3];
@@ -29,6 +39,14 @@ static const struct {
 	{D3, "training data v2", {"stable", NULL}},
 	{D4, "1700000001", {NULL}}, /* a note that looks like D1's id prefix */
 	{D5, "stable", {"release", NULL}},
+	{D6, "fix parser", {NULL}},
+	/* 39 bytes, then a 2-byte character across the 40-byte cut */
+	{D7, "the parser chokes on notes of 39 bytes \xc3\xa9 and so on", {NULL}},
+	{D8, "", {NULL}},
+	{D9, "optimised build", {NULL}},
+	{D10, "beef stew", {NULL}},
+	/* the exact note "dead" loses to the short id prefix "dead" (D10) */
+	{"1730000005000-c0ffee00", "dead", {NULL}},
 };
 
 static int setup(void **state)
@@ -145,15 +163,17 @@ static void test_id_prefix_ambiguous(void **state)
 	const char *msg;
 	fails(cat, "1710", JVS_E_AMBIGUOUS, 3);
 	msg = jvs_error_last()->message;
-	assert_non_null(strstr(msg, D3));
-	assert_non_null(strstr(msg, D4));
-	assert_null(strstr(msg, D5));
+	/* candidates by short id (which works as input) with their notes */
+	assert_non_null(strstr(msg, "dddddddd (training data v2)"));
+	assert_non_null(strstr(msg, "eeeeeeee (1700000001)"));
+	assert_null(strstr(msg, "ffffffff"));
 	fails(cat, "17000000", JVS_E_AMBIGUOUS, 3);
 	msg = jvs_error_last()->message;
-	assert_non_null(strstr(msg, D0));
-	assert_non_null(strstr(msg, D1));
-	assert_non_null(strstr(msg, D2));
-	assert_null(strstr(msg, D3));
+	assert_non_null(strstr(msg, "3 snapshots"));
+	assert_non_null(strstr(msg, "aaaaaaaa (baseline)"));
+	assert_non_null(strstr(msg, "bbbbbbbb (train model)"));
+	assert_non_null(strstr(msg, "cccccccc (train model)"));
+	assert_null(strstr(msg, "dddddddd"));
 }
 
 static void test_note(void **state)
@@ -176,11 +196,116 @@ static void test_note_prefix_ambiguous(void **state)
 	const char *msg;
 	fails(cat, "train", JVS_E_AMBIGUOUS, 3);
 	msg = jvs_error_last()->message;
-	assert_non_null(strstr(msg, D1));
-	assert_non_null(strstr(msg, D2));
-	assert_non_null(strstr(msg, D3));
-	assert_null(strstr(msg, D0));
+	assert_non_null(strstr(msg, "bbbbbbbb (train model)"));
+	assert_non_null(strstr(msg, "cccccccc (train model)"));
+	assert_non_null(strstr(msg, "dddddddd (training data v2)"));
+	assert_null(strstr(msg, "aaaaaaaa"));
 	assert_true(jvs_error_last()->hint[0] != '\0');
+}
+
+static void test_short_form(void **state)
+{
+	(void)state;
+	assert_string_equal(jvs_id_short("1708300800000-a3f7c1b2"), "a3f7c1b2");
+	/* all decimal digits would read as a timestamp prefix: the full id */
+	assert_string_equal(jvs_id_short("1708300800000-12345678"), "1708300800000-12345678");
+	assert_string_equal(jvs_id_short("not-an-id"), "not-an-id");
+	assert_true(jvs_id_random_prefix_plausible("a3f7"));
+	assert_true(jvs_id_random_prefix_plausible("a3f7c1b2"));
+	assert_false(jvs_id_random_prefix_plausible("a3f"));
+	assert_false(jvs_id_random_prefix_plausible("a3f7c1b20"));
+	assert_false(jvs_id_random_prefix_plausible("A3F7"));
+	assert_false(jvs_id_random_prefix_plausible("a3g7"));
+}
+
+static void test_short_id(void **state)
+{
+	const jvs_catalog *cat = *state;
+	/* every short form shown resolves to its snapshot */
+	for (size_t i = 0; i < cat->n; i++)
+		resolves(cat, jvs_id_short(rows[i].id), rows[i].id);
+	/* a unique prefix of at least 4 digits of the random part */
+	resolves(cat, "a3f7c", D6);
+	resolves(cat, "a3f70", D7);
+	resolves(cat, "dddd", D3);
+	resolves(cat, "17200a", D8); /* not a timestamp prefix: a short id */
+	/* a full-id prefix comes first: "1720" is D5's timestamp, not D8's short id */
+	resolves(cat, "1720", D5);
+	resolves(cat, "17200", D5);
+	/* a short id prefix beats a note prefix and an exact note */
+	resolves(cat, "beef", D9);
+	resolves(cat, "beef s", D10); /* not hex: the note prefix */
+	resolves(cat, "dead", D10);
+	resolves(cat, "fix", D6);     /* not hex: a note prefix */
+	/* ... but not a tag: tags come before every prefix */
+	resolves(cat, "exp", D2);
+}
+
+static void test_short_id_ambiguous(void **state)
+{
+	const jvs_catalog *cat = *state;
+	const char *msg;
+	fails(cat, "a3f7", JVS_E_AMBIGUOUS, 3);
+	msg = jvs_error_last()->message;
+	assert_non_null(strstr(msg, "by short id"));
+	assert_non_null(strstr(msg, "2 snapshots"));
+	assert_non_null(strstr(msg, "a3f7c1b2 (fix parser)"));
+	/* long notes are cut at a character boundary */
+	assert_non_null(strstr(msg, "a3f70e99 (the parser chokes on notes of 39 bytes ...)"));
+	assert_null(strstr(msg, "\xc3"));
+	assert_null(strstr(msg, "more"));
+	assert_non_null(strstr(jvs_error_last()->hint, "full id"));
+}
+
+static void test_short_id_too_short(void **state)
+{
+	const jvs_catalog *cat = *state;
+	fails(cat, "a3f", JVS_E_NOT_FOUND, 3);
+	assert_non_null(strstr(jvs_error_last()->message, "too short"));
+	assert_non_null(strstr(jvs_error_last()->message, "at least 4"));
+	assert_non_null(strstr(jvs_error_last()->hint, "at least 4"));
+	/* too short for a short id: tried as a note prefix ("beef stew") */
+	resolves(cat, "be", D10);
+}
+
+/* A catalogue of n snapshots whose random parts start with "cafe"; every
+ * second one shares its random part with the one before (ids made before
+ * short ids were unique). */
+static void fill_cafe(jvs_catalog *c, jvs_descriptor *d, size_t n, int dup)
+{
+	memset(d, 0, n * sizeof *d);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(d[i].snapshot_id, sizeof d[i].snapshot_id, "17400000%05u-cafe%04x",
+			 (unsigned)(i % 100000), (unsigned)((dup ? i / 2 : i) % 0x10000));
+		d[i].note = NULL;
+	}
+	c->d = d;
+	c->n = n;
+	c->bad = NULL;
+	c->nbad = 0;
+}
+
+static void test_short_id_ambiguous_bounded(void **state)
+{
+	jvs_descriptor d[12];
+	jvs_catalog c;
+	const char *msg;
+	(void)state;
+	fill_cafe(&c, d, 12, 0);
+	fails(&c, "cafe", JVS_E_AMBIGUOUS, 3);
+	msg = jvs_error_last()->message;
+	assert_non_null(strstr(msg, "12 snapshots"));
+	assert_non_null(strstr(msg, "and 4 more"));
+	assert_non_null(strstr(msg, "cafe000b (no note)")); /* newest first */
+	assert_null(strstr(msg, "cafe0003"));
+	resolves(&c, "cafe0003", "1740000000003-cafe0003");
+	/* two snapshots with one random part: listed by full id */
+	fill_cafe(&c, d, 4, 1);
+	fails(&c, "cafe0001", JVS_E_AMBIGUOUS, 3);
+	msg = jvs_error_last()->message;
+	assert_non_null(strstr(msg, "1740000000002-cafe0001"));
+	assert_non_null(strstr(msg, "1740000000003-cafe0001"));
+	resolves(&c, "1740000000002-cafe0001", "1740000000002-cafe0001");
 }
 
 static void test_no_match(void **state)
@@ -232,6 +357,11 @@ int main(void)
 		cmocka_unit_test(test_id_prefix_ambiguous),
 		cmocka_unit_test(test_note),
 		cmocka_unit_test(test_note_prefix_ambiguous),
+		cmocka_unit_test(test_short_form),
+		cmocka_unit_test(test_short_id),
+		cmocka_unit_test(test_short_id_ambiguous),
+		cmocka_unit_test(test_short_id_too_short),
+		cmocka_unit_test(test_short_id_ambiguous_bounded),
 		cmocka_unit_test(test_no_match),
 		cmocka_unit_test(test_tag_matches),
 	};

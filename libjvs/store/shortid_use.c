@@ -1,0 +1,49 @@
+/* Is a snapshot id's random part (its short id, SPEC §3) already used in
+ * the repository? Asked when a new id is drawn. */
+#include "jvs/error.h"
+#include "error_int.h"
+#include "name.h"
+#include "layout.h"
+#include "shortid_use.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Is some entry of DIR named ID-shaped with the random part of id? */
+static int dir_has_random(const char *dir, const char *id, int *found)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	if (!d)
+		return errno == ENOENT ? 0 : jvs_error_sys("cannot read '%s'", dir);
+	while ((de = readdir(d)))
+		if (strlen(de->d_name) >= JVS_ID_LEN && de->d_name[13] == '-' &&
+		    !memcmp(de->d_name + 14, id + 14, JVS_ID_SHORT_LEN)) {
+			*found = 1;
+			break;
+		}
+	closedir(d);
+	return 0;
+}
+
+int jvs_id_random_in_use(const jvs_repo *repo, const char *id, int *in_use)
+{
+	/* the directories of descriptors/ID.json and snapshots/ID.tmp */
+	char *(*const paths[])(const jvs_repo *, const char *) = {jvs_layout_descriptor,
+								  jvs_layout_payload_tmp};
+	*in_use = 0;
+	for (size_t i = 0; i < sizeof paths / sizeof *paths && !*in_use; i++) {
+		char *p = paths[i](repo, id), *slash = p ? strrchr(p, '/') : NULL;
+		int rc = -1;
+		if (slash) {
+			*slash = '\0';
+			rc = dir_has_random(p, id, in_use);
+		}
+		free(p);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
