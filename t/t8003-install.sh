@@ -166,7 +166,7 @@ test_expect_success 'a program built on <jvs/jvs.h> alone links against libjvs.a
 	}
 	EOC
 	cc -std=c11 -Wall -Wextra -Werror -I"$D$P/include" -o api api.c -L"$D$P/lib" -ljvs \
-		$(pkg-config --libs sqlite3 libb2 jansson uuid) -lpthread &&
+		$(pkg-config --libs sqlite3 libb2 jansson uuid libzstd) -lpthread &&
 	"$D$P/bin/jvs" init apirepo >/dev/null &&
 	echo one >apirepo/main/a && echo two >apirepo/main/b &&
 	first=$(cd apirepo/main && "$D$P/bin/jvs" snapshot -q first) &&
