@@ -1,5 +1,6 @@
 #include "jvs/scan.h"
 #include "scan_int.h"
+#include "jvs/scan_progress.h"
 #include "jvs/error.h"
 #include "jvs/fsutil.h"
 #include "jvs/safepath.h"
@@ -48,6 +49,7 @@ int jvs_scan__push(jvs_scan *s, jvs_entry_type type, const char *path, const str
 	if (!s->e[s->n].path)
 		return -1;
 	jvs_filekey_from_stat(st, &s->e[s->n].key);
+	jvs_scan_progress_tick();
 	s->n++;
 	return 0;
 }
