@@ -10,6 +10,7 @@
 #include "paths.h"
 #include "jvs/restore.h"
 #include "textesc.h"
+#include "scan_progress.h"
 #include "jvs/worktree.h"
 
 #include <ctype.h>
@@ -222,6 +223,13 @@ static int print_result(cli *c, const char *worktree, const jvs_restore_result *
 	return 0;
 }
 
+/* Entries walked so far, shown while the worktree is compared (no total:
+ * the walk is what finds it). */
+static void scan_progress(void *arg, uint64_t entries)
+{
+	cli_progress_update(arg, 0, 0, entries, 0);
+}
+
 int main(int argc, char **argv)
 {
 	cli c;
@@ -299,11 +307,16 @@ int main(int argc, char **argv)
 	if (ps.enabled) {
 		ro.progress = cli_progress_cb;
 		ro.progress_arg = &ps;
+		/* the walk of the worktree, before anything is written (on a
+		 * TTY only: JSON counts never go down, and the walk's would) */
+		if (!ps.json)
+			jvs_scan_progress_set(scan_progress, &ps);
 	}
 	if (paths && c.json)
 		changes = planned_changes(repo, worktree, id, paths, npaths);
 	r = paths ? jvs_restore_paths(repo, worktree, id, paths, npaths, &ro, &res)
 	          : jvs_restore(repo, worktree, id, &ro, &res);
+	jvs_scan_progress_set(NULL, NULL);
 	cli_progress_end(&ps);
 	for (size_t i = 0; i < jvs_degraded_count(); i++) /* what the file system refused */
 		fprintf(stderr, "degraded: %s\n", jvs_degraded_get(i));

@@ -309,6 +309,86 @@ test_expect_success STRACE 'a copy-made snapshot is recorded too: status stats e
 	jvs status -q
 '
 
+# The fallback, provoked for real: in a mount namespace of its own (the
+# JuiceFS mount is shared with it, bind mounts made there are not), a file
+# bind-mounted over the mount's virtual .config or .control is what JVS
+# finds there. No test hook: this is the file a release JVS does not know,
+# or a mount without the file, would show.
+if unshare -m --propagation private true 2>/dev/null; then
+	test_set_prereq MOUNTNS
+fi
+# in_ns OVER WITH CMD...: CMD with WITH bind-mounted over OVER
+cat >"$T/in-ns.sh" <<'NS'
+over=$1 with=$2
+shift 2
+mount --bind "$with" "$over" || exit 97
+exec "$@"
+NS
+in_ns () {
+	unshare -m --propagation private sh "$T/in-ns.sh" "$@"
+}
+# snapshot_by_client OVER WITH MSG HASHED: a snapshot taken with WITH over
+# OVER, with one client run logged (one clone of the worktree) and HASHED
+# files read, then checked
+snapshot_by_client () {
+	rm -f "$T/client.log" &&
+	echo "$3" >>d0/f2 &&
+	in_ns "$1" "$2" env JVS_JUICEFS="$T/juicefs-logged" JVS_DEBUG_STATS=1 \
+		jvs snapshot "$3" --json >"$T/out" 2>"$T/stats" &&
+	test $(grep -c "^clone -p " "$T/client.log") = 1 &&
+	grep "\"engine\": *\"juicefs-clone\"" "$T/out" &&
+	grep "\"degraded\": *\[\]" "$T/out" &&
+	grep "^stats: hashed=$4 " "$T/stats" &&
+	id=$(sed -n "s/.*\"snapshot_id\": *\"\([^\"]*\)\".*/\1/p" "$T/out" | head -n 1) &&
+	jvs verify "$id" &&
+	test "$(tail -n 1 "$M/wide/wr/.jvs/snapshots/$id/d0/f2")" = "$3" &&
+	( cd "$M/wide/wr/.jvs/snapshots/$id" && find . ! -name . | sort ) >"$T/snap.list" &&
+	find . ! -name . | sort >"$T/wt.list" &&
+	test_cmp "$T/wt.list" "$T/snap.list" &&
+	jvs status -q
+}
+
+test_expect_success MOUNTNS 'a release JVS does not know (.config says 9.0.0): the client clones, the snapshot is whole' '
+	cd "$M/wide/wr/main" &&
+	sed "s/\"Version\": *\"[^\"]*\"/\"Version\": \"9.0.0\"/" "$M/.config" >"$T/config-9" &&
+	grep -q "\"Version\": \"9.0.0\"" "$T/config-9" &&
+	in_ns "$M/.config" "$T/config-9" grep -q "\"Version\": \"9.0.0\"" "$M/.config" &&
+	snapshot_by_client "$M/.config" "$T/config-9" "release 9" 1
+'
+
+test_expect_success MOUNTNS 'a .config that cannot be opened (a socket) or parsed (cut short): the client clones' '
+	cd "$M/wide/wr/main" &&
+	python3 -c "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])" "$T/config.sock" &&
+	! in_ns "$M/.config" "$T/config.sock" cat "$M/.config" &&
+	# without .config the volume UUID is unknown: the hash cache, keyed on
+	# it, misses (every file is read once), and the snapshot is still whole
+	snapshot_by_client "$M/.config" "$T/config.sock" "no config" 2000 &&
+	head -c 100 "$M/.config" >"$T/config.cut" &&
+	! python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$T/config.cut" 2>/dev/null &&
+	snapshot_by_client "$M/.config" "$T/config.cut" "config cut short" 2000
+'
+
+# The real client itself speaks to .control: where that file is not the
+# mount's, it runs where it is (the test's own mount namespace).
+printf '#!/bin/sh\necho "$*" >>"%s"\nexec nsenter --mount=/proc/%s/ns/mnt --wd="$PWD" "%s" "$@"\n' \
+	"$T/client.log" "$$" "$REAL_JUICEFS" >"$T/juicefs-outside"
+chmod +x "$T/juicefs-outside"
+
+test_expect_success MOUNTNS 'a .control that is not the mount'"'"'s (another inode): JVS writes nothing to it, the client clones' '
+	cd "$M/wide/wr/main" &&
+	echo "not the control file" >"$T/control" &&
+	cp "$T/control" "$T/control.orig" &&
+	rm -f "$T/client.log" &&
+	echo "no control" >>d0/f2 &&
+	in_ns "$M/.control" "$T/control" env JVS_JUICEFS="$T/juicefs-outside" \
+		jvs snapshot "no control" -q >"$T/id" &&
+	test_cmp "$T/control.orig" "$T/control" &&
+	test $(grep -c "^clone -p " "$T/client.log") = 1 &&
+	jvs verify "$(cat "$T/id")" &&
+	test "$(tail -n 1 "$M/wide/wr/.jvs/snapshots/$(cat "$T/id")/d0/f2")" = "no control" &&
+	jvs status -q
+'
+
 test_expect_success 'unmount' '
 	cd "$T" &&
 	juicefs umount "$M" &&

@@ -46,6 +46,23 @@ test_expect_success SCRIPT 'no progress with --no-progress, -q or --json' '
 	! grep -a "snapshot: " tty.out
 '
 
+test_expect_success SCRIPT 'restore shows the walk of a big worktree on a TTY, before it writes anything (count the lines)' '
+	jvs init walk >/dev/null &&
+	for d in 1 2 3; do
+		mkdir walk/main/d$d && ( cd walk/main/d$d && seq 1 1000 | sed "s/^/f/" | xargs touch ) || return 1
+	done &&
+	(cd walk/main && jvs snapshot a -q >../../walk.a && echo x >d1/f1 && jvs snapshot b -q >/dev/null) &&
+	on_tty "cd walk/main && jvs restore $(cat walk.a)" &&
+	grep -a "Restored main" tty.out &&
+	# 3,003 entries walked: a line at each 256th, then the one entry written
+	grep -a "restoring: [0-9]* entries, " tty.out >walk.lines &&
+	test $(wc -l <walk.lines) -ge 11 &&
+	grep -a "restoring: 2816 entries, " walk.lines &&
+	grep -a "restoring: 1/1 entries" tty.out &&
+	(cd walk/main && JVS_PROGRESS_INTERVAL_MS=0 jvs restore --progress=json b 2>../../walk.json >/dev/null) &&
+	! grep "\"total\":null" walk.json
+'
+
 test_expect_success SCRIPT 'restore shows progress on a TTY' '
 	on_tty "cd repo/main && jvs restore --discard one" &&
 	grep -a "restoring: [0-9]*/[0-9]* entries" tty.out &&

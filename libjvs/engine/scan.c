@@ -5,6 +5,8 @@
 #include "safepath.h"
 #include "ignore.h"
 #include "paths.h"
+#include "scan_progress.h"
+#include "jvs/error.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -30,6 +32,7 @@ int jvs_scan__push(jvs_scan *s, jvs_entry_type type, const char *path, const str
 	if (!s->e[s->n].path)
 		return -1;
 	jvs_filekey_from_stat(st, &s->e[s->n].key);
+	jvs_scan_progress_tick();
 	s->n++;
 	return 0;
 }

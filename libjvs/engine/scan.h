@@ -11,10 +11,12 @@
 #include "manifest.h"
 #include "filekey.h" /* jvs_filekey */
 
+/* Path first, the small fields last: 72 bytes an entry on LP64, not 80
+ * (8 MB less for each scan of a million entries). */
 typedef struct {
-	jvs_entry_type type;
 	char *path;
 	jvs_filekey key;
+	jvs_entry_type type;
 	unsigned char ignored; /* matched an ignore rule (JVS_SCAN_KEEP_IGNORED) */
 } jvs_scan_entry;
 
