@@ -6,6 +6,7 @@
 #include "json.h"
 #include "lock.h"
 #include "path_history.h"
+#include "worktree_ops.h"
 #include "textesc.h"
 #include "error_int.h"
 
@@ -433,6 +434,31 @@ int cli_print_json(cli *c, json_t *v)
 	free(s);
 	/* a failed write is reported once, as E_IO, by the exit path */
 	return fflush(stdout) != 0 ? jvs_error_exit_code(JVS_E_IO) : 0;
+}
+
+int cli_one_operand(cli *c, const char *what)
+{
+	if (c->nargs == 1)
+		return 0;
+	return cli_usage_error(c, c->nargs ? "give one %s" : "missing %s", what);
+}
+
+int cli_print_new_worktree(cli *c, const jvs_repo *repo, const char *name)
+{
+	jvs_worktree wt;
+	char *path;
+	int rc = 0;
+	if (jvs_worktree_load(repo, name, &wt) < 0 || !(path = jvs_repo_payload_root(repo, name)))
+		return cli_fail(c);
+	if (c->json)
+		rc = cli_print_json(c, jvs_worktree_to_json(repo, &wt));
+	else if (c->quiet)
+		printf("%s\n", cli_esc(path));
+	else
+		printf("Created worktree %s%s%s\nPath: %s\n", cli_esc(name), wt.head[0] ? " at " : "",
+		       wt.head, cli_esc(path));
+	free(path);
+	return rc;
 }
 
 /* The "operation" of the JSON events, from the label the mains give. */

@@ -74,6 +74,13 @@ int cli_resolve_ref(cli *c, const jvs_repo *repo, jvs_catalog *cat, const char *
 int cli_fail(cli *c);
 /* Pretty JSON to stdout; steals v. Returns 0 or an exit code. */
 int cli_print_json(cli *c, json_t *v);
+/* What worktree create and fork print of the worktree they made: its JSON
+ * object, its path (-q), or "Created worktree NAME [at HEAD]" and the path.
+ * Returns 0 or an exit code. */
+int cli_print_new_worktree(cli *c, const jvs_repo *repo, const char *name);
+/* 0 when the program was given exactly one operand, else the usage error
+ * ("missing WHAT", "give one WHAT") and its exit code. */
+int cli_one_operand(cli *c, const char *what);
 /* An allocation failed: E_INTERNAL "out of memory", reported; its exit code. */
 int cli_oom(cli *c);
 

@@ -38,9 +38,8 @@ int main(int argc, char **argv)
 	cli c;
 	jvs_repo *repo = NULL;
 	jvs_catalog cat = {0};
-	jvs_worktree wt;
 	const char *ref = NULL, *name;
-	char id[JVS_ID_BUF], *path = NULL;
+	char id[JVS_ID_BUF];
 	const cli_slot opts[] = {{"at", &ref}, {NULL, NULL}};
 	int r, rc = cli_start(&c, "jvs-worktree-fork", argc, argv, cli_store, (void *)opts);
 	cli_progress ps;
@@ -73,20 +72,13 @@ int main(int argc, char **argv)
 	cli_progress_end(&ps);
 	for (size_t i = 0; i < jvs_degraded_count(); i++) /* what the file system refused */
 		fprintf(stderr, "degraded: %s\n", jvs_degraded_get(i));
-	if (r < 0 || jvs_worktree_load(repo, name, &wt) < 0 ||
-	    !(path = jvs_repo_payload_root(repo, name)))
+	if (r < 0)
 		goto fail;
-	if (c.json)
-		rc = cli_print_json(&c, jvs_worktree_to_json(repo, &wt));
-	else if (c.quiet)
-		printf("%s\n", cli_esc(path));
-	else
-		printf("Created worktree %s at %s\nPath: %s\n", cli_esc(name), id, cli_esc(path));
+	rc = cli_print_new_worktree(&c, repo, name);
 	goto out;
 fail:
 	rc = cli_fail(&c);
 out:
-	free(path);
 	jvs_catalog_clear(&cat);
 	jvs_repo_free(repo);
 	return rc;

@@ -23,11 +23,9 @@ int main(int argc, char **argv)
 
 	if (rc)
 		return rc;
-	argc = c.nargs;
+	if ((rc = cli_one_operand(&c, "worktree NAME")))
+		return rc;
 	argv = c.args;
-	if (argc != 1)
-		return cli_usage_error(&c,
-		                       argc ? "give one worktree NAME" : "missing worktree NAME");
 
 	if (cli_open_repo(&c, &repo) < 0 || jvs_name_validate(argv[0], "worktree name") < 0 ||
 	    !(path = jvs_repo_payload_root(repo, argv[0])))
