@@ -193,7 +193,6 @@ static int detect_worktree(jvs_repo *repo, const char *cwd)
 		rel++;
 	if (!strncmp(rel, "main", 4) && (rel[4] == '\0' || rel[4] == '/')) {
 		strcpy(name, "main");
-		rel += 4;
 	} else if (!strncmp(rel, "worktrees/", 10)) {
 		rel += 10;
 		slash = strchr(rel, '/');
@@ -202,7 +201,6 @@ static int detect_worktree(jvs_repo *repo, const char *cwd)
 			return 0;
 		memcpy(name, rel, n);
 		name[n] = '\0';
-		rel += n;
 	} else {
 		return 0;
 	}

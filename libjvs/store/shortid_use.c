@@ -28,22 +28,26 @@ static int dir_has_random(const char *dir, const char *id, int *found)
 	return 0;
 }
 
+/* Is the random part of id used in the directory of path (malloc'd)? */
+static int parent_has_random(char *path, const char *id, int *in_use)
+{
+	char *slash = path ? strrchr(path, '/') : NULL;
+	int rc = -1;
+	if (slash) {
+		*slash = '\0';
+		rc = dir_has_random(path, id, in_use);
+	}
+	free(path);
+	return rc;
+}
+
 int jvs_id_random_in_use(const jvs_repo *repo, const char *id, int *in_use)
 {
 	/* the directories of descriptors/ID.json and snapshots/ID.tmp */
-	char *(*const paths[])(const jvs_repo *, const char *) = {jvs_layout_descriptor,
-								  jvs_layout_payload_tmp};
 	*in_use = 0;
-	for (size_t i = 0; i < sizeof paths / sizeof *paths && !*in_use; i++) {
-		char *p = paths[i](repo, id), *slash = p ? strrchr(p, '/') : NULL;
-		int rc = -1;
-		if (slash) {
-			*slash = '\0';
-			rc = dir_has_random(p, id, in_use);
-		}
-		free(p);
-		if (rc < 0)
-			return -1;
-	}
+	if (parent_has_random(jvs_layout_descriptor(repo, id), id, in_use) < 0)
+		return -1;
+	if (!*in_use && parent_has_random(jvs_layout_payload_tmp(repo, id), id, in_use) < 0)
+		return -1;
 	return 0;
 }
