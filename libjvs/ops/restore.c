@@ -119,6 +119,37 @@ int jvs_restore__write_intent(const jvs_repo *repo, const char *name, const char
 	return rc;
 }
 
+int jvs_restore__begin(jvs_repo *repo, const char *worktree, const char *target_id,
+                       const jvs_restore_opts *opts, jvs_restore_result *out,
+                       jvs_wt_locks *locks, jvs_worktree *wt, jvs_descriptor *d,
+                       jvs_manifest *m)
+{
+	char *root;
+	int refused;
+	memset(out, 0, sizeof *out);
+	if (jvs_opts_check(opts->version, JVS_RESTORE_OPTS_VERSION, "jvs_restore_opts") < 0)
+		return -1;
+	snprintf(out->snapshot_id, sizeof out->snapshot_id, "%s", target_id);
+	if (jvs_lock_worktree(repo, worktree, opts->wait_seconds, locks) < 0)
+		return -1;
+	/* A snapshot interrupted after it was published gets its pointers
+	 * first, so that the autosave and the way back see the true head. */
+	if (jvs_snapshot_recover(repo, worktree, NULL) < 0 ||
+	    jvs__worktree_load(repo, worktree, wt) < 0)
+		return -1;
+	/* A rename across a mount point fails half way (EXDEV): refuse first. */
+	root = jvs_repo_payload_root(repo, worktree);
+	refused = !root || jvs_mount_refuse(root, worktree, "restore") < 0;
+	free(root);
+	if (refused || jvs__descriptor_load(repo, target_id, d) < 0 ||
+	    jvs_manifest_load(repo, target_id, d->payload_root_hash, m) < 0)
+		return -1;
+	out->note = strdup(d->note ? d->note : "");
+	if (!out->note)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	return 0;
+}
+
 int jvs__restore(jvs_repo *repo, const char *worktree, const char *target_id,
                 const jvs_restore_opts *opts, jvs_restore_result *out)
 {
@@ -132,42 +163,16 @@ int jvs__restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	jvs_scan scan = {0};
 	int rc = -1, p;
 
-	memset(out, 0, sizeof *out);
 	memset(&d, 0, sizeof d);
-	if (jvs_opts_check(opts->version, JVS_RESTORE_OPTS_VERSION, "jvs_restore_opts") < 0)
-		return -1;
-	snprintf(out->snapshot_id, sizeof out->snapshot_id, "%s", target_id);
+	memset(&m, 0, sizeof m);
 	jvs_restore__intent_name(worktree, name);
-	if (jvs_lock_worktree(repo, worktree, opts->wait_seconds, &locks) < 0)
-		return -1;
-	/* A snapshot interrupted after it was published gets its pointers
-	 * first, so that the autosave and the way back see the true head. */
-	if (jvs_snapshot_recover(repo, worktree, NULL) < 0)
+	if (jvs_restore__begin(repo, worktree, target_id, opts, out, &locks, &wt, &d, &m) < 0)
 		goto done;
-	if (jvs__worktree_load(repo, worktree, &wt) < 0)
-		goto done;
-	/* A rename across a mount point fails half way (EXDEV): refuse first. */
-	root = jvs_repo_payload_root(repo, worktree);
-	if (!root || jvs_mount_refuse(root, worktree, "restore") < 0)
-		goto done;
-	free(root);
-	root = NULL;
-
-	/* Refuse a damaged target before anything is written. */
-	if (jvs__descriptor_load(repo, target_id, &d) < 0)
-		goto done;
-	if (jvs_manifest_load(repo, target_id, d.payload_root_hash, &m) < 0)
-		goto done;
-	jvs_manifest_clear(&m);
+	jvs_manifest_clear(&m); /* loaded to refuse a damaged target; checkout reads it again */
 	if (d.npartial_paths) { /* holds some paths only: see jvs_restore_paths */
 		jvs_error_set(JVS_E_USAGE, "snapshot %s is partial: it holds only some paths",
 		              target_id);
 		jvs_error_hint("'jvs restore %s' restores exactly its paths", target_id);
-		goto done;
-	}
-	out->note = strdup(d.note ? d.note : "");
-	if (!out->note) {
-		jvs_error_set(JVS_E_INTERNAL, "out of memory");
 		goto done;
 	}
 
@@ -272,6 +277,7 @@ int jvs__restore(jvs_repo *repo, const char *worktree, const char *target_id,
 	rc = 0;
 done:
 	jvs_scan_clear(&scan);
+	jvs_manifest_clear(&m);
 	jvs_descriptor_clear(&d);
 	json_decref(previous);
 	free(root);

@@ -163,36 +163,18 @@ int jvs__restore_paths(jvs_repo *repo, const char *worktree, const char *target_
 	json_t *previous = NULL;
 	int rc = -1, p;
 
-	memset(out, 0, sizeof *out);
 	memset(&d, 0, sizeof d);
-	if (jvs_opts_check(opts->version, JVS_RESTORE_OPTS_VERSION, "jvs_restore_opts") < 0)
-		return -1;
-	snprintf(out->snapshot_id, sizeof out->snapshot_id, "%s", target_id);
-	snprintf(name, sizeof name, "restore-%s", worktree);
-	if (!npaths)
+	jvs_restore__intent_name(worktree, name);
+	if (!npaths) {
+		memset(out, 0, sizeof *out);
 		return jvs_error_set(JVS_E_USAGE, "no paths to restore");
-	if (jvs_lock_worktree(repo, worktree, opts->wait_seconds, &locks) < 0)
-		return -1;
-	if (jvs_snapshot_recover(repo, worktree, NULL) < 0)
-		goto done;
-	if (jvs__worktree_load(repo, worktree, &wt) < 0)
+	}
+	if (jvs_restore__begin(repo, worktree, target_id, opts, out, &locks, &wt, &d, &m) < 0)
 		goto done;
 	root = jvs_repo_payload_root(repo, worktree);
-	if (!root || jvs_mount_refuse(root, worktree, "restore") < 0)
+	if (!root || jvs_repo_payload_check(repo, worktree) < 0 ||
+	    (!jvs_path_exists(root) && jvs_mkdir_p(root, 0755) < 0))
 		goto done;
-	if (jvs_repo_payload_check(repo, worktree) < 0)
-		goto done;
-	if (!jvs_path_exists(root) && jvs_mkdir_p(root, 0755) < 0)
-		goto done;
-
-	if (jvs__descriptor_load(repo, target_id, &d) < 0 ||
-	    jvs_manifest_load(repo, target_id, d.payload_root_hash, &m) < 0)
-		goto done;
-	out->note = strdup(d.note ? d.note : "");
-	if (!out->note) {
-		jvs_error_set(JVS_E_INTERNAL, "out of memory");
-		goto done;
-	}
 	if (check_held(&d, &m, paths, npaths, opts->delete_missing) < 0)
 		goto done;
 
