@@ -65,6 +65,20 @@ int jvs_scan__refuse_special(const char *path, mode_t mode)
 			      "add it to a .jvsignore file");
 }
 
+int jvs_scan__next(DIR *d, const char *prefix, struct dirent **out)
+{
+	for (;;) {
+		errno = 0;
+		*out = readdir(d);
+		if (!*out)
+			return errno ? jvs_error_sys("cannot read directory '%s'",
+						     *prefix ? prefix : ".")
+				     : 0;
+		if (strcmp((*out)->d_name, ".") && strcmp((*out)->d_name, ".."))
+			return 1;
+	}
+}
+
 int jvs_scan__stat_entry(DIR *d, const char *prefix, const char *name, char **path,
 			 struct stat *st)
 {
@@ -117,18 +131,13 @@ static int walk(int fd_in, const char *prefix, int special, jvs_scan *s)
 		struct stat st;
 		char *path;
 		int r;
-		errno = 0;
-		de = readdir(d);
-		if (!de) {
-			if (errno) {
-				jvs_error_sys("cannot read directory '%s'", *prefix ? prefix : ".");
+		if ((r = jvs_scan__next(d, prefix, &de)) <= 0) {
+			if (r < 0) {
 				closedir(d);
 				return -1;
 			}
 			break;
 		}
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
 		if (s->nonly) { /* outside the named paths: never visited */
 			char *p = *prefix ? jvs_strf("%s/%s", prefix, de->d_name) : strdup(de->d_name);
 			int covered;

@@ -24,6 +24,9 @@ int jvs_scan__refuse_special(const char *path, mode_t mode);
 int jvs_scan__push(jvs_scan *s, jvs_entry_type type, const char *path, const struct stat *st);
 /* lstat of name in d into *st, *path its path below the root (malloc'd):
  * 1; 0 when it vanished meanwhile (*path NULL); -1 on error. */
+/* The next entry of d but "." and "..": 1 (*out set), 0 at the end, -1
+ * when the directory (prefix, for the message) cannot be read. */
+int jvs_scan__next(DIR *d, const char *prefix, struct dirent **out);
 int jvs_scan__stat_entry(DIR *d, const char *prefix, const char *name, char **path,
 			 struct stat *st);
 /* Lists the entry (a special file only when special, else refused); *sub

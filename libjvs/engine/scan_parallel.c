@@ -95,18 +95,14 @@ static int list_dir(worker *k, int fd, const char *prefix)
 		char *path;
 		const char *sub = NULL;
 		int rc = -1;
-		errno = 0;
-		de = readdir(d);
-		if (!de) {
-			if (errno) {
-				jvs_error_sys("cannot read directory '%s'", *prefix ? prefix : ".");
+		if ((rc = jvs_scan__next(d, prefix, &de)) <= 0) {
+			if (rc < 0) {
 				closedir(d);
 				return -1;
 			}
 			break;
 		}
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
+		rc = -1;
 		if (!strcmp(de->d_name, JVS_IGNORE_FILE) || !strcmp(de->d_name, JVS_CACHEDIR_TAG)) {
 			__atomic_store_n(&w->saw_rules, 1, __ATOMIC_RELAXED);
 			if (w->stop_on_rules) { /* the rest of the walk would be wasted */
