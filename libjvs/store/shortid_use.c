@@ -43,11 +43,9 @@ static int parent_has_random(char *path, const char *id, int *in_use)
 
 int jvs_id_random_in_use(const jvs_repo *repo, const char *id, int *in_use)
 {
-	/* the directories of descriptors/ID.json and snapshots/ID.tmp */
+	/* One listing, of descriptors/: every published snapshot has its
+	 * descriptor there. A snapshot still being made in another worktree is
+	 * not seen; its random part is the same with odds of 2^-32. */
 	*in_use = 0;
-	if (parent_has_random(jvs_layout_descriptor(repo, id), id, in_use) < 0)
-		return -1;
-	if (!*in_use && parent_has_random(jvs_layout_payload_tmp(repo, id), id, in_use) < 0)
-		return -1;
-	return 0;
+	return parent_has_random(jvs_layout_descriptor(repo, id), id, in_use);
 }

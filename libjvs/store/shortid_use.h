@@ -4,9 +4,8 @@
 
 #include "jvs/repo.h"
 
-/* *in_use = 1 when a published or in-progress snapshot (descriptors/,
- * snapshots/) already has the random part of id, so its short form would
- * not name one snapshot. */
+/* *in_use = 1 when a published snapshot (descriptors/) already has the
+ * random part of id, so its short form would not name one snapshot. */
 int jvs_id_random_in_use(const jvs_repo *repo, const char *id, int *in_use);
 
 #endif
