@@ -70,10 +70,12 @@ int jvs_scan__next(DIR *d, const char *prefix, struct dirent **out)
 	for (;;) {
 		errno = 0;
 		*out = readdir(d);
-		if (!*out)
-			return errno ? jvs_error_sys("cannot read directory '%s'",
-						     *prefix ? prefix : ".")
-				     : 0;
+		if (!*out && !errno)
+			return 0;
+		if (!*out) {
+			jvs_error_sys("cannot read directory '%s'", *prefix ? prefix : ".");
+			return -1;
+		}
 		if (strcmp((*out)->d_name, ".") && strcmp((*out)->d_name, ".."))
 			return 1;
 	}

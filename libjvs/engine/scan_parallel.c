@@ -94,7 +94,7 @@ static int list_dir(worker *k, int fd, const char *prefix)
 		struct stat st;
 		char *path;
 		const char *sub = NULL;
-		int rc = -1;
+		int rc;
 		if ((rc = jvs_scan__next(d, prefix, &de)) <= 0) {
 			if (rc < 0) {
 				closedir(d);
@@ -102,7 +102,6 @@ static int list_dir(worker *k, int fd, const char *prefix)
 			}
 			break;
 		}
-		rc = -1;
 		if (!strcmp(de->d_name, JVS_IGNORE_FILE) || !strcmp(de->d_name, JVS_CACHEDIR_TAG)) {
 			__atomic_store_n(&w->saw_rules, 1, __ATOMIC_RELAXED);
 			if (w->stop_on_rules) { /* the rest of the walk would be wasted */
