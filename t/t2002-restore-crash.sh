@@ -150,6 +150,16 @@ test_expect_success 'setup: a larger tree' '
 	in_main jvs-snapshot -q bigB >idBigB
 '
 
+test_expect_success 'a writer killed before its rename leaves a temp intent; the next restore removes it' '
+	idA=$(cat idBigA) && idB=$(cat idBigB) &&
+	in_main jvs-restore --discard $idB >/dev/null &&
+	echo "{" >repo/.jvs/intents/restore-main.json.tmp.1 &&
+	in_main jvs-restore $idA >/dev/null &&
+	same_as $idA &&
+	test_path_is_missing repo/.jvs/intents/restore-main.json.tmp.1 &&
+	no_leftovers
+'
+
 test_expect_success 'kill -9 at various moments; rerun always reaches the exact target' '
 	idA=$(cat idBigA) && idB=$(cat idBigB) &&
 	for delay in 0 0.02 0.05 0.1 0.2 0.4 0.8; do

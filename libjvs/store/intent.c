@@ -6,6 +6,7 @@
 #include "safepath.h"
 #include "error_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -16,6 +17,32 @@
 
 /* Every intent names its process, so doctor can tell a running operation
  * from the leftover of a crashed one. */
+/* The temp files PATH.tmp.PID that writers of this intent killed before
+ * their rename left behind. The caller holds the lock of the operation, so
+ * no other writer of the same intent is running; best effort. */
+static void remove_stale_tmps(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, (size_t)(slash - path)) : NULL;
+	char *prefix = slash ? jvs_strf("%s.tmp.", slash + 1) : NULL;
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *de;
+	while (d && prefix && (de = readdir(d))) {
+		char *stale;
+		if (strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		stale = jvs_strf("%s/%s", dir, de->d_name);
+		if (stale)
+			jvs_safe_unlink(stale, 0);
+		free(stale);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	free(prefix);
+	jvs_error_clear();
+}
+
 int jvs_intent_write(const jvs_repo *repo, const char *name, const json_t *body)
 {
 	char *p = jvs_layout_intent(repo, name);
@@ -36,6 +63,8 @@ int jvs_intent_write(const jvs_repo *repo, const char *name, const json_t *body)
 		json_object_set_new(copy, "started_at", json_string(ts));
 	}
 	rc = jvs_json_write_file(p, copy);
+	if (rc == 0)
+		remove_stale_tmps(p);
 	json_decref(copy);
 	free(p);
 	return rc;
