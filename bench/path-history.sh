@@ -86,7 +86,7 @@ if [ "$NSNAP" -gt 0 ]; then
 	R+="| \`jvs history --all --format tsv -- data\` | $(median <<<"${T[all]}") | $RUNS |"$'\n'
 	B+="| $NSNAP snapshots: \`history -- data\` (ms) | $a_data | < 250 | $(verdict "$a_data" 249.999) |"$'\n'
 	# hrepo stays until the end: removing it now would put the discard of
-	# its blocks into the snapshots timed below (see one_repo)
+	# its blocks into the snapshots timed below (see the set-up of part (b))
 fi
 
 # ---- (b) an ignored part 10x the tracked part costs nothing ----
