@@ -16,8 +16,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const jvs_scan_entry *)a)->path, ((const jvs_scan_entry *)b)->path);
+}
+
+static void check_entry(jvs_scan *s, jvs_entry_type type, const char *path, const struct stat *st)
+{
+	jvs_scan_entry want = {.path = (char *)path};
+	const jvs_scan_entry *e = s->against->n ? bsearch(&want, s->against->e, s->against->n,
+							  sizeof *e, cmp_entry)
+						: NULL;
+	jvs_filekey key;
+	jvs_filekey_from_stat(st, &key);
+	if (e && e->type == type && jvs_filekey_equal(&e->key, &key))
+		s->matched++;
+	else
+		s->differs++;
+	jvs_scan_progress_tick();
+}
+
 int jvs_scan__push(jvs_scan *s, jvs_entry_type type, const char *path, const struct stat *st)
 {
+	if (s->against) {
+		check_entry(s, type, path, st);
+		return 0;
+	}
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 1024;
 		jvs_scan_entry *ne = realloc(s->e, cap * sizeof *ne);
@@ -112,8 +136,12 @@ int jvs_scan__add(jvs_scan *s, const char *path, const struct stat *st, int spec
 				      st);
 	if (S_ISDIR(st->st_mode)) {
 		rc = jvs_scan__push(s, JVS_ENT_DIR, path, st);
-		if (rc == 0)
+		if (rc == 0 && s->against) { /* not kept: the walk needs its path still */
+			*sub = jvs_arena_strdup(&s->paths, path);
+			rc = *sub ? 0 : -1;
+		} else if (rc == 0) {
 			*sub = s->e[s->n - 1].path; /* arena: stays put */
+		}
 		return rc;
 	}
 	if (special)
@@ -212,21 +240,14 @@ static int enter_walk(int fd, const char *prefix, int special, jvs_scan *s)
 	return rc;
 }
 
-static int cmp_entry(const void *a, const void *b)
-{
-	return strcmp(((const jvs_scan_entry *)a)->path, ((const jvs_scan_entry *)b)->path);
-}
-
 int jvs_scan_tree(const char *root, jvs_scan *out)
 {
 	return jvs_scan_tree_special(root, 0, out);
 }
 
-int jvs_scan_tree_special(const char *root, int special, jvs_scan *out)
+static int scan_root(const char *root, int special, jvs_scan *out)
 {
-	int fd;
-	memset(out, 0, sizeof *out);
-	fd = jvs_safe_open_dir(root); /* a payload root reached through no symlink */
+	int fd = jvs_safe_open_dir(root); /* a payload root reached through no symlink */
 	if (fd < 0)
 		return jvs_error_sys("cannot open '%s'", root);
 	if (jvs_scan__threads(fd) > 1 ? jvs_scan__parallel(fd, special, jvs_scan__threads(fd), NULL, out) < 0
@@ -237,6 +258,25 @@ int jvs_scan_tree_special(const char *root, int special, jvs_scan *out)
 	if (out->n > 1)
 		qsort(out->e, out->n, sizeof *out->e, cmp_entry);
 	return 0;
+}
+
+int jvs_scan_tree_special(const char *root, int special, jvs_scan *out)
+{
+	memset(out, 0, sizeof *out);
+	return scan_root(root, special, out);
+}
+
+int jvs_scan_tree_check(const char *root, const jvs_scan *against, int *same)
+{
+	jvs_scan s = {0};
+	int rc;
+	s.against = against;
+	*same = 0;
+	rc = scan_root(root, 0, &s);
+	if (rc == 0)
+		*same = s.differs == 0 && s.matched == against->n;
+	jvs_scan_clear(&s);
+	return rc;
 }
 
 static int scan_worktree(const jvs_repo *repo, const char *root, int flags, char *const *only,
@@ -285,6 +325,8 @@ static int scan_worktree(const jvs_repo *repo, const char *root, int flags, char
 		    !saw) {
 			close(fd);
 			jvs_ignore_free(ig);
+			out->ig = NULL;
+			out->keep_ignored = 0;
 			if (out->n > 1)
 				qsort(out->e, out->n, sizeof *out->e, cmp_entry);
 			return 0;

@@ -20,7 +20,7 @@ typedef struct {
 	unsigned char ignored; /* matched an ignore rule (JVS_SCAN_KEEP_IGNORED) */
 } jvs_scan_entry;
 
-typedef struct {
+typedef struct jvs_scan_s {
 	jvs_scan_entry *e;
 	size_t n, cap;
 	jvs_arena paths; /* e[i].path live here */
@@ -29,6 +29,10 @@ typedef struct {
 	int keep_ignored;
 	char *const *only; /* jvs_scan_worktree_paths: the paths walked */
 	size_t nonly;
+	/* jvs_scan_tree_check: entries are compared with this sorted scan as
+	 * they are met and not kept (matched: found equal, differs: not). */
+	const struct jvs_scan_s *against;
+	size_t matched, differs;
 } jvs_scan;
 
 /* Every entry under root (root itself excluded), sorted by path bytes.
@@ -44,6 +48,10 @@ int jvs_scan_tree_special(const char *root, int special, jvs_scan *out);
  * too, with .ignored set (their contents still unvisited). */
 #define JVS_SCAN_SPECIAL 1
 #define JVS_SCAN_KEEP_IGNORED 2
+/* Walks root as jvs_scan_tree does, keeping nothing: *same is 1 when it
+ * holds exactly against's entries (same paths, types and stat keys). For
+ * the check that a tree did not change, without a second list in memory. */
+int jvs_scan_tree_check(const char *root, const jvs_scan *against, int *same);
 struct jvs_repo;
 int jvs_scan_worktree(const struct jvs_repo *repo, const char *root, int flags, jvs_scan *out);
 /* jvs_scan_worktree walking only paths (sorted, none inside another; see

@@ -22,6 +22,7 @@
 #define FUSE_MAGIC 0x65735546
 #define MAX_THREADS 64
 #define QUEUE_MAX 256 /* queued directories hold an open descriptor each */
+#define BATCH 1024    /* entries a worker lists before appending them to out */
 
 typedef struct {
 	int fd;
@@ -39,6 +40,8 @@ typedef struct {
 	int special;
 	int saw_rules; /* a .jvsignore or CACHEDIR.TAG was listed */
 	int stop_on_rules; /* the caller walks again with the rules: stop at once */
+	pthread_mutex_t out_mu;
+	jvs_scan *out; /* the one list every worker appends its batches to */
 } walk_ctx;
 
 typedef struct {
@@ -77,6 +80,39 @@ static int stopped(walk_ctx *w)
 	s = w->stop;
 	pthread_mutex_unlock(&w->mu);
 	return s;
+}
+
+/* Moves the worker's entries to the shared list (their paths stay in the
+ * worker's arena, adopted at the end): the walk holds each entry once, not
+ * in per-thread arrays and again in a merged one. */
+static int flush_batch(worker *k)
+{
+	walk_ctx *w = k->w;
+	jvs_scan *out = w->out;
+	int rc = 0;
+	if (!k->local.n)
+		return 0;
+	pthread_mutex_lock(&w->out_mu);
+	if (out->n + k->local.n > out->cap) {
+		size_t cap = out->cap ? out->cap : 4 * BATCH;
+		jvs_scan_entry *e;
+		while (cap < out->n + k->local.n)
+			cap *= 2;
+		e = realloc(out->e, cap * sizeof *e);
+		if (!e) {
+			rc = jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		} else {
+			out->e = e;
+			out->cap = cap;
+		}
+	}
+	if (rc == 0) {
+		memcpy(out->e + out->n, k->local.e, k->local.n * sizeof *out->e);
+		out->n += k->local.n;
+		k->local.n = 0;
+	}
+	pthread_mutex_unlock(&w->out_mu);
+	return rc;
 }
 
 /* Lists one directory (fd is consumed); subdirectories are queued for any
@@ -118,6 +154,8 @@ static int list_dir(worker *k, int fd, const char *prefix)
 		}
 		rc = jvs_scan__add(&k->local, path, &st, w->special, &sub);
 		free(path);
+		if (rc == 0 && k->local.n >= BATCH)
+			rc = flush_batch(k);
 		if (rc < 0) {
 			closedir(d);
 			return -1;
@@ -180,7 +218,7 @@ static void *work(void *arg)
 		}
 		job = w->q[--w->nq];
 		pthread_mutex_unlock(&w->mu);
-		if (list_dir(k, job.fd, job.prefix) < 0)
+		if (list_dir(k, job.fd, job.prefix) < 0 || flush_batch(k) < 0)
 			fail(w);
 		pthread_mutex_lock(&w->mu);
 		if (--w->pending == 0)
@@ -190,19 +228,22 @@ static void *work(void *arg)
 	return NULL;
 }
 
+/* out's entry list is filled (out->against: compared, not kept); its
+ * other fields are the caller's. */
 int jvs_scan__parallel(int root_fd, int special, int threads, int *saw_rules, jvs_scan *out)
 {
 	walk_ctx w;
 	worker ks[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
 	int started = 0, rc = 0;
-	size_t total = 0;
 	memset(&w, 0, sizeof w);
 	memset(ks, 0, sizeof ks);
 	pthread_mutex_init(&w.mu, NULL);
+	pthread_mutex_init(&w.out_mu, NULL);
 	pthread_cond_init(&w.cv, NULL);
 	w.special = special;
 	w.stop_on_rules = saw_rules != NULL;
+	w.out = out;
 	w.q = malloc(64 * sizeof *w.q);
 	if (!w.q) {
 		close(root_fd);
@@ -214,16 +255,17 @@ int jvs_scan__parallel(int root_fd, int special, int threads, int *saw_rules, jv
 	w.nq = w.pending = 1;
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
-	for (int i = 0; i < threads; i++) {
+	for (int i = 0; i < MAX_THREADS; i++) {
 		ks[i].w = &w;
+		ks[i].local.against = out->against;
+	}
+	for (int i = 0; i < threads; i++) {
 		if (pthread_create(&tid[i], NULL, work, &ks[i]) != 0)
 			break;
 		started++;
 	}
-	if (!started) { /* no threads to be had: walk here */
-		ks[0].w = &w;
+	if (!started) /* no threads to be had: walk here */
 		work(&ks[0]);
-	}
 	for (int i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
 	/* after a failure, queued directories were never listed */
@@ -233,39 +275,17 @@ int jvs_scan__parallel(int root_fd, int special, int threads, int *saw_rules, jv
 		jvs_error_restore(&w.err);
 		rc = -1;
 	}
-	for (int i = 0; rc == 0 && i < (started ? started : 1); i++)
-		total += ks[i].local.n;
-	/* The workers' lists become one: the first one's array grown to hold
-	 * all, the others appended and freed one by one, every path left in
-	 * the arena it was stored in (no second copy of a big scan). */
-	memset(out, 0, sizeof *out);
-	if (rc == 0 && total) {
-		jvs_scan_entry *e = realloc(ks[0].local.e, total * sizeof *e);
-		if (!e) {
-			rc = jvs_error_set(JVS_E_INTERNAL, "out of memory");
-		} else {
-			out->e = e;
-			out->n = ks[0].local.n;
-			out->cap = total;
-			ks[0].local.e = NULL;
-			ks[0].local.n = ks[0].local.cap = 0;
-			jvs_arena_adopt(&out->paths, &ks[0].local.paths);
-		}
-	}
 	for (int i = 0; i < (started ? started : 1); i++) {
-		if (rc == 0 && out->e && i > 0 && ks[i].local.n) {
-			memcpy(out->e + out->n, ks[i].local.e, ks[i].local.n * sizeof *out->e);
-			out->n += ks[i].local.n;
-			jvs_arena_adopt(&out->paths, &ks[i].local.paths);
-		}
+		out->matched += ks[i].local.matched;
+		out->differs += ks[i].local.differs;
+		jvs_arena_adopt(&out->paths, &ks[i].local.paths); /* out's entries point there */
 		jvs_scan_clear(&ks[i].local);
 	}
-	if (rc < 0)
-		jvs_scan_clear(out);
 	if (saw_rules)
 		*saw_rules = w.saw_rules;
 	free(w.q);
 	pthread_mutex_destroy(&w.mu);
+	pthread_mutex_destroy(&w.out_mu);
 	pthread_cond_destroy(&w.cv);
 	return rc;
 }
@@ -362,24 +382,23 @@ static void *side_work(void *arg)
 	return NULL;
 }
 
-int jvs_scan_two(const char *a, jvs_scan *sa, const char *b, jvs_scan *sb)
+int jvs_scan_check_and_tree(const char *a, const jvs_scan *against, int *same, const char *b,
+			    jvs_scan *sb)
 {
 	side_scan side = {b, sb, 0, {0}};
 	pthread_t tid;
 	int threaded = pthread_create(&tid, NULL, side_work, &side) == 0, rc;
 	if (!threaded)
 		side_work(&side);
-	rc = jvs_scan_tree(a, sa);
+	rc = jvs_scan_tree_check(a, against, same);
 	if (threaded)
 		pthread_join(tid, NULL);
 	if (rc == 0 && side.rc < 0) {
 		jvs_error_restore(&side.err);
 		rc = -1;
 	}
-	if (rc < 0) {
-		jvs_scan_clear(sa);
+	if (rc < 0)
 		jvs_scan_clear(sb);
-	}
 	return rc;
 }
 

@@ -19,17 +19,6 @@
 
 /* ---- juicefs-clone: one metadata-only clone of the whole worktree ---- */
 
-static int same_scan(const jvs_scan *a, const jvs_scan *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (a->e[i].type != b->e[i].type || strcmp(a->e[i].path, b->e[i].path) ||
-		    !jvs_filekey_equal(&a->e[i].key, &b->e[i].key))
-			return 0;
-	return 1;
-}
-
 /* Scans the worktree, clones it into tmp (which must not exist) and scans
  * it again: a clone taken while the worktree changed (any entry's ctime,
  * size, inode or the set of paths moved) is thrown away and retaken, so
@@ -39,7 +28,6 @@ int jvs_snapshot__clone_payload(snap_ctx *c, const char *payload, const char *tm
 				jvs_scan *scan, int64_t *recorded)
 {
 	for (int attempt = 0;; attempt++) {
-		jvs_scan after = {0};
 		int stable;
 		*recorded = jvs_cache_clock_ns();
 		if (jvs_scan_worktree(c->repo, payload, 0, scan) < 0)
@@ -48,11 +36,10 @@ int jvs_snapshot__clone_payload(snap_ctx *c, const char *payload, const char *tm
 			return 1; /* a tree clone would hold the ignored paths too */
 		if (jvs_engine_clone(&c->engine, payload, tmp) < 0)
 			return -1;
-		/* the worktree again and the clone, at once: two walks' round trips overlap */
-		if (jvs_scan_two(payload, &after, tmp, &c->clone_scan) < 0)
+		/* the worktree again, compared with scan as it is walked (nothing
+		 * kept), and the clone, at once: the two walks' round trips overlap */
+		if (jvs_scan_check_and_tree(payload, scan, &stable, tmp, &c->clone_scan) < 0)
 			return -1;
-		stable = same_scan(scan, &after);
-		jvs_scan_clear(&after);
 		if (stable)
 			break;
 		jvs_scan_clear(&c->clone_scan);
