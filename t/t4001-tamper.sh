@@ -389,4 +389,37 @@ test_expect_success 'the untouched original still verifies' '
 	test_cmp expect out
 '
 
+if strace -f -qq -o /dev/null true 2>/dev/null
+then
+	test_set_prereq STRACE
+fi
+
+# files of memo/ that one `verify --all` opened, one line each time
+verify_opens () {
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	strace -f -qq -o trace -e trace=openat,openat2 jvs-verify -C memo --all >/dev/null &&
+	sed -n "s/.*openat2\{0,1\}([0-9A-Z_]*, \"\([a-z]\)\".*/\1/p" trace | sort
+}
+
+test_expect_success STRACE 'verify --all reads a file two snapshots share once, an unshared one each time' '
+	jvs-init memo >/dev/null &&
+	echo shared >memo/main/s &&
+	echo one >memo/main/u &&
+	jvs-snapshot -C memo/main first >/dev/null &&
+	echo two >memo/main/u &&
+	jvs-snapshot -C memo/main second >/dev/null &&
+	verify_opens >opens &&
+	printf "s\nu\nu\n" >expect &&
+	test_cmp expect opens
+'
+
+test_expect_success 'a shared file changed is reported in both snapshots' '
+	for p in memo/.jvs/snapshots/*/s
+	do
+		chmod u+w "$p" && echo SHARED >"$p" && break
+	done &&
+	test_must_fail jvs-verify -C memo --all --json >out &&
+	test "$(grep -c "content changed" out)" = 2
+'
+
 test_done

@@ -1,6 +1,8 @@
 /* The stat key of a file (see filekey.h). */
 #include "filekey.h"
 
+#include <stdint.h>
+
 void jvs_filekey_from_stat(const struct stat *st, jvs_filekey *k)
 {
 	k->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
@@ -11,6 +13,7 @@ void jvs_filekey_from_stat(const struct stat *st, jvs_filekey *k)
 	k->mode = st->st_mode;
 	k->uid = st->st_uid;
 	k->gid = st->st_gid;
+	k->nlink = st->st_nlink > UINT32_MAX ? UINT32_MAX : (uint32_t)st->st_nlink;
 }
 
 int jvs_filekey_equal(const jvs_filekey *a, const jvs_filekey *b)

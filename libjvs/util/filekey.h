@@ -10,6 +10,7 @@ typedef struct {
 	uint64_t dev, ino;
 	uint32_t mode; /* full st_mode */
 	uint32_t uid, gid;
+	uint32_t nlink; /* not part of the key: whether the inode is shared */
 } jvs_filekey;
 
 void jvs_filekey_from_stat(const struct stat *st, jvs_filekey *k);
