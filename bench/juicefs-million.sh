@@ -115,7 +115,7 @@ run() {
 	script -qec "/usr/bin/time -v -o $W/time.$key $*" "$W/tty.$key" >/dev/null 2>&1 </dev/null || rc=$?
 	rss=$(awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$W/time.$key")
 	wall=$(awk '/Elapsed \(wall clock\)/ { n = split($NF, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s }' "$W/time.$key")
-	prog=$(tr '\r' '\n' <"$W/tty.$key" | grep -c ' files, ' || true)
+	prog=$(tr '\r' '\n' <"$W/tty.$key" | grep -cE ' (files|entries)[, ]' || true)
 	rows+=("| \`$label\` | $wall | $rss | $prog | $( [ "$rc" = 0 ] && echo ok || echo "exit $rc" ) | $(awk -v r="$rss" 'BEGIN { print (r < 256 ? "met" : "**missed**") }') |")
 }
 
@@ -134,7 +134,7 @@ of $SEED files through the mount, 8 threads) + ${clone_s} s ($clones
 \`juicefs clone\`s of it). \`find . -ls\`: ${walk_s} s. Load average at
 the end: $(cut -d' ' -f1-3 /proc/loadavg).
 
-| operation | wall s | peak RSS MB | progress lines on the TTY | exit | RSS < 256 MB |
+| operation | wall s | peak RSS MB | progress lines on the TTY (files or entries) | exit | RSS < 256 MB |
 |---|---:|---:|---:|---|---|
 EOF
 for r in "${rows[@]}"; do echo "$r"; done

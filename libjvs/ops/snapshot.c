@@ -341,6 +341,11 @@ int jvs__snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapsho
 							    &file_count, &total)
 			: jvs_snapshot__materialise(&c, &scan, &file_count, &total)) < 0)
 		goto fail;
+	if (tree_clone) { /* the manifest is written: only its count is needed now */
+		size_t ignored = scan.ignored;
+		jvs_scan_clear(&scan);
+		scan.ignored = ignored;
+	}
 	{ /* the manifest has no record for the root: like its mode and owner,
 	   * its xattrs are kept on the snapshot's root directory, which is
 	   * never shared with another snapshot */

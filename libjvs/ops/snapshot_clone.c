@@ -218,7 +218,12 @@ int jvs_snapshot__manifest_from_clone(snap_ctx *c, const char *tmp, const jvs_sc
 		jvs_snapshot__progress_step(c, ke);
 	}
 	rc = 0;
-	c->clone_done = cl; /* its owners, modes and mtimes go to the index */
+	/* its owners, modes and mtimes go to the index; its paths, the same as
+	 * the worktree's, are not needed for that */
+	jvs_arena_free(&cl.paths);
+	for (size_t i = 0; i < cl.n; i++)
+		cl.e[i].path = NULL;
+	c->clone_done = cl;
 	memset(&cl, 0, sizeof cl);
 done:
 	free(xa);
