@@ -389,6 +389,36 @@ test_expect_success MOUNTNS 'a .control that is not the mount'"'"'s (another ino
 	jvs status -q
 '
 
+# A client whose clone is not the worktree: one with an entry more, one with
+# an entry fewer. The snapshot must refuse it, naming the path, and leave
+# history and the worktree as they were.
+for how in extra missing
+do
+	case $how in
+	extra) fix='touch "$dst/zz-extra"' ;;
+	missing) fix='rm -f "$dst/d1/f7"' ;;
+	esac
+	printf '#!/bin/sh\n"%s" "$@" || exit\nfor dst; do :; done\n%s\n' "$REAL_JUICEFS" "$fix" \
+		>"$T/juicefs-$how"
+	chmod +x "$T/juicefs-$how"
+	test_expect_success "a clone with an entry $how is refused, naming it; nothing is published" '
+		cd "$M/wide/wr/main" &&
+		echo "'$how'" >>d0/f3 &&
+		jvs history --all --format id >"$T/h.before" &&
+		fingerprint . "$T/fp.before" &&
+		test_must_fail env JVS_JUICEFS_CONTROL=0 JVS_JUICEFS="$T/juicefs-'$how'" \
+			jvs snapshot "bad clone" -q 2>"$T/err" &&
+		grep "the clone differs from the worktree at" "$T/err" &&
+		jvs history --all --format id >"$T/h.after" &&
+		test_cmp "$T/h.before" "$T/h.after" &&
+		fingerprint . "$T/fp.after" &&
+		test_cmp "$T/fp.before" "$T/fp.after" &&
+		jvs snapshot "good clone" -q >"$T/id" &&
+		jvs verify "$(cat "$T/id")" &&
+		jvs doctor --strict >/dev/null
+	'
+done
+
 test_expect_success 'unmount' '
 	cd "$T" &&
 	juicefs umount "$M" &&

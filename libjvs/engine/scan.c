@@ -29,10 +29,22 @@ static void check_entry(jvs_scan *s, jvs_entry_type type, const char *path, cons
 						: NULL;
 	jvs_filekey key;
 	jvs_filekey_from_stat(st, &key);
-	if (e && e->type == type && jvs_filekey_equal(&e->key, &key))
+	if (s->fill) { /* the same path is never met twice: one writer a slot */
+		jvs_scan_entry *f = e ? &s->fill[e - s->against->e] : NULL;
+		if (f) {
+			f->path = e->path;
+			f->type = type;
+			f->ignored = 0;
+			f->key = key;
+			s->matched++;
+		} else {
+			s->differs++;
+		}
+	} else if (e && e->type == type && jvs_filekey_equal(&e->key, &key)) {
 		s->matched++;
-	else
+	} else {
 		s->differs++;
+	}
 	jvs_scan_progress_tick();
 }
 
@@ -275,6 +287,29 @@ int jvs_scan_tree_check(const char *root, const jvs_scan *against, int *same)
 	rc = scan_root(root, 0, &s);
 	if (rc == 0)
 		*same = s.differs == 0 && s.matched == against->n;
+	jvs_scan_clear(&s);
+	return rc;
+}
+
+int jvs_scan_tree_keyed(const char *root, const jvs_scan *against, jvs_scan *out, int *all)
+{
+	jvs_scan s = {0};
+	int rc;
+	memset(out, 0, sizeof *out);
+	*all = 0;
+	s.against = against;
+	s.fill = calloc(against->n ? against->n : 1, sizeof *s.fill);
+	if (!s.fill)
+		return jvs_error_set(JVS_E_INTERNAL, "out of memory");
+	rc = scan_root(root, 0, &s);
+	if (rc == 0 && s.differs == 0 && s.matched == against->n) {
+		*all = 1;
+		out->e = s.fill;
+		out->n = out->cap = against->n;
+		s.fill = NULL;
+	}
+	free(s.fill);
+	s.fill = NULL;
 	jvs_scan_clear(&s);
 	return rc;
 }

@@ -33,6 +33,7 @@ typedef struct jvs_scan_s {
 	 * they are met and not kept (matched: found equal, differs: not). */
 	const struct jvs_scan_s *against;
 	size_t matched, differs;
+	jvs_scan_entry *fill; /* jvs_scan_tree_keyed: entries met, at against's indexes */
 } jvs_scan;
 
 /* Every entry under root (root itself excluded), sorted by path bytes.
@@ -52,6 +53,12 @@ int jvs_scan_tree_special(const char *root, int special, jvs_scan *out);
  * holds exactly against's entries (same paths, types and stat keys). For
  * the check that a tree did not change, without a second list in memory. */
 int jvs_scan_tree_check(const char *root, const jvs_scan *against, int *same);
+/* Walks root, a tree expected to hold exactly against's paths (a clone of
+ * it): out gets against->n entries in against's order, each this tree's
+ * type and stat key under against's path (borrowed: against must outlive
+ * out), with no path strings and no sort of its own. *all is 1 when every
+ * path of against was met and no other; else 0 and out is empty. */
+int jvs_scan_tree_keyed(const char *root, const jvs_scan *against, jvs_scan *out, int *all);
 struct jvs_repo;
 int jvs_scan_worktree(const struct jvs_repo *repo, const char *root, int flags, jvs_scan *out);
 /* jvs_scan_worktree walking only paths (sorted, none inside another; see

@@ -258,6 +258,7 @@ int jvs_scan__parallel(int root_fd, int special, int threads, int *saw_rules, jv
 	for (int i = 0; i < MAX_THREADS; i++) {
 		ks[i].w = &w;
 		ks[i].local.against = out->against;
+		ks[i].local.fill = out->fill;
 	}
 	for (int i = 0; i < threads; i++) {
 		if (pthread_create(&tid[i], NULL, work, &ks[i]) != 0)
@@ -368,15 +369,21 @@ void jvs_stat_many(int dir_fd, const char *const *paths, const unsigned char *wa
 
 typedef struct {
 	const char *root;
+	const jvs_scan *against;
 	jvs_scan *out;
 	int rc;
 	jvs_error err;
 } side_scan;
 
+/* The clone of `against`, keyed by it; walked again whole (paths and all)
+ * if it turns out not to hold the same paths, for the caller to report. */
 static void *side_work(void *arg)
 {
 	side_scan *s = arg;
-	s->rc = jvs_scan_tree(s->root, s->out);
+	int all = 0;
+	s->rc = jvs_scan_tree_keyed(s->root, s->against, s->out, &all);
+	if (s->rc == 0 && !all)
+		s->rc = jvs_scan_tree(s->root, s->out);
 	if (s->rc < 0)
 		s->err = jvs_error_save();
 	return NULL;
@@ -385,7 +392,7 @@ static void *side_work(void *arg)
 int jvs_scan_check_and_tree(const char *a, const jvs_scan *against, int *same, const char *b,
 			    jvs_scan *sb)
 {
-	side_scan side = {b, sb, 0, {0}};
+	side_scan side = {b, against, sb, 0, {0}};
 	pthread_t tid;
 	int threaded = pthread_create(&tid, NULL, side_work, &side) == 0, rc;
 	if (!threaded)

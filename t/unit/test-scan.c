@@ -1,7 +1,8 @@
 /* The scan: the parallel walk lists what the single-threaded one lists
- * (more entries than one batch, so every worker appends several), and the
- * check walk tells an unchanged tree from any change of it, walking with
- * one thread or several. */
+ * (more entries than one batch, so every worker appends several); the
+ * check walk tells an unchanged tree from any change of it, and the keyed
+ * walk (of a clone) lists a tree in another scan's order or says it holds
+ * other paths; with one thread or several. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,6 +139,52 @@ static void test_check_parallel(void **state)
 	check_changes("4");
 }
 
+static void keyed(const char *threads)
+{
+	jvs_scan s, k;
+	char p[256];
+	int all = -1;
+	setenv("JVS_WALK_THREADS", threads, 1);
+	assert_int_equal(jvs_scan_tree(dir, &s), 0);
+	assert_int_equal(jvs_scan_tree_keyed(dir, &s, &k, &all), 0);
+	assert_int_equal(all, 1);
+	assert_int_equal(k.n, s.n);
+	for (size_t i = 0; i < s.n; i++) {
+		assert_ptr_equal(k.e[i].path, s.e[i].path); /* borrowed */
+		assert_int_equal(k.e[i].type, s.e[i].type);
+		assert_true(jvs_filekey_equal(&k.e[i].key, &s.e[i].key));
+	}
+	jvs_scan_clear(&k);
+
+	put("d5/extra", "e"); /* a path s does not have */
+	assert_int_equal(jvs_scan_tree_keyed(dir, &s, &k, &all), 0);
+	assert_int_equal(all, 0);
+	assert_int_equal(k.n, 0);
+	assert_null(k.e);
+	snprintf(p, sizeof p, "%s/d5/extra", dir);
+	assert_int_equal(unlink(p), 0);
+
+	snprintf(p, sizeof p, "%s/d5/f100", dir); /* one of s's paths missing */
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(jvs_scan_tree_keyed(dir, &s, &k, &all), 0);
+	assert_int_equal(all, 0);
+	assert_int_equal(k.n, 0);
+	put("d5/f100", "x");
+	jvs_scan_clear(&s);
+}
+
+static void test_keyed_single(void **state)
+{
+	(void)state;
+	keyed("1");
+}
+
+static void test_keyed_parallel(void **state)
+{
+	(void)state;
+	keyed("4");
+}
+
 static void test_check_against_empty(void **state)
 {
 	jvs_scan none = {0};
@@ -152,6 +199,8 @@ int main(void)
 		cmocka_unit_test(test_check_single),
 		cmocka_unit_test(test_check_parallel),
 		cmocka_unit_test(test_check_against_empty),
+		cmocka_unit_test(test_keyed_single),
+		cmocka_unit_test(test_keyed_parallel),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
