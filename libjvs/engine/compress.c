@@ -410,7 +410,7 @@ int jvs_compress_plain_fd(const jvs_repo *repo, const char *id, const char *path
 	}
 	if (jvs_compress_decode(fd, out, me->size, hash) < 0)
 		goto fail;
-	if (strcmp(hash, me->hash)) {
+	if (!jvs_manifest_entry_hash_is(me, hash)) {
 		bad("content changed");
 		goto fail;
 	}

@@ -124,9 +124,9 @@ static int manifest_entries_differ(const jvs_manifest_entry *a, const jvs_manife
 	case JVS_ENT_DIR:
 		return a->mode != b->mode;
 	case JVS_ENT_SYMLINK:
-		return strcmp(a->hash, b->hash) != 0;
+		return memcmp(a->hash_raw, b->hash_raw, JVS_HASH_RAW) != 0;
 	default:
-		return a->mode != b->mode || a->size != b->size || strcmp(a->hash, b->hash) != 0;
+		return a->mode != b->mode || a->size != b->size || memcmp(a->hash_raw, b->hash_raw, JVS_HASH_RAW) != 0;
 	}
 }
 
@@ -322,14 +322,14 @@ static int entry_differs(jvs_cache *cache, int root_fd, jvs_xattr_cursor *xc,
 		return (s->key.mode & 07777) != e->mode;
 	case JVS_ENT_SYMLINK:
 		rc = jvs_changes__hash_link(root_fd, s->path, hash);
-		return rc < 0 ? -1 : rc == 0 ? 1 : strcmp(hash, e->hash) != 0;
+		return rc < 0 ? -1 : rc == 0 ? 1 : !jvs_manifest_entry_hash_is(e, hash);
 	default:
 		if ((s->key.mode & 07777) != e->mode || s->key.size != e->size)
 			return 1;
 		if (hit)
-			return strcmp(hash, e->hash) != 0;
+			return !jvs_manifest_entry_hash_is(e, hash);
 		rc = jvs_changes__hash_file(cache, root_fd, s->path, 0, hash);
-		return rc < 0 ? -1 : rc == 0 ? 1 : strcmp(hash, e->hash) != 0;
+		return rc < 0 ? -1 : rc == 0 ? 1 : !jvs_manifest_entry_hash_is(e, hash);
 	}
 }
 

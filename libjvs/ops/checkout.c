@@ -235,9 +235,10 @@ static int plan(co_ctx *c)
 		      (s->key.mode & 07777) == e->mode))) {
 			/* cloned with mode, owner and mtime (juicefs clone -p) */
 			c->act[j] = ACT_CLONED;
-			if (s->type == JVS_ENT_FILE)
-				jvs_cache_put(c->cache, s->path, &s->key, e->hash,
-				              c->clone_recorded);
+			if (s->type == JVS_ENT_FILE) {
+				jvs_manifest_entry_hex(e, hash);
+				jvs_cache_put(c->cache, s->path, &s->key, hash, c->clone_recorded);
+			}
 			c->stats->written++;
 			i++, j++;
 			continue;
@@ -261,14 +262,14 @@ static int plan(co_ctx *c)
 			r = jvs_changes__hash_link(c->dst_fd, s->path, hash);
 			if (r < 0)
 				return -1;
-			c->act[j] = r && !strcmp(hash, e->hash) ? ACT_KEEP : ACT_PLACE;
+			c->act[j] = r && jvs_manifest_entry_hash_is(e, hash) ? ACT_KEEP : ACT_PLACE;
 		} else if (s->key.size != e->size) {
 			c->act[j] = ACT_PLACE;
 		} else {
 			r = hit ? 1 : jvs_changes__hash_file(c->cache, c->dst_fd, s->path, 1, hash);
 			if (r < 0)
 				return -1;
-			c->act[j] = r && !strcmp(hash, e->hash) ? ACT_KEEP : ACT_PLACE;
+			c->act[j] = r && jvs_manifest_entry_hash_is(e, hash) ? ACT_KEEP : ACT_PLACE;
 		}
 		i++, j++;
 	}
@@ -331,7 +332,7 @@ static int stage_file(co_ctx *c, size_t j, const char *name)
 			}
 			goto done;
 		}
-		if (strcmp(hash, e->hash)) {
+		if (!jvs_manifest_entry_hash_is(e, hash)) {
 			damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest", e->path);
 			goto done;
 		}
@@ -405,7 +406,7 @@ static int stage_file(co_ctx *c, size_t j, const char *name)
 		jvs_error_sys("cannot read back the copy of '%s'", e->path);
 		goto done;
 	}
-	if (strcmp(hash, e->hash)) {
+	if (!jvs_manifest_entry_hash_is(e, hash)) {
 		damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest", e->path);
 		goto done;
 	}
@@ -440,7 +441,7 @@ static int stage_symlink(co_ctx *c, size_t j, const char *name)
 		               e->path);
 	target[n] = '\0';
 	jvs_hash_buf(target, (size_t)n, hash);
-	if (strcmp(hash, e->hash))
+	if (!jvs_manifest_entry_hash_is(e, hash))
 		return damaged(c, JVS_E_PAYLOAD_HASH_MISMATCH, "does not match its manifest",
 		               e->path);
 	if (symlinkat(target, c->stage_fd, name) < 0)
@@ -574,11 +575,13 @@ static void cache_refresh(co_ctx *c, int pfd, const char *leaf, const jvs_manife
 {
 	struct stat st;
 	jvs_filekey key;
+	char hash[JVS_HASH_HEX];
 	int64_t recorded = jvs_cache_clock_ns();
 	if (!c->cache || fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 		return;
 	jvs_filekey_from_stat(&st, &key);
-	jvs_cache_put(c->cache, e->path, &key, e->hash, recorded);
+	jvs_manifest_entry_hex(e, hash);
+	jvs_cache_put(c->cache, e->path, &key, hash, recorded);
 }
 
 /* The snapshot's inode of manifest entry j: prefetched, else stat'ed.
@@ -1177,8 +1180,11 @@ int jvs_checkout_adopt_clone(const jvs_repo *repo, const char *id, const char *d
 			              e ? e->path : s ? s->path : "");
 			goto done;
 		}
-		if (e->type == JVS_ENT_FILE)
-			jvs_cache_put(cache, s->path, &s->key, e->hash, recorded);
+		if (e->type == JVS_ENT_FILE) {
+			char hash[JVS_HASH_HEX];
+			jvs_manifest_entry_hex(e, hash);
+			jvs_cache_put(cache, s->path, &s->key, hash, recorded);
+		}
 	}
 	jvs_cache_commit(cache, 1);
 	cache = NULL;

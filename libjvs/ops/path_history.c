@@ -186,7 +186,7 @@ static int recs_add(recs *l, const jvs_manifest_entry *e)
 	r->size = e->size;
 	r->mode = e->mode;
 	r->type = e->type;
-	memcpy(r->hash, e->hash, sizeof r->hash);
+	jvs_manifest_entry_hex(e, r->hash);
 	l->n++;
 	return 0;
 }

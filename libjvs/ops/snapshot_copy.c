@@ -32,7 +32,7 @@ static int try_link_parent(snap_ctx *c, const jvs_scan_entry *e, const char *has
 	if (c->parent_fd < 0 || !c->parent || c->parent_compress != c->compress)
 		return 0; /* never a zstd frame into another compression's payload */
 	pm = jvs_manifest_reader_seek(c->parent, e->path);
-	if (!pm || pm->type != JVS_ENT_FILE || strcmp(pm->hash, hash) ||
+	if (!pm || pm->type != JVS_ENT_FILE || !jvs_manifest_entry_hash_is(pm, hash) ||
 	    pm->mode != (e->key.mode & 07777))
 		return 0;
 	if (fstatat(c->parent_fd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))

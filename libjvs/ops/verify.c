@@ -125,9 +125,10 @@ static size_t slot_index(const jvs_verifier *v, uint64_t dev, uint64_t ino)
 	return (size_t)(h & (v->nslots - 1));
 }
 
-/* 1: the inode was hashed before, and *same says whether it matched hex. */
-static int inode_lookup(const jvs_verifier *v, uint64_t dev, uint64_t ino, const char *hex,
-			int *same)
+/* 1: the inode was hashed before, and *same says whether it matched raw
+ * (its first MEMO_BYTES, the memo key). */
+static int inode_lookup(const jvs_verifier *v, uint64_t dev, uint64_t ino,
+			const unsigned char raw[JVS_HASH_RAW], int *same)
 {
 	if (!v->nslots)
 		return 0;
@@ -136,9 +137,7 @@ static int inode_lookup(const jvs_verifier *v, uint64_t dev, uint64_t ino, const
 		if (!s->dev_1)
 			return 0;
 		if (s->dev_1 == dev + 1 && s->ino == ino) {
-			unsigned char k[MEMO_BYTES];
-			memo_key(hex, k);
-			*same = !memcmp(k, s->hash, MEMO_BYTES);
+			*same = !memcmp(raw, s->hash, MEMO_BYTES);
 			return 1;
 		}
 	}
@@ -273,7 +272,7 @@ static void check_symlink(int dirfd, const jvs_manifest_entry *m, jvs_verify_res
 		return;
 	}
 	jvs_hash_buf(target, (size_t)n, got);
-	if (strcmp(got, m->hash))
+	if (!jvs_manifest_entry_hash_is(m, got))
 		add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, m->path, "symlink target changed");
 }
 
@@ -340,7 +339,7 @@ static int check_entry(jvs_verifier *v, int dirfd, const jvs_manifest_entry *me,
 		jvs_error_clear();
 		return 0;
 	}
-	if (se->key.nlink > 1 && inode_lookup(v, se->key.dev, se->key.ino, me->hash, &same)) {
+	if (se->key.nlink > 1 && inode_lookup(v, se->key.dev, se->key.ino, me->hash_raw, &same)) {
 		if (!same)
 			add_error(res, JVS_E_PAYLOAD_HASH_MISMATCH, me->path, "content changed");
 		/* Checked without reading: counts as done at once. */
@@ -356,7 +355,7 @@ static int check_entry(jvs_verifier *v, int dirfd, const jvs_manifest_entry *me,
 	memset(j, 0, sizeof *j);
 	if (!(j->path = jvs_arena_strdup(&b->paths, me->path)))
 		return -1;
-	memcpy(j->want, me->hash, JVS_HASH_HEX);
+	jvs_manifest_entry_hex(me, j->want);
 	j->dev = se->key.dev;
 	j->ino = se->key.ino;
 	j->size = frame ? me->size : se->key.size;

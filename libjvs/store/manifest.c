@@ -25,8 +25,22 @@ int jvs_manifest_add(jvs_manifest *m, jvs_entry_type type, const char *path, uns
 	return jvs_manifest_add_x(m, type, path, mode, size, hash, NULL);
 }
 
-int jvs_manifest_add_x(jvs_manifest *m, jvs_entry_type type, const char *path, unsigned mode,
-		       int64_t size, const char *hash, const char *xattrs)
+void jvs_manifest_entry_hex(const jvs_manifest_entry *e, char out[JVS_HASH_HEX])
+{
+	if (e->type == JVS_ENT_DIR)
+		out[0] = '\0';
+	else
+		jvs_hash_to_hex(e->hash_raw, out);
+}
+
+int jvs_manifest_entry_hash_is(const jvs_manifest_entry *e, const char *hex)
+{
+	return e->type != JVS_ENT_DIR && jvs_hash_eq_hex(e->hash_raw, hex);
+}
+
+/* Appends an entry whose hash is already raw (all zero for a directory). */
+static int add_raw(jvs_manifest *m, jvs_entry_type type, const char *path, unsigned mode,
+		   int64_t size, const unsigned char raw[JVS_HASH_RAW], const char *xattrs)
 {
 	jvs_manifest_entry *e;
 	if (m->n == m->cap) {
@@ -47,9 +61,18 @@ int jvs_manifest_add_x(jvs_manifest *m, jvs_entry_type type, const char *path, u
 	e->type = type;
 	e->mode = mode;
 	e->size = size;
-	snprintf(e->hash, sizeof e->hash, "%s", hash ? hash : "");
+	memcpy(e->hash_raw, raw, JVS_HASH_RAW);
 	m->n++;
 	return 0;
+}
+
+int jvs_manifest_add_x(jvs_manifest *m, jvs_entry_type type, const char *path, unsigned mode,
+		       int64_t size, const char *hash, const char *xattrs)
+{
+	unsigned char raw[JVS_HASH_RAW] = {0};
+	if (type != JVS_ENT_DIR && jvs_hash_from_hex(hash, raw) < 0)
+		return jvs_error_set(JVS_E_INTERNAL, "manifest entry '%s' has no valid hash", path);
+	return add_raw(m, type, path, mode, size, raw, xattrs);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -131,7 +154,10 @@ char *jvs_manifest_format(const jvs_manifest *m, size_t *len)
 	for (size_t i = 0; i < m->n; i++) {
 		const jvs_manifest_entry *e = &m->e[i];
 		size_t ll;
-		char *line = format_line(e->type, e->path, e->mode, e->size, e->hash, e->xattrs, &ll);
+		char hex[JVS_HASH_HEX];
+		char *line;
+		jvs_manifest_entry_hex(e, hex);
+		line = format_line(e->type, e->path, e->mode, e->size, hex, e->xattrs, &ll);
 		if (!line) {
 			free(buf);
 			return NULL;
@@ -250,7 +276,7 @@ static int parse_line(const char *p, const char *nl, jvs_manifest_entry *e, char
 	const size_t plen = sizeof JVS_MANIFEST_XATTR_PREFIX - 1;
 	e->mode = 0;
 	e->size = -1;
-	e->hash[0] = '\0';
+	memset(e->hash_raw, 0, sizeof e->hash_raw);
 	e->xattrs = NULL;
 	while (nf < 6) {
 		const char *tab = memchr(q, '\t', (size_t)(nl - q));
@@ -301,9 +327,10 @@ static int parse_line(const char *p, const char *nl, jvs_manifest_entry *e, char
 		return -1;
 	}
 	if (e->type != JVS_ENT_DIR) {
-		memcpy(e->hash, f[4], 64);
-		e->hash[64] = '\0';
-		if (!jvs_hash_is_hex(e->hash))
+		char hex[JVS_HASH_HEX];
+		memcpy(hex, f[4], 64);
+		hex[64] = '\0';
+		if (jvs_hash_from_hex(hex, e->hash_raw) < 0)
 			return -1;
 	}
 	if (memchr(f[1], '\0', fl[1]) || unescape_into(f[1], fl[1], buf, cap) < 0 ||
@@ -326,7 +353,7 @@ int jvs_manifest_parse(const char *buf, size_t len, jvs_manifest *out)
 		if (!nl || parse_line(p, nl, &e, &path, &cap, &xattrs, &xcap) < 0 ||
 		    (out->n > 0 && strcmp(out->e[out->n - 1].path, e.path) >= 0))
 			goto bad;
-		if (jvs_manifest_add_x(out, e.type, e.path, e.mode, e.size, e.hash, e.xattrs) < 0) {
+		if (add_raw(out, e.type, e.path, e.mode, e.size, e.hash_raw, e.xattrs) < 0) {
 			free(path);
 			free(xattrs);
 			jvs_manifest_clear(out);
@@ -553,8 +580,7 @@ int jvs_manifest_load(const jvs_repo *repo, const char *id, const char *want_has
 	if (!r)
 		return -1;
 	while ((rc = jvs_manifest_reader_next(r, &e)) > 0)
-		if (jvs_manifest_add_x(out, e->type, e->path, e->mode, e->size, e->hash,
-				       e->xattrs) < 0) {
+		if (add_raw(out, e->type, e->path, e->mode, e->size, e->hash_raw, e->xattrs) < 0) {
 			rc = -1;
 			break;
 		}

@@ -11,14 +11,21 @@
 
 typedef enum { JVS_ENT_FILE, JVS_ENT_DIR, JVS_ENT_SYMLINK } jvs_entry_type;
 
+/* 64 bytes on LP64 (a million of them in a restore: t/unit/test-entry-size.c):
+ * the hash is kept as its raw bytes, the manifest file keeps the hex. */
 typedef struct {
 	char *path;	/* unescaped, relative, '/'-separated */
 	int64_t size;	/* files only, else -1 */
+	const char *xattrs; /* encoded extended attributes (jvs/xattr.h), NULL: none */
 	unsigned mode;	/* permission bits (07777); 0 for symlinks */
 	jvs_entry_type type;
-	char hash[JVS_HASH_HEX]; /* files and symlinks, else "" */
-	const char *xattrs; /* encoded extended attributes (jvs/xattr.h), NULL: none */
+	unsigned char hash_raw[JVS_HASH_RAW]; /* files and symlinks, else all zero */
 } jvs_manifest_entry;
+
+/* The hash as hex into out; "" for a directory. */
+void jvs_manifest_entry_hex(const jvs_manifest_entry *e, char out[JVS_HASH_HEX]);
+/* 1 when e is a file or symlink whose hash is hex. */
+int jvs_manifest_entry_hash_is(const jvs_manifest_entry *e, const char *hex);
 
 /* The optional sixth field of a record: this prefix and the encoding. */
 #define JVS_MANIFEST_XATTR_PREFIX "xattr:"
@@ -29,6 +36,8 @@ typedef struct {
 	jvs_arena paths; /* e[i].path live here */
 } jvs_manifest;
 
+/* hash: hex, required (64 lowercase hex digits) for a file or symlink,
+ * ignored for a directory; E_INTERNAL when missing or malformed. */
 int jvs_manifest_add(jvs_manifest *m, jvs_entry_type type, const char *path, unsigned mode,
 		     int64_t size, const char *hash);
 /* The same with extended attributes (NULL or "": none). */

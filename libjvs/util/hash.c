@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define HASH_BYTES 32
+#define HASH_BYTES JVS_HASH_RAW
 #define READ_CHUNK (1 << 20)
 
 static void to_hex(const uint8_t *bin, char out[JVS_HASH_HEX])
@@ -119,6 +119,43 @@ int jvs_hash_is_hex(const char *s)
 		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
 			return 0;
 	return 1;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1; /* uppercase too: only the canonical form formats back */
+}
+
+int jvs_hash_from_hex(const char *hex, unsigned char raw[JVS_HASH_RAW])
+{
+	unsigned char tmp[JVS_HASH_RAW];
+	if (!hex)
+		return -1;
+	for (size_t i = 0; i < JVS_HASH_RAW; i++) {
+		int hi = hex_digit(hex[2 * i]), lo = hi < 0 ? -1 : hex_digit(hex[2 * i + 1]);
+		if (lo < 0)
+			return -1;
+		tmp[i] = (unsigned char)(hi << 4 | lo);
+	}
+	if (hex[2 * JVS_HASH_RAW] != '\0')
+		return -1;
+	memcpy(raw, tmp, sizeof tmp);
+	return 0;
+}
+
+void jvs_hash_to_hex(const unsigned char raw[JVS_HASH_RAW], char hex[JVS_HASH_HEX])
+{
+	to_hex(raw, hex);
+}
+
+int jvs_hash_eq_hex(const unsigned char raw[JVS_HASH_RAW], const char *hex)
+{
+	unsigned char other[JVS_HASH_RAW];
+	return jvs_hash_from_hex(hex, other) == 0 && !memcmp(raw, other, sizeof other);
 }
 
 struct jvs_hasher {
