@@ -73,19 +73,28 @@ int jvs_forkseed_record(jvs_index *idx, const char *worktree, const char *id, co
 	sqlite3 *db = jvs_index_db(idx);
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
-	if (db && sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO forkseed VALUES(?1, ?2, ?3, ?4)",
-				     -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, worktree, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, mhash, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, t_ns);
-		if (sqlite3_step(st) == SQLITE_DONE)
-			rc = 0;
+	/* one transaction (each is several lock round trips on FUSE): rows of
+	 * an earlier worktree of that name go, the seed comes */
+	if (db && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+		jvs_index_forget_worktree(idx, worktree);
+		if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO forkseed VALUES(?1, ?2, ?3, ?4)",
+				       -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, worktree, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, mhash, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 4, t_ns);
+			if (sqlite3_step(st) == SQLITE_DONE)
+				rc = 0;
+		}
+		sqlite3_finalize(st);
+		if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			rc = -1;
+		if (rc < 0)
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	}
 	if (rc < 0)
 		jvs_error_set(JVS_E_IO, "cannot record the fork of '%s' in the index: %s", worktree,
 			      db ? sqlite3_errmsg(db) : "no index");
-	sqlite3_finalize(st);
 	return rc;
 }
 

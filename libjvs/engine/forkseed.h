@@ -34,7 +34,8 @@ int jvs_forkseed_accept(const jvs_manifest_entry *e, const jvs_stat_meta *rec,
  * (error cleared). */
 int jvs_forkseed_usable(const jvs_repo *repo, jvs_index *idx, const char *id, const char *mhash,
 			const char *payload);
-/* Records worktree's seed. 0, or -1 with the last error set. */
+/* Records worktree's seed, dropping any cache rows of that name. 0, or -1
+ * with the last error set. */
 int jvs_forkseed_record(jvs_index *idx, const char *worktree, const char *id, const char *mhash,
 			int64_t t_ns);
 

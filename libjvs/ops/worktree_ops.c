@@ -235,7 +235,6 @@ static int fork_juicefs_seeded(jvs_repo *repo, const char *id, const char *name,
 	idx = jvs_index_open(repo);
 	if (!jvs_forkseed_usable(repo, idx, id, d.payload_root_hash, src))
 		goto done;
-	jvs_index_forget_worktree(idx, name);
 	{
 		/* before the clone: whatever changes a cloned entry later stamps
 		 * its ctime after this */
