@@ -64,17 +64,9 @@ static int release_known(const char *v)
 
 static int mount_release(const char *mnt, char *out, size_t len)
 {
-	char path[PATH_MAX + 16];
-	json_error_t err;
-	json_t *root;
+	json_t *root = jvs_juicefs_config(mnt);
 	const char *v;
-	int fd, rc = -1;
-	snprintf(path, sizeof path, "%s/.config", mnt);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	root = json_loadfd(fd, JSON_DISABLE_EOF_CHECK, &err);
-	close(fd);
+	int rc = -1;
 	v = json_string_value(json_object_get(root, "Version"));
 	if (v && strlen(v) < len) {
 		snprintf(out, len, "%s", v);
@@ -118,7 +110,8 @@ static int read_answer(int fd, int *eno)
 			}
 			nap(wait);
 			idle_ms += wait;
-			wait = wait < 50 ? wait * 2 : 50;
+			/* the answer is waited for at most this long after it came */
+			wait = wait < 8 ? wait * 2 : 10;
 			continue;
 		}
 		idle_ms = 0;

@@ -41,9 +41,10 @@ int jvs_scan__add(jvs_scan *s, const char *path, const struct stat *st, int spec
 int jvs_scan_check_and_tree(const char *a, const jvs_scan *against, int *same, const char *b,
 			    jvs_scan *sb);
 
-/* What restore needs of a snapshot entry's inode. */
+/* What restore needs of a snapshot entry's inode (and a fork's seed,
+ * forkseed.h, its ctime: 0 when unknown). */
 typedef struct {
-	int64_t mtime_ns;
+	int64_t mtime_ns, ctime_ns;
 	uint32_t uid, gid, mode;
 	int ok; /* 0: not asked for, or the stat failed */
 } jvs_stat_meta;

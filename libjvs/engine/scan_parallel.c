@@ -354,6 +354,7 @@ static void stat_one(void *arg, size_t i)
 		return;
 	}
 	c->out[i].mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	c->out[i].ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
 	c->out[i].uid = st.st_uid;
 	c->out[i].gid = st.st_gid;
 	c->out[i].mode = st.st_mode;

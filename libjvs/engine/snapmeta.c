@@ -7,7 +7,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define REC 24      /* mtime_ns (8), uid, gid, mode (4 each), spare (4); little-endian */
+/* A record, little-endian: mtime_ns (8), uid, gid, mode (4 each), spare (4),
+ * then ctime_ns (8). Records written before ctime was kept are REC_OLD long
+ * (their ctimes load as 0, unknown). */
+#define REC 32
+#define REC_OLD 24
 
 
 static const char table[] = "CREATE TABLE IF NOT EXISTS snapmeta("
@@ -27,17 +31,33 @@ static uint64_t get_le(const unsigned char *p, int bytes)
 	return v;
 }
 
-static void put_rec(unsigned char *p, int64_t mtime_ns, uint32_t uid, uint32_t gid, uint32_t mode)
+/* Record i of a blob of records rec bytes long. */
+static void put_rec(unsigned char *blob, size_t rec, size_t i, const jvs_stat_meta *m)
 {
-	put_le(p, (uint64_t)mtime_ns, 8);
-	put_le(p + 8, uid, 4);
-	put_le(p + 12, gid, 4);
-	put_le(p + 16, mode, 4);
+	unsigned char *p = blob + i * rec;
+	put_le(p, (uint64_t)m->mtime_ns, 8);
+	put_le(p + 8, m->uid, 4);
+	put_le(p + 12, m->gid, 4);
+	put_le(p + 16, m->mode, 4);
 	put_le(p + 20, 0, 4);
+	if (rec == REC)
+		put_le(p + REC_OLD, (uint64_t)m->ctime_ns, 8);
 }
 
-/* Stores blob (n records; consumed) as snapshot id's, keeping the 16 newest. */
-static void save_blob(jvs_index *idx, const char *id, unsigned char *blob, size_t n)
+static void get_rec(const unsigned char *blob, size_t rec, size_t i, jvs_stat_meta *m)
+{
+	const unsigned char *p = blob + i * rec;
+	m->mtime_ns = (int64_t)get_le(p, 8);
+	m->uid = (uint32_t)get_le(p + 8, 4);
+	m->gid = (uint32_t)get_le(p + 12, 4);
+	m->mode = (uint32_t)get_le(p + 16, 4);
+	m->ctime_ns = rec == REC ? (int64_t)get_le(p + REC_OLD, 8) : 0;
+	m->ok = 1;
+}
+
+/* Stores blob (n records of rec bytes; consumed) as snapshot id's, keeping
+ * the 16 newest. */
+static void save_blob(jvs_index *idx, const char *id, unsigned char *blob, size_t n, size_t rec)
 {
 	sqlite3 *db = jvs_index_db(idx);
 	sqlite3_stmt *st = NULL;
@@ -46,7 +66,7 @@ static void save_blob(jvs_index *idx, const char *id, unsigned char *blob, size_
 			       NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
-		sqlite3_bind_blob(st, 3, blob, (int)(n * REC), SQLITE_STATIC);
+		sqlite3_bind_blob(st, 3, blob, (int)(n * rec), SQLITE_STATIC);
 		sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
@@ -69,51 +89,82 @@ void jvs_snapmeta_save(jvs_index *idx, const char *id, const jvs_scan *scan)
 		return;
 	for (size_t i = 0; i < scan->n; i++) {
 		const jvs_filekey *k = &scan->e[i].key;
-		put_rec(blob + i * REC, k->mtime_ns, k->uid, k->gid, k->mode);
+		jvs_stat_meta m = {k->mtime_ns, k->ctime_ns, k->uid, k->gid, k->mode, 1};
+		put_rec(blob, REC, i, &m);
 	}
-	save_blob(idx, id, blob, scan->n);
+	save_blob(idx, id, blob, scan->n, REC);
 }
 
 void jvs_snapmeta_save_meta(jvs_index *idx, const char *id, const jvs_stat_meta *meta,
 			    size_t n)
 {
 	unsigned char *blob;
+	size_t rec = REC;
 	if (!jvs_index_db(idx) || !n || n > (size_t)INT32_MAX / REC)
 		return;
-	blob = malloc(n * REC);
+	for (size_t i = 0; i < n && rec == REC; i++)
+		if (!meta[i].ctime_ns)
+			rec = REC_OLD; /* not all known: none recorded */
+	blob = malloc(n * rec);
 	if (!blob)
 		return;
 	for (size_t i = 0; i < n; i++)
-		put_rec(blob + i * REC, meta[i].mtime_ns, meta[i].uid, meta[i].gid, meta[i].mode);
-	save_blob(idx, id, blob, n);
+		put_rec(blob, rec, i, &meta[i]);
+	save_blob(idx, id, blob, n, rec);
 }
 
+/* The record size of snapshot id's stored record of n entries, or 0. */
+/* The record size of n records of `bytes` bytes, or 0. */
+static size_t rec_size(size_t n, sqlite3_int64 stored_n, sqlite3_int64 bytes)
+{
+	if (stored_n < 0 || (size_t)stored_n != n || bytes < 0)
+		return 0;
+	return (size_t)bytes == n * REC ? REC : (size_t)bytes == n * REC_OLD ? REC_OLD : 0;
+}
+
+#define LOAD_CHUNK 4096 /* records read at a time */
+
+/* The blob is read a chunk at a time (sqlite3_blob_read), so a million
+ * entries' record is not held a second time, as SQLite's copy, beside out. */
 int jvs_snapmeta_load(jvs_index *idx, const char *id, size_t n, jvs_stat_meta *out)
 {
 	sqlite3 *db = jvs_index_db(idx);
 	sqlite3_stmt *st = NULL;
-	int ok = 0;
-	if (!db || sqlite3_prepare_v2(db, "SELECT n, meta FROM snapmeta WHERE snapshot_id=?1", -1,
-				      &st, NULL) != SQLITE_OK)
+	sqlite3_blob *blob = NULL;
+	unsigned char *buf = NULL;
+	size_t rec = 0, done = 0;
+	sqlite3_int64 rowid = 0;
+	/* length() of a blob is read from its header: the blob is not loaded */
+	if (!db || !n || sqlite3_prepare_v2(db, "SELECT rowid, n, length(meta) FROM snapmeta"
+					     " WHERE snapshot_id=?1",
+					     -1, &st, NULL) != SQLITE_OK)
 		goto done;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && (size_t)sqlite3_column_int64(st, 0) == n &&
-	    (size_t)sqlite3_column_bytes(st, 1) == n * REC) {
-		const unsigned char *b = sqlite3_column_blob(st, 1);
-		for (size_t i = 0; b && i < n; i++) {
-			const unsigned char *p = b + i * REC;
-			out[i].mtime_ns = (int64_t)get_le(p, 8);
-			out[i].uid = (uint32_t)get_le(p + 8, 4);
-			out[i].gid = (uint32_t)get_le(p + 12, 4);
-			out[i].mode = (uint32_t)get_le(p + 16, 4);
-			out[i].ok = 1;
-		}
-		ok = b != NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		rowid = sqlite3_column_int64(st, 0);
+		rec = rec_size(n, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
+	}
+	if (!rec || !(buf = malloc(LOAD_CHUNK * rec)) ||
+	    sqlite3_blob_open(db, "main", "snapmeta", "meta", rowid, 0, &blob) != SQLITE_OK)
+		goto done;
+	while (done < n) {
+		size_t k = n - done < LOAD_CHUNK ? n - done : LOAD_CHUNK;
+		if (sqlite3_blob_read(blob, buf, (int)(k * rec), (int)(done * rec)) != SQLITE_OK)
+			break;
+		for (size_t i = 0; i < k; i++)
+			get_rec(buf, rec, i, &out[done + i]);
+		done += k;
 	}
 done:
+	sqlite3_blob_close(blob);
 	sqlite3_finalize(st);
+	free(buf);
 	jvs_error_clear();
-	return ok;
+	if (rec && done == n)
+		return 1;
+	if (done) /* cut short: out untouched, as promised */
+		memset(out, 0, n * sizeof *out);
+	return 0;
 }
 
 int jvs_snapmeta_load_checked(jvs_index *idx, const char *id, const jvs_manifest *m,
@@ -135,4 +186,22 @@ int jvs_snapmeta_load_checked(jvs_index *idx, const char *id, const jvs_manifest
 		return 1;
 	memset(out, 0, m->n * sizeof *out);
 	return 0;
+}
+
+int jvs_snapmeta_has_ctimes(jvs_index *idx, const char *id, size_t n)
+{
+	sqlite3 *db = jvs_index_db(idx);
+	sqlite3_stmt *st = NULL;
+	int ok = 0;
+	/* length() of a blob is read from its header: the blob is not loaded */
+	if (db && n && sqlite3_prepare_v2(db, "SELECT n, length(meta) FROM snapmeta WHERE snapshot_id=?1",
+				     -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		ok = sqlite3_step(st) == SQLITE_ROW &&
+		     (size_t)sqlite3_column_int64(st, 0) == n &&
+		     (size_t)sqlite3_column_int64(st, 1) == n * REC;
+	}
+	sqlite3_finalize(st);
+	jvs_error_clear();
+	return ok;
 }

@@ -5,6 +5,7 @@
 #include "descriptor.h"
 #include "error_int.h"
 #include "fsutil.h"
+#include "forkseed.h"
 #include "index.h"
 #include "scan.h"
 #include "xattr.h"
@@ -381,7 +382,7 @@ int jvs_changes__worktree_scan(const jvs_repo *repo, const char *worktree, const
 			goto done;
 	}
 	idx = jvs_index_open(repo);
-	cache = jvs_cache_begin(idx, worktree);
+	cache = jvs_forkseed_cache_begin(repo, idx, worktree);
 	if (snap_fd >= 0)
 		meta = load_meta(idx, id, &m);
 	while (i < scan.n || j < m.n) {

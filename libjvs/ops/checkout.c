@@ -22,6 +22,7 @@
 #include "engine.h"
 #include "jvs/error.h"
 #include "fsutil.h"
+#include "forkseed.h"
 #include "index.h"
 #include "juicefs_ctl.h"
 #include "manifest.h"
@@ -1065,7 +1066,7 @@ static int checkout_run(const jvs_repo *repo, const char *id, const char *dest_d
 		goto done;
 	}
 	idx = cache_worktree ? jvs_index_open(repo) : NULL;
-	c.cache = jvs_cache_begin(idx, cache_worktree ? cache_worktree : "");
+	c.cache = jvs_forkseed_cache_begin(repo, idx, cache_worktree ? cache_worktree : "");
 
 	if (plan(&c) < 0 || make_stage(&c) < 0 || stage(&c) < 0)
 		goto done;

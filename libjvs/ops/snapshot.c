@@ -15,6 +15,7 @@
 #include "jvs/error.h"
 #include "fault.h"
 #include "fsutil.h"
+#include "forkseed.h"
 #include "index.h"
 #include "intent.h"
 #include "json.h"
@@ -333,7 +334,7 @@ int jvs__snapshot_create(jvs_repo *repo, const char *worktree, const jvs_snapsho
 		scan.ignored = 0;
 	}
 	idx = jvs_index_open(repo);
-	c.cache = jvs_cache_begin(idx, worktree);
+	c.cache = jvs_forkseed_cache_begin(repo, idx, worktree);
 	mtmp = jvs_layout_manifest_tmp(repo, id);
 	if (!mtmp || !(c.out = jvs_manifest_writer_open_mode(mtmp, meta_mode_of(c.wt_fd))))
 		goto fail;

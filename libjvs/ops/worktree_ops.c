@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "jvs/error.h"
 #include "fault.h"
+#include "forkseed.h"
 #include "fsutil.h"
 #include "index.h"
 #include "intent.h"
@@ -213,6 +214,48 @@ static int fork_btrfs_subvolume(jvs_repo *repo, const char *id, const char *name
 	return rc;
 }
 
+/* juicefs-clone: the new payload root is a tree clone of the snapshot's
+ * payload, and its hash cache is left to the seed (forkseed.h) instead of
+ * a walk of the new tree. -1 (error cleared, nothing left behind) when not
+ * applicable: compressed, no record with ctimes, xattrs. */
+static int fork_juicefs_seeded(jvs_repo *repo, const char *id, const char *name,
+			       const char *tmp)
+{
+	jvs_engine e;
+	jvs_descriptor d;
+	jvs_compress_level z = JVS_COMPRESS_NONE;
+	jvs_index *idx = NULL;
+	char *src = jvs_layout_payload(repo, id);
+	int have_d = 0, rc = -1;
+	if (!src || jvs_engine_detect(repo, &e) < 0 || e.kind != JVS_ENGINE_JUICEFS ||
+	    jvs_compress_of_snapshot(repo, id, &z) < 0 || z ||
+	    jvs__descriptor_load(repo, id, &d) < 0)
+		goto done;
+	have_d = 1;
+	idx = jvs_index_open(repo);
+	if (!jvs_forkseed_usable(repo, idx, id, d.payload_root_hash, src))
+		goto done;
+	{
+		/* before the clone: whatever changes a cloned entry later stamps
+		 * its ctime after this */
+		int64_t t = jvs_cache_clock_ns();
+		if (jvs_engine_clone(&e, src, tmp) < 0 ||
+		    jvs_forkseed_record(idx, name, id, d.payload_root_hash, t) < 0) {
+			jvs_rm_rf(tmp);
+			goto done;
+		}
+	}
+	rc = 0;
+done:
+	if (have_d)
+		jvs_descriptor_clear(&d);
+	jvs_index_close(idx);
+	free(src);
+	if (rc < 0)
+		jvs_error_clear();
+	return rc;
+}
+
 /* fork and create: op is "fork" or "create"; id NULL or "" for empty. */
 static int make_worktree(jvs_repo *repo, const char *op, const char *id, const char *name,
                          int wait_seconds, jvs_checkout_progress progress, void *progress_arg)
@@ -222,7 +265,7 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 	json_t *intent = NULL, *details;
 	char intent_name[INTENT_NAME_BUF];
 	char *tmp = NULL, *payload = NULL, *cfgdir = NULL;
-	int rc = -1, have_intent = 0, made_tmp = 0, moved = 0, committed = 0;
+	int rc = -1, have_intent = 0, made_tmp = 0, moved = 0, committed = 0, cloned = 0;
 	char audit_op[32];
 
 	if (id && !*id)
@@ -271,13 +314,16 @@ static int make_worktree(jvs_repo *repo, const char *op, const char *id, const c
 	/* Build the payload root aside, then move it into place in one step. */
 	if (jvs_rm_rf(tmp) < 0) /* leftover of a crashed run */
 		goto done;
-	/* btrfs-subvolume: tmp becomes a writable snapshot of the snapshot */
-	if ((!id || fork_btrfs_subvolume(repo, id, name, tmp) < 0) && jvs_safe_mkdir(tmp, 0755) < 0) {
+	/* btrfs-subvolume: tmp becomes a writable snapshot of the snapshot;
+	 * juicefs-clone: a tree clone of it */
+	cloned = id && (fork_btrfs_subvolume(repo, id, name, tmp) == 0 ||
+			fork_juicefs_seeded(repo, id, name, tmp) == 0);
+	if (!cloned && jvs_safe_mkdir(tmp, 0755) < 0) {
 		jvs_error_sys("cannot create '%s'", tmp);
 		goto done;
 	}
 	made_tmp = 1;
-	if (id && !jvs_btrfs_is_subvolume(tmp)) {
+	if (id && !cloned) {
 		/* The cache rows are keyed by relative path and inode, which the
 		 * move below keeps, so the checkout can fill the new worktree's
 		 * cache; rows of an earlier worktree of that name must go first. */

@@ -42,6 +42,7 @@ struct jvs_cache {
 	size_t ndrops, capdrops;
 	uint64_t last_dev, last_id; /* memo of cache_dev() */
 	int have_last;
+	jvs_cache_fallback fb; /* fb.lookup NULL: none */
 };
 
 /* What the dev column holds: the file system's identity, which for a
@@ -69,6 +70,10 @@ static const char schema[] =
 	" created_at TEXT, note TEXT, tags TEXT, engine TEXT, hash_algorithm TEXT,"
 	" payload_root_hash TEXT, file_count INTEGER, total_bytes INTEGER, degraded TEXT,"
 	" integrity_state TEXT, descriptor_checksum TEXT, descriptor TEXT) WITHOUT ROWID;"
+	/* a worktree forked by a tree clone of a snapshot, before its cache is
+	 * filled (forkseed.h) */
+	"CREATE TABLE IF NOT EXISTS forkseed(worktree TEXT PRIMARY KEY, snapshot TEXT NOT NULL,"
+	" manifest_hash TEXT NOT NULL, t_ns INTEGER NOT NULL);"
 	"INSERT OR IGNORE INTO meta VALUES('schema', '" SCHEMA_VERSION "');";
 
 int64_t jvs_cache_clock_ns(void)
@@ -260,8 +265,8 @@ static int advance(jvs_cache *c)
 	return 0;
 }
 
-int jvs_cache_lookup(jvs_cache *c, const char *path, const jvs_filekey *key,
-		     char out[JVS_HASH_HEX])
+static int lookup_row(jvs_cache *c, const char *path, const jvs_filekey *key,
+		      char out[JVS_HASH_HEX])
 {
 	sqlite3_stmt *st;
 	jvs_filekey k, want;
@@ -298,6 +303,33 @@ int jvs_cache_lookup(jvs_cache *c, const char *path, const jvs_filekey *key,
 	return 0;
 }
 
+int jvs_cache_lookup(jvs_cache *c, const char *path, const jvs_filekey *key,
+		     char out[JVS_HASH_HEX])
+{
+	int64_t recorded = 0;
+	if (!c)
+		return 0;
+	if (lookup_row(c, path, key, out))
+		return 1;
+	if (!c->fb.lookup || c->fb.lookup(c->fb.arg, path, key, out, &recorded) != 1 ||
+	    !jvs_hash_is_hex(out))
+		return 0;
+	jvs_cache_put(c, path, key, out, recorded); /* the file's row from now on */
+	return 1;
+}
+
+void jvs_cache_set_fallback(jvs_cache *c, const jvs_cache_fallback *fb)
+{
+	if (!c) {
+		if (fb->release)
+			fb->release(fb->arg);
+		return;
+	}
+	if (c->fb.release)
+		c->fb.release(c->fb.arg);
+	c->fb = *fb;
+}
+
 void jvs_cache_put(jvs_cache *c, const char *path, const jvs_filekey *key, const char *hash,
 		   int64_t recorded_ns)
 {
@@ -329,6 +361,8 @@ void jvs_cache_put(jvs_cache *c, const char *path, const jvs_filekey *key, const
 
 static void free_cache(jvs_cache *c)
 {
+	if (c->fb.release)
+		c->fb.release(c->fb.arg);
 	for (size_t i = 0; i < c->ndrops; i++)
 		free(c->drops[i]);
 	jvs_spill_free(c->puts);
@@ -365,6 +399,17 @@ static int insert_put(void *arg, const void *rec, size_t len)
 	return 0;
 }
 
+static void forget_seed(sqlite3 *db, const char *worktree)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "DELETE FROM forkseed WHERE worktree=?1", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(st, 1, worktree, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+}
+
 void jvs_cache_commit(jvs_cache *c, int prune_unseen)
 {
 	sqlite3 *db;
@@ -398,6 +443,8 @@ void jvs_cache_commit(jvs_cache *c, int prune_unseen)
 		if (jvs_spill_each(c->puts, insert_put, &ic) != 0)
 			goto rollback;
 	}
+	if (prune_unseen) /* the whole tree's rows: a fork's seed is done with */
+		forget_seed(db, c->worktree);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(del);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
@@ -429,4 +476,5 @@ void jvs_index_forget_worktree(jvs_index *idx, const char *worktree)
 		sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
+	forget_seed(idx->db, worktree);
 }

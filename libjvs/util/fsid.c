@@ -38,27 +38,41 @@ int jvs_mount_of_dev(uint64_t dev, char *mnt, size_t mlen, char *fstype, size_t 
 	return c.found;
 }
 
-int jvs_juicefs_volume_uuid(const char *mnt, char *uuid, size_t len)
+json_t *jvs_juicefs_config(const char *mnt)
 {
-	char path[4096];
-	json_t *root;
+	char path[4096], buf[65536];
 	json_error_t err;
-	const char *u;
 	struct stat st;
-	int fd, rc = -1;
+	size_t have = 0;
+	ssize_t n = 0;
+	int fd;
 	snprintf(path, sizeof path, "%s/.config", mnt);
 	/* the virtual file exists only at the root of a JuiceFS mount, and only
 	 * root may read it; a user file of that name in a subdir mount is not
 	 * at the mount root, so it cannot be met here */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return -1;
+		return NULL;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return -1;
+		return NULL;
 	}
-	root = json_loadfd(fd, JSON_DISABLE_EOF_CHECK, &err);
+	while (have < sizeof buf && (n = read(fd, buf + have, sizeof buf - have)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		have += (size_t)n;
+	}
 	close(fd);
+	return n < 0 ? NULL : json_loadb(buf, have, JSON_DISABLE_EOF_CHECK, &err);
+}
+
+int jvs_juicefs_volume_uuid(const char *mnt, char *uuid, size_t len)
+{
+	json_t *root = jvs_juicefs_config(mnt);
+	const char *u;
+	int rc = -1;
 	if (!root)
 		return -1;
 	u = json_string_value(json_object_get(json_object_get(root, "Format"), "UUID"));

@@ -21,6 +21,12 @@ uint64_t jvs_fsid_of_dev(uint64_t dev);
  * /proc/self/mountinfo. 0 when found, -1 otherwise (no last-error set). */
 int jvs_mount_of_dev(uint64_t dev, char *mnt, size_t mlen, char *fstype, size_t flen);
 
+/* The JSON of the JuiceFS mount mnt's virtual .config (a regular file
+ * at the mount root), or NULL (no last-error). Read in large pieces: each
+ * read of that file is a round trip to the daemon. */
+struct json_t;
+struct json_t *jvs_juicefs_config(const char *mnt);
+
 /* The JuiceFS volume UUID of the mount at mnt (from MNT/.config), into
  * uuid (at least 64 bytes). 0 when found, -1 otherwise (no last-error). */
 int jvs_juicefs_volume_uuid(const char *mnt, char *uuid, size_t len);
