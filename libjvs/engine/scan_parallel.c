@@ -94,7 +94,7 @@ static int flush_batch(worker *k)
 		return 0;
 	pthread_mutex_lock(&w->out_mu);
 	if (out->n + k->local.n > out->cap) {
-		size_t cap = out->cap ? out->cap : 4 * BATCH;
+		size_t cap = out->cap ? out->cap : (size_t)4 * BATCH;
 		jvs_scan_entry *e;
 		while (cap < out->n + k->local.n)
 			cap *= 2;

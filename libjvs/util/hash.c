@@ -141,7 +141,7 @@ int jvs_hash_from_hex(const char *hex, unsigned char raw[JVS_HASH_RAW])
 			return -1;
 		tmp[i] = (unsigned char)(hi << 4 | lo);
 	}
-	if (hex[2 * JVS_HASH_RAW] != '\0')
+	if (hex[(size_t)2 * JVS_HASH_RAW] != '\0')
 		return -1;
 	memcpy(raw, tmp, sizeof tmp);
 	return 0;
