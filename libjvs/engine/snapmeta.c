@@ -113,13 +113,27 @@ void jvs_snapmeta_save_meta(jvs_index *idx, const char *id, const jvs_stat_meta 
 	save_blob(idx, id, blob, n, rec);
 }
 
-/* The record size of snapshot id's stored record of n entries, or 0. */
-/* The record size of n records of `bytes` bytes, or 0. */
-static size_t rec_size(size_t n, sqlite3_int64 stored_n, sqlite3_int64 bytes)
+/* Where snapshot id's record of n entries is (*rowid) and its record size:
+ * REC, REC_OLD, or 0 when there is none of n entries. length() of a blob
+ * is read from its header: the blob itself is not loaded. */
+static size_t stored_shape(sqlite3 *db, const char *id, size_t n, sqlite3_int64 *rowid)
 {
-	if (stored_n < 0 || (size_t)stored_n != n || bytes < 0)
-		return 0;
-	return (size_t)bytes == n * REC ? REC : (size_t)bytes == n * REC_OLD ? REC_OLD : 0;
+	sqlite3_stmt *st = NULL;
+	size_t rec = 0;
+	if (db && n &&
+	    sqlite3_prepare_v2(db, "SELECT rowid, n, length(meta) FROM snapmeta WHERE snapshot_id=?1",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 1) == (sqlite3_int64)n) {
+			sqlite3_int64 bytes = sqlite3_column_int64(st, 2);
+			*rowid = sqlite3_column_int64(st, 0);
+			rec = bytes == (sqlite3_int64)(n * REC)       ? REC
+			      : bytes == (sqlite3_int64)(n * REC_OLD) ? REC_OLD
+								      : 0;
+		}
+	}
+	sqlite3_finalize(st);
+	return rec;
 }
 
 #define LOAD_CHUNK 4096 /* records read at a time */
@@ -129,21 +143,10 @@ static size_t rec_size(size_t n, sqlite3_int64 stored_n, sqlite3_int64 bytes)
 int jvs_snapmeta_load(jvs_index *idx, const char *id, size_t n, jvs_stat_meta *out)
 {
 	sqlite3 *db = jvs_index_db(idx);
-	sqlite3_stmt *st = NULL;
 	sqlite3_blob *blob = NULL;
 	unsigned char *buf = NULL;
-	size_t rec = 0, done = 0;
 	sqlite3_int64 rowid = 0;
-	/* length() of a blob is read from its header: the blob is not loaded */
-	if (!db || !n || sqlite3_prepare_v2(db, "SELECT rowid, n, length(meta) FROM snapmeta"
-					     " WHERE snapshot_id=?1",
-					     -1, &st, NULL) != SQLITE_OK)
-		goto done;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		rowid = sqlite3_column_int64(st, 0);
-		rec = rec_size(n, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
-	}
+	size_t rec = stored_shape(db, id, n, &rowid), done = 0;
 	if (!rec || !(buf = malloc(LOAD_CHUNK * rec)) ||
 	    sqlite3_blob_open(db, "main", "snapmeta", "meta", rowid, 0, &blob) != SQLITE_OK)
 		goto done;
@@ -157,7 +160,6 @@ int jvs_snapmeta_load(jvs_index *idx, const char *id, size_t n, jvs_stat_meta *o
 	}
 done:
 	sqlite3_blob_close(blob);
-	sqlite3_finalize(st);
 	free(buf);
 	jvs_error_clear();
 	if (rec && done == n)
@@ -190,18 +192,8 @@ int jvs_snapmeta_load_checked(jvs_index *idx, const char *id, const jvs_manifest
 
 int jvs_snapmeta_has_ctimes(jvs_index *idx, const char *id, size_t n)
 {
-	sqlite3 *db = jvs_index_db(idx);
-	sqlite3_stmt *st = NULL;
-	int ok = 0;
-	/* length() of a blob is read from its header: the blob is not loaded */
-	if (db && n && sqlite3_prepare_v2(db, "SELECT n, length(meta) FROM snapmeta WHERE snapshot_id=?1",
-				     -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		ok = sqlite3_step(st) == SQLITE_ROW &&
-		     (size_t)sqlite3_column_int64(st, 0) == n &&
-		     (size_t)sqlite3_column_int64(st, 1) == n * REC;
-	}
-	sqlite3_finalize(st);
+	sqlite3_int64 rowid;
+	int ok = stored_shape(jvs_index_db(idx), id, n, &rowid) == REC;
 	jvs_error_clear();
 	return ok;
 }
