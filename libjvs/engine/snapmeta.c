@@ -127,9 +127,10 @@ static size_t stored_shape(sqlite3 *db, const char *id, size_t n, sqlite3_int64 
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 1) == (sqlite3_int64)n) {
 			sqlite3_int64 bytes = sqlite3_column_int64(st, 2);
 			*rowid = sqlite3_column_int64(st, 0);
-			rec = bytes == (sqlite3_int64)(n * REC)       ? REC
-			      : bytes == (sqlite3_int64)(n * REC_OLD) ? REC_OLD
-								      : 0;
+			if (bytes >= 0)
+				rec = (size_t)bytes == n * REC	    ? REC
+				      : (size_t)bytes == n * REC_OLD ? REC_OLD
+								     : 0;
 		}
 	}
 	sqlite3_finalize(st);
