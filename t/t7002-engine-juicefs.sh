@@ -434,6 +434,19 @@ meta () {
 		find . -mindepth 1 -printf "%p %y %m %U:%G %s %T@\n" | sort )
 }
 
+# fork_is_snapshot ID WT NOTE OUT: worktree WT, forked from snapshot ID,
+# has its entries' metadata; a first snapshot in it (NOTE, its id in OUT)
+# hashes nothing and has ID's manifest
+fork_is_snapshot () {
+	meta "$SR/.jvs/snapshots/$1" >"$T/meta.snap" &&
+	meta "$SR/worktrees/$2" >"$T/meta.fork" &&
+	test_cmp "$T/meta.snap" "$T/meta.fork" &&
+	(cd "$SR/worktrees/$2" &&
+	 JVS_DEBUG_STATS=1 jvs snapshot "$3" -q >"$4" 2>"$T/stats") &&
+	grep "^stats: hashed=0 " "$T/stats" &&
+	test_cmp "$SR/.jvs/manifests/$1" "$SR/.jvs/manifests/$(cat "$4")"
+}
+
 test_expect_success 'a tree of 2000 files snapshotted (recorded with ctimes), then left alone 3 s' '
 	mkdir -p "$M/seed" && cd "$M/seed" &&
 	jvs init sr >/dev/null && cd sr/main &&
@@ -454,13 +467,8 @@ test_expect_success 'fork records a seed, not cache rows; its first snapshot has
 	cd "$SR/main" &&
 	jvs worktree fork "$(cat "$T/seed.id")" sf >/dev/null &&
 	test "$(seeds sf)" = 1 && test "$(rows sf)" = 0 &&
-	meta "$SR/.jvs/snapshots/$(cat "$T/seed.id")" >"$T/meta.snap" &&
-	meta "$SR/worktrees/sf" >"$T/meta.fork" &&
-	test_cmp "$T/meta.snap" "$T/meta.fork" &&
+	fork_is_snapshot "$(cat "$T/seed.id")" sf "in the fork" "$T/sf1.id" &&
 	cd "$SR/worktrees/sf" &&
-	JVS_DEBUG_STATS=1 jvs snapshot "in the fork" -q >"$T/sf1.id" 2>"$T/stats" &&
-	grep "^stats: hashed=0 " "$T/stats" &&
-	test_cmp "$SR/.jvs/manifests/$(cat "$T/seed.id")" "$SR/.jvs/manifests/$(cat "$T/sf1.id")" &&
 	# the first full snapshot filled the cache: the seed is done with
 	test "$(seeds sf)" = 0 && test "$(rows sf)" = 2000 &&
 	JVS_DEBUG_STATS=1 jvs snapshot "again" -q >/dev/null 2>"$T/stats" &&
@@ -537,13 +545,7 @@ test_expect_success STRACE 'a seeded fork stats no entry of the tree; a snapshot
 	stats jvs worktree fork "$(cat "$T/old.id")" sf7 >"$T/n.walked" &&
 	test $(cat "$T/n.walked") -ge $entries &&
 	test "$(seeds sf7)" = 0 && test "$(rows sf7)" = 2000 &&
-	meta "$SR/.jvs/snapshots/$(cat "$T/old.id")" >"$T/meta.snap" &&
-	meta "$SR/worktrees/sf7" >"$T/meta.fork" &&
-	test_cmp "$T/meta.snap" "$T/meta.fork" &&
-	cd "$SR/worktrees/sf7" &&
-	JVS_DEBUG_STATS=1 jvs snapshot "in the walked fork" -q >"$T/sf7.id" 2>"$T/stats" &&
-	grep "^stats: hashed=0 " "$T/stats" &&
-	test_cmp "$SR/.jvs/manifests/$(cat "$T/old.id")" "$SR/.jvs/manifests/$(cat "$T/sf7.id")" &&
+	fork_is_snapshot "$(cat "$T/old.id")" sf7 "in the walked fork" "$T/sf7.id" &&
 	# and an old record still serves a restore
 	cd "$SR/main" && echo changed >d1/f1 &&
 	jvs restore --discard "$(cat "$T/old.id")" >/dev/null &&
