@@ -419,6 +419,50 @@ do
 	'
 done
 
+# A worktree that changes between its walk and its clone (here by the client,
+# once, just before it clones): the clone took the changed entry, with its
+# new ctime, so the snapshot walks and clones again, and describes what it
+# holds. The rewrite keeps the size and puts the mtime back: a snapshot that
+# believed the cache there would record the old hash.
+for how in rewrite add
+do
+	case $how in
+	rewrite) race='cp -p d4/f2 "$T/ref" && printf "5\n6\n7\n8\n" >d4/f2 && touch -r "$T/ref" d4/f2'
+		check='test "$(tail -n 1 "$snap/d4/f2")" = 8' ;;
+	add) race='echo raced >d4/zz-raced'
+		check='test "$(cat "$snap/d4/zz-raced")" = raced' ;;
+	esac
+	cat >"$T/juicefs-race-$how" <<EOF
+#!/bin/sh
+if [ ! -e "$T/raced-$how" ]; then
+	: >"$T/raced-$how"
+	( cd "$M/wide/wr/main" && $race ) || exit
+fi
+exec "$REAL_JUICEFS" "\$@"
+EOF
+	chmod +x "$T/juicefs-race-$how"
+	test_expect_success "a worktree changed between its walk and its clone ($how) is walked and cloned again" '
+		cd "$M/wide/wr/main" &&
+		rm -f "$T/raced-'$how'" &&
+		JVS_JUICEFS_CONTROL=0 JVS_JUICEFS="$T/juicefs-race-'$how'" \
+			jvs snapshot "raced '$how'" -q >"$T/id" &&
+		test -e "$T/raced-'$how'" &&
+		snap=$M/wide/wr/.jvs/snapshots/$(cat "$T/id") &&
+		'"$check"' &&
+		jvs verify "$(cat "$T/id")" &&
+		jvs status -q
+	'
+done
+
+test_expect_success STRACE 'snapshot after one change walks the worktree once and its clone once (count it)' '
+	cd "$M/wide/wr/main" &&
+	entries=$(find . | wc -l) &&
+	sleep 0.1 && echo counted >>d6/f2 &&
+	stats jvs snapshot "walks counted" -q >"$T/n.snap" &&
+	test $(cat "$T/n.snap") -ge $((2 * entries)) &&
+	test $(cat "$T/n.snap") -lt $((2 * entries + entries / 4))
+'
+
 # ---- fork by a tree clone and a seed: no walk of the new worktree ----
 SR=$M/seed/sr
 seeds () {

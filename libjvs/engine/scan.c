@@ -314,6 +314,20 @@ int jvs_scan_tree_keyed(const char *root, const jvs_scan *against, jvs_scan *out
 	return rc;
 }
 
+int jvs_scan_clone_matches(const jvs_scan *w, const jvs_scan *clone)
+{
+	if (w->n != clone->n)
+		return 0;
+	for (size_t i = 0; i < w->n; i++) {
+		const jvs_filekey *a = &w->e[i].key, *b = &clone->e[i].key;
+		if (w->e[i].type != clone->e[i].type || a->size != b->size || a->mode != b->mode ||
+		    a->uid != b->uid || a->gid != b->gid || a->mtime_ns != b->mtime_ns ||
+		    a->ctime_ns != b->ctime_ns)
+			return 0;
+	}
+	return 1;
+}
+
 static int scan_worktree(const jvs_repo *repo, const char *root, int flags, char *const *only,
 			 size_t nonly, jvs_scan *out);
 

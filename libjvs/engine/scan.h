@@ -59,6 +59,13 @@ int jvs_scan_tree_check(const char *root, const jvs_scan *against, int *same);
  * out), with no path strings and no sort of its own. *all is 1 when every
  * path of against was met and no other; else 0 and out is empty. */
 int jvs_scan_tree_keyed(const char *root, const jvs_scan *against, jvs_scan *out, int *all);
+/* 1 when clone (from jvs_scan_tree_keyed of a clone of w) has each of
+ * w's entries with w's type, size, mode, owner, mtime and ctime (device
+ * and inode aside). A clone that copies each file whole with its
+ * attributes (JuiceFS's, btrfs's) can only match so if nothing it copied
+ * changed after w was walked: any write, chmod, chown, rename or link
+ * since moves the ctime, and the clone took the moved one. */
+int jvs_scan_clone_matches(const jvs_scan *w, const jvs_scan *clone);
 struct jvs_repo;
 int jvs_scan_worktree(const struct jvs_repo *repo, const char *root, int flags, jvs_scan *out);
 /* jvs_scan_worktree walking only paths (sorted, none inside another; see

@@ -34,13 +34,6 @@ int jvs_scan__stat_entry(DIR *d, const char *prefix, const char *name, char **pa
 int jvs_scan__add(jvs_scan *s, const char *path, const struct stat *st, int special,
 		  const char **sub);
 
-/* jvs_scan_tree_check of a against `against` and jvs_scan_tree_keyed of b
- * (a clone of a) into sb at the same time, b in a thread of its own; a b
- * that does not hold against's paths is scanned whole into sb instead. 0,
- * or -1 with the first failure's error and sb cleared. */
-int jvs_scan_check_and_tree(const char *a, const jvs_scan *against, int *same, const char *b,
-			    jvs_scan *sb);
-
 /* What restore needs of a snapshot entry's inode (and a fork's seed,
  * forkseed.h, its ctime: 0 when unknown). */
 typedef struct {

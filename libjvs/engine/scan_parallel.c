@@ -369,48 +369,6 @@ void jvs_stat_many(int dir_fd, const char *const *paths, const unsigned char *wa
 }
 
 typedef struct {
-	const char *root;
-	const jvs_scan *against;
-	jvs_scan *out;
-	int rc;
-	jvs_error err;
-} side_scan;
-
-/* The clone of `against`, keyed by it; walked again whole (paths and all)
- * if it turns out not to hold the same paths, for the caller to report. */
-static void *side_work(void *arg)
-{
-	side_scan *s = arg;
-	int all = 0;
-	s->rc = jvs_scan_tree_keyed(s->root, s->against, s->out, &all);
-	if (s->rc == 0 && !all)
-		s->rc = jvs_scan_tree(s->root, s->out);
-	if (s->rc < 0)
-		s->err = jvs_error_save();
-	return NULL;
-}
-
-int jvs_scan_check_and_tree(const char *a, const jvs_scan *against, int *same, const char *b,
-			    jvs_scan *sb)
-{
-	side_scan side = {b, against, sb, 0, {0}};
-	pthread_t tid;
-	int threaded = pthread_create(&tid, NULL, side_work, &side) == 0, rc;
-	if (!threaded)
-		side_work(&side);
-	rc = jvs_scan_tree_check(a, against, same);
-	if (threaded)
-		pthread_join(tid, NULL);
-	if (rc == 0 && side.rc < 0) {
-		jvs_error_restore(&side.err);
-		rc = -1;
-	}
-	if (rc < 0)
-		jvs_scan_clear(sb);
-	return rc;
-}
-
-typedef struct {
 	int dir_fd;
 	const char *const *paths;
 	char (*out)[JVS_HASH_HEX];

@@ -20,15 +20,18 @@
 /* ---- juicefs-clone: one metadata-only clone of the whole worktree ---- */
 
 /* Scans the worktree, clones it into tmp (which must not exist) and scans
- * it again: a clone taken while the worktree changed (any entry's ctime,
- * size, inode or the set of paths moved) is thrown away and retaken, so
- * the clone is exactly the tree described by *scan. *recorded: a clock
+ * the clone: a clone taken while the worktree changed is thrown away and
+ * retaken, so the clone is exactly the tree described by *scan. The clone
+ * alone tells when it carries each entry's attributes as scanned
+ * (jvs_scan_clone_matches); only when it does not is the worktree walked
+ * again to tell a change (retake) from a clone that does not keep ctimes
+ * or holds other paths (reported by the manifest). *recorded: a clock
  * reading taken before the scan, for hash-cache entries. */
 int jvs_snapshot__clone_payload(snap_ctx *c, const char *payload, const char *tmp,
 				jvs_scan *scan, int64_t *recorded)
 {
 	for (int attempt = 0;; attempt++) {
-		int stable;
+		int all, stable;
 		*recorded = jvs_cache_clock_ns();
 		if (jvs_scan_worktree(c->repo, payload, 0, scan) < 0)
 			return -1;
@@ -36,9 +39,10 @@ int jvs_snapshot__clone_payload(snap_ctx *c, const char *payload, const char *tm
 			return 1; /* a tree clone would hold the ignored paths too */
 		if (jvs_engine_clone(&c->engine, payload, tmp) < 0)
 			return -1;
-		/* the worktree again, compared with scan as it is walked (nothing
-		 * kept), and the clone, at once: the two walks' round trips overlap */
-		if (jvs_scan_check_and_tree(payload, scan, &stable, tmp, &c->clone_scan) < 0)
+		if (jvs_scan_tree_keyed(tmp, scan, &c->clone_scan, &all) < 0)
+			return -1;
+		stable = all && jvs_scan_clone_matches(scan, &c->clone_scan);
+		if (!stable && jvs_scan_tree_check(payload, scan, &stable) < 0)
 			return -1;
 		if (stable)
 			break;

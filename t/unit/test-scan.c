@@ -185,6 +185,42 @@ static void test_keyed_parallel(void **state)
 	keyed("4");
 }
 
+/* A clone's keys match the walk's whatever its inodes and devices, and
+ * not once any other attribute of one entry moved. */
+static void test_clone_matches(void **state)
+{
+	jvs_scan s, k;
+	int all = -1;
+	(void)state;
+	assert_int_equal(jvs_scan_tree(dir, &s), 0);
+	assert_int_equal(jvs_scan_tree_keyed(dir, &s, &k, &all), 0);
+	assert_int_equal(all, 1);
+	assert_int_equal(jvs_scan_clone_matches(&s, &k), 1);
+	for (size_t i = 0; i < k.n; i++) {
+		k.e[i].key.ino += 1000;
+		k.e[i].key.dev += 1;
+	}
+	assert_int_equal(jvs_scan_clone_matches(&s, &k), 1);
+	for (int what = 0; what < 7; what++) {
+		jvs_scan_entry *e = &k.e[k.n / 2], was = *e;
+		switch (what) {
+		case 0: e->key.size++; break;
+		case 1: e->key.mtime_ns++; break;
+		case 2: e->key.ctime_ns++; break;
+		case 3: e->key.mode ^= 1; break;
+		case 4: e->key.uid++; break;
+		case 5: e->key.gid++; break;
+		default: e->type = e->type == JVS_ENT_DIR ? JVS_ENT_FILE : JVS_ENT_DIR; break;
+		}
+		assert_int_equal(jvs_scan_clone_matches(&s, &k), 0);
+		*e = was;
+	}
+	k.n--;
+	assert_int_equal(jvs_scan_clone_matches(&s, &k), 0);
+	jvs_scan_clear(&k);
+	jvs_scan_clear(&s);
+}
+
 static void test_check_against_empty(void **state)
 {
 	jvs_scan none = {0};
@@ -201,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_check_against_empty),
 		cmocka_unit_test(test_keyed_single),
 		cmocka_unit_test(test_keyed_parallel),
+		cmocka_unit_test(test_clone_matches),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
