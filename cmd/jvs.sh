@@ -21,10 +21,18 @@ case $self in
 */*) ;;
 *) self=$(command -v -- "$self" 2>/dev/null) || self=$0 ;;
 esac
-if resolved=$(readlink -f -- "$self" 2>/dev/null) && [ -n "$resolved" ]; then
+# Every jvs command starts here: no program is run for what the shell can
+# do itself (readlink only when the script is reached by a symlink).
+if [ -h "$self" ] && resolved=$(readlink -f -- "$self" 2>/dev/null) && [ -n "$resolved" ]; then
 	self=$resolved
 fi
-selfdir=$(cd -- "$(dirname -- "$self")" 2>/dev/null && pwd -P) || selfdir=
+case $self in
+/*/*) selfdir=${self%/*} ;;
+/*) selfdir=/ ;;
+*/*) selfdir=${self%/*} ;;
+*) selfdir=. ;;
+esac
+selfdir=$(cd -- "$selfdir" 2>/dev/null && pwd -P) || selfdir=
 
 # Unbuilt (cmd/jvs.sh run from the source tree): read the sibling list.
 commands () {
@@ -158,15 +166,15 @@ die () {
 	exit "$2"
 }
 
-# find_prog NAME: print the path of program NAME, or fail.
+# find_prog NAME: set fp to the path of program NAME, or fail.
 find_prog () {
 	if [ -n "$selfdir" ] && [ -f "$selfdir/$1" ] && [ -x "$selfdir/$1" ]; then
-		printf '%s\n' "$selfdir/$1"
+		fp=$selfdir/$1
 		return 0
 	fi
 	fp=$(command -v -- "$1" 2>/dev/null) || return 1
 	case $fp in
-	/*) printf '%s\n' "$fp" ;;
+	/*) return 0 ;;
 	*) return 1 ;;
 	esac
 }
@@ -252,8 +260,8 @@ resolve () {
 		[ $rn -le 3 ] || break
 		name=$name-$w
 		words="$words${words:+ }$w"
-		if rp=$(find_prog "$name"); then
-			prog=$rp
+		if find_prog "$name"; then
+			prog=$fp
 			used=$rn
 		fi
 	done
@@ -317,8 +325,8 @@ show_help () {
 			exec man "$page"
 		fi
 	fi
-	if p=$(find_prog "$page"); then
-		exec "$p" --help
+	if find_prog "$page"; then
+		exec "$fp" --help
 	fi
 	die E_IO 1 "no manual and no program for '$page'" "install the man pages, or see 'jvs --help'"
 }

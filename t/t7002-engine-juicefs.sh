@@ -596,6 +596,24 @@ test_expect_success STRACE 'a seeded fork stats no entry of the tree; a snapshot
 	test "$(cat d1/f1)" = "1 1" && jvs status -q
 '
 
+# A command's fixed cost on FUSE is its round trips: a lookup from / costs
+# one per component of the path, a relative one a single round trip, and
+# each SQLite transaction several lock and journal calls. Counted on a fork
+# of a one-file worktree (before: 73 lookups from /, 46 lock calls, the
+# settings read 8 times).
+test_expect_success STRACE 'a fork of a small worktree reads its settings once, opens the index in one transaction and reaches .jvs from its directory (count it)' '
+	cd "$M" && jvs init fixed >/dev/null &&
+	cd fixed/main && echo a >a && jvs snapshot one -q >/dev/null &&
+	traced -f -o "$T/fixed.tr" jvs worktree fork fx >/dev/null &&
+	test -f "$M/fixed/worktrees/fx/a" &&
+	grep -c "AT_FDCWD, \"$M/" "$T/fixed.tr" >"$T/n.abs" &&
+	test $(cat "$T/n.abs") -le 45 &&
+	grep -c "F_SETLK" "$T/fixed.tr" >"$T/n.locks" &&
+	test $(cat "$T/n.locks") -le 25 &&
+	grep -c "\"config.json\", O_RDONLY" "$T/fixed.tr" >"$T/n.cfg" &&
+	test $(cat "$T/n.cfg") -le 3
+'
+
 test_expect_success 'unmount' '
 	cd "$T" &&
 	juicefs umount "$M" &&

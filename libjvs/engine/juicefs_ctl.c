@@ -110,8 +110,10 @@ static int read_answer(int fd, int *eno)
 			}
 			nap(wait);
 			idle_ms += wait;
-			/* the answer is waited for at most this long after it came */
-			wait = wait < 8 ? wait * 2 : 10;
+			/* the answer is waited for at most this long after it came;
+			 * a read of the control file is answered by the client
+			 * itself, without a metadata round trip */
+			wait = 2;
 			continue;
 		}
 		idle_ms = 0;

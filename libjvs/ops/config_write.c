@@ -74,6 +74,7 @@ static int update(const jvs_repo *repo, const char *key, const char *value, int 
 	if (!path || jvs_json_write_file(path, cfg) < 0)
 		goto done;
 	*changed = 1;
+	jvs_config__forget(repo);
 	details = json_pack("{s:s, s:o, s:o}", "key", key, "value", jvs_json_str_or_null(value),
 	                    "previous", jvs_json_str_or_null(prev));
 	rc = jvs_audit_append(repo, value ? "config_set" : "config_unset", key, details, NULL);

@@ -157,7 +157,7 @@ static int write_head(const jvs_repo *repo, const char *hash)
 	int rc = -1;
 	if (!p)
 		return -1;
-	if (jvs_path_exists(p) && jvs_json_load_file(p, JVS_E_AUDIT_CHAIN_BROKEN, &old) == 0)
+	if (jvs_json_load_file(p, JVS_E_AUDIT_CHAIN_BROKEN, &old) == 0)
 		n = json_integer_value(json_object_get(old, "records"));
 	jvs_error_clear();
 	head = json_pack("{s:I, s:s}", "records", n + 1, "record_hash", hash);

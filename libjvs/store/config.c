@@ -263,64 +263,19 @@ ok:
 
 /* ---- config.json ---- */
 
-static int file_error(const char *path)
-{
-	jvs_error saved = jvs_error_save();
-	jvs_error_set(saved.cls == JVS_OK ? JVS_E_IO : saved.cls, "cannot read the settings: %s",
-	              saved.message[0] ? saved.message : path);
-	if (saved.hint[0])
-		return jvs_error_hint("%s", saved.hint);
-	return jvs_error_hint("replace .jvs/config.json with a regular JSON file (see "
-	                      "jvs-format(5)); jvs doctor reports it");
-}
-
-/* config.json as an object ({} when it is missing, *exists then 0). Never
- * through a symlink, never a FIFO, at most JVS_CONFIG_MAX_BYTES. */
 int jvs_config__load(const jvs_repo *repo, json_t **out, int *exists)
 {
-	char *path = jvs_repo_path(repo, "config.json"), *buf = NULL;
-	struct stat st;
-	json_error_t jerr;
-	size_t len;
-	json_t *j;
-	*out = NULL;
-	if (exists)
-		*exists = 0;
-	if (!path)
-		return -1;
-	if (lstat(path, &st) < 0 && errno == ENOENT) {
-		free(path);
-		*out = json_object();
-		return *out ? 0 : jvs_error_set(JVS_E_INTERNAL, "out of memory");
-	}
-	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > JVS_CONFIG_MAX_BYTES) {
-		jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is larger than %d bytes", path,
-		              JVS_CONFIG_MAX_BYTES);
-		free(path);
-		return jvs_error_hint(
-		    "settings fit in a few hundred bytes; replace .jvs/config.json "
-		    "with a regular JSON file (see jvs-format(5))");
-	}
-	if (jvs_safe_read_file(path, JVS_CONFIG_MAX_BYTES, &buf, &len) < 0) {
-		file_error(path);
-		free(path);
-		return -1;
-	}
-	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	free(buf);
-	if (!j || !json_is_object(j)) {
-		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "'%s' is not a valid JSON object (%s)",
-		              path, j ? "not an object" : jerr.text);
-		json_decref(j);
-		free(path);
-		return jvs_error_hint("fix or restore .jvs/config.json (see jvs-format(5)); "
-		                      "jvs doctor reports it");
-	}
-	free(path);
-	if (exists)
-		*exists = 1;
-	*out = j;
-	return 0;
+	return jvs_repo__read_config(repo, out, exists);
+}
+
+json_t *jvs_config__cached(const jvs_repo *repo)
+{
+	return jvs_repo__config(repo);
+}
+
+void jvs_config__forget(const jvs_repo *repo)
+{
+	jvs_repo__config_forget(repo);
 }
 
 json_t *jvs_config__group_of(json_t *cfg, const char *group)
@@ -411,7 +366,7 @@ static int getter(const jvs_repo *repo, const char *key, const char **out,
 	int rc;
 	if (env_value(k)) /* the environment wins: config.json is not read */
 		return effective(NULL, k, out, origin ? origin : &o, buf, len);
-	if (jvs_config__load(repo, &cfg, NULL) < 0)
+	if (!(cfg = jvs_config__cached(repo)))
 		return -1;
 	rc = effective(cfg, k, &v, origin ? origin : &o, buf, len);
 	if (rc == 0 && v != buf) {

@@ -226,12 +226,10 @@ int jvs__descriptor_load(const jvs_repo *repo, const char *id, jvs_descriptor *o
 	p = jvs_layout_descriptor(repo, id);
 	if (!p)
 		return -1;
-	if (!jvs_path_exists(p)) {
-		free(p);
-		return jvs_error_set(JVS_E_NOT_FOUND, "snapshot %s does not exist", id);
-	}
-	rc = jvs_json_load_file(p, JVS_E_DESCRIPTOR_CORRUPT, &j);
+	rc = jvs_json_load_file_opt(p, JVS_E_DESCRIPTOR_CORRUPT, &j);
 	free(p);
+	if (rc > 0)
+		return jvs_error_set(JVS_E_NOT_FOUND, "snapshot %s does not exist", id);
 	if (rc < 0)
 		return -1;
 	rc = jvs_descriptor_from_json(j, out);

@@ -83,6 +83,31 @@ int64_t jvs_cache_clock_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* 1 when db holds the current schema in a rollback journal: what every
+ * open but the first finds, read in one transaction (each costs several
+ * lock and journal round trips on FUSE). */
+static int schema_is_current(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = 0;
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema'", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		ok = !strcmp((const char *)sqlite3_column_text(st, 0), SCHEMA_VERSION);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (ok && sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		ok = !strcmp((const char *)sqlite3_column_text(st, 0), "delete");
+	else
+		ok = 0;
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	return ok;
+}
+
 static sqlite3 *try_open(const char *path)
 {
 	sqlite3 *db = NULL;
@@ -93,11 +118,20 @@ static sqlite3 *try_open(const char *path)
 			    NULL) != SQLITE_OK)
 		goto done;
 	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_exec(db, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;", NULL, NULL,
-			 NULL) != SQLITE_OK)
+	if (sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK)
 		goto done;
-	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
+	if (schema_is_current(db)) {
+		ok = 1;
 		goto done;
+	}
+	if (sqlite3_exec(db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto done;
+	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		goto done;
+	}
 	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema'", -1, &st, NULL) !=
 		    SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW)

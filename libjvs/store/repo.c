@@ -10,8 +10,10 @@
 #include "audit.h"
 #include "error_int.h"
 #include "worktree_int.h"
+#include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +29,7 @@ struct jvs_repo {
 	char *worktree;
 	char repo_id[40];
 	int confined; /* root registered with jvs_safepath_set_root */
+	json_t *config; /* config.json as first read (jvs_repo__config_slot) */
 };
 
 static const char *const control_dirs[] = {
@@ -114,24 +117,25 @@ int jvs_repo_link_worktrees(const char *root)
 static int check_control_plane(const jvs_repo *repo)
 {
 	struct stat st;
-	if (lstat(repo->control, &st) == 0 && !S_ISDIR(st.st_mode))
+	/* each directory by one lookup in .jvs itself: an absolute path costs a
+	 * lookup of every component, a round trip each on a FUSE mount */
+	int dfd = open(repo->control, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0) {
+		if (errno == ENOENT)
+			return 0;
 		goto bad_root;
-	for (size_t i = 0; i < sizeof control_dirs / sizeof *control_dirs; i++) {
-		char *p = jvs_path_join(repo->control, control_dirs[i]);
-		int bad;
-		if (!p)
-			return -1;
-		bad = lstat(p, &st) == 0 && !S_ISDIR(st.st_mode);
-		free(p);
-		if (bad) {
-			jvs_error_set(JVS_E_PATH_ESCAPE, "'.jvs/%s' is not a directory%s",
-				      control_dirs[i],
-				      S_ISLNK(st.st_mode) ? " (a symlink out of the control plane)"
-							  : "");
-			return jvs_error_hint("replace it with a real directory; JVS never "
-					      "follows control-plane symlinks");
-		}
 	}
+	for (size_t i = 0; i < sizeof control_dirs / sizeof *control_dirs; i++) {
+		if (fstatat(dfd, control_dirs[i], &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    S_ISDIR(st.st_mode))
+			continue;
+		close(dfd);
+		jvs_error_set(JVS_E_PATH_ESCAPE, "'.jvs/%s' is not a directory%s", control_dirs[i],
+			      S_ISLNK(st.st_mode) ? " (a symlink out of the control plane)" : "");
+		return jvs_error_hint("replace it with a real directory; JVS never "
+				      "follows control-plane symlinks");
+	}
+	close(dfd);
 	return 0;
 bad_root:
 	jvs_error_set(JVS_E_PATH_ESCAPE, "'%s' is not a directory", repo->control);
@@ -168,16 +172,11 @@ static int check_format(const char *root)
 
 static int load_repo_id(jvs_repo *repo)
 {
-	char *p = jvs_repo_path(repo, "config.json");
-	json_t *cfg = NULL;
-	const char *id;
-	if (!p)
-		return -1;
-	if (jvs_json_load_file(p, JVS_E_DESCRIPTOR_CORRUPT, &cfg) == 0 &&
-	    (id = jvs_json_str(cfg, "repo_id")))
+	json_t *cfg = jvs_repo__config(repo);
+	const char *id = jvs_json_str(cfg, "repo_id");
+	if (id)
 		snprintf(repo->repo_id, sizeof repo->repo_id, "%s", id);
 	json_decref(cfg);
-	free(p);
 	jvs_error_clear();
 	return 0;
 }
@@ -273,7 +272,83 @@ void jvs_repo_free(jvs_repo *repo)
 	free(repo->root);
 	free(repo->control);
 	free(repo->worktree);
+	json_decref(repo->config);
 	free(repo);
+}
+
+/* ---- config.json ---- */
+
+static int file_error(const char *path)
+{
+	jvs_error saved = jvs_error_save();
+	jvs_error_set(saved.cls == JVS_OK ? JVS_E_IO : saved.cls, "cannot read the settings: %s",
+	              saved.message[0] ? saved.message : path);
+	if (saved.hint[0])
+		return jvs_error_hint("%s", saved.hint);
+	return jvs_error_hint("replace .jvs/config.json with a regular JSON file (see "
+	                      "jvs-format(5)); jvs doctor reports it");
+}
+
+int jvs_repo__read_config(const jvs_repo *repo, json_t **out, int *exists)
+{
+	char *path = jvs_repo_path(repo, "config.json"), *buf = NULL;
+	json_error_t jerr;
+	size_t len;
+	json_t *j;
+	*out = NULL;
+	if (exists)
+		*exists = 0;
+	if (!path)
+		return -1;
+	if (jvs_safe_read_file(path, JVS_CONFIG_MAX_BYTES, &buf, &len) < 0) {
+		int err = errno;
+		if (err == ENOENT) {
+			jvs_error_clear();
+			free(path);
+			*out = json_object();
+			return *out ? 0 : jvs_error_set(JVS_E_INTERNAL, "out of memory");
+		}
+		if (err == EFBIG) {
+			jvs_error_set(JVS_E_UNSUPPORTED_FILE, "'%s' is larger than %d bytes", path,
+			              JVS_CONFIG_MAX_BYTES);
+			jvs_error_hint("settings fit in a few hundred bytes; replace .jvs/config.json "
+			               "with a regular JSON file (see jvs-format(5))");
+		} else {
+			file_error(path);
+		}
+		free(path);
+		return -1;
+	}
+	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	if (!j || !json_is_object(j)) {
+		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT, "'%s' is not a valid JSON object (%s)",
+		              path, j ? "not an object" : jerr.text);
+		json_decref(j);
+		free(path);
+		return jvs_error_hint("fix or restore .jvs/config.json (see jvs-format(5)); "
+		                      "jvs doctor reports it");
+	}
+	free(path);
+	if (exists)
+		*exists = 1;
+	*out = j;
+	return 0;
+}
+
+json_t *jvs_repo__config(const jvs_repo *repo)
+{
+	jvs_repo *r = (jvs_repo *)repo; /* the cache is not the handle's state */
+	if (!r->config && jvs_repo__read_config(repo, &r->config, NULL) < 0)
+		return NULL;
+	return json_incref(r->config);
+}
+
+void jvs_repo__config_forget(const jvs_repo *repo)
+{
+	jvs_repo *r = (jvs_repo *)repo;
+	json_decref(r->config);
+	r->config = NULL;
 }
 
 const char *jvs_repo_root(const jvs_repo *repo)

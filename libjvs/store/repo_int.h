@@ -5,6 +5,8 @@
 
 #include "jvs/repo.h"
 
+#include <jansson.h>
+
 /* malloc'd absolute path of a control-plane file: jvs_repo_path(r, "descriptors/x.json"). */
 char *jvs_repo_path(const jvs_repo *repo, const char *rel);
 char *jvs_repo_pathf(const jvs_repo *repo, const char *fmt, ...)
@@ -20,6 +22,15 @@ int jvs_repo_link_worktrees(const char *root);
  * its directories, format_version, config.json, the main worktree's record
  * and an empty audit log; fsyncs dir. */
 int jvs_repo__make_control_plane(const char *dir, const char *repo_id, const char *created);
+/* .jvs/config.json as an object ({} when it is missing, *exists then 0).
+ * Never through a symlink, never a FIFO, at most JVS_CONFIG_MAX_BYTES. */
+int jvs_repo__read_config(const jvs_repo *repo, json_t **out, int *exists);
+/* The same as this handle first read it (a new reference; NULL and the
+ * error of jvs_repo__read_config when it cannot be read): one command
+ * sees one version of its settings, read once. */
+json_t *jvs_repo__config(const jvs_repo *repo);
+/* Drops the handle's copy: the next read sees the file (after a write). */
+void jvs_repo__config_forget(const jvs_repo *repo);
 /* Makes name (checked by the caller) the handle's worktree. */
 int jvs_repo__set_worktree(jvs_repo *repo, const char *name);
 

@@ -48,13 +48,16 @@ int jvs__worktree_load(const jvs_repo *repo, const char *name, jvs_worktree *out
 	if (!p)
 		return -1;
 	memset(out, 0, sizeof *out);
-	if (!jvs_path_exists(p)) {
+	switch (jvs_json_load_file_opt(p, JVS_E_DESCRIPTOR_CORRUPT, &cfg)) {
+	case 0:
+		break;
+	case 1:
 		jvs_error_set(JVS_E_NOT_FOUND, "no worktree named '%s'", name);
 		jvs_error_hint("see 'jvs worktree list'");
 		goto done;
-	}
-	if (jvs_json_load_file(p, JVS_E_DESCRIPTOR_CORRUPT, &cfg) < 0)
+	default:
 		goto done;
+	}
 	s = jvs_json_str(cfg, "name");
 	if (!s || strcmp(s, name)) {
 		jvs_error_set(JVS_E_DESCRIPTOR_CORRUPT,

@@ -30,6 +30,14 @@ char *jvs_json_pretty(const json_t *v)
 	return out;
 }
 
+int jvs_json_load_file_opt(const char *path, int bad, json_t **out)
+{
+	int rc = jvs_json_load_file(path, bad, out);
+	if (rc < 0 && errno == ENOENT && jvs_error_last()->cls == JVS_E_IO)
+		return 1;
+	return rc;
+}
+
 int jvs_json_load_file(const char *path, int bad, json_t **out)
 {
 	char *buf;
@@ -51,6 +59,7 @@ int jvs_json_load_file(const char *path, int bad, json_t **out)
 	free(buf);
 	if (!v || !json_is_object(v)) {
 		json_decref(v);
+		errno = EINVAL;
 		return jvs_error_set(bad, "'%s' is not a valid JSON object (%s)", path,
 				     v ? "not an object" : jerr.text);
 	}

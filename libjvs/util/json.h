@@ -11,6 +11,8 @@ char *jvs_json_canonical(const json_t *v);
 char *jvs_json_pretty(const json_t *v);
 /* Loads a JSON object from a file; E_IO if unreadable, `bad` if malformed. */
 int jvs_json_load_file(const char *path, int bad, json_t **out);
+/* The same, but 1 (and nothing set in *out) when path does not exist. */
+int jvs_json_load_file_opt(const char *path, int bad, json_t **out);
 int jvs_json_write_file(const char *path, const json_t *v);
 /* Field accessors returning NULL / default when absent or wrong type. */
 const char *jvs_json_str(const json_t *obj, const char *key);

@@ -542,14 +542,39 @@ int jvs_safe_check_path(const char *path)
 int jvs_safe_check_sqlite(const char *path)
 {
 	static const char *const sides[] = {"", "-journal", "-wal", "-shm"};
-	for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
-		char *p = jvs_strf("%s%s", path, sides[i]);
-		int rc = p ? jvs_safe_check_path(p) : -1;
-		free(p);
-		if (rc < 0)
-			return -1;
+	char buf[PATH_MAX], name[PATH_MAX];
+	const char *rel = below_root(path, buf, sizeof buf), *leaf;
+	struct stat st;
+	int pfd, rc = 0;
+	if (!rel) {
+		for (size_t i = 0; i < sizeof sides / sizeof *sides && rc == 0; i++) {
+			char *p = jvs_strf("%s%s", path, sides[i]);
+			rc = p ? jvs_safe_check_path(p) : -1;
+			free(p);
+		}
+		return rc;
 	}
-	return 0;
+	/* the directory once, then each file in it: one lookup apiece */
+	pfd = open_parent_below(rel, &leaf);
+	if (pfd < 0)
+		return errno == ENOENT ? 0 : -1;
+	for (size_t i = 0; i < sizeof sides / sizeof *sides && rc == 0; i++) {
+		snprintf(name, sizeof name, "%s%s", leaf, sides[i]);
+		if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISREG(st.st_mode))
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			char relside[PATH_MAX];
+			snprintf(relside, sizeof relside, "%s%s", rel, sides[i]);
+			explain_escape(relside, ELOOP);
+			rc = -1;
+		} else {
+			char *p = jvs_strf("%s%s", path, sides[i]);
+			rc = p ? refuse_not_regular(p, st.st_mode) : -1;
+			free(p);
+		}
+	}
+	close(pfd);
+	return rc;
 }
 
 int jvs_safe_read_file(const char *path, size_t max, char **out, size_t *out_len)
