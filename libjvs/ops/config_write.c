@@ -3,6 +3,7 @@
 #include "config.h"
 #include "error_int.h"
 #include "config_int.h"
+#include "repo_int.h"
 
 #include "audit.h"
 #include "jvs/error.h"
@@ -74,7 +75,7 @@ static int update(const jvs_repo *repo, const char *key, const char *value, int 
 	if (!path || jvs_json_write_file(path, cfg) < 0)
 		goto done;
 	*changed = 1;
-	jvs_config__forget(repo);
+	jvs_repo__config_forget(repo); /* the audit record reads the new actor */
 	details = json_pack("{s:s, s:o, s:o}", "key", key, "value", jvs_json_str_or_null(value),
 	                    "previous", jvs_json_str_or_null(prev));
 	rc = jvs_audit_append(repo, value ? "config_set" : "config_unset", key, details, NULL);

@@ -268,16 +268,6 @@ int jvs_config__load(const jvs_repo *repo, json_t **out, int *exists)
 	return jvs_repo__read_config(repo, out, exists);
 }
 
-json_t *jvs_config__cached(const jvs_repo *repo)
-{
-	return jvs_repo__config(repo);
-}
-
-void jvs_config__forget(const jvs_repo *repo)
-{
-	jvs_repo__config_forget(repo);
-}
-
 json_t *jvs_config__group_of(json_t *cfg, const char *group)
 {
 	return group ? json_object_get(cfg, group) : cfg;
@@ -366,7 +356,7 @@ static int getter(const jvs_repo *repo, const char *key, const char **out,
 	int rc;
 	if (env_value(k)) /* the environment wins: config.json is not read */
 		return effective(NULL, k, out, origin ? origin : &o, buf, len);
-	if (!(cfg = jvs_config__cached(repo)))
+	if (!(cfg = jvs_repo__config(repo))) /* read once per handle */
 		return -1;
 	rc = effective(cfg, k, &v, origin ? origin : &o, buf, len);
 	if (rc == 0 && v != buf) {

@@ -10,12 +10,6 @@
 /* config.json as an object ({} when it is missing, *exists then 0). Never
  * through a symlink, never a FIFO, at most JVS_CONFIG_MAX_BYTES. */
 int jvs_config__load(const jvs_repo *repo, json_t **out, int *exists);
-/* config.json as this handle first read it (a new reference; NULL and
- * the error of jvs_config__load when it cannot be read): one command sees
- * one version of its settings, read once. */
-json_t *jvs_config__cached(const jvs_repo *repo);
-/* Drops the handle's copy: the next read sees the file (after a write). */
-void jvs_config__forget(const jvs_repo *repo);
 /* The object of cfg holding group's members (cfg itself for NULL). */
 json_t *jvs_config__group_of(json_t *cfg, const char *group);
 /* Where key lives in config.json: *group (NULL: the top level) and

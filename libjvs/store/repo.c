@@ -29,7 +29,7 @@ struct jvs_repo {
 	char *worktree;
 	char repo_id[40];
 	int confined; /* root registered with jvs_safepath_set_root */
-	json_t *config; /* config.json as first read (jvs_repo__config_slot) */
+	json_t *config; /* config.json as first read (jvs_repo__config) */
 };
 
 static const char *const control_dirs[] = {
@@ -121,9 +121,9 @@ static int check_control_plane(const jvs_repo *repo)
 	 * lookup of every component, a round trip each on a FUSE mount */
 	int dfd = open(repo->control, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		goto bad_root;
+		if (errno == ELOOP || errno == ENOTDIR)
+			goto bad_root;
+		return 0; /* missing or unreadable: what reads it says so */
 	}
 	for (size_t i = 0; i < sizeof control_dirs / sizeof *control_dirs; i++) {
 		if (fstatat(dfd, control_dirs[i], &st, AT_SYMLINK_NOFOLLOW) < 0 ||
