@@ -95,6 +95,22 @@ assert e == {\"key\": \"progress\", \"value\": \"never\", \"origin\": \"config\"
 "
 '
 
+# A command reads the settings once; a settings write drops its copy, so
+# the write's own audit record is already by the actor it sets.
+test_expect_success 'a setting counts in its own audit record: set audit.actor is recorded by the new actor, unset by the default' '
+	jvs -C repo config set audit.actor first &&
+	tail -n 1 repo/.jvs/audit/audit.jsonl >rec &&
+	grep "\"actor\":\"first\"" rec &&
+	jvs -C repo config set audit.actor second &&
+	tail -n 1 repo/.jvs/audit/audit.jsonl >rec &&
+	grep "\"actor\":\"second\"" rec &&
+	jvs -C repo config unset audit.actor &&
+	tail -n 1 repo/.jvs/audit/audit.jsonl >rec &&
+	grep "\"operation\":\"config_unset\"" rec &&
+	! grep "\"actor\":\"second\"" rec &&
+	jvs -C repo config set audit.actor "ci bot"
+'
+
 test_expect_success 'each change is audited, and the chain stays valid' '
 	jvs -C repo config set snapshot.engine reflink-copy &&
 	test "$(last_audit "[\"operation\"]")" = config_set &&
