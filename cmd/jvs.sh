@@ -27,12 +27,10 @@ if [ -h "$self" ] && resolved=$(readlink -f -- "$self" 2>/dev/null) && [ -n "$re
 	self=$resolved
 fi
 case $self in
-/*/*) selfdir=${self%/*} ;;
-/*) selfdir=/ ;;
 */*) selfdir=${self%/*} ;;
 *) selfdir=. ;;
 esac
-selfdir=$(cd -- "$selfdir" 2>/dev/null && pwd -P) || selfdir=
+selfdir=$(cd -- "${selfdir:-/}" 2>/dev/null && pwd -P) || selfdir=
 
 # Unbuilt (cmd/jvs.sh run from the source tree): read the sibling list.
 commands () {

@@ -89,12 +89,17 @@ static void nap(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* The answer is read at most this long after it came; a read of the
+ * control file is answered by the client itself, without a metadata
+ * round trip, so polling often costs the volume nothing. */
+#define POLL_MS 2
+
 /* Reads the answer: progress records, then one errno byte. */
 static int read_answer(int fd, int *eno)
 {
 	unsigned char buf[4096];
 	size_t have = 0;
-	long idle_ms = 0, wait = 1;
+	long idle_ms = 0;
 	for (;;) {
 		ssize_t n = read(fd, buf + have, sizeof buf - have);
 		if (n < 0 && errno == EINTR)
@@ -108,16 +113,11 @@ static int read_answer(int fd, int *eno)
 				errno = ETIMEDOUT;
 				return -1;
 			}
-			nap(wait);
-			idle_ms += wait;
-			/* the answer is waited for at most this long after it came;
-			 * a read of the control file is answered by the client
-			 * itself, without a metadata round trip */
-			wait = 2;
+			nap(POLL_MS);
+			idle_ms += POLL_MS;
 			continue;
 		}
 		idle_ms = 0;
-		wait = 1;
 		have += (size_t)n;
 		while (have) {
 			if (buf[0] == ANS_PROGRESS) {

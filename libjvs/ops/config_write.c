@@ -34,7 +34,7 @@ static int update(const jvs_repo *repo, const char *key, const char *value, int 
 		jvs_lock_release(lock);
 		return -1;
 	}
-	if (jvs_config__load(repo, &cfg, &exists) < 0)
+	if (jvs_repo__read_config(repo, &cfg, &exists) < 0)
 		goto done;
 	if (!exists) {
 		jvs_error_set(JVS_E_NOT_FOUND, ".jvs/config.json is missing");

@@ -263,11 +263,6 @@ ok:
 
 /* ---- config.json ---- */
 
-int jvs_config__load(const jvs_repo *repo, json_t **out, int *exists)
-{
-	return jvs_repo__read_config(repo, out, exists);
-}
-
 json_t *jvs_config__group_of(json_t *cfg, const char *group)
 {
 	return group ? json_object_get(cfg, group) : cfg;
@@ -470,7 +465,7 @@ int jvs_config_get(const jvs_repo *repo, const char *key, char **out, jvs_config
 		*out = strdup(v);
 		return *out ? 0 : jvs_error_set(JVS_E_INTERNAL, "out of memory");
 	}
-	if (jvs_config__load(repo, &cfg, NULL) < 0)
+	if (jvs_repo__read_config(repo, &cfg, NULL) < 0)
 		return -1;
 	rc = policy_get(cfg, policy_name(key), out);
 	json_decref(cfg);
@@ -506,7 +501,7 @@ int jvs_config_list(const jvs_repo *repo, jvs_config_entry **out, size_t *n)
 	char buf[ACTOR_MAX + 300];
 	*out = NULL;
 	*n = 0;
-	if (jvs_config__load(repo, &cfg, NULL) < 0)
+	if (jvs_repo__read_config(repo, &cfg, NULL) < 0)
 		return -1;
 	for (size_t i = 0; i < NKEYS; i++) {
 		const char *v;

@@ -7,9 +7,6 @@
 
 #include "jvs/repo.h"
 
-/* config.json as an object ({} when it is missing, *exists then 0). Never
- * through a symlink, never a FIFO, at most JVS_CONFIG_MAX_BYTES. */
-int jvs_config__load(const jvs_repo *repo, json_t **out, int *exists);
 /* The object of cfg holding group's members (cfg itself for NULL). */
 json_t *jvs_config__group_of(json_t *cfg, const char *group);
 /* Where key lives in config.json: *group (NULL: the top level) and

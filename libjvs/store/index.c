@@ -111,7 +111,6 @@ static int schema_is_current(sqlite3 *db)
 static sqlite3 *try_open(const char *path)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
 	int ok = 0;
 	if (sqlite3_open_v2(path, &db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | JVS_SQLITE_NOFOLLOW,
@@ -120,10 +119,9 @@ static sqlite3 *try_open(const char *path)
 	sqlite3_busy_timeout(db, 5000);
 	if (sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK)
 		goto done;
-	if (schema_is_current(db)) {
-		ok = 1;
+	ok = schema_is_current(db);
+	if (ok)
 		goto done;
-	}
 	if (sqlite3_exec(db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto done;
@@ -132,13 +130,8 @@ static sqlite3 *try_open(const char *path)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		goto done;
 	}
-	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='schema'", -1, &st, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		goto done;
-	ok = !strcmp((const char *)sqlite3_column_text(st, 0), SCHEMA_VERSION);
+	ok = schema_is_current(db); /* an older schema's version stays: rebuilt */
 done:
-	sqlite3_finalize(st);
 	if (!ok) {
 		sqlite3_close(db);
 		return NULL;

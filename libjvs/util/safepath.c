@@ -543,29 +543,20 @@ int jvs_safe_check_sqlite(const char *path)
 {
 	static const char *const sides[] = {"", "-journal", "-wal", "-shm"};
 	char buf[PATH_MAX], name[PATH_MAX];
-	const char *rel = below_root(path, buf, sizeof buf), *leaf;
+	const char *rel, *leaf;
 	struct stat st;
-	int pfd, rc = 0;
-	if (!rel) {
-		for (size_t i = 0; i < sizeof sides / sizeof *sides && rc == 0; i++) {
-			char *p = jvs_strf("%s%s", path, sides[i]);
-			rc = p ? jvs_safe_check_path(p) : -1;
-			free(p);
-		}
-		return rc;
-	}
+	int rc = 0;
 	/* the directory once, then each file in it: one lookup apiece */
-	pfd = open_parent_below(rel, &leaf);
-	if (pfd < 0)
-		return errno == ENOENT ? 0 : -1;
+	int pfd = parent_of(path, buf, sizeof buf, &rel, &leaf);
+	if (pfd < 0) /* an escape is explained; a missing directory holds nothing */
+		return rel && is_escape_errno(errno) ? -1 : 0;
 	for (size_t i = 0; i < sizeof sides / sizeof *sides && rc == 0; i++) {
 		snprintf(name, sizeof name, "%s%s", leaf, sides[i]);
 		if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISREG(st.st_mode))
 			continue;
-		if (S_ISLNK(st.st_mode)) {
-			char relside[PATH_MAX];
-			snprintf(relside, sizeof relside, "%s%s", rel, sides[i]);
-			explain_escape(relside, ELOOP);
+		if (rel && S_ISLNK(st.st_mode)) {
+			snprintf(name, sizeof name, "%s%s", rel, sides[i]);
+			explain_escape(name, ELOOP);
 			rc = -1;
 		} else {
 			char *p = jvs_strf("%s%s", path, sides[i]);
